@@ -1,0 +1,128 @@
+/**
+ * The domain types every module shares. Values of these types have been validated at the edge
+ * (sources/ for configuration, registry/ for registry answers); inside, they are trusted.
+ */
+import type { ImageRef } from "../image-ref/index.js";
+
+export type { ImageRef } from "../image-ref/index.js";
+
+/** How the tag an image should run is chosen (argocd-image-updater's names, canonical form). */
+export type UpdateStrategy = "semver" | "newest-build" | "alphabetical" | "digest";
+
+/** `allow-tags`: `any`, `regexp:<re>` (unanchored search), or an invalid value that matches nothing. */
+export type AllowTags =
+  | { readonly kind: "any" }
+  | { readonly kind: "regexp"; readonly pattern: string }
+  | { readonly kind: "invalid"; readonly value: string };
+
+/** Opt-in limit on how far a semver update may go. */
+export type UpdateLevel = "patch" | "minor" | "major";
+
+export interface ImagePolicy {
+  readonly strategy: UpdateStrategy;
+  /**
+   * For `semver`: a Masterminds-style constraint (`>=1.27.0 <1.28.0`, `~1.26`, `1.2.x || ^2`).
+   * For `digest`: the mutable tag to follow (`latest`). Null when none was given.
+   */
+  readonly constraint: string | null;
+  readonly allowTags: AllowTags;
+  /** `ignore-tags` globs (`*`, `?`, `[...]`), matched against the whole tag. */
+  readonly ignoreTags: readonly string[];
+  /** `os/arch[/variant]`; a tag qualifies only if its image offers every one. Empty: no filter. */
+  readonly platforms: readonly string[];
+  /** Renovate-style: `1.27.0-alpine` only moves to other `-alpine` tags. */
+  readonly keepSuffix: boolean;
+  /** Largest semver step allowed (`null`: no limit beyond the constraint). */
+  readonly maxUpdate: UpdateLevel | null;
+}
+
+/** Where an image's tag is written in the GitOps repo. */
+export type WriteKind = "kustomize" | "helm" | "manifest" | "application" | "argocd-source";
+
+export interface HelmKeys {
+  /** `helm.image-name`: dotted path to the repository value, e.g. `image.repository`. */
+  readonly imageName: string | null;
+  /** `helm.image-tag`: dotted path to the tag value, e.g. `image.tag`. */
+  readonly imageTag: string | null;
+  /** `helm.image-spec`: dotted path to a single `repo:tag` string, e.g. `image`. */
+  readonly imageSpec: string | null;
+}
+
+export interface WriteTarget {
+  readonly kind: WriteKind;
+  /**
+   * Path relative to the GitOps repo's root, POSIX separators, no leading `./` or `/`.
+   * A directory for `kustomize` when the file name is not known yet (the pipeline resolves
+   * `kustomization.yaml` / `.yml` / `Kustomization`), a file otherwise.
+   */
+  readonly path: string;
+  /** kustomize: the `images[].name` to match when it differs from the image (`kustomize.image-name`). */
+  readonly kustomizeImageName: string | null;
+  /** helm: which keys hold the image. Null: the editor's conventional guesses (`image.tag`, …). */
+  readonly helm: HelmKeys | null;
+}
+
+export interface GitHubRepo {
+  readonly owner: string;
+  readonly name: string;
+}
+
+export interface GitTarget {
+  /** The repository as the Application names it (any form). */
+  readonly repoURL: string;
+  /** The GitHub repository, or null when repoURL is not on GitHub (reported as an error upstream). */
+  readonly repo: GitHubRepo | null;
+  /** Branch to read and base the PR on; null means the default branch (`HEAD`). */
+  readonly branch: string | null;
+}
+
+export type TargetOrigin = "annotations" | "image-updater" | "repo-config";
+
+export interface AppRef {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** One image in one place of the GitOps repo, with the policy that decides its tag. */
+export interface Target {
+  /** Deterministic and unique within a pass: `<app>/<alias>` or `<config-target-name>/<alias>`. */
+  readonly id: string;
+  readonly origin: TargetOrigin;
+  readonly app: AppRef | null;
+  /** argocd-image-updater alias, or the image's last path component when none was given. */
+  readonly alias: string;
+  /** The image repository to look up. `tag`/`digest` here are ignored: the current tag comes from git. */
+  readonly image: ImageRef;
+  readonly git: GitTarget;
+  readonly write: WriteTarget;
+  readonly policy: ImagePolicy;
+  /** argocd-image-updater's `force-update`: update even if the image is not deployed. */
+  readonly forceUpdate: boolean;
+  /** `pull-secret` as given (`pullsecret:ns/name#key`, `secret:…`, `env:…`, `ext:…`), or null. */
+  readonly pullSecret: string | null;
+  /** Images the live Application runs (`status.summary.images`), or null when unknown. */
+  readonly liveImages: readonly string[] | null;
+  /** Where the target was declared, for error messages: `Application argocd/foo`, `.github/argocd-image-pr.yml`. */
+  readonly declaredIn: string;
+}
+
+/** A problem with one target or one declaration; the pass goes on for the rest. */
+export interface TargetProblem {
+  readonly app: string | null;
+  readonly image: string | null;
+  readonly file: string | null;
+  readonly message: string;
+}
+
+/** Tag metadata from the registry, for one tag (resolved for one platform, when asked). */
+export interface TagDetails {
+  readonly tag: string;
+  /** Manifest digest of the tag as the registry serves it (index digest for multi-arch). */
+  readonly digest: string | null;
+  /** Image config `created`, ISO 8601, or null when the image does not say. */
+  readonly created: string | null;
+  /** `os/arch[/variant]` the tag offers. */
+  readonly platforms: readonly string[];
+  /** Image config labels (`org.opencontainers.image.source`, `…revision`, …). */
+  readonly labels: Readonly<Record<string, string>>;
+}
