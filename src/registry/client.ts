@@ -1,0 +1,552 @@
+/**
+ * The registry client: OCI distribution / Docker registry v2 API, for reading only.
+ * Auth discovery from challenges (anonymous and credentialed Bearer, Basic), every page of
+ * tags/list, manifests and configs by digest (cached), retries, per-registry rate limits.
+ */
+import { createHash } from "node:crypto";
+import { RegistryError, type RegistryErrorKind } from "../errors/index.js";
+import { DOCKER_HUB, formatImageRef, isValidTag, repositoryKey, type ImageRef } from "../image-ref/index.js";
+import type { TagDetails } from "../model/index.js";
+import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from "./backoff.js";
+import {
+  parseDockerConfig,
+  readCredentials,
+  type CredentialResolver,
+  type Credentials,
+  type DockerCredentials,
+} from "./credentials.js";
+import { createAgents, sendOnce, TransportError, type HttpRequest, type HttpResponse } from "./http.js";
+import { Limiter } from "./limiter.js";
+import { parseNextLink } from "./link-header.js";
+import { choosePlatform, MANIFEST_ACCEPT, parseImageConfig, parseManifest, type ImageConfig, type Manifest } from "./manifests.js";
+import { createMetadataCache, type MetadataCache } from "./metadata-cache.js";
+import { DEFAULT_RATE_LIMIT, findRegistryEntry, type RegistriesConfig, type RegistryEntry } from "./registries-config.js";
+import { parseWwwAuthenticate } from "./www-authenticate.js";
+
+export interface RegistryLog {
+  debug(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface RegistryClientOptions {
+  config?: RegistriesConfig;
+  /** Content of a `.dockerconfigjson` / `~/.docker/config.json`. */
+  dockerConfigJson?: string;
+  credentialResolver?: CredentialResolver;
+  /** Per request, headers and body included. Default 30 s. */
+  timeoutMs?: number;
+  /** Retries after the first attempt on 429, 5xx and network errors. Default 3. */
+  retries?: number;
+  metadataCache?: MetadataCache;
+  log?: RegistryLog;
+  /** Concurrent requests per registry. Default 8. */
+  concurrency?: number;
+  /** `n` asked of tags/list. Default 1000. */
+  pageSize?: number;
+  /** Longest `Retry-After` honoured; longer ones fail at once. Default 60 s. */
+  maxRetryAfterMs?: number;
+  /** For tests: backoff timing, the clock, the environment for `env:` credentials. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+  env?: NodeJS.ProcessEnv;
+  backoff?: { baseMs: number; capMs: number };
+}
+
+export interface RegistryClientStats {
+  /** HTTP requests actually sent by this client (token requests, retries and redirects included). */
+  readonly requests: number;
+  /** Tags the registries returned that are not valid tags, and were dropped. */
+  readonly invalidTags: number;
+}
+
+export interface RegistryClient {
+  /** Every tag of the repository, in registry order; one listing per repository per client. */
+  listTags(image: ImageRef): Promise<string[]>;
+  getTagDetails(image: ImageRef, tag: string, options?: { platform?: string }): Promise<TagDetails>;
+  readonly stats: RegistryClientStats;
+  close(): Promise<void>;
+}
+
+interface Endpoint {
+  readonly registry: string;
+  readonly baseUrl: string;
+  readonly insecureTls: boolean;
+  readonly entry: RegistryEntry | null;
+  readonly limiter: Limiter;
+  readonly auth: AuthState;
+}
+
+interface AuthState {
+  scheme: "unknown" | "none" | "basic" | "bearer";
+  realm: string | null;
+  service: string | null;
+  readonly tokens: Map<string, { token: string; expiresAt: number }>;
+  readonly pendingTokens: Map<string, Promise<string>>;
+  credentials: { value: Credentials | null; expiresAt: number } | null;
+  pendingCredentials: Promise<Credentials | null> | null;
+}
+
+interface Call {
+  readonly endpoint: Endpoint;
+  readonly image: ImageRef;
+  /** Safe for messages: `registry/repo[:tag]`. */
+  readonly label: string;
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/;
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host.toLowerCase());
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createRegistryClient(options: RegistryClientOptions = {}): RegistryClient {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const retries = options.retries ?? 3;
+  const pageSize = options.pageSize ?? 1000;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const env = options.env ?? process.env;
+  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff, random };
+  const cache = options.metadataCache ?? createMetadataCache();
+  const log = options.log;
+  const dockerCredentials: DockerCredentials =
+    options.dockerConfigJson === undefined ? new Map() : parseDockerConfig(options.dockerConfigJson, "docker config");
+  const agents = createAgents();
+  const endpoints = new Map<string, Endpoint>();
+  const listings = new Map<string, Promise<readonly string[]>>();
+  const details = new Map<string, Promise<TagDetails>>();
+  const stats = { requests: 0, invalidTags: 0 };
+  let closed = false;
+
+  function endpointFor(image: ImageRef): Endpoint {
+    const existing = endpoints.get(image.registry);
+    if (existing) return existing;
+    const entry = findRegistryEntry(options.config, image.registry);
+    let baseUrl: string;
+    let insecureTls = false;
+    if (entry?.apiUrl) {
+      const url = new URL(entry.apiUrl);
+      if (url.protocol === "http:" && !isLoopbackHost(url.host) && !entry.insecure) {
+        throw new RegistryError(`registry ${image.registry}: api_url uses plain HTTP`, {
+          kind: "config",
+          context: { image: formatImageRef(image), registry: image.registry },
+          hint: "use https:// or set insecure: true for this registry in registries.conf",
+        });
+      }
+      insecureTls = url.protocol === "https:" && entry.insecure;
+      baseUrl = entry.apiUrl;
+    } else if (image.registry === DOCKER_HUB) {
+      baseUrl = "https://registry-1.docker.io";
+    } else if (isLoopbackHost(image.registry) || entry?.insecure) {
+      baseUrl = `http://${image.registry}`;
+    } else {
+      baseUrl = `https://${image.registry}`;
+    }
+    const endpoint: Endpoint = {
+      registry: image.registry,
+      baseUrl: baseUrl.replace(/\/+$/, ""),
+      insecureTls,
+      entry,
+      limiter: new Limiter({
+        requestsPerSecond: entry?.limit ?? DEFAULT_RATE_LIMIT,
+        concurrency: options.concurrency ?? 8,
+        now,
+        sleep,
+      }),
+      auth: { scheme: "unknown", realm: null, service: null, tokens: new Map(), pendingTokens: new Map(), credentials: null, pendingCredentials: null },
+    };
+    endpoints.set(image.registry, endpoint);
+    return endpoint;
+  }
+
+  function repositoryPath(call: Call): string {
+    const { entry } = call.endpoint;
+    const repo = call.image.repository;
+    return entry?.defaultNamespace && !repo.includes("/") ? `${entry.defaultNamespace}/${repo}` : repo;
+  }
+
+  function fail(call: Call, kind: RegistryErrorKind, what: string, extra: { status?: number; cause?: unknown; hint?: string } = {}): RegistryError {
+    const hint = extra.hint ?? defaultHint(kind, call);
+    return new RegistryError(`${call.label}: ${what}`, {
+      kind,
+      ...(extra.status === undefined ? {} : { status: extra.status }),
+      ...(extra.cause === undefined ? {} : { cause: extra.cause }),
+      context: { image: call.label, registry: call.endpoint.registry },
+      hint,
+    });
+  }
+
+  function defaultHint(kind: RegistryErrorKind, call: Call): string {
+    switch (kind) {
+      case "auth":
+        return `check the credentials for ${call.endpoint.registry} (registries.conf credentials or a Docker config); the repository may be private`;
+      case "not-found":
+        return "check the image name and tag; a private repository can also answer 404 to anonymous requests";
+      case "rate-limit":
+        return `the registry is rate limiting; lower "limit" for ${call.endpoint.registry}, authenticate, or try later`;
+      case "server":
+        return "the registry failed; try again later";
+      case "network":
+        return `check that ${call.endpoint.baseUrl} is reachable`;
+      case "timeout":
+        return "the registry is slow or unreachable; try again or raise the timeout";
+      case "protocol":
+        return "the registry's answer does not follow the distribution API";
+      case "config":
+        return "fix the registry configuration";
+    }
+  }
+
+  async function credentialsFor(call: Call): Promise<Credentials | null> {
+    const { auth, entry, registry } = call.endpoint;
+    if (auth.credentials && auth.credentials.expiresAt > now()) return auth.credentials.value;
+    if (auth.pendingCredentials) return auth.pendingCredentials;
+    const load = (async (): Promise<Credentials | null> => {
+      if (entry?.credentials) {
+        return readCredentials(entry.credentials, {
+          registry,
+          image: call.label,
+          resolver: options.credentialResolver,
+          env,
+          timeoutMs,
+        });
+      }
+      const apiHost = entry?.apiUrl ? new URL(entry.apiUrl).host : null;
+      return dockerCredentials.get(registry) ?? (apiHost ? dockerCredentials.get(apiHost) : undefined) ?? null;
+    })();
+    auth.pendingCredentials = load;
+    try {
+      const value = await load;
+      auth.credentials = { value, expiresAt: entry?.credsExpireMs ? now() + entry.credsExpireMs : Number.POSITIVE_INFINITY };
+      return value;
+    } finally {
+      auth.pendingCredentials = null;
+    }
+  }
+
+  /** One exchange with retries on 429, 5xx, network errors and timeouts. */
+  async function send(call: Call, req: HttpRequest, what: string): Promise<HttpResponse> {
+    if (closed) throw fail(call, "config", `${what}: the client is closed`, { hint: "create a new client" });
+    const dispatcher = call.endpoint.insecureTls ? agents.insecure : agents.secure;
+    for (let attempt = 0; ; attempt += 1) {
+      let res: HttpResponse | null = null;
+      let failure: RegistryError;
+      try {
+        res = await call.endpoint.limiter.run(() => sendOnce(dispatcher, req, timeoutMs, () => (stats.requests += 1)));
+      } catch (error) {
+        if (!(error instanceof TransportError)) throw error;
+        failure = fail(call, error.kind, `${what} failed: ${error.message}`, { cause: error.cause });
+      }
+      if (res !== null) {
+        if (res.status !== 429 && res.status < 500) return res;
+        const kind = res.status === 429 ? "rate-limit" : "server";
+        failure = fail(call, kind, `${what} failed with HTTP ${res.status}${errorCode(res)}`, { status: res.status });
+      }
+      const retryAfter = res === null ? null : parseRetryAfter(res.headers["retry-after"], now());
+      if (attempt >= retries) {
+        log?.warn({ registry: call.endpoint.registry, image: call.label, kind: failure!.kind, status: failure!.status, attempts: attempt + 1 }, "registry request failed");
+        throw failure!;
+      }
+      if (retryAfter !== null && retryAfter > maxRetryAfterMs) {
+        throw fail(call, failure!.kind, `${what} failed with HTTP ${res?.status ?? "?"}; the registry asks to wait ${Math.ceil(retryAfter / 1000)} s`, {
+          ...(res ? { status: res.status } : {}),
+        });
+      }
+      const delay = retryAfter ?? backoffDelay(attempt, backoff);
+      log?.debug({ registry: call.endpoint.registry, image: call.label, kind: failure!.kind, status: failure!.status, attempt: attempt + 1, delayMs: delay }, "retrying registry request");
+      await sleep(delay);
+    }
+  }
+
+  function scopeFor(call: Call): string {
+    return `repository:${repositoryPath(call)}:pull`;
+  }
+
+  async function bearerToken(call: Call, scope: string): Promise<string> {
+    const { auth } = call.endpoint;
+    const cached = auth.tokens.get(scope);
+    if (cached && cached.expiresAt > now()) return cached.token;
+    const pending = auth.pendingTokens.get(scope);
+    if (pending) return pending;
+    const fetchToken = (async (): Promise<string> => {
+      const realm = auth.realm;
+      if (!realm) throw fail(call, "protocol", "the Bearer challenge has no realm");
+      let url: URL;
+      try {
+        url = new URL(realm);
+      } catch {
+        throw fail(call, "protocol", "the Bearer challenge's realm is not a URL");
+      }
+      if (url.protocol !== "https:" && url.protocol !== "http:") throw fail(call, "protocol", "the token realm is not HTTP(S)");
+      if (auth.service) url.searchParams.set("service", auth.service);
+      url.searchParams.set("scope", scope);
+      const creds = await credentialsFor(call);
+      const headers: Record<string, string> = { accept: "application/json" };
+      if (creds) {
+        if (url.protocol === "http:" && !isLoopbackHost(url.host) && !call.endpoint.entry?.insecure) {
+          throw fail(call, "config", "the token service is plain HTTP; credentials are not sent there", { hint: "set insecure: true for this registry if that is intended" });
+        }
+        headers["authorization"] = basic(creds);
+        url.searchParams.set("account", creds.username);
+      }
+      const res = await send(call, { method: "GET", url: url.toString(), headers }, "token request");
+      if (res.status === 401 || res.status === 403) {
+        throw fail(call, "auth", `the token service refused ${creds ? "the credentials" : "anonymous access"} (HTTP ${res.status})`, { status: res.status });
+      }
+      if (res.status !== 200) throw fail(call, "protocol", `token request answered HTTP ${res.status}`, { status: res.status });
+      const json = parseJson(res.body);
+      const token = typeof json === "object" && json !== null
+        ? ("token" in json && typeof json.token === "string" ? json.token : "access_token" in json && typeof json.access_token === "string" ? json.access_token : null)
+        : null;
+      if (!token) throw fail(call, "protocol", "the token service answered without a token");
+      const expiresIn = typeof json === "object" && json !== null && "expires_in" in json && typeof json.expires_in === "number" && json.expires_in > 0 ? json.expires_in : 60;
+      // Renew a little early so a token never expires between check and use.
+      auth.tokens.set(scope, { token, expiresAt: now() + Math.max(expiresIn * 500, expiresIn * 1000 - 30_000) });
+      return token;
+    })();
+    auth.pendingTokens.set(scope, fetchToken);
+    try {
+      return await fetchToken;
+    } finally {
+      auth.pendingTokens.delete(scope);
+    }
+  }
+
+  async function authorization(call: Call): Promise<string | null> {
+    const { auth } = call.endpoint;
+    switch (auth.scheme) {
+      case "unknown":
+      case "none":
+        return null;
+      case "basic": {
+        const creds = await credentialsFor(call);
+        return creds ? basic(creds) : null;
+      }
+      case "bearer":
+        return `Bearer ${await bearerToken(call, scopeFor(call))}`;
+    }
+  }
+
+  /** GET/HEAD on the registry with auth discovery: on a 401, learn the challenge and try once more. */
+  async function authed(call: Call, method: "GET" | "HEAD", url: string, accept: string, what: string): Promise<HttpResponse> {
+    const { auth } = call.endpoint;
+    for (let round = 0; ; round += 1) {
+      const headers: Record<string, string> = { accept };
+      const authHeader = await authorization(call);
+      if (authHeader) headers["authorization"] = authHeader;
+      const res = await send(call, { method, url, headers }, what);
+      if (res.status !== 401) {
+        if (auth.scheme === "unknown") auth.scheme = "none";
+        return res;
+      }
+      const challenges = parseWwwAuthenticate(res.headers["www-authenticate"] ?? "");
+      const bearer = challenges.find((c) => c.scheme === "bearer");
+      const basicChallenge = challenges.find((c) => c.scheme === "basic");
+      const hadBearer = auth.scheme === "bearer";
+      if (bearer) {
+        auth.scheme = "bearer";
+        auth.realm = bearer.params["realm"] ?? null;
+        auth.service = bearer.params["service"] ?? null;
+        auth.tokens.delete(scopeFor(call));
+      } else if (basicChallenge) {
+        auth.scheme = "basic";
+      }
+      const creds = await credentialsFor(call);
+      const canRetry = round === 0 && (bearer !== undefined || (basicChallenge !== undefined && creds !== null));
+      if (!canRetry || (hadBearer && round > 0)) {
+        const insufficient = bearer?.params["error"] === "insufficient_scope";
+        throw fail(call, "auth", `${what} was refused (HTTP 401${insufficient ? ", insufficient scope" : ""})`, {
+          status: 401,
+          ...(creds === null ? { hint: `${call.endpoint.registry} requires credentials: add them to registries.conf (credentials: env:VAR) or a Docker config` } : {}),
+        });
+      }
+    }
+  }
+
+  async function fetchJson(call: Call, url: string, accept: string, what: string): Promise<{ res: HttpResponse; json: unknown }> {
+    for (let attempt = 0; ; attempt += 1) {
+      const res = await authed(call, "GET", url, accept, what);
+      checkStatus(call, res, what);
+      const json = parseJson(res.body);
+      if (json !== undefined) return { res, json };
+      // A truncated or garbled body from a proxy or an overloaded registry: worth another try.
+      if (attempt >= retries) throw fail(call, "protocol", `${what}: the answer is not valid JSON`, { status: res.status });
+      await sleep(backoffDelay(attempt, backoff));
+    }
+  }
+
+  function checkStatus(call: Call, res: HttpResponse, what: string): void {
+    if (res.status >= 200 && res.status < 300) return;
+    if (res.status === 404) throw fail(call, "not-found", `${what}: not found (HTTP 404${errorCode(res)})`, { status: 404 });
+    if (res.status === 403) throw fail(call, "auth", `${what}: forbidden (HTTP 403${errorCode(res)})`, { status: 403 });
+    throw fail(call, "protocol", `${what}: unexpected HTTP ${res.status}${errorCode(res)}`, { status: res.status });
+  }
+
+  function makeCall(image: ImageRef, tag?: string): Call {
+    const bare = { ...image, tag: tag ?? null, digest: null };
+    const label = formatImageRef(bare);
+    try {
+      return { endpoint: endpointFor(image), image, label };
+    } catch (error) {
+      if (error instanceof RegistryError) throw error;
+      throw error;
+    }
+  }
+
+  async function listAll(image: ImageRef): Promise<readonly string[]> {
+    const call = makeCall(image);
+    const base = call.endpoint.baseUrl;
+    let url: string | null = `${base}/v2/${repositoryPath(call)}/tags/list?n=${pageSize}`;
+    const seen = new Set<string>();
+    const tags: string[] = [];
+    let invalid = 0;
+    let pages = 0;
+    while (url !== null) {
+      if (seen.has(url)) throw fail(call, "protocol", "tags/list pagination loops back to a page already read");
+      seen.add(url);
+      pages += 1;
+      const { res, json }: { res: HttpResponse; json: unknown } = await fetchJson(call, url, "application/json", "tags/list");
+      const pageTags = typeof json === "object" && json !== null && "tags" in json ? json.tags : undefined;
+      if (pageTags !== null && !Array.isArray(pageTags)) throw fail(call, "protocol", "tags/list answered without a tags array");
+      for (const tag of pageTags ?? []) {
+        if (typeof tag === "string" && isValidTag(tag)) tags.push(tag);
+        else invalid += 1;
+      }
+      const next = parseNextLink(res.headers["link"], url);
+      if (next !== null && new URL(next).origin !== new URL(base).origin) {
+        throw fail(call, "protocol", "tags/list pagination points to another host", { hint: "the registry's Link header is not trusted across hosts" });
+      }
+      url = next;
+    }
+    if (invalid > 0) {
+      stats.invalidTags += invalid;
+      log?.warn({ image: call.label, registry: call.endpoint.registry, dropped: invalid }, "registry returned invalid tags; dropped");
+    }
+    log?.debug({ image: call.label, registry: call.endpoint.registry, tags: tags.length, pages }, "listed tags");
+    return tags;
+  }
+
+  async function manifestByDigest(call: Call, reference: string): Promise<Manifest> {
+    const cached = cache.get(`manifest:${reference}`);
+    if (cached) return cached as Manifest;
+    const { manifest } = await getManifest(call, reference);
+    return manifest;
+  }
+
+  async function getManifest(call: Call, reference: string): Promise<{ digest: string; manifest: Manifest }> {
+    const url = `${call.endpoint.baseUrl}/v2/${repositoryPath(call)}/manifests/${reference}`;
+    const { res, json } = await fetchJson(call, url, MANIFEST_ACCEPT, `manifest ${reference}`);
+    const computed = `sha256:${createHash("sha256").update(res.body).digest("hex")}`;
+    const served = res.headers["docker-content-digest"];
+    if (reference.startsWith("sha256:") && computed !== reference) {
+      throw fail(call, "protocol", `manifest ${reference}: the content does not match its digest`);
+    }
+    if (served && served.startsWith("sha256:") && served !== computed) {
+      throw fail(call, "protocol", `manifest ${reference}: Docker-Content-Digest does not match the content`);
+    }
+    const digest = reference.startsWith("sha256:") ? reference : computed;
+    const manifest = parseManifest(json, res.headers["content-type"] ?? null);
+    if (typeof manifest === "string") throw fail(call, "protocol", `manifest ${reference}: ${manifest}`);
+    cache.set(`manifest:${digest}`, manifest);
+    return { digest, manifest };
+  }
+
+  async function tagDigest(call: Call, tag: string): Promise<string | null> {
+    const url = `${call.endpoint.baseUrl}/v2/${repositoryPath(call)}/manifests/${tag}`;
+    const res = await authed(call, "HEAD", url, MANIFEST_ACCEPT, `manifest ${tag}`);
+    checkStatus(call, res, `manifest ${tag}`);
+    const digest = res.headers["docker-content-digest"];
+    return digest && /^sha256:[a-f0-9]{64}$/.test(digest) ? digest : null;
+  }
+
+  async function imageConfig(call: Call, digest: string): Promise<ImageConfig> {
+    const key = `config:${digest}`;
+    const cached = cache.get(key);
+    if (cached) return cached as ImageConfig;
+    const url = `${call.endpoint.baseUrl}/v2/${repositoryPath(call)}/blobs/${digest}`;
+    const { res, json } = await fetchJson(call, url, "application/json, */*", `config blob ${digest}`);
+    if (digest.startsWith("sha256:") && `sha256:${createHash("sha256").update(res.body).digest("hex")}` !== digest) {
+      throw fail(call, "protocol", `config blob ${digest}: the content does not match its digest`);
+    }
+    const config = parseImageConfig(json);
+    if (typeof config === "string") throw fail(call, "protocol", `config blob ${digest}: ${config}`);
+    cache.set(key, config);
+    return config;
+  }
+
+  async function resolveDetails(image: ImageRef, tag: string, platform: string | undefined): Promise<TagDetails> {
+    const call = makeCall(image, tag);
+    if (!isValidTag(tag)) throw fail(call, "config", `"${tag.slice(0, 130)}" is not a valid tag`, { hint: "tags match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}" });
+    // Docker Hub counts manifest GETs against pull limits, HEADs not: ask for the digest first there.
+    let digest: string | null = null;
+    let manifest: Manifest | null = null;
+    if (image.registry === DOCKER_HUB) {
+      digest = await tagDigest(call, tag);
+      if (digest) manifest = await manifestByDigest(call, digest);
+    }
+    if (manifest === null || digest === null) ({ digest, manifest } = await getManifest(call, tag));
+    if (manifest.kind === "image") {
+      const config = await imageConfig(call, manifest.configDigest);
+      return { tag, digest, created: config.created, platforms: config.platform ? [config.platform] : [], labels: config.labels };
+    }
+    const platforms = manifest.manifests.map((m) => m.platform);
+    const chosen = choosePlatform(manifest.manifests, platform);
+    if (chosen === null) return { tag, digest, created: null, platforms, labels: {} };
+    const child = await manifestByDigest(call, chosen.digest);
+    if (child.kind !== "image") throw fail(call, "protocol", `the index entry ${chosen.platform} is not an image manifest`);
+    const config = await imageConfig(call, child.configDigest);
+    return { tag, digest, created: config.created, platforms, labels: config.labels };
+  }
+
+  return {
+    stats,
+    listTags(image) {
+      const key = repositoryKey(image);
+      let listing = listings.get(key);
+      if (!listing) {
+        listing = listAll(image);
+        listings.set(key, listing);
+      }
+      return listing.then((tags) => [...tags]);
+    },
+    getTagDetails(image, tag, opts = {}) {
+      const key = `${repositoryKey(image)}:${tag}@${opts.platform ?? ""}`;
+      let pending = details.get(key);
+      if (!pending) {
+        pending = resolveDetails(image, tag, opts.platform);
+        details.set(key, pending);
+      }
+      return pending;
+    },
+    async close() {
+      closed = true;
+      await Promise.all([agents.secure.close(), agents.insecure.close()]);
+    },
+  };
+}
+
+function basic(creds: Credentials): string {
+  return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}`;
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString("utf8")) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `, NAME_UNKNOWN` from an OCI error body, sanitised (registry text is untrusted). */
+function errorCode(res: HttpResponse): string {
+  const json = parseJson(res.body);
+  if (typeof json !== "object" || json === null || !("errors" in json) || !Array.isArray(json.errors)) return "";
+  const first: unknown = json.errors[0];
+  const code = typeof first === "object" && first !== null && "code" in first && typeof first.code === "string" ? first.code : "";
+  return /^[A-Z_]{1,40}$/.test(code) ? `, ${code}` : "";
+}

@@ -1,0 +1,165 @@
+/**
+ * Where registry credentials come from: `env:VAR` and `ext:/script` (both `user:pass`), a Docker
+ * config JSON (`.dockerconfigjson`), or Kubernetes secrets through a pluggable CredentialResolver.
+ * Credentials never appear in messages or logs: errors name the source, not the value.
+ */
+import { execFile } from "node:child_process";
+import { z } from "zod";
+import { ConfigError, RegistryError } from "../errors/index.js";
+
+export interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+export type CredentialSource =
+  | { readonly kind: "env"; readonly variable: string }
+  | { readonly kind: "ext"; readonly path: string }
+  | { readonly kind: "pullsecret"; readonly namespace: string; readonly name: string }
+  | { readonly kind: "secret"; readonly namespace: string; readonly name: string; readonly field: string };
+
+export type SecretSource = Extract<CredentialSource, { kind: "pullsecret" | "secret" }>;
+
+/** Reads Kubernetes pull secrets / secrets (wired in later by sources/argocd). */
+export interface CredentialResolver {
+  /** Credentials for `registry` from the secret, or null when the secret has none for it. */
+  resolve(source: SecretSource, registry: string): Promise<Credentials | null>;
+}
+
+/** Parse `env:VAR`, `ext:/path`, `pullsecret:ns/name`, `secret:ns/name#field`. */
+export function parseCredentialSource(value: string): CredentialSource {
+  const colon = value.indexOf(":");
+  const kind = colon === -1 ? "" : value.slice(0, colon);
+  const rest = colon === -1 ? "" : value.slice(colon + 1);
+  switch (kind) {
+    case "env":
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(rest)) return { kind: "env", variable: rest };
+      throw new ConfigError(`"env:${rest}" does not name an environment variable`);
+    case "ext":
+      if (rest.startsWith("/")) return { kind: "ext", path: rest };
+      throw new ConfigError(`"ext:" needs an absolute path to a script`);
+    case "pullsecret": {
+      const m = /^([a-z0-9-.]+)\/([a-z0-9-.]+)$/.exec(rest);
+      if (m?.[1] && m[2]) return { kind: "pullsecret", namespace: m[1], name: m[2] };
+      throw new ConfigError(`"pullsecret:" needs namespace/name`);
+    }
+    case "secret": {
+      const m = /^([a-z0-9-.]+)\/([a-z0-9-.]+)#(.+)$/.exec(rest);
+      if (m?.[1] && m[2] && m[3]) return { kind: "secret", namespace: m[1], name: m[2], field: m[3] };
+      throw new ConfigError(`"secret:" needs namespace/name#field`);
+    }
+    default:
+      throw new ConfigError(`unknown credential source "${kind || value.slice(0, 20)}"`);
+  }
+}
+
+/** A human description of a source, safe for messages (never the secret itself). */
+export function describeCredentialSource(source: CredentialSource): string {
+  switch (source.kind) {
+    case "env":
+      return `env:${source.variable}`;
+    case "ext":
+      return `ext:${source.path}`;
+    case "pullsecret":
+      return `pullsecret:${source.namespace}/${source.name}`;
+    case "secret":
+      return `secret:${source.namespace}/${source.name}#${source.field}`;
+  }
+}
+
+/** `user:pass` (password may contain colons). */
+export function parseUserPass(text: string): Credentials | null {
+  const line = text.trim();
+  const colon = line.indexOf(":");
+  if (colon <= 0) return null;
+  return { username: line.slice(0, colon), password: line.slice(colon + 1) };
+}
+
+const DockerAuthSchema = z.object({
+  auth: z.string().optional(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  identitytoken: z.string().optional(),
+});
+const DockerConfigSchema = z.object({ auths: z.record(z.string(), DockerAuthSchema).optional() });
+
+export type DockerCredentials = ReadonlyMap<string, Credentials>;
+
+/** Normalise a key of `auths` (`https://index.docker.io/v1/`, `ghcr.io`, `http://h:5000/v2`) to a registry host. */
+export function normaliseAuthKey(key: string): string {
+  const host = key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
+  return host === "index.docker.io" || host === "registry-1.docker.io" || host === "registry.hub.docker.com" ? "docker.io" : host;
+}
+
+/** Parse a Docker config JSON into credentials by registry host. Throws a ConfigError naming `source`. */
+export function parseDockerConfig(text: string, source: string): DockerCredentials {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${source}: not valid JSON`, { context: { file: source }, hint: "give the content of a .dockerconfigjson or ~/.docker/config.json" });
+  }
+  const parsed = DockerConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigError(`${source}: "auths" must map registry hosts to {auth} or {username, password}`, { context: { file: source, key: "auths" } });
+  }
+  const result = new Map<string, Credentials>();
+  for (const [key, entry] of Object.entries(parsed.data.auths ?? {})) {
+    let credentials: Credentials | null = null;
+    if (entry.username !== undefined && entry.password !== undefined) {
+      credentials = { username: entry.username, password: entry.password };
+    } else if (entry.auth !== undefined) {
+      credentials = parseUserPass(Buffer.from(entry.auth, "base64").toString("utf8"));
+      if (credentials === null) {
+        throw new ConfigError(`${source}: auths["${key}"].auth is not base64 of user:password`, { context: { file: source, key: `auths.${key}.auth` } });
+      }
+    }
+    if (credentials !== null) result.set(normaliseAuthKey(key), credentials);
+  }
+  return result;
+}
+
+export interface ReadCredentialsOptions {
+  readonly registry: string;
+  readonly image: string;
+  readonly resolver: CredentialResolver | undefined;
+  readonly env: NodeJS.ProcessEnv;
+  readonly timeoutMs: number;
+}
+
+/** Read credentials from a configured source. Throws RegistryError(kind "config") naming the source only. */
+export async function readCredentials(source: CredentialSource, options: ReadCredentialsOptions): Promise<Credentials> {
+  const context = { image: options.image, registry: options.registry };
+  const where = describeCredentialSource(source);
+  const fail = (why: string, hint: string, cause?: unknown): RegistryError =>
+    new RegistryError(`credentials ${where} for ${options.registry}: ${why}`, { kind: "config", context, hint, cause });
+  switch (source.kind) {
+    case "env": {
+      const value = options.env[source.variable];
+      if (value === undefined || value === "") throw fail("the variable is not set", `set ${source.variable}=user:password`);
+      const creds = parseUserPass(value);
+      if (creds === null) throw fail("the value is not user:password", `set ${source.variable}=user:password`);
+      return creds;
+    }
+    case "ext": {
+      const output = await new Promise<string>((resolve, reject) => {
+        execFile(source.path, [], { timeout: options.timeoutMs, maxBuffer: 1 << 20 }, (error, stdout) => {
+          if (error) reject(fail(`the script failed (${error.code ?? error.signal ?? "error"})`, "run the script by hand; it must print user:password", undefined));
+          else resolve(stdout);
+        });
+      });
+      const creds = parseUserPass(output.split("\n").find((l) => l.trim() !== "") ?? "");
+      if (creds === null) throw fail("the script did not print user:password", "make the script print user:password on its first line");
+      return creds;
+    }
+    case "pullsecret":
+    case "secret": {
+      if (!options.resolver) {
+        throw fail("no Kubernetes credential resolver is configured", "pull secrets need the app's Kubernetes access; use env: or ext: or a Docker config file with the CLI");
+      }
+      const creds = await options.resolver.resolve(source, options.registry);
+      if (creds === null) throw fail("the secret holds no credentials for this registry", `add ${options.registry} to the secret`);
+      return creds;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * registry/: tags and metadata from OCI registries. Knows nothing of GitHub or Argo CD.
+ */
+export {
+  createRegistryClient,
+  isLoopbackHost,
+  type RegistryClient,
+  type RegistryClientOptions,
+  type RegistryClientStats,
+  type RegistryLog,
+} from "./client.js";
+export {
+  parseRegistriesConfig,
+  findRegistryEntry,
+  parseGoDuration,
+  DEFAULT_RATE_LIMIT,
+  type RegistriesConfig,
+  type RegistryEntry,
+} from "./registries-config.js";
+export {
+  parseCredentialSource,
+  parseDockerConfig,
+  describeCredentialSource,
+  type CredentialResolver,
+  type CredentialSource,
+  type Credentials,
+  type SecretSource,
+} from "./credentials.js";
+export { createMetadataCache, type MetadataCache } from "./metadata-cache.js";
+export { parseWwwAuthenticate, type AuthChallenge } from "./www-authenticate.js";
+export { parseNextLink } from "./link-header.js";
+export { backoffDelay, parseRetryAfter } from "./backoff.js";
+export { MediaType, samePlatform, normalisePlatform } from "./manifests.js";

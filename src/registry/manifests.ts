@@ -1,0 +1,133 @@
+/**
+ * Manifest, index and image config documents (OCI image spec, Docker schema2), parsed once at the
+ * edge into typed values. Pure.
+ */
+import { z } from "zod";
+
+export const MediaType = {
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+} as const;
+
+/** Accept header for manifest requests: all four kinds, indexes first. */
+export const MANIFEST_ACCEPT = [MediaType.ociIndex, MediaType.dockerList, MediaType.ociManifest, MediaType.dockerManifest].join(", ");
+
+const Descriptor = z.object({
+  mediaType: z.string().optional(),
+  digest: z.string(),
+  size: z.number().optional(),
+});
+
+const PlatformSchema = z.object({
+  os: z.string(),
+  architecture: z.string(),
+  variant: z.string().optional(),
+});
+
+const IndexSchema = z.object({
+  schemaVersion: z.literal(2),
+  mediaType: z.string().optional(),
+  manifests: z.array(Descriptor.extend({ platform: PlatformSchema.optional() })),
+});
+
+const ImageManifestSchema = z.object({
+  schemaVersion: z.literal(2),
+  mediaType: z.string().optional(),
+  config: Descriptor,
+  layers: z.array(Descriptor).optional(),
+});
+
+const ImageConfigSchema = z.object({
+  created: z.string().optional(),
+  os: z.string().optional(),
+  architecture: z.string().optional(),
+  variant: z.string().optional(),
+  config: z.object({ Labels: z.record(z.string(), z.unknown()).nullable().optional() }).nullable().optional(),
+});
+
+export interface IndexEntry {
+  readonly digest: string;
+  /** `os/arch[/variant]`. */
+  readonly platform: string;
+}
+
+export type Manifest =
+  | { readonly kind: "index"; readonly manifests: readonly IndexEntry[] }
+  | { readonly kind: "image"; readonly configDigest: string };
+
+export interface ImageConfig {
+  readonly created: string | null;
+  readonly platform: string | null;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export function formatPlatform(p: { os: string; architecture: string; variant?: string | undefined }): string {
+  return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
+}
+
+/** `linux/arm64` and `linux/arm64/v8` are the same platform (containerd's normalisation). */
+export function normalisePlatform(platform: string): string {
+  const parts = platform.toLowerCase().split("/");
+  if (parts[1] === "arm64" && parts.length === 2) parts.push("v8");
+  if (parts[1] === "amd64" && parts[2] === "v1") parts.pop();
+  return parts.join("/");
+}
+
+export function samePlatform(a: string, b: string): boolean {
+  return normalisePlatform(a) === normalisePlatform(b);
+}
+
+/** Parse a manifest or index body. Returns an error message instead of throwing. */
+export function parseManifest(body: unknown, contentType: string | null): Manifest | string {
+  const declared = contentType?.split(";")[0]?.trim() ?? "";
+  const bodyType = typeof body === "object" && body !== null && "mediaType" in body && typeof body.mediaType === "string" ? body.mediaType : "";
+  const type = [declared, bodyType].find((t) => Object.values(MediaType).includes(t as never)) ?? "";
+  if (/manifest\.v1\+/.test(declared) || (typeof body === "object" && body !== null && "schemaVersion" in body && body.schemaVersion === 1)) {
+    return "the registry served a Docker schema 1 manifest, which is not supported";
+  }
+  const isIndex = type === MediaType.ociIndex || type === MediaType.dockerList || (type === "" && typeof body === "object" && body !== null && "manifests" in body);
+  if (isIndex) {
+    const parsed = IndexSchema.safeParse(body);
+    if (!parsed.success) return `malformed image index: ${parsed.error.issues[0]?.message ?? "invalid"}`;
+    const manifests = parsed.data.manifests
+      .filter((m) => m.platform !== undefined && m.platform.os !== "unknown" && m.platform.architecture !== "unknown")
+      .map((m) => ({ digest: m.digest, platform: formatPlatform(m.platform ?? { os: "", architecture: "" }) }));
+    return { kind: "index", manifests };
+  }
+  const parsed = ImageManifestSchema.safeParse(body);
+  if (!parsed.success) return `malformed image manifest: ${parsed.error.issues[0]?.message ?? "invalid"}`;
+  return { kind: "image", configDigest: parsed.data.config.digest };
+}
+
+/** Parse an image config blob. */
+export function parseImageConfig(body: unknown): ImageConfig | string {
+  const parsed = ImageConfigSchema.safeParse(body);
+  if (!parsed.success) return `malformed image config: ${parsed.error.issues[0]?.message ?? "invalid"}`;
+  const c = parsed.data;
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(c.config?.Labels ?? {})) {
+    if (typeof value === "string") labels[key] = value;
+  }
+  return {
+    created: normaliseCreated(c.created),
+    platform: c.os && c.architecture ? formatPlatform({ os: c.os, architecture: c.architecture, variant: c.variant }) : null,
+    labels,
+  };
+}
+
+/** RFC 3339 with any fraction → ISO 8601 with milliseconds (sortable); null when unreadable or zero. */
+export function normaliseCreated(value: string | undefined): string | null {
+  if (!value) return null;
+  const trimmed = value.replace(/(\.\d{3})\d+/, "$1");
+  const time = Date.parse(trimmed);
+  if (Number.isNaN(time) || time <= 0) return null;
+  return new Date(time).toISOString();
+}
+
+/** The platform whose config describes the tag: the requested one, else linux/amd64, else the first. */
+export function choosePlatform(entries: readonly IndexEntry[], requested: string | undefined): IndexEntry | null {
+  const find = (p: string): IndexEntry | undefined => entries.find((e) => samePlatform(e.platform, p));
+  return (requested ? find(requested) : undefined) ?? find("linux/amd64") ?? entries[0] ?? null;
+}
