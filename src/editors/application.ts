@@ -1,0 +1,171 @@
+/**
+ * Argo CD Application manifests kept in git (`spec.source` / `spec.sources[]`), and
+ * argocd-image-updater's `.argocd-source-<app>.yaml`, which holds the same overrides at its root:
+ * `kustomize.images` (strings `name=newName:tag@digest` or `name:tag`), `helm.parameters`
+ * (`{name, value, forcestring}`) and, in Applications, `helm.valuesObject`.
+ */
+import { isMap, isScalar, type Document, type Scalar, type YAMLMap } from "yaml";
+import type { ErrorContext } from "../errors/index.js";
+import { familiarName, repositoryKey, sameRepository } from "../image-ref/index.js";
+import type { Editor, ImageLocator, ImageVersion, Occurrence } from "./editor.js";
+import { findInValues } from "./helm.js";
+import { appendAtEnd, appendItem } from "./insert.js";
+import { formatImageString, imageStringOccurrence, splitImageString, tagOccurrence } from "./occurrences.js";
+import { deref, get, getMap, getScalar, getSeq, renderScalar, scalarString, type Source } from "./yaml-text.js";
+
+/** The file argocd-image-updater writes an Application's overrides to. */
+export function argocdSourceFileName(appName: string): string {
+  return `.argocd-source-${appName}.yaml`;
+}
+
+/** Parameter names image-updater uses when no `helm.image-*` annotation says otherwise. */
+const DEFAULT_NAME_PARAMS = ["image.name", "image.repository"];
+const DEFAULT_TAG_PARAM = "image.tag";
+
+function stringOf(node: Scalar | undefined, source: Source): string | null {
+  const value = node === undefined ? null : scalarString(node, source.text);
+  return value === "" ? null : value;
+}
+
+function findKustomizeImages(source: Source, kustomize: unknown, doc: Document.Parsed, locator: ImageLocator, context: ErrorContext): Occurrence[] {
+  const wanted = repositoryKey(locator.image);
+  const found: Occurrence[] = [];
+  for (const item of getSeq(kustomize, "images", doc)?.items ?? []) {
+    const node = deref(item, doc);
+    const value = isScalar(node) ? stringOf(node, source) : null;
+    if (!isScalar(node) || value === null) continue;
+    const parts = splitImageString(value, true);
+    const alias = parts.alias.slice(0, -1);
+    const byAlias = alias !== "" && (sameRepository(alias, wanted) || alias === locator.kustomizeImageName);
+    if (byAlias || sameRepository(parts.name, wanted) || parts.name === locator.kustomizeImageName) {
+      found.push(imageStringOccurrence(source, node, parts, context));
+    }
+  }
+  return found;
+}
+
+function findHelmParameters(source: Source, helm: unknown, doc: Document.Parsed, locator: ImageLocator, context: ErrorContext): Occurrence[] {
+  const wanted = repositoryKey(locator.image);
+  const params = new Map<string, YAMLMap>();
+  for (const item of getSeq(helm, "parameters", doc)?.items ?? []) {
+    const param = deref(item, doc);
+    const name = isMap(param) ? stringOf(getScalar(param, "name", doc), source) : null;
+    if (isMap(param) && name !== null && !params.has(name)) params.set(name, param);
+  }
+  const valueOf = (name: string | null): Scalar | undefined => {
+    const param = name === null ? undefined : params.get(name);
+    return param === undefined ? undefined : getScalar(param, "value", doc);
+  };
+  const keys = locator.helm;
+  if (keys?.imageSpec != null) {
+    const node = valueOf(keys.imageSpec);
+    const value = stringOf(node, source);
+    if (node === undefined || value === null) return [];
+    const parts = splitImageString(value, false);
+    return sameRepository(parts.name, wanted) ? [imageStringOccurrence(source, node, parts, context)] : [];
+  }
+  const explicit = keys !== null && (keys.imageName !== null || keys.imageTag !== null);
+  const tagName = keys?.imageTag ?? DEFAULT_TAG_PARAM;
+  const tagNode = valueOf(tagName);
+  if (tagNode === undefined) return [];
+  const nameNames = keys?.imageName != null ? [keys.imageName] : DEFAULT_NAME_PARAMS;
+  const nameParam = nameNames.find((name) => valueOf(name) !== undefined) ?? null;
+  const name = stringOf(valueOf(nameParam), source);
+  if (name === null ? !explicit : !sameRepository(name, wanted)) return [];
+  const digestName = `${tagName.slice(0, tagName.lastIndexOf(".") + 1)}digest`;
+  const digestNode = tagName.includes(".") ? (valueOf(digestName) ?? null) : null;
+  return [tagOccurrence(source, name ?? "", tagNode, digestNode, context)];
+}
+
+/** Occurrences in one source-shaped map (an Application source, or an .argocd-source file's root). */
+function findInSource(source: Source, map: unknown, doc: Document.Parsed, locator: ImageLocator, context: ErrorContext): Occurrence[] {
+  const helm = getMap(map, "helm", doc);
+  return [
+    ...findKustomizeImages(source, getMap(map, "kustomize", doc), doc, locator, context),
+    ...(helm === undefined
+      ? []
+      : [
+          ...findHelmParameters(source, helm, doc, locator, context),
+          ...findInValues(source, get(helm, "valuesObject", doc), doc, locator, context),
+        ]),
+  ];
+}
+
+export const applicationEditor: Editor = {
+  kind: "application",
+  find(source, locator, context) {
+    const found: Occurrence[] = [];
+    for (const doc of source.docs) {
+      const root = doc.contents;
+      if (stringOf(getScalar(root, "kind", doc), source) !== "Application") continue;
+      const name = stringOf(getScalar(getMap(root, "metadata", doc), "name", doc), source);
+      if (locator.appName !== null && name !== locator.appName) continue;
+      const spec = getMap(root, "spec", doc);
+      const sources = [get(spec, "source", doc), ...(getSeq(spec, "sources", doc)?.items.map((item) => deref(item, doc)) ?? [])];
+      for (const each of sources) if (isMap(each)) found.push(...findInSource(source, each, doc, locator, context));
+    }
+    return found;
+  },
+  create() {
+    return null;
+  },
+};
+
+/** The overrides to add for an image, as image-updater writes them (block lines, 2-space indent). */
+function overrideEntries(locator: ImageLocator, to: ImageVersion, context: ErrorContext): { section: "helm" | "kustomize"; list: string; items: string[][] } | null {
+  const image = familiarName(locator.image);
+  if (locator.helm !== null) {
+    const param = (name: string, value: string): string[] => [
+      `name: ${renderScalar(null, name, context)}`,
+      `value: ${renderScalar(null, value, context)}`,
+      "forcestring: true",
+    ];
+    if (locator.helm.imageSpec !== null) {
+      const spec = formatImageString({ alias: "", name: image, tag: to.tag, digest: to.digest });
+      return { section: "helm", list: "parameters", items: [param(locator.helm.imageSpec, spec)] };
+    }
+    if (to.tag === null) return null;
+    const tag = to.digest === null ? to.tag : `${to.tag}@${to.digest}`;
+    return {
+      section: "helm",
+      list: "parameters",
+      items: [param(locator.helm.imageName ?? DEFAULT_NAME_PARAMS[0] ?? "image.name", image), param(locator.helm.imageTag ?? DEFAULT_TAG_PARAM, tag)],
+    };
+  }
+  const alias = locator.kustomizeImageName !== null && locator.kustomizeImageName !== image ? `${locator.kustomizeImageName}=` : "";
+  const value = formatImageString({ alias, name: image, tag: to.tag, digest: to.digest });
+  return { section: "kustomize", list: "images", items: [[renderScalar(null, value, context)]] };
+}
+
+export const argocdSourceEditor: Editor = {
+  kind: "argocd-source",
+  find(source, locator, context) {
+    return source.docs.flatMap((doc) => findInSource(source, doc.contents, doc, locator, context));
+  },
+  create(source, locator, to, context) {
+    const entries = overrideEntries(locator, to, context);
+    if (entries === null || source.docs.length > 1) return null;
+    const doc = source.docs[0];
+    const root = doc?.contents ?? null;
+    const sectionLines = (): string[] => [
+      `${entries.section}:`,
+      `  ${entries.list}:`,
+      ...entries.items.flatMap((lines) => lines.map((line, index) => `  ${index === 0 ? "- " : "  "}${line}`)),
+    ];
+    if (doc === undefined || root === null || (isScalar(root) && root.value === null)) {
+      return [appendAtEnd(source, sectionLines())];
+    }
+    if (!isMap(root) || root.flow) return null;
+    const list = getSeq(getMap(root, entries.section, doc), entries.list, doc);
+    if (list !== undefined) {
+      // Every item goes at the same offset: one insertion keeps them in order.
+      const inserts = entries.items.map((lines) =>
+        appendItem(source, list, lines, lines.length === 1 ? (lines[0] ?? "") : `{${lines.join(", ")}}`, context),
+      );
+      const first = inserts[0];
+      return first === undefined ? null : [{ ...first, text: inserts.map((insert) => insert.text).join("") }];
+    }
+    if (get(root, entries.section, doc) !== undefined) return null;
+    return [appendAtEnd(source, sectionLines())];
+  },
+};

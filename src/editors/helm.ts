@@ -1,0 +1,135 @@
+/**
+ * Helm values files. With `helm.image-name` / `helm.image-tag` / `helm.image-spec` keys, exactly
+ * those dotted paths (`image.tag`, `images[0].tag`, `app.image.tag`); without, the conventions of
+ * popular charts anywhere in the file: `{registry?, repository, tag, digest?}` (bitnami,
+ * kube-prometheus-stack, cert-manager, argo-cd, grafana), `{registry, image, tag, digest?}`
+ * (ingress-nginx) and `image: repo:tag`. Aliases are followed to their anchor, so an anchored value
+ * is edited once, where it is written, and every alias of it follows.
+ */
+import { isMap, isScalar, type Document, type Scalar } from "yaml";
+import type { ErrorContext } from "../errors/index.js";
+import { repositoryKey, sameRepository } from "../image-ref/index.js";
+import type { Editor, ImageLocator, Occurrence } from "./editor.js";
+import { imageStringOccurrence, splitImageString, tagOccurrence } from "./occurrences.js";
+import { conflict, deref, findPair, getPath, getScalar, parsePath, scalarString, walkMaps, type Source } from "./yaml-text.js";
+
+function stringAt(node: Scalar | undefined, source: Source): string | null {
+  if (node === undefined) return null;
+  const value = scalarString(node, source.text);
+  return value === null || value === "" ? null : value;
+}
+
+/** `registry/repository` when the map splits the name in two (bitnami, ingress-nginx). */
+function joinRegistry(registry: string | null, repository: string): string {
+  return registry === null || repository.startsWith(`${registry}/`) ? repository : `${registry}/${repository}`;
+}
+
+function pathOrThrow(path: string, context: ErrorContext): (string | number)[] {
+  const parsed = parsePath(path);
+  if (parsed === null) {
+    throw conflict(`"${path}" is not a usable Helm value path`, { ...context, key: path }, "use dotted keys with list indexes, e.g. images[0].tag");
+  }
+  return parsed;
+}
+
+function parentOf(path: readonly (string | number)[]): (string | number)[] {
+  return path.slice(0, -1);
+}
+
+function scalarOrUndefined(node: unknown): Scalar | undefined {
+  return isScalar(node) ? node : undefined;
+}
+
+function findExplicit(
+  source: Source,
+  root: unknown,
+  doc: Document.Parsed,
+  locator: ImageLocator,
+  context: ErrorContext,
+): Occurrence[] {
+  const keys = locator.helm;
+  if (keys === null) return [];
+  const wanted = repositoryKey(locator.image);
+  if (keys.imageSpec !== null) {
+    const node = scalarOrUndefined(getPath(root, pathOrThrow(keys.imageSpec, context), doc));
+    const value = stringAt(node, source);
+    if (node === undefined || value === null) return [];
+    const parts = splitImageString(value, false);
+    return sameRepository(parts.name, wanted) ? [imageStringOccurrence(source, node, parts, context)] : [];
+  }
+  const namePath = keys.imageName === null ? null : pathOrThrow(keys.imageName, context);
+  const tagPath =
+    keys.imageTag !== null ? pathOrThrow(keys.imageTag, context) : namePath === null ? null : [...parentOf(namePath), "tag"];
+  if (tagPath === null) return [];
+  const tagNode = scalarOrUndefined(getPath(root, tagPath, doc));
+  if (tagNode === undefined) return [];
+  let name = "";
+  if (namePath !== null) {
+    const nameNode = scalarOrUndefined(getPath(root, namePath, doc));
+    const repository = stringAt(nameNode, source);
+    if (repository !== null) {
+      const registry = stringAt(scalarOrUndefined(getPath(root, [...parentOf(namePath), "registry"], doc)), source);
+      name = joinRegistry(registry, repository);
+      if (!sameRepository(name, wanted) && !sameRepository(repository, wanted)) return [];
+    }
+  }
+  const digestNode = scalarOrUndefined(getPath(root, [...parentOf(tagPath), "digest"], doc)) ?? null;
+  return [tagOccurrence(source, name, tagNode, digestNode, context)];
+}
+
+function findConventional(
+  source: Source,
+  root: unknown,
+  doc: Document.Parsed,
+  locator: ImageLocator,
+  context: ErrorContext,
+): Occurrence[] {
+  const wanted = repositoryKey(locator.image);
+  const found: Occurrence[] = [];
+  for (const map of walkMaps(root)) {
+    const tagPair = findPair(map, "tag", doc);
+    const tagNode = tagPair === undefined ? undefined : scalarOrUndefined(deref(tagPair.value, doc) ?? null);
+    const repository = stringAt(getScalar(map, "repository", doc), source) ?? stringAt(getScalar(map, "image", doc), source);
+    if (tagPair !== undefined && repository !== null) {
+      const name = joinRegistry(stringAt(getScalar(map, "registry", doc), source), repository);
+      if (tagNode !== undefined && (sameRepository(name, wanted) || sameRepository(repository, wanted))) {
+        found.push(tagOccurrence(source, name, tagNode, getScalar(map, "digest", doc) ?? null, context));
+      }
+      continue;
+    }
+    const image = getScalar(map, "image", doc);
+    const value = stringAt(image, source);
+    if (image === undefined || value === null) continue;
+    const parts = splitImageString(value, false);
+    if ((parts.tag !== null || parts.digest !== null) && sameRepository(parts.name, wanted)) {
+      found.push(imageStringOccurrence(source, image, parts, context));
+    }
+  }
+  return found;
+}
+
+/** Occurrences of the image in a values tree (a values file's root, or an Application's valuesObject). */
+export function findInValues(
+  source: Source,
+  root: unknown,
+  doc: Document.Parsed,
+  locator: ImageLocator,
+  context: ErrorContext,
+): Occurrence[] {
+  if (!isMap(deref(root, doc))) return [];
+  const keys = locator.helm;
+  const explicit = keys !== null && (keys.imageSpec !== null || keys.imageTag !== null || keys.imageName !== null);
+  return explicit
+    ? findExplicit(source, root, doc, locator, context)
+    : findConventional(source, root, doc, locator, context);
+}
+
+export const helmEditor: Editor = {
+  kind: "helm",
+  find(source, locator, context) {
+    return source.docs.flatMap((doc) => findInValues(source, doc.contents, doc, locator, context));
+  },
+  create() {
+    return null;
+  },
+};

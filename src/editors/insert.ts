@@ -1,0 +1,136 @@
+/**
+ * Insertions in the file's own layout: a key appended to a mapping, an item appended to a
+ * sequence, a top-level key appended to the file. Block or flow, indented or not, CRLF or LF:
+ * each is measured from the file, never assumed.
+ */
+import { isMap, isScalar, isSeq, type Document, type YAMLMap, type YAMLSeq } from "yaml";
+import type { ErrorContext } from "../errors/index.js";
+import { columnOf, conflict, endOfLine, type Replacement, type Source } from "./yaml-text.js";
+
+function insertion(at: number, text: string): Replacement {
+  return { start: at, end: at, text, expected: "" };
+}
+
+/** End offset of the last bytes of content in a node (a scalar's or a flow collection's end). */
+function contentEnd(node: unknown, context: ErrorContext): number {
+  if (isMap(node) && !node.flow) {
+    const last = node.items.at(-1);
+    if (last !== undefined) return contentEnd(last.value ?? last.key, context);
+  } else if (isSeq(node) && !node.flow) {
+    const last = node.items.at(-1);
+    if (last !== undefined) return contentEnd(last, context);
+  } else if (isScalar(node) || isMap(node) || isSeq(node)) {
+    if (node.range) return node.range[1];
+  } else if (node !== null && typeof node === "object" && "range" in node) {
+    const range = (node as { range?: [number, number, number] | null }).range;
+    if (range) return range[1];
+  }
+  throw conflict("cannot find where a value ends in the file", context, "report this as a bug with the file");
+}
+
+/** Append `key: value` pairs (values already rendered) to a mapping, in its own style. */
+export function appendPairs(
+  source: Source,
+  map: YAMLMap,
+  pairs: readonly (readonly [string, string])[],
+  context: ErrorContext,
+): Replacement {
+  if (map.flow) {
+    const text = pairs.map(([key, value]) => `${key}: ${value}`).join(", ");
+    const last = map.items.at(-1);
+    if (last === undefined) {
+      if (!map.range) throw conflict("an empty mapping has no position", context, "report this as a bug");
+      return insertion(map.range[0] + 1, text);
+    }
+    return insertion(contentEnd(last.value ?? last.key, context), `, ${text}`);
+  }
+  if (!map.range || map.items.length === 0) throw conflict("cannot add a key to an empty mapping", context, "add the key by hand");
+  const indent = " ".repeat(columnOf(source.text, map.range[0]));
+  const at = endOfLine(source.text, contentEnd(map, context));
+  return insertion(at, pairs.map(([key, value]) => `${source.eol}${indent}${key}: ${value}`).join(""));
+}
+
+/**
+ * Append an item to a sequence. `lines` are the item's lines (first after `- `, the rest aligned
+ * with it); `flow` is the same item in flow style.
+ */
+export function appendItem(
+  source: Source,
+  seq: YAMLSeq,
+  lines: readonly string[],
+  flow: string,
+  context: ErrorContext,
+): Replacement {
+  if (seq.flow) {
+    const last = seq.items.at(-1);
+    if (last === undefined) {
+      if (!seq.range) throw conflict("an empty sequence has no position", context, "report this as a bug");
+      return insertion(seq.range[0] + 1, flow);
+    }
+    return insertion(contentEnd(last, context), `, ${flow}`);
+  }
+  const first = seq.items[0];
+  if (!seq.range || first === undefined) throw conflict("cannot add to an empty sequence", context, "add the entry by hand");
+  const dashColumn = columnOf(source.text, seq.range[0]);
+  const firstRange = isMap(first) || isSeq(first) || isScalar(first) ? first.range : null;
+  const itemColumn = firstRange ? columnOf(source.text, firstRange[0]) : dashColumn + 2;
+  const dash = `${" ".repeat(dashColumn)}-${" ".repeat(Math.max(1, itemColumn - dashColumn - 1))}`;
+  const rest = " ".repeat(Math.max(itemColumn, dashColumn + 2));
+  const at = endOfLine(source.text, contentEnd(seq, context));
+  const text = lines.map((line, index) => `${source.eol}${index === 0 ? dash : rest}${line}`).join("");
+  return insertion(at, text);
+}
+
+/** How far the file indents a block sequence under its key (0 for `key:\n- a`), and its map indent. */
+export function layoutOf(source: Source, doc: Document.Parsed | undefined): { seqIndent: number; mapIndent: number } {
+  let seqIndent: number | null = null;
+  let mapIndent: number | null = null;
+  const visit = (node: unknown): void => {
+    if (!isMap(node) || node.flow) return;
+    for (const pair of node.items) {
+      const keyRange = isScalar(pair.key) ? pair.key.range : null;
+      const value = pair.value;
+      if (keyRange && (isMap(value) || isSeq(value)) && !value.flow && value.range) {
+        const offset = columnOf(source.text, value.range[0]) - columnOf(source.text, keyRange[0]);
+        if (isSeq(value)) seqIndent ??= offset;
+        else if (offset > 0) mapIndent ??= offset;
+      }
+      if (isSeq(value)) value.items.forEach(visit);
+      else visit(value);
+    }
+  };
+  visit(doc?.contents);
+  return { seqIndent: seqIndent ?? 0, mapIndent: mapIndent ?? 2 };
+}
+
+/** Append top-level lines at the end of the file (its own line ending, its trailing newline or none). */
+export function appendAtEnd(source: Source, lines: readonly string[]): Replacement {
+  const { text, eol } = source;
+  const body = lines.join(eol);
+  if (text.trim() === "" || text.replace(/^\uFEFF/, "") === "") {
+    return insertion(text.length, `${body}${eol}`);
+  }
+  return text.endsWith("\n") ? insertion(text.length, `${body}${eol}`) : insertion(text.length, `${eol}${body}`);
+}
+
+/** Remove a `key: value` line from a block mapping (the key must start its own line). */
+export function removePairLine(source: Source, map: YAMLMap, key: string, context: ErrorContext): Replacement {
+  const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
+  const keyRange = pair !== undefined && isScalar(pair.key) ? pair.key.range : null;
+  const value = pair?.value;
+  const hint = `remove the ${key} key by hand, or write a ${key}`;
+  if (map.flow || !keyRange || !isScalar(value) || !value.range) throw conflict(`cannot remove ${key} here`, context, hint);
+  const { text } = source;
+  const lineStart = text.lastIndexOf("\n", keyRange[0] - 1) + 1;
+  if (text.slice(lineStart, keyRange[0]).trim() !== "") throw conflict(`cannot remove ${key}: it shares a line`, context, hint);
+  const lineEnd = endOfLine(text, value.range[1]);
+  if (text.slice(keyRange[0], lineEnd).includes("\n")) throw conflict(`cannot remove a multi-line ${key}`, context, hint);
+  const newlineEnd = text.startsWith("\r\n", lineEnd) ? lineEnd + 2 : text.startsWith("\n", lineEnd) ? lineEnd + 1 : lineEnd;
+  if (newlineEnd === lineEnd) {
+    // The last line of a file without a trailing newline: take the newline before it instead.
+    const before = text.charAt(lineStart - 2) === "\r" ? lineStart - 2 : lineStart - 1;
+    const start = Math.max(0, before);
+    return { start, end: lineEnd, text: "", expected: text.slice(start, lineEnd) };
+  }
+  return { start: lineStart, end: newlineEnd, text: "", expected: text.slice(lineStart, newlineEnd) };
+}

@@ -1,0 +1,122 @@
+/**
+ * Kustomizations' `images:` list. An entry is the image when its `name` or its `newName` is (the
+ * trap: `name: app` + `newName: asia.gcr.io/proj/app` runs the second), or when its `name` is the
+ * target's `kustomize.image-name`. `newTag` and `digest` are rewritten in place, added in the
+ * entry's own indentation when absent; a new entry is added only when none matches, so a second
+ * entry for the same image is never appended.
+ */
+import { isMap, type Document, type YAMLMap } from "yaml";
+import type { ErrorContext } from "../errors/index.js";
+import { familiarName, repositoryKey, sameRepository } from "../image-ref/index.js";
+import type { Editor, ImageLocator, ImageVersion, Occurrence, Span } from "./editor.js";
+import { appendAtEnd, appendItem, appendPairs, layoutOf, removePairLine } from "./insert.js";
+import {
+  conflict,
+  deref,
+  findPair,
+  getScalar,
+  getSeq,
+  renderScalar,
+  replaceScalar,
+  scalarString,
+  type Replacement,
+  type Source,
+} from "./yaml-text.js";
+
+const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"] as const;
+
+/** The kustomization among a directory's entries, in kustomize's own order of preference. */
+export function kustomizationFileName(names: readonly string[]): string | null {
+  return KUSTOMIZATION_FILES.find((candidate) => names.includes(candidate)) ?? null;
+}
+
+function text(source: Source, map: YAMLMap, key: string, doc: Document.Parsed): string | null {
+  const node = getScalar(map, key, doc);
+  const value = node === undefined ? null : scalarString(node, source.text);
+  return value === "" ? null : value;
+}
+
+function matches(name: string | null, newName: string | null, locator: ImageLocator): boolean {
+  const wanted = repositoryKey(locator.image);
+  if (name !== null && locator.kustomizeImageName !== null && (name === locator.kustomizeImageName || sameRepository(name, locator.kustomizeImageName))) {
+    return true;
+  }
+  return (name !== null && sameRepository(name, wanted)) || (newName !== null && sameRepository(newName, wanted));
+}
+
+function entryOccurrence(source: Source, entry: YAMLMap, doc: Document.Parsed, context: ErrorContext): Occurrence {
+  const tagNode = getScalar(entry, "newTag", doc) ?? null;
+  const digestNode = getScalar(entry, "digest", doc) ?? null;
+  const tag = text(source, entry, "newTag", doc);
+  const digest = text(source, entry, "digest", doc);
+  const spans: Span[] = [tagNode, digestNode].flatMap((node) =>
+    node?.range ? [{ start: node.range[0], end: node.range[1] }] : [],
+  );
+  return {
+    name: text(source, entry, "newName", doc) ?? text(source, entry, "name", doc) ?? "",
+    tag,
+    digest,
+    spans,
+    rewrite(to: ImageVersion): Replacement[] {
+      const replacements: Replacement[] = [];
+      const added: [string, string][] = [];
+      if (to.tag !== null && to.tag !== tag) {
+        if (tagNode !== null) replacements.push(replaceScalar(source, tagNode, to.tag, context));
+        else added.push(["newTag", renderScalar(null, to.tag, context)]);
+      }
+      if (to.digest !== digest) {
+        if (to.digest === null) replacements.push(removePairLine(source, entry, "digest", context));
+        else if (digestNode !== null) replacements.push(replaceScalar(source, digestNode, to.digest, context));
+        else added.push(["digest", renderScalar(null, to.digest, context)]);
+      }
+      if (added.length > 0) replacements.push(appendPairs(source, entry, added, context));
+      return replacements;
+    },
+  };
+}
+
+function newEntryPairs(locator: ImageLocator, to: ImageVersion, context: ErrorContext): [string, string][] {
+  const image = familiarName(locator.image);
+  const name = locator.kustomizeImageName ?? image;
+  const pairs: [string, string][] = [["name", renderScalar(null, name, context)]];
+  if (!sameRepository(name, repositoryKey(locator.image))) pairs.push(["newName", renderScalar(null, image, context)]);
+  if (to.tag !== null) pairs.push(["newTag", renderScalar(null, to.tag, context)]);
+  if (to.digest !== null) pairs.push(["digest", renderScalar(null, to.digest, context)]);
+  return pairs;
+}
+
+export const kustomizeEditor: Editor = {
+  kind: "kustomize",
+  find(source, locator, context) {
+    const found: Occurrence[] = [];
+    for (const doc of source.docs) {
+      for (const item of getSeq(doc.contents, "images", doc)?.items ?? []) {
+        const entry = deref(item, doc);
+        if (!isMap(entry)) continue;
+        if (matches(text(source, entry, "name", doc), text(source, entry, "newName", doc), locator)) {
+          found.push(entryOccurrence(source, entry, doc, context));
+        }
+      }
+    }
+    return found;
+  },
+  create(source, locator, to, context) {
+    const doc = source.docs[0];
+    const root = doc?.contents;
+    if (doc === undefined || source.docs.length !== 1 || !isMap(root) || root.flow) return null;
+    const pairs = newEntryPairs(locator, to, context);
+    const images = getSeq(root, "images", doc);
+    if (images !== undefined) {
+      const lines = pairs.map(([key, value]) => `${key}: ${value}`);
+      return [appendItem(source, images, lines, `{${lines.join(", ")}}`, context)];
+    }
+    if (findPair(root, "images", doc) !== undefined) {
+      throw conflict("images: is not a list", context, "make images: a list of entries, or remove it");
+    }
+    const { seqIndent } = layoutOf(source, doc);
+    const dash = `${" ".repeat(seqIndent)}- `;
+    const rest = " ".repeat(seqIndent + 2);
+    const lines = ["images:", ...pairs.map(([key, value], index) => `${index === 0 ? dash : rest}${key}: ${value}`)];
+    return [appendAtEnd(source, lines)];
+  },
+};

@@ -1,0 +1,244 @@
+/**
+ * The text-level toolkit every editor shares: parse a file into documents whose nodes carry
+ * source ranges, find nodes by key, render a scalar in the style it was written in, and splice
+ * replacements into the original text. Nothing here re-serialises a document.
+ */
+import {
+  parse,
+  parseAllDocuments,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Document,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from "yaml";
+import { EditConflictError, type ErrorContext } from "../errors/index.js";
+
+export interface Source {
+  readonly text: string;
+  readonly file: string;
+  readonly docs: readonly Document.Parsed[];
+  /** The file's line ending, for inserted lines. */
+  readonly eol: "\n" | "\r\n";
+}
+
+/** A change to the original text: bytes [start, end) become `text`. `expected` guards the span. */
+export interface Replacement {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  readonly expected: string;
+}
+
+export function conflict(message: string, context: ErrorContext, hint: string, cause?: unknown): EditConflictError {
+  return new EditConflictError(message, cause === undefined ? { context, hint } : { context, hint, cause });
+}
+
+/** Parse every document of a file; a file that is not valid YAML is an EditConflictError naming it. */
+export function parseSource(text: string, file: string): Source {
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false }) as Document.Parsed[];
+  } catch (error) {
+    throw conflict(`${file} is not valid YAML`, { file }, "fix the file's syntax, then retry", error);
+  }
+  if (!Array.isArray(docs)) {
+    // parseAllDocuments returns an EmptyStream for an empty file: no documents.
+    docs = [];
+  }
+  for (const doc of docs) {
+    const first = doc.errors[0];
+    if (first !== undefined) {
+      throw conflict(
+        `${file} is not valid YAML: ${first.message.split("\n")[0] ?? first.message}`,
+        { file },
+        "fix the file's syntax, then retry",
+      );
+    }
+  }
+  return { text, file, docs, eol: text.includes("\r\n") ? "\r\n" : "\n" };
+}
+
+/** Follow an alias to the node it names (one hop is all YAML allows). */
+export function deref(node: unknown, doc: Document.Parsed): unknown {
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+function keyOf(pair: Pair): unknown {
+  return isScalar(pair.key) ? pair.key.value : pair.key;
+}
+
+/** The pair whose key is `key` in `map`, looking through `<<` merge keys when absent. */
+export function findPair(map: YAMLMap, key: string, doc: Document.Parsed, depth = 0): Pair | undefined {
+  const direct = map.items.find((pair) => keyOf(pair) === key);
+  if (direct !== undefined || depth > 8) return direct;
+  for (const pair of map.items) {
+    if (keyOf(pair) !== "<<") continue;
+    const target = deref(pair.value, doc);
+    const sources = isSeq(target) ? target.items.map((item) => deref(item, doc)) : [target];
+    for (const source of sources) {
+      if (!isMap(source)) continue;
+      const found = findPair(source, key, doc, depth + 1);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+/** The value under `key`, aliases resolved; undefined when absent. */
+export function get(map: unknown, key: string, doc: Document.Parsed): unknown {
+  const target = deref(map, doc);
+  if (!isMap(target)) return undefined;
+  const pair = findPair(target, key, doc);
+  return pair === undefined ? undefined : deref(pair.value, doc);
+}
+
+export function getMap(map: unknown, key: string, doc: Document.Parsed): YAMLMap | undefined {
+  const value = get(map, key, doc);
+  return isMap(value) ? value : undefined;
+}
+
+export function getSeq(map: unknown, key: string, doc: Document.Parsed): YAMLSeq | undefined {
+  const value = get(map, key, doc);
+  return isSeq(value) ? value : undefined;
+}
+
+export function getScalar(map: unknown, key: string, doc: Document.Parsed): Scalar | undefined {
+  const value = get(map, key, doc);
+  return isScalar(value) ? value : undefined;
+}
+
+/**
+ * Parse a Helm-style dotted path: `image.tag`, `images[0].tag`, `app.image.tag`.
+ * Returns null for an unusable path.
+ */
+export function parsePath(path: string): (string | number)[] | null {
+  const segments: (string | number)[] = [];
+  for (const part of path.split(".")) {
+    const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
+    if (match === null) return null;
+    const [, key = "", indexes = ""] = match;
+    if (key !== "") segments.push(key);
+    else if (indexes === "") return null;
+    for (const index of indexes.matchAll(/\[(\d+)\]/g)) segments.push(Number(index[1]));
+  }
+  return segments.length === 0 ? null : segments;
+}
+
+/** The node at a parsed path, aliases and merge keys followed; undefined when absent. */
+export function getPath(root: unknown, path: readonly (string | number)[], doc: Document.Parsed): unknown {
+  let node = deref(root, doc);
+  for (const segment of path) {
+    if (typeof segment === "number") {
+      if (!isSeq(node)) return undefined;
+      node = deref(node.items[segment], doc);
+    } else {
+      node = get(node, segment, doc);
+    }
+    if (node === undefined) return undefined;
+  }
+  return node;
+}
+
+/** The string a scalar holds as written: plain scalars keep their source text (`1.10` stays `1.10`). */
+export function scalarString(node: Scalar, text: string): string | null {
+  if (node.value === null || node.value === undefined) return null;
+  if (node.type === "PLAIN" && node.range) {
+    const raw = text.slice(node.range[0], node.range[1]).trim();
+    if (!raw.includes("\n")) return raw;
+  }
+  if (typeof node.value === "string") return node.value;
+  if (typeof node.value === "number" || typeof node.value === "boolean" || typeof node.value === "bigint") {
+    return String(node.value);
+  }
+  return null;
+}
+
+/** True when `value` may be written as a plain scalar and every YAML reader takes it as that string. */
+export function isPlainSafe(value: string): boolean {
+  if (!/^[A-Za-z0-9_][\w./:@=+-]*$/.test(value) || /:$/.test(value)) return false;
+  for (const version of ["1.2", "1.1"] as const) {
+    try {
+      if (parse(value, { version }) !== value) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A new scalar in the quote style of `old` (plain stays plain unless YAML would mistype it). */
+export function renderScalar(old: Scalar | null, value: string, context: ErrorContext): string {
+  switch (old?.type ?? "PLAIN") {
+    case "QUOTE_DOUBLE":
+      return JSON.stringify(value);
+    case "QUOTE_SINGLE":
+      return `'${value.replaceAll("'", "''")}'`;
+    case "PLAIN":
+      return isPlainSafe(value) ? value : JSON.stringify(value);
+    case "BLOCK_LITERAL":
+    case "BLOCK_FOLDED":
+      throw conflict(
+        "the value is a block scalar (| or >), which this app does not rewrite",
+        context,
+        "write the value on one line, e.g. tag: \"1.2.3\"",
+      );
+  }
+  return JSON.stringify(value);
+}
+
+/** Replace a scalar's bytes with `value`, in its own style. Handles the empty `key:` scalar. */
+export function replaceScalar(source: Source, node: Scalar, value: string, context: ErrorContext): Replacement {
+  const range = node.range;
+  if (!range) throw conflict("a value has no source position", context, "report this as a bug");
+  const [start, end] = range;
+  const expected = source.text.slice(start, end);
+  let rendered = renderScalar(node, value, context);
+  if (expected === "" && !/[ \t]/.test(source.text.charAt(start - 1))) rendered = ` ${rendered}`;
+  return { start, end, text: rendered, expected };
+}
+
+/** Column (in characters) of `offset` within its line. */
+export function columnOf(text: string, offset: number): number {
+  return offset - (text.lastIndexOf("\n", offset - 1) + 1);
+}
+
+/** Offset of the end of the line holding `offset`, before its `\r\n` or `\n`. */
+export function endOfLine(text: string, offset: number): number {
+  const newline = text.indexOf("\n", offset);
+  if (newline === -1) return text.length;
+  return text.charAt(newline - 1) === "\r" ? newline - 1 : newline;
+}
+
+/** Apply replacements to the original text; overlapping or moved spans are an EditConflictError. */
+export function applyReplacements(source: Source, replacements: readonly Replacement[], context: ErrorContext): string {
+  const unique = new Map<string, Replacement>();
+  for (const replacement of replacements) {
+    unique.set(`${replacement.start}:${replacement.end}:${replacement.text}`, replacement);
+  }
+  const sorted = [...unique.values()].sort((a, b) => b.start - a.start || b.end - a.end);
+  let text = source.text;
+  let limit = Number.POSITIVE_INFINITY;
+  for (const { start, end, text: replacement, expected } of sorted) {
+    if (end > limit || source.text.slice(start, end) !== expected) {
+      throw conflict(`the edit of ${source.file} overlaps another or its span moved`, context, "re-read the file and retry");
+    }
+    text = text.slice(0, start) + replacement + text.slice(end);
+    limit = start;
+  }
+  return text;
+}
+
+/** Every map of a document, in document order, aliases not followed (an anchored map is visited once). */
+export function* walkMaps(node: unknown): Generator<YAMLMap> {
+  if (isMap(node)) {
+    yield node;
+    for (const pair of node.items) yield* walkMaps(pair.value);
+  } else if (isSeq(node)) {
+    for (const item of node.items) yield* walkMaps(item);
+  }
+}
