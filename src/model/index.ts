@@ -112,6 +112,12 @@ export interface TargetProblem {
   readonly image: string | null;
   readonly file: string | null;
   readonly message: string;
+  /**
+   * `error`: the target (or declaration) was dropped or cannot be decided as written.
+   * `warning`: the pass goes on as written, but the configuration is probably not what was meant
+   * (an unknown annotation key, a deprecated spelling). Absent means `error`.
+   */
+  readonly severity?: "error" | "warning";
 }
 
 /** Tag metadata from the registry, for one tag (resolved for one platform, when asked). */

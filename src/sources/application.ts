@@ -1,0 +1,292 @@
+/**
+ * One Application plus its image declarations → Targets. Source selection, application type and
+ * write-back follow argocd-image-updater (pkg/argocd/argocd.go, update.go); where a PR-based tool
+ * must differ, the choice is documented on the function. Pure.
+ */
+import posix from "node:path/posix";
+
+import type { GitTarget, HelmKeys, Target, TargetOrigin, TargetProblem, WriteKind, WriteTarget } from "../model/index.js";
+import type { ImageDecl, WriteBackDecl } from "./declarations.js";
+import { defaultAlias, parseImageSpec } from "./image-spec.js";
+import { buildPolicy } from "./policy.js";
+import { parseGitHubRepoURL } from "./repo-url.js";
+import { DEFAULT_NAMESPACE, type Application, type ApplicationSource } from "./resources.js";
+
+export interface AppTargetsInput {
+  readonly app: Application;
+  readonly images: readonly ImageDecl[];
+  readonly writeBack: WriteBackDecl;
+  readonly origin: TargetOrigin;
+  /** `Application argocd/foo` or `ImageUpdater argocd/bar`. */
+  readonly declaredIn: string;
+  /** The repository holding the Application manifests (for write-back-method argocd), when known. */
+  readonly manifestsRepo?: GitTarget | null;
+  /** Prefix for keys in messages: `argocd-image-updater.argoproj.io/` or `spec.writeBackConfig.`. */
+  readonly keyStyle: "annotation" | "image-updater";
+}
+
+export interface AppTargetsResult {
+  readonly targets: Target[];
+  readonly problems: TargetProblem[];
+  readonly skipped: { app: string; reason: string }[];
+}
+
+type AppType = "kustomize" | "helm" | "directory" | "plugin";
+
+export function appLabel(app: Application): string {
+  return `${app.metadata.namespace ?? DEFAULT_NAMESPACE}/${app.metadata.name}`;
+}
+
+/** image-updater: with several sources, the first with a `helm:` or `kustomize:` block, else the first. */
+export function chooseSource(app: Application): ApplicationSource {
+  const sources = app.spec.sources ?? [];
+  if (sources.length > 0) return sources.find((s) => s.helm !== undefined || s.kustomize !== undefined) ?? (sources[0] as ApplicationSource);
+  return app.spec.source as ApplicationSource;
+}
+
+/**
+ * image-updater: a `kustomization` write-back target makes it Kustomize; else `status.sourceTypes`
+ * (first of Helm/Kustomize/Plugin, else Directory) or `status.sourceType`. Without status (a
+ * manifest read from git) we infer from the chosen source's blocks, then the write-back target
+ * and helm keys, and assume Kustomize otherwise.
+ */
+export function applicationType(app: Application, source: ApplicationSource, writeBack: WriteBackDecl, images: readonly ImageDecl[]): AppType {
+  if (writeBack.target?.startsWith("kustomization")) return "kustomize";
+  const fromStatus = (value: string | undefined): AppType | null => {
+    switch (value) {
+      case "Kustomize":
+        return "kustomize";
+      case "Helm":
+        return "helm";
+      case "Plugin":
+        return "plugin";
+      case "Directory":
+        return "directory";
+      default:
+        return null;
+    }
+  };
+  if ((app.spec.sources?.length ?? 0) > 0 && app.status?.sourceTypes !== undefined && app.status.sourceTypes.length > 0) {
+    for (const type of app.status.sourceTypes) {
+      const t = fromStatus(type);
+      if (t === "helm" || t === "kustomize" || t === "plugin") return t;
+    }
+    return "directory";
+  }
+  const single = fromStatus(app.status?.sourceType);
+  if (single !== null) return single;
+  if (source.kustomize !== undefined) return "kustomize";
+  if (source.helm !== undefined || source.chart !== undefined) return "helm";
+  if (source.plugin !== undefined) return "plugin";
+  if (writeBack.target?.startsWith("helmvalues")) return "helm";
+  if (images.some((image) => image.helm !== null)) return "helm";
+  return "kustomize";
+}
+
+function normalizeRepoPath(path: string): string {
+  const joined = posix.normalize(path.replace(/\\/g, "/")).replace(/^(\.\/)+/, "").replace(/^\/+/, "");
+  return joined === "." ? "" : joined.replace(/\/+$/, "");
+}
+
+/** image-updater: after the prefix and `:`, a leading `/` is from the repo root, else relative to the source path. */
+function resolveTargetPath(rest: string, sourcePath: string): string {
+  if (rest.startsWith("/")) return normalizeRepoPath(rest.slice(1));
+  return normalizeRepoPath(posix.join(sourcePath, rest));
+}
+
+function branchOf(targetRevision: string | undefined): string | null {
+  const rev = targetRevision?.trim() ?? "";
+  return rev === "" || rev === "HEAD" ? null : rev;
+}
+
+interface Located {
+  readonly git: GitTarget;
+  readonly write: Omit<WriteTarget, "kustomizeImageName" | "helm">;
+}
+
+/** Turn an Application's image declarations into Targets; problems name the app, key and value. */
+export function targetsForApplication(input: AppTargetsInput): AppTargetsResult {
+  const { app, images, writeBack } = input;
+  const label = appLabel(app);
+  const problems: TargetProblem[] = [];
+  const targets: Target[] = [];
+  const skipped: { app: string; reason: string }[] = [];
+  const key = (name: string, crField: string): string =>
+    input.keyStyle === "annotation" ? `argocd-image-updater.argoproj.io/${name}` : crField;
+  const problem = (message: string, image: string | null = null, severity: "error" | "warning" = "error"): void => {
+    problems.push({ app: label, image, file: app.file, message: `${input.declaredIn}: ${message}`, severity });
+  };
+
+  const source = chooseSource(app);
+  const type = applicationType(app, source, writeBack, images);
+  if (type === "directory" || type === "plugin") {
+    skipped.push({
+      app: label,
+      reason: `${type === "directory" ? "Directory" : "Plugin"} application: argocd-image-updater only updates Kustomize and Helm applications; declare its images in .github/argocd-image-pr.yml (kind: manifest) instead`,
+    });
+    return { targets, problems, skipped };
+  }
+
+  // write-back-method
+  const methodValue = writeBack.method ?? "argocd";
+  let method: "argocd" | "git";
+  if (methodValue === "argocd") method = "argocd";
+  else if (methodValue === "git" || methodValue.startsWith("git:")) {
+    method = "git";
+    const creds = methodValue.slice(4);
+    if (methodValue.startsWith("git:") && creds !== "repocreds" && !/^secret:[^/\s]+\/[^/\s]+$/.test(creds)) {
+      problem(
+        `${key("write-back-method", "writeBackConfig.method")} "${methodValue}" has unknown credentials "${creds}"; use git, git:repocreds or git:secret:<namespace>/<name> (credentials are not used by argocd-image-pr, which writes through the GitHub App)`,
+        null,
+        "warning",
+      );
+    }
+  } else {
+    problem(
+      `${key("write-back-method", "writeBackConfig.method")} "${methodValue}" is not a write-back method; use argocd, git, git:repocreds or git:secret:<namespace>/<name>. No target was made for this application`,
+    );
+    return { targets, problems, skipped };
+  }
+
+  // git-branch base[:target]
+  let branchOverride: string | null = null;
+  if (writeBack.branch !== undefined) {
+    const parts = writeBack.branch.split(":");
+    if (parts.length > 2 || parts.some((part) => part.trim() === "" && parts.length === 2 && part === parts[0])) {
+      problem(
+        `${key("git-branch", "writeBackConfig.gitConfig.branch")} "${writeBack.branch}" must be <base> or <base>:<write-branch>. No target was made for this application`,
+      );
+      return { targets, problems, skipped };
+    }
+    branchOverride = (parts[0] ?? "").trim() || null;
+  }
+
+  const located = locate();
+  if (located === null) return { targets, problems, skipped };
+
+  const seen = new Set<string>();
+  for (const decl of images) {
+    const parsed = parseImageSpec(decl.spec);
+    if (!parsed.ok) {
+      problem(`${decl.key} entry "${decl.spec}" is not a valid image: ${parsed.reason}. Write it as alias=registry/repository[:constraint]`, decl.spec);
+      continue;
+    }
+    const alias = decl.alias ?? parsed.spec.alias ?? defaultAlias(parsed.spec.image);
+    const imageName = `${parsed.spec.image.registry}/${parsed.spec.image.repository}`;
+    const { policy, issues } = buildPolicy(decl.settings, { constraint: parsed.spec.constraint });
+    for (const issue of issues) {
+      const settingKey =
+        input.keyStyle === "annotation"
+          ? `argocd-image-updater.argoproj.io/${parsed.spec.alias ? `${parsed.spec.alias}.` : ""}${issue.key}`
+          : `commonUpdateSettings.${issue.key === "update-strategy" ? "updateStrategy" : issue.key === "allow-tags" ? "allowTags" : "platforms"}`;
+      problem(`${settingKey} for image "${alias}": ${issue.message}${policy === null ? ". This image was skipped" : ""}`, imageName);
+    }
+    if (policy === null) continue;
+    const id = `${app.metadata.name}/${alias}`;
+    if (seen.has(id)) {
+      problem(`two images share the alias "${alias}"; give each image in ${decl.key} its own alias (alias=image). The second was skipped`, imageName);
+      continue;
+    }
+    seen.add(id);
+    const helm: HelmKeys | null =
+      decl.helm === null
+        ? null
+        : { imageName: decl.helm.name ?? null, imageTag: decl.helm.tag ?? null, imageSpec: decl.helm.spec ?? null };
+    targets.push({
+      id,
+      origin: input.origin,
+      app: { name: app.metadata.name, namespace: app.metadata.namespace ?? DEFAULT_NAMESPACE },
+      alias,
+      image: parsed.spec.image,
+      git: located.git,
+      write: { ...located.write, kustomizeImageName: decl.kustomizeName, helm },
+      policy,
+      forceUpdate: decl.settings.forceUpdate ?? false,
+      pullSecret: decl.settings.pullSecret ?? null,
+      liveImages: app.status?.summary?.images ?? null,
+      declaredIn: app.file === null ? input.declaredIn : `${input.declaredIn} (${app.file})`,
+    });
+  }
+  return { targets, problems, skipped };
+
+  function gitFor(repoURL: string, revision: string | undefined): GitTarget | null {
+    const url = writeBack.repository ?? repoURL;
+    const repo = parseGitHubRepoURL(url);
+    if (repo === null) {
+      problem(
+        `repository "${url}" is not on GitHub, so argocd-image-pr cannot open pull requests for it; point ${writeBack.repository !== undefined ? key("git-repository", "writeBackConfig.gitConfig.repository") : "spec.source.repoURL"} at a github.com repository (https://github.com/<owner>/<repo> or git@github.com:<owner>/<repo>.git)`,
+      );
+      return null;
+    }
+    return { repoURL: url, repo, branch: branchOverride ?? branchOf(revision) };
+  }
+
+  function locate(): Located | null {
+    const sourcePath = normalizeRepoPath(source.path ?? "");
+    const target = writeBack.target;
+    // argocd: image-updater patches the live Application; we change the Application manifest in git.
+    if (method === "argocd" && app.file !== null) {
+      const git = input.manifestsRepo ?? gitFor(source.repoURL, source.targetRevision);
+      if (git === null) return null;
+      return { git, write: { kind: "application", path: normalizeRepoPath(app.file) } };
+    }
+    if (method === "git" && target !== undefined) {
+      if (target.startsWith("kustomization")) {
+        const rest = target === "kustomization" ? "." : target.slice("kustomization:".length);
+        if (target !== "kustomization" && !target.startsWith("kustomization:")) return badTarget(target);
+        const git = gitFor(source.repoURL, source.targetRevision);
+        return git && { git, write: { kind: "kustomize", path: resolveTargetPath(rest, sourcePath) } };
+      }
+      if (target.startsWith("helmvalues")) {
+        if (target !== "helmvalues" && !target.startsWith("helmvalues:")) return badTarget(target);
+        const rest = target === "helmvalues" ? "values.yaml" : target.slice("helmvalues:".length);
+        const git = gitFor(source.repoURL, source.targetRevision);
+        return git && { git, write: { kind: "helm", path: resolveTargetPath(rest, sourcePath) } };
+      }
+      // image-updater (backward compatibility): any other value is the override file, from the repo root.
+      const git = gitFor(source.repoURL, source.targetRevision);
+      return git && { git, write: { kind: "argocd-source", path: normalizeRepoPath(target) } };
+    }
+    return defaultLocation(sourcePath);
+  }
+
+  function badTarget(target: string): null {
+    problem(
+      `${key("write-back-target", "writeBackConfig.gitConfig.writeBackTarget")} "${target}" is not valid; use kustomization, kustomization:<path>, helmvalues or helmvalues:<path> (a leading / means from the repository root). No target was made for this application`,
+    );
+    return null;
+  }
+
+  /** No explicit target: the kustomization in the app's path, or the app's first Helm values file. */
+  function defaultLocation(sourcePath: string): Located | null {
+    const kind: WriteKind = type === "helm" ? "helm" : "kustomize";
+    if (kind === "kustomize") {
+      if (source.chart !== undefined) return notInGit();
+      const git = gitFor(source.repoURL, source.targetRevision);
+      return git && { git, write: { kind, path: sourcePath } };
+    }
+    const valueFile = source.helm?.valueFiles?.[0];
+    if (valueFile !== undefined && valueFile.startsWith("$")) {
+      // multi-source: `$<ref>/path` points into the source whose `ref:` is <ref>.
+      const slash = valueFile.indexOf("/");
+      const refName = valueFile.slice(1, slash === -1 ? undefined : slash);
+      const refSource = (app.spec.sources ?? []).find((s) => s.ref === refName);
+      if (refSource === undefined || slash === -1) {
+        problem(`values file "${valueFile}" refers to a source with ref "${refName}" that the Application does not have; add it to spec.sources or fix valueFiles`);
+        return null;
+      }
+      const git = gitFor(refSource.repoURL, refSource.targetRevision);
+      return git && { git, write: { kind, path: normalizeRepoPath(valueFile.slice(slash + 1)) } };
+    }
+    if (source.chart !== undefined) return notInGit();
+    const git = gitFor(source.repoURL, source.targetRevision);
+    return git && { git, write: { kind, path: resolveTargetPath(valueFile ?? "values.yaml", sourcePath) } };
+  }
+
+  function notInGit(): null {
+    problem(
+      `its source is the Helm chart "${source.chart ?? ""}" from ${source.repoURL}, which is not a git repository, and no values file in git was found; add a git source with ref: values and valueFiles: [$values/<path>], or set ${key("write-back-target", "writeBackConfig.gitConfig.writeBackTarget")}`,
+    );
+    return null;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * argocd-image-updater's image specification, `[<alias>=]<image>[:<constraint>]`, as it appears in
+ * the `image-list` annotation and in an ImageUpdater's `imageName`. Pure.
+ */
+import { parseImageRef } from "../image-ref/index.js";
+import type { ImageRef } from "../model/index.js";
+
+export interface ImageSpec {
+  readonly alias: string | null;
+  /** The repository, validated with Docker's grammar; tag and digest are always null. */
+  readonly image: ImageRef;
+  /** Everything after the first `:` past the registry: a semver constraint or, for digest, a tag. */
+  readonly constraint: string | null;
+}
+
+export type ImageSpecResult = { ok: true; spec: ImageSpec } | { ok: false; reason: string };
+
+/**
+ * image-updater takes the first `/`-separated component as the registry when it contains a `.`,
+ * then splits the rest at its first `:` (so a constraint may itself contain `:`). We also accept a
+ * `host:port` or `localhost` registry (Docker's rule), where image-updater would mis-split.
+ */
+export function splitImageSpec(value: string): { alias: string | null; name: string; constraint: string | null; digest: string | null } {
+  let rest = value.trim();
+  let alias: string | null = null;
+  const eq = rest.indexOf("=");
+  if (eq !== -1) {
+    alias = rest.slice(0, eq).trim();
+    rest = rest.slice(eq + 1).trim();
+  }
+  let registry = "";
+  const slash = rest.indexOf("/");
+  if (slash !== -1) {
+    const first = rest.slice(0, slash);
+    if (first.includes(".") || /^[^:]+:\d+$/.test(first) || first === "localhost") {
+      registry = `${first}/`;
+      rest = rest.slice(slash + 1);
+    }
+  }
+  const at = rest.indexOf("@");
+  if (at !== -1) {
+    return { alias, name: `${registry}${rest.slice(0, at)}`, constraint: null, digest: rest.slice(at + 1) };
+  }
+  const colon = rest.indexOf(":");
+  if (colon === -1) return { alias, name: `${registry}${rest}`, constraint: null, digest: null };
+  const constraint = rest.slice(colon + 1).trim();
+  return { alias, name: `${registry}${rest.slice(0, colon)}`, constraint: constraint === "" ? null : constraint, digest: null };
+}
+
+export function parseImageSpec(value: string): ImageSpecResult {
+  const { alias, name, constraint } = splitImageSpec(value);
+  if (alias !== null && alias === "") return { ok: false, reason: `"${value.trim()}" has an empty alias before "="` };
+  if (alias !== null && !/^[a-zA-Z0-9][a-zA-Z0-9-._]*$/.test(alias)) {
+    return { ok: false, reason: `alias "${alias}" may only contain letters, digits, "-", "." and "_"` };
+  }
+  if (name.trim() === "") return { ok: false, reason: `"${value.trim()}" names no image` };
+  let image: ImageRef;
+  try {
+    image = parseImageRef(name);
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+  return { ok: true, spec: { alias, image: { ...image, tag: null, digest: null }, constraint } };
+}
+
+/** The alias used when none is given: the last path component of the repository. */
+export function defaultAlias(image: ImageRef): string {
+  const parts = image.repository.split("/");
+  return parts[parts.length - 1] ?? image.repository;
+}

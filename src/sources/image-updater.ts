@@ -1,0 +1,154 @@
+/**
+ * argocd-image-updater v1 `ImageUpdater` resources: which Applications each selects
+ * (`applicationRefs[].namePattern` glob + `labelSelectors`, most specific ref wins) and the image
+ * declarations it gives them, with precedence image > applicationRef > spec. Pure.
+ */
+import type { ImageDecl, WriteBackDecl } from "./declarations.js";
+import { mergeWriteBack } from "./declarations.js";
+import type { RawSettings } from "./policy.js";
+import { mergeSettings } from "./policy.js";
+import {
+  DEFAULT_NAMESPACE,
+  type Application,
+  type ApplicationRef,
+  type CommonUpdateSettings,
+  type ImageConfig,
+  type ImageUpdater,
+  type LabelSelector,
+  type WriteBackConfig,
+} from "./resources.js";
+
+/** Go-style glob (`*`, `?`, `[...]`, `[!...]`) as an anchored RegExp, or null when malformed. */
+export function globToRegExp(pattern: string): RegExp | null {
+  let source = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === "*") source += ".*";
+    else if (c === "?") source += ".";
+    else if (c === "[") {
+      const end = pattern.indexOf("]", i + 2);
+      if (end === -1) return null;
+      let body = pattern.slice(i + 1, end);
+      if (body.startsWith("!") || body.startsWith("^")) body = `^${body.slice(1)}`;
+      source += `[${body.replace(/\\/g, "\\\\")}]`;
+      i = end;
+    } else if (c === "\\" && i + 1 < pattern.length) {
+      source += (pattern[++i] as string).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    } else source += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  }
+  try {
+    return new RegExp(`^${source}$`);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * How specific a name pattern is: an exact name beats any glob; among globs, more literal
+ * characters win. (image-updater documents "most specific wins" without defining it.)
+ */
+export function patternSpecificity(pattern: string): number {
+  const literal = pattern.replace(/\[[^\]]*\]/g, "").replace(/[*?]/g, "").length;
+  return /[*?[]/.test(pattern) ? literal : 10_000 + literal;
+}
+
+export function matchesSelector(labels: Readonly<Record<string, string>>, selector: LabelSelector | undefined): boolean {
+  if (selector === undefined) return true;
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
+  for (const expression of selector.matchExpressions ?? []) {
+    const value = labels[expression.key];
+    const values = expression.values ?? [];
+    switch (expression.operator) {
+      case "In":
+        if (value === undefined || !values.includes(value)) return false;
+        break;
+      case "NotIn":
+        if (value !== undefined && values.includes(value)) return false;
+        break;
+      case "Exists":
+        if (value === undefined) return false;
+        break;
+      case "DoesNotExist":
+        if (value !== undefined) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+/** The ref of `updater` that selects `app`, most specific first; null when none does. */
+export function selectRef(updater: ImageUpdater, app: Application): { ref: ApplicationRef; index: number } | null {
+  const updaterNamespace = updater.metadata.namespace ?? DEFAULT_NAMESPACE;
+  if ((app.metadata.namespace ?? DEFAULT_NAMESPACE) !== updaterNamespace) return null;
+  let best: { ref: ApplicationRef; index: number; score: number } | null = null;
+  updater.spec.applicationRefs.forEach((ref, index) => {
+    const re = globToRegExp(ref.namePattern);
+    if (re === null || !re.test(app.metadata.name)) return;
+    if (!matchesSelector(app.metadata.labels ?? {}, ref.labelSelectors)) return;
+    const score = patternSpecificity(ref.namePattern);
+    if (best === null || score > best.score) best = { ref, index, score };
+  });
+  return best;
+}
+
+function settings(value: CommonUpdateSettings | undefined): RawSettings | undefined {
+  if (value === undefined) return undefined;
+  const out: { -readonly [K in keyof RawSettings]: RawSettings[K] } = {};
+  if (value.updateStrategy !== undefined) out.updateStrategy = value.updateStrategy;
+  if (value.forceUpdate !== undefined) out.forceUpdate = value.forceUpdate;
+  if (value.allowTags !== undefined) out.allowTags = value.allowTags;
+  if (value.ignoreTags !== undefined) out.ignoreTags = value.ignoreTags;
+  if (value.pullSecret !== undefined) out.pullSecret = value.pullSecret;
+  if (value.platforms !== undefined) out.platforms = value.platforms;
+  return out;
+}
+
+export function writeBackOf(value: WriteBackConfig | undefined): WriteBackDecl | undefined {
+  if (value === undefined) return undefined;
+  const out: { -readonly [K in keyof WriteBackDecl]: WriteBackDecl[K] } = {};
+  if (value.method !== undefined) out.method = value.method;
+  if (value.gitConfig?.repository !== undefined) out.repository = value.gitConfig.repository;
+  if (value.gitConfig?.branch !== undefined) out.branch = value.gitConfig.branch;
+  if (value.gitConfig?.writeBackTarget !== undefined) out.target = value.gitConfig.writeBackTarget;
+  return out;
+}
+
+export interface ResolvedUpdater {
+  readonly images: ImageDecl[] | null;
+  readonly writeBack: WriteBackDecl;
+  readonly useAnnotations: boolean;
+  readonly refKey: string;
+}
+
+/** The image declarations an ImageUpdater gives one Application it selects. */
+export function resolveForApp(updater: ImageUpdater, ref: ApplicationRef, index: number): ResolvedUpdater {
+  const refKey = `spec.applicationRefs[${index}]`;
+  const writeBack = mergeWriteBack(writeBackOf(updater.spec.writeBackConfig), writeBackOf(ref.writeBackConfig));
+  if (ref.useAnnotations === true) return { images: null, writeBack, useAnnotations: true, refKey };
+  const fromRef = ref.images !== undefined && ref.images.length > 0;
+  const list: readonly ImageConfig[] = fromRef ? (ref.images ?? []) : (updater.spec.images ?? []);
+  const images = list.map((image, i): ImageDecl => {
+    const helm = image.manifestTargets?.helm;
+    return {
+      spec: image.imageName,
+      alias: image.alias,
+      settings: mergeSettings(
+        settings(updater.spec.commonUpdateSettings),
+        settings(ref.commonUpdateSettings),
+        settings(image.commonUpdateSettings),
+        image.platforms === undefined ? undefined : { platforms: image.platforms },
+      ),
+      helm:
+        helm === undefined
+          ? null
+          : {
+              ...(helm.name ? { name: helm.name } : {}),
+              ...(helm.tag ? { tag: helm.tag } : {}),
+              ...(helm.spec ? { spec: helm.spec } : {}),
+            },
+      kustomizeName: image.manifestTargets?.kustomize?.name ?? null,
+      key: fromRef ? `${refKey}.images[${i}]` : `spec.images[${i}]`,
+    };
+  });
+  return { images, writeBack, useAnnotations: false, refKey };
+}

@@ -1,0 +1,20 @@
+/**
+ * sources/: everything that turns argocd-image-updater configuration (Application annotations,
+ * ImageUpdater resources) and the repo config into typed Targets. Knows nothing of registries.
+ */
+export type { Application, ImageUpdater, Resources } from "./resources.js";
+export { parseManifests, readManifestsFromPaths, type ReadManifestsOptions } from "./manifests.js";
+export { listFromCluster, type ClusterOptions } from "./cluster.js";
+export { targetsFromApplications, type SourceResult, type TargetsFromApplicationsInput } from "./targets.js";
+export {
+  parseRepoConfig,
+  readRepoConfig,
+  repoConfigJsonSchema,
+  generateRepoConfigJsonSchema,
+  type RepoConfig,
+  type RepoConfigTarget,
+} from "./repo-config.js";
+export { parseGitHubRepoURL } from "./repo-url.js";
+export { parseStrategy, parseAllowTags } from "./policy.js";
+export { parseImageSpec, type ImageSpec } from "./image-spec.js";
+export { REPO_CONFIG_SCHEMA_PATH, renderRepoConfigSchema } from "./schema-file.js";

@@ -1,0 +1,140 @@
+/**
+ * Turning raw settings (annotation strings, ImageUpdater fields, repo config values) into an
+ * ImagePolicy, with argocd-image-updater's names and semantics. Pure.
+ */
+import type { AllowTags, ImagePolicy, UpdateLevel, UpdateStrategy } from "../model/index.js";
+
+/** Settings as configured, before defaults; the shape of image-updater's CommonUpdateSettings. */
+export interface RawSettings {
+  readonly updateStrategy?: string;
+  readonly forceUpdate?: boolean;
+  readonly allowTags?: string;
+  readonly ignoreTags?: readonly string[];
+  readonly pullSecret?: string;
+  readonly platforms?: readonly string[];
+}
+
+/** Later (more specific) layers win, field by field: `mergeSettings(spec, ref, image)`. */
+export function mergeSettings(...layers: (RawSettings | undefined)[]): RawSettings {
+  const merged: { -readonly [K in keyof RawSettings]: RawSettings[K] } = {};
+  for (const layer of layers) {
+    if (layer === undefined) continue;
+    for (const key of Object.keys(layer) as (keyof RawSettings)[]) {
+      const value = layer[key];
+      if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
+    }
+  }
+  return merged;
+}
+
+const STRATEGY_ALIASES: Readonly<Record<string, UpdateStrategy>> = {
+  semver: "semver",
+  "newest-build": "newest-build",
+  latest: "newest-build",
+  alphabetical: "alphabetical",
+  name: "alphabetical",
+  digest: "digest",
+};
+
+/** Canonical strategy for an image-updater name or alias, or null when unknown. */
+export function parseStrategy(value: string): UpdateStrategy | null {
+  return STRATEGY_ALIASES[value.trim().toLowerCase()] ?? null;
+}
+
+export const STRATEGY_NAMES = Object.keys(STRATEGY_ALIASES);
+
+/** `any`, `regexp:<re>` (compiled here to validate), anything else invalid. */
+export function parseAllowTags(value: string): AllowTags {
+  const trimmed = value.trim();
+  if (trimmed === "any") return { kind: "any" };
+  if (trimmed.startsWith("regexp:")) {
+    const pattern = trimmed.slice("regexp:".length);
+    try {
+      new RegExp(pattern);
+      return { kind: "regexp", pattern };
+    } catch {
+      return { kind: "invalid", value: trimmed };
+    }
+  }
+  return { kind: "invalid", value: trimmed };
+}
+
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+
+export function isValidPlatform(value: string): boolean {
+  return PLATFORM.test(value);
+}
+
+/** Split a comma-separated annotation value, trimming, dropping empty entries. */
+export function splitList(value: string): string[] {
+  return value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}
+
+export interface PolicyIssue {
+  readonly key: "update-strategy" | "allow-tags" | "platforms";
+  readonly value: string;
+  readonly message: string;
+}
+
+export interface PolicyExtras {
+  readonly constraint: string | null;
+  readonly keepSuffix?: boolean;
+  readonly maxUpdate?: UpdateLevel | null;
+}
+
+/**
+ * Build the policy. An unknown strategy returns `policy: null` (the image cannot be decided as
+ * configured); an invalid allow-tags keeps `{kind: "invalid"}` (matches nothing) and is reported;
+ * invalid platforms are dropped and reported.
+ */
+export function buildPolicy(settings: RawSettings, extras: PolicyExtras): { policy: ImagePolicy | null; issues: PolicyIssue[] } {
+  const issues: PolicyIssue[] = [];
+  const strategyValue = settings.updateStrategy?.trim() || "semver";
+  const strategy = parseStrategy(strategyValue);
+  if (strategy === null) {
+    issues.push({
+      key: "update-strategy",
+      value: strategyValue,
+      message: `unknown update strategy "${strategyValue}"; use one of semver, newest-build (or latest), alphabetical (or name), digest`,
+    });
+  }
+  const allowTags = settings.allowTags === undefined || settings.allowTags.trim() === "" ? ({ kind: "any" } as const) : parseAllowTags(settings.allowTags);
+  if (allowTags.kind === "invalid") {
+    issues.push({
+      key: "allow-tags",
+      value: allowTags.value,
+      message: allowTags.value.startsWith("regexp:")
+        ? `allow-tags "${allowTags.value}" is not a valid regular expression, so no tag matches; fix the pattern after "regexp:"`
+        : `allow-tags "${allowTags.value}" is neither "any" nor "regexp:<pattern>", so no tag matches; write it as regexp:${allowTags.value}`,
+    });
+  }
+  const platforms: string[] = [];
+  for (const platform of settings.platforms ?? []) {
+    const trimmed = platform.trim();
+    if (trimmed === "") continue;
+    if (isValidPlatform(trimmed)) platforms.push(trimmed);
+    else
+      issues.push({
+        key: "platforms",
+        value: trimmed,
+        message: `platform "${trimmed}" is not os/arch[/variant] (e.g. linux/amd64, linux/arm64/v8); it was ignored`,
+      });
+  }
+  const ignoreTags = (settings.ignoreTags ?? []).map((tag) => tag.trim()).filter((tag) => tag !== "");
+  if (strategy === null) return { policy: null, issues };
+  return {
+    policy: {
+      strategy,
+      constraint: extras.constraint,
+      allowTags,
+      ignoreTags,
+      platforms,
+      keepSuffix: extras.keepSuffix ?? false,
+      maxUpdate: extras.maxUpdate ?? null,
+    },
+    issues,
+  };
+}

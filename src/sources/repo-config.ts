@@ -1,0 +1,230 @@
+/**
+ * `.github/argocd-image-pr.yml`: targets declared in the GitOps repo, for users without cluster
+ * access. Same concepts as argocd-image-updater, our own names. One schema gives the type, the
+ * validation and the JSON Schema editors complete against.
+ */
+import { parseDocument } from "yaml";
+import { z } from "zod";
+
+import type { GitHubRepo, HelmKeys, Target, WriteKind } from "../model/index.js";
+import { defaultAlias, parseImageSpec } from "./image-spec.js";
+import { buildPolicy, STRATEGY_NAMES } from "./policy.js";
+import type { SourceResult } from "./targets.js";
+
+const StringOrList = z.union([z.string(), z.array(z.string())]);
+
+const Strategy = z
+  .enum(STRATEGY_NAMES as [string, ...string[]])
+  .describe("How the tag is chosen: semver (default), newest-build (alias latest), alphabetical (alias name), digest.");
+
+const Policy = {
+  strategy: Strategy.optional(),
+  allowTags: z
+    .string()
+    .optional()
+    .describe('"any" or "regexp:<pattern>" (unanchored search). Tags that do not match are never proposed.'),
+  ignoreTags: StringOrList.optional().describe("Globs (*, ?, [...]) of tags never to propose, e.g. latest."),
+  platforms: StringOrList.optional().describe("os/arch[/variant] every proposed tag must offer, e.g. linux/amd64."),
+  keepSuffix: z.boolean().optional().describe("1.27.0-alpine only moves to other -alpine tags."),
+  maxUpdate: z.enum(["patch", "minor", "major"]).optional().describe("Largest semver step proposed."),
+  automerge: z.boolean().optional().describe("Enable auto-merge on the pull request."),
+  branch: z.string().min(1).optional().describe("Base branch of the pull requests (default: the repository's default branch)."),
+};
+
+export const RepoConfigDefaults = z.strictObject(Policy).describe("Settings every target inherits unless it sets its own.");
+
+export const RepoConfigPin = z.strictObject({
+  tag: z.string().min(1).describe("Hold the image at this tag (or constraint)."),
+  reason: z.string().optional(),
+});
+
+export const RepoConfigTarget = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-'")
+      .describe("Unique name; branch names and ids are derived from it."),
+    path: z.string().min(1).optional().describe("Directory of a kustomization (kind kustomize). Give path or file."),
+    file: z.string().min(1).optional().describe("File to edit, relative to the repository root. Give path or file."),
+    kind: z.enum(["kustomize", "helm", "manifest", "application", "argocd-source"]).optional().describe("How the file is edited; inferred when absent."),
+    image: z.string().min(1).describe("registry/repository[:constraint], e.g. ghcr.io/nginxinc/nginx-unprivileged:>=1.27.0 <1.28.0"),
+    alias: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-._]*$/).optional(),
+    constraint: z.string().min(1).optional().describe("Semver constraint (Masterminds syntax), or for digest the tag to follow."),
+    ...Policy,
+    helm: z
+      .strictObject({
+        imageName: z.string().min(1).optional().describe("Dotted key of the repository value, e.g. image.repository."),
+        imageTag: z.string().min(1).optional().describe("Dotted key of the tag value, e.g. image.tag."),
+        imageSpec: z.string().min(1).optional().describe("Dotted key of a single repo:tag value."),
+      })
+      .optional(),
+    kustomize: z.strictObject({ imageName: z.string().min(1).describe("images[].name in the kustomization.") }).optional(),
+    pins: z.array(RepoConfigPin).optional(),
+  })
+  .refine((t) => (t.path === undefined) !== (t.file === undefined), { message: "give exactly one of path or file" })
+  .refine((t) => !(t.helm && t.kustomize), { message: "give helm or kustomize, not both" });
+export type RepoConfigTarget = z.infer<typeof RepoConfigTarget>;
+
+export const RepoConfig = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1).optional(),
+    defaults: RepoConfigDefaults.optional(),
+    targets: z.array(RepoConfigTarget).describe("One entry per image in one place of the repository."),
+  })
+  .describe("argocd-image-pr repository configuration (.github/argocd-image-pr.yml)");
+export type RepoConfig = z.infer<typeof RepoConfig>;
+
+/** The JSON Schema of `.github/argocd-image-pr.yml`, generated from the zod schema. */
+export function generateRepoConfigJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(RepoConfig, { io: "input", unrepresentable: "any" }),
+    $id: "https://github.com/argocd-image-pr/argocd-image-pr/schema/argocd-image-pr.schema.json",
+    title: "argocd-image-pr configuration",
+  };
+}
+
+export const repoConfigJsonSchema: object = generateRepoConfigJsonSchema();
+
+// The top level is checked first with targets left open, so one bad target never hides the rest.
+const TopLevel = RepoConfig.extend({ targets: z.array(z.unknown()) });
+
+function issuesText(error: z.ZodError, prefix: string): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => {
+      const at = [prefix, ...issue.path.map(String)].filter((p) => p !== "").join(".");
+      return `${at || "(root)"}: ${issue.message}`;
+    })
+    .join("; ");
+}
+
+function list(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return (Array.isArray(value) ? value : value.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+}
+
+function normalizePath(value: string): string {
+  return value.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/^\/+/, "").replace(/\/+$/, "");
+}
+
+function inferKind(target: RepoConfigTarget): WriteKind {
+  if (target.kind !== undefined) return target.kind;
+  if (target.path !== undefined) return "kustomize";
+  const file = target.file ?? "";
+  const base = file.split("/").pop() ?? "";
+  if (/^(kustomization\.ya?ml|Kustomization)$/.test(base)) return "kustomize";
+  if (/^\.argocd-source-.*\.ya?ml$/.test(base)) return "argocd-source";
+  if (target.helm !== undefined || /^values.*\.ya?ml$/.test(base)) return "helm";
+  return "manifest";
+}
+
+/** Parse `.github/argocd-image-pr.yml`; `repo` is the repository the file belongs to. */
+export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | null): SourceResult {
+  const result: SourceResult = { targets: [], problems: [], skipped: [] };
+  const fail = (message: string, image: string | null = null): void => {
+    result.problems.push({ app: null, image, file, message: `${file}: ${message}` });
+  };
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    fail(`not valid YAML: ${doc.errors[0]?.message.split("\n")[0] ?? "parse error"}; fix the syntax (no target was read)`);
+    return result;
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const top = TopLevel.safeParse(raw);
+  if (!top.success) {
+    fail(`${issuesText(top.error, "")} (see schema/argocd-image-pr.schema.json; no target was read)`);
+    return result;
+  }
+  const defaults = top.data.defaults ?? {};
+  const names = new Set<string>();
+  top.data.targets.forEach((rawTarget, index) => {
+    const parsed = RepoConfigTarget.safeParse(rawTarget);
+    const label =
+      typeof rawTarget === "object" && rawTarget !== null && typeof (rawTarget as { name?: unknown }).name === "string"
+        ? `targets[${index}] (${(rawTarget as { name: string }).name})`
+        : `targets[${index}]`;
+    if (!parsed.success) {
+      fail(`${issuesText(parsed.error, label)}; this target was skipped`);
+      return;
+    }
+    const t = parsed.data;
+    if (names.has(t.name)) {
+      fail(`${label}: the name "${t.name}" is used twice; give each target its own name. This one was skipped`);
+      return;
+    }
+    names.add(t.name);
+    const spec = parseImageSpec(t.image);
+    if (!spec.ok) {
+      fail(`${label}.image "${t.image}" is not a valid image: ${spec.reason}; write registry/repository[:constraint]`, t.image);
+      return;
+    }
+    if (spec.spec.alias !== null) {
+      fail(`${label}.image "${t.image}" has an alias before "="; use the alias field instead`, t.image);
+      return;
+    }
+    if (spec.spec.constraint !== null && t.constraint !== undefined) {
+      fail(`${label}: the constraint is given twice (in image "${t.image}" and in constraint "${t.constraint}"); keep one`, t.image);
+      return;
+    }
+    const strategy = t.strategy ?? defaults.strategy;
+    const allowTags = t.allowTags ?? defaults.allowTags;
+    const ignoreTags = list(t.ignoreTags ?? defaults.ignoreTags);
+    const platforms = list(t.platforms ?? defaults.platforms);
+    const { policy, issues } = buildPolicy(
+      {
+        ...(strategy === undefined ? {} : { updateStrategy: strategy }),
+        ...(allowTags === undefined ? {} : { allowTags }),
+        ...(ignoreTags === undefined ? {} : { ignoreTags }),
+        ...(platforms === undefined ? {} : { platforms }),
+      },
+      {
+        constraint: t.constraint ?? spec.spec.constraint,
+        keepSuffix: t.keepSuffix ?? defaults.keepSuffix ?? false,
+        maxUpdate: t.maxUpdate ?? defaults.maxUpdate ?? null,
+      },
+    );
+    const imageName = `${spec.spec.image.registry}/${spec.spec.image.repository}`;
+    for (const issue of issues) {
+      const field = issue.key === "allow-tags" ? "allowTags" : issue.key === "platforms" ? "platforms" : "strategy";
+      fail(`${label}.${field}: ${issue.message}`, imageName);
+    }
+    if (policy === null) return;
+    const alias = t.alias ?? defaultAlias(spec.spec.image);
+    const helm: HelmKeys | null =
+      t.helm === undefined
+        ? null
+        : { imageName: t.helm.imageName ?? null, imageTag: t.helm.imageTag ?? null, imageSpec: t.helm.imageSpec ?? null };
+    const branch = t.branch ?? defaults.branch ?? null;
+    const target: Target = {
+      id: `${t.name}/${alias}`,
+      origin: "repo-config",
+      app: null,
+      alias,
+      image: spec.spec.image,
+      git: { repoURL: repo === null ? "" : `https://github.com/${repo.owner}/${repo.name}`, repo, branch },
+      write: {
+        kind: inferKind(t),
+        path: normalizePath(t.path ?? t.file ?? ""),
+        kustomizeImageName: t.kustomize?.imageName ?? null,
+        helm,
+      },
+      policy,
+      forceUpdate: true,
+      pullSecret: null,
+      liveImages: null,
+      declaredIn: `${file} ${label}`,
+    };
+    result.targets.push(target);
+  });
+  return result;
+}
+
+/** The typed config, for modules that need automerge and pins (later issues). Null when invalid. */
+export function readRepoConfig(text: string): RepoConfig | null {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) return null;
+  const parsed = RepoConfig.safeParse(doc.toJS() ?? {});
+  return parsed.success ? parsed.data : null;
+}
+

@@ -1,0 +1,201 @@
+/**
+ * The two Kubernetes resources sources/ reads — Argo CD `Application` and argocd-image-updater's
+ * `ImageUpdater` — as zod schemas. Only the fields we use are declared; everything else is
+ * dropped. A resource is validated once here; a malformed one becomes a problem naming it.
+ */
+import { z } from "zod";
+
+import type { TargetProblem } from "../model/index.js";
+
+const StringMap = z.record(z.string(), z.string());
+
+export const ObjectMeta = z.object({
+  name: z.string().min(1),
+  namespace: z.string().min(1).optional(),
+  annotations: StringMap.optional(),
+  labels: StringMap.optional(),
+});
+
+export const ApplicationSource = z.object({
+  repoURL: z.string().min(1),
+  path: z.string().optional(),
+  targetRevision: z.string().optional(),
+  chart: z.string().optional(),
+  ref: z.string().optional(),
+  helm: z
+    .object({
+      valueFiles: z.array(z.string()).optional(),
+    })
+    .optional(),
+  kustomize: z.object({}).optional(),
+  directory: z.object({}).optional(),
+  plugin: z.object({}).optional(),
+});
+export type ApplicationSource = z.infer<typeof ApplicationSource>;
+
+export const SourceType = z.enum(["Helm", "Kustomize", "Directory", "Plugin"]);
+export type SourceType = z.infer<typeof SourceType>;
+
+export const Application = z
+  .object({
+    apiVersion: z.string().startsWith("argoproj.io/"),
+    kind: z.literal("Application"),
+    metadata: ObjectMeta,
+    spec: z.object({
+      source: ApplicationSource.optional(),
+      sources: z.array(ApplicationSource).optional(),
+    }),
+    status: z
+      .object({
+        sourceType: z.string().optional(),
+        sourceTypes: z.array(z.string()).optional(),
+        summary: z.object({ images: z.array(z.string()).optional() }).optional(),
+      })
+      .optional(),
+  })
+  .refine((app) => app.spec.source !== undefined || (app.spec.sources?.length ?? 0) > 0, {
+    message: "spec.source or spec.sources is required",
+    path: ["spec"],
+  });
+
+/** A parsed Application, plus the file it was read from (null when it came from the cluster). */
+export type Application = z.infer<typeof Application> & { readonly file: string | null };
+
+const CommonUpdateSettings = z.object({
+  updateStrategy: z.string().optional(),
+  forceUpdate: z.boolean().optional(),
+  allowTags: z.string().optional(),
+  ignoreTags: z.array(z.string()).optional(),
+  pullSecret: z.string().optional(),
+  platforms: z.array(z.string()).optional(),
+});
+export type CommonUpdateSettings = z.infer<typeof CommonUpdateSettings>;
+
+const WriteBackConfig = z.object({
+  method: z.string().optional(),
+  gitConfig: z
+    .object({
+      repository: z.string().optional(),
+      branch: z.string().optional(),
+      writeBackTarget: z.string().optional(),
+    })
+    .optional(),
+});
+export type WriteBackConfig = z.infer<typeof WriteBackConfig>;
+
+const ManifestTarget = z
+  .object({
+    helm: z.object({ name: z.string().optional(), tag: z.string().optional(), spec: z.string().optional() }).optional(),
+    kustomize: z.object({ name: z.string() }).optional(),
+  })
+  .refine((t) => !(t.helm && t.kustomize), { message: "give either helm or kustomize in manifestTargets, not both" });
+
+const ImageConfig = z.object({
+  alias: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-._]*$/, "alias must match ^[a-zA-Z0-9][a-zA-Z0-9-._]*$"),
+  imageName: z.string().min(1),
+  commonUpdateSettings: CommonUpdateSettings.optional(),
+  /** Older v1 alphas put platforms on the image itself. */
+  platforms: z.array(z.string()).optional(),
+  manifestTargets: ManifestTarget.optional(),
+});
+export type ImageConfig = z.infer<typeof ImageConfig>;
+
+const LabelSelector = z.object({
+  matchLabels: StringMap.optional(),
+  matchExpressions: z
+    .array(
+      z.object({
+        key: z.string(),
+        operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist"]),
+        values: z.array(z.string()).optional(),
+      }),
+    )
+    .optional(),
+});
+export type LabelSelector = z.infer<typeof LabelSelector>;
+
+const ApplicationRef = z.object({
+  namePattern: z.string().min(1),
+  labelSelectors: LabelSelector.optional(),
+  useAnnotations: z.boolean().optional(),
+  commonUpdateSettings: CommonUpdateSettings.optional(),
+  writeBackConfig: WriteBackConfig.optional(),
+  images: z.array(ImageConfig).optional(),
+});
+export type ApplicationRef = z.infer<typeof ApplicationRef>;
+
+export const ImageUpdater = z.object({
+  apiVersion: z.literal("argocd-image-updater.argoproj.io/v1alpha1"),
+  kind: z.literal("ImageUpdater"),
+  metadata: ObjectMeta,
+  spec: z.object({
+    /** Deprecated in image-updater v1: metadata.namespace is used instead. */
+    namespace: z.string().optional(),
+    commonUpdateSettings: CommonUpdateSettings.optional(),
+    writeBackConfig: WriteBackConfig.optional(),
+    applicationRefs: z.array(ApplicationRef).min(1),
+    /** Some v1 alphas declared images at spec level for every applicationRef. */
+    images: z.array(ImageConfig).optional(),
+  }),
+});
+export type ImageUpdater = z.infer<typeof ImageUpdater> & { readonly file: string | null };
+
+/** Where applications and ImageUpdaters come from before they become targets. */
+export interface Resources {
+  applications: Application[];
+  imageUpdaters: ImageUpdater[];
+  problems: TargetProblem[];
+}
+
+/** Default namespace for a manifest that names none (Argo CD's own). */
+export const DEFAULT_NAMESPACE = "argocd";
+
+export function qualifiedName(meta: { name: string; namespace?: string | undefined }): string {
+  return `${meta.namespace ?? DEFAULT_NAMESPACE}/${meta.name}`;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`)
+    .join("; ");
+}
+
+/** Validate one object as an Application / ImageUpdater; other kinds return `ignored`. */
+export function classifyResource(
+  value: unknown,
+  file: string | null,
+):
+  | { kind: "application"; value: Application }
+  | { kind: "image-updater"; value: ImageUpdater }
+  | { kind: "ignored" }
+  | { kind: "problem"; problem: TargetProblem } {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return { kind: "ignored" };
+  const record = value as Record<string, unknown>;
+  const kind = record["kind"];
+  const apiVersion = typeof record["apiVersion"] === "string" ? record["apiVersion"] : "";
+  const isApplication = kind === "Application" && apiVersion.startsWith("argoproj.io/");
+  const isImageUpdater = kind === "ImageUpdater" && apiVersion.startsWith("argocd-image-updater.argoproj.io/");
+  if (!isApplication && !isImageUpdater) return { kind: "ignored" };
+
+  const meta = record["metadata"];
+  const metaRecord = typeof meta === "object" && meta !== null ? (meta as Record<string, unknown>) : {};
+  const name = typeof metaRecord["name"] === "string" ? metaRecord["name"] : "(unnamed)";
+  const namespace = typeof metaRecord["namespace"] === "string" ? metaRecord["namespace"] : undefined;
+  const label = `${String(kind)} ${qualifiedName({ name, namespace })}`;
+
+  const parsed = isApplication ? Application.safeParse(value) : ImageUpdater.safeParse(value);
+  if (!parsed.success) {
+    return {
+      kind: "problem",
+      problem: {
+        app: isApplication ? qualifiedName({ name, namespace }) : null,
+        image: null,
+        file,
+        message: `${label} is malformed and was skipped: ${describeIssues(parsed.error)} (fix the resource so it matches the ${String(kind)} schema)`,
+      },
+    };
+  }
+  if (isApplication) return { kind: "application", value: { ...(parsed.data as z.infer<typeof Application>), file } };
+  return { kind: "image-updater", value: { ...(parsed.data as z.infer<typeof ImageUpdater>), file } };
+}

@@ -1,0 +1,132 @@
+/**
+ * Applications (+ ImageUpdater resources) → Targets. An Application selected by an ImageUpdater
+ * is configured by it (image-updater v1); otherwise its legacy `image-list` annotations apply
+ * (image-updater v0.x). Pure.
+ */
+import type { GitTarget, Target, TargetProblem } from "../model/index.js";
+import { readAnnotations, type AnnotationConfig } from "./annotations.js";
+import { appLabel, targetsForApplication } from "./application.js";
+import { mergeWriteBack } from "./declarations.js";
+import { resolveForApp, selectRef } from "./image-updater.js";
+import { qualifiedName, type Application, type ImageUpdater } from "./resources.js";
+
+export interface SourceResult {
+  targets: Target[];
+  problems: TargetProblem[];
+  skipped: { app: string; reason: string }[];
+}
+
+export interface TargetsFromApplicationsInput {
+  applications: Application[];
+  imageUpdaters: ImageUpdater[];
+  /**
+   * The repository the Application manifests were read from. Targets of apps with
+   * write-back-method `argocd` (kind "application") are written there; when absent, the app's
+   * own source repository is assumed (a single GitOps repo holding apps and manifests).
+   */
+  manifestsRepo?: GitTarget | null;
+}
+
+function annotationProblems(app: Application, config: AnnotationConfig, declaredIn: string): TargetProblem[] {
+  return config.issues.map((issue) => ({
+    app: appLabel(app),
+    image: null,
+    file: app.file,
+    message: `${declaredIn}: ${issue.key}: "${issue.value}": ${issue.message}`,
+    severity: issue.severity,
+  }));
+}
+
+export function targetsFromApplications(input: TargetsFromApplicationsInput): SourceResult {
+  const result: SourceResult = { targets: [], problems: [], skipped: [] };
+  const ids = new Set<string>();
+  const add = (app: Application, targets: readonly Target[]): void => {
+    for (const target of targets) {
+      const key = `${target.app?.namespace ?? ""}/${target.id}`;
+      if (ids.has(key)) {
+        result.problems.push({
+          app: appLabel(app),
+          image: `${target.image.registry}/${target.image.repository}`,
+          file: app.file,
+          message: `${target.declaredIn}: image alias "${target.alias}" of Application ${appLabel(app)} is declared more than once (by several ImageUpdaters or an ImageUpdater and the annotations); the first declaration is used`,
+          severity: "warning",
+        });
+        continue;
+      }
+      ids.add(key);
+      result.targets.push(target);
+    }
+  };
+  const manifestsRepo = input.manifestsRepo ?? null;
+
+  for (const app of input.applications) {
+    const selecting = input.imageUpdaters.flatMap((updater) => {
+      const selected = selectRef(updater, app);
+      return selected === null ? [] : [{ updater, ...selected }];
+    });
+
+    if (selecting.length > 0) {
+      for (const { updater, ref, index } of selecting) {
+        const declaredIn = `ImageUpdater ${qualifiedName(updater.metadata)}`;
+        const resolved = resolveForApp(updater, ref, index);
+        let images = resolved.images;
+        let writeBack = resolved.writeBack;
+        let keyStyle: "annotation" | "image-updater" = "image-updater";
+        if (resolved.useAnnotations) {
+          const config = readAnnotations(app.metadata.annotations ?? {});
+          if (config === null) {
+            result.problems.push({
+              app: appLabel(app),
+              image: null,
+              file: app.file,
+              message: `${declaredIn}: ${resolved.refKey}.useAnnotations is true but Application ${appLabel(app)} has no argocd-image-updater.argoproj.io/image-list annotation; add it or list images in the ImageUpdater`,
+            });
+            continue;
+          }
+          result.problems.push(...annotationProblems(app, config, `Application ${appLabel(app)}`));
+          images = config.images;
+          writeBack = mergeWriteBack(writeBack, config.writeBack);
+          keyStyle = "annotation";
+        }
+        if (images === null || images.length === 0) {
+          result.problems.push({
+            app: appLabel(app),
+            image: null,
+            file: updater.file,
+            message: `${declaredIn}: ${resolved.refKey} selects Application ${appLabel(app)} but lists no images; add images: [{alias, imageName}] to it`,
+          });
+          continue;
+        }
+        const out = targetsForApplication({ app, images, writeBack, origin: "image-updater", declaredIn, manifestsRepo, keyStyle });
+        add(app, out.targets);
+        result.problems.push(...out.problems);
+        result.skipped.push(...out.skipped);
+      }
+      continue;
+    }
+
+    const config = readAnnotations(app.metadata.annotations ?? {});
+    if (config === null) {
+      result.skipped.push({
+        app: appLabel(app),
+        reason: "no argocd-image-updater.argoproj.io/image-list annotation and no ImageUpdater selects it",
+      });
+      continue;
+    }
+    const declaredIn = `Application ${appLabel(app)}`;
+    result.problems.push(...annotationProblems(app, config, declaredIn));
+    const out = targetsForApplication({
+      app,
+      images: config.images,
+      writeBack: config.writeBack,
+      origin: "annotations",
+      declaredIn,
+      manifestsRepo,
+      keyStyle: "annotation",
+    });
+    add(app, out.targets);
+    result.problems.push(...out.problems);
+    result.skipped.push(...out.skipped);
+  }
+  return result;
+}
