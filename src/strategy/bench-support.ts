@@ -21,7 +21,8 @@ export function syntheticTags(count: number): string[] {
       case 0:
       case 1: {
         const suffix = SUFFIXES[next() % SUFFIXES.length] ?? "";
-        tags.push(`${Math.floor(i / 400)}.${Math.floor(i / 20) % 20}.${i % 20}${suffix}-${i}`);
+        // 4000a + 200b + c = i, so every version is distinct whatever its suffix.
+        tags.push(`${Math.floor(i / 4000)}.${Math.floor(i / 200) % 20}.${i % 200}${suffix}`);
         break;
       }
       case 2:
