@@ -84,7 +84,7 @@ export function parseManifest(body: unknown, contentType: string | null): Manife
   const declared = contentType?.split(";")[0]?.trim() ?? "";
   const bodyType = typeof body === "object" && body !== null && "mediaType" in body && typeof body.mediaType === "string" ? body.mediaType : "";
   const type = [declared, bodyType].find((t) => Object.values(MediaType).includes(t as never)) ?? "";
-  if (/manifest\.v1\+/.test(declared) || (typeof body === "object" && body !== null && "schemaVersion" in body && body.schemaVersion === 1)) {
+  if (/distribution\.manifest\.v1\+/.test(declared) || (typeof body === "object" && body !== null && "schemaVersion" in body && body.schemaVersion === 1)) {
     return "the registry served a Docker schema 1 manifest, which is not supported";
   }
   const isIndex = type === MediaType.ociIndex || type === MediaType.dockerList || (type === "" && typeof body === "object" && body !== null && "manifests" in body);
