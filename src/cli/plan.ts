@@ -1,0 +1,93 @@
+/** `argocd-image-pr plan`: wiring only — options in, runPlan, the report out. */
+import { InvalidArgumentError } from "commander";
+import type { Command } from "commander";
+import path from "node:path";
+import { runPlan } from "../pipeline/index.js";
+import type { ClusterOptions } from "../pipeline/index.js";
+import { formatPlanTable, planToJson } from "../report/index.js";
+import { loadRegistryOptions } from "./registry-options.js";
+
+interface PlanFlags {
+  repo: string;
+  apps: string[];
+  config?: string;
+  registries?: string;
+  dockerConfig?: string;
+  kubeconfig?: string;
+  context?: string;
+  namespace: string[];
+  format: "table" | "json";
+  write: boolean;
+  concurrency: number;
+}
+
+function positiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 256) {
+    throw new InvalidArgumentError("expected a whole number from 1 to 256");
+  }
+  return parsed;
+}
+
+function format(value: string): "table" | "json" {
+  if (value === "table" || value === "json") return value;
+  throw new InvalidArgumentError('expected "table" or "json"');
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function clusterOptions(flags: PlanFlags): ClusterOptions | null {
+  const wanted = flags.kubeconfig !== undefined || flags.context !== undefined || flags.namespace.length > 0;
+  if (!wanted) return null;
+  return {
+    ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
+    ...(flags.context === undefined ? {} : { context: flags.context }),
+    ...(flags.namespace.length === 0 ? {} : { namespaces: flags.namespace }),
+  };
+}
+
+function progressReporter(): ((done: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (done, total) => {
+    process.stderr.write(`\rplanning: ${done}/${total} targets${done === total ? "\n" : ""}`);
+  };
+}
+
+export function registerPlanCommand(program: Command): void {
+  program
+    .command("plan")
+    .description("decide which image tags should change in a GitOps repo, and (with --write) edit the files")
+    .option("--repo <dir>", "the checkout of the GitOps repo", ".")
+    .option("--apps <path>", "Application / ImageUpdater manifests (file or directory); repeatable", collect, [])
+    .option("--config <file>", "repo config (default: .github/argocd-image-pr.yml in --repo, if present)")
+    .option("--registries <file>", "registries configuration (argocd-image-updater's registries.conf format)")
+    .option("--docker-config <file>", "Docker config JSON with registry credentials")
+    .option("--kubeconfig <file>", "read Applications from the cluster of this kubeconfig")
+    .option("--context <name>", "kubeconfig context")
+    .option("--namespace <ns>", "namespace to read Applications from; repeatable (default: all)", collect, [])
+    .option("--format <format>", "table | json", format, "table")
+    .option("--write", "apply the edits to the working tree", false)
+    .option("--concurrency <n>", "targets planned at once", positiveInt, 8)
+    .action(async (flags: PlanFlags) => {
+      const registry = await loadRegistryOptions(flags);
+      const progress = flags.format === "table" ? progressReporter() : undefined;
+      const result = await runPlan({
+        repoDir: path.resolve(flags.repo),
+        appPaths: flags.apps,
+        configFile: flags.config ?? null,
+        cluster: clusterOptions(flags),
+        registry,
+        concurrency: flags.concurrency,
+        write: flags.write,
+        ...(progress === undefined ? {} : { onProgress: progress }),
+      });
+      if (flags.format === "json") {
+        process.stdout.write(`${JSON.stringify(planToJson(result), null, 2)}\n`);
+      } else {
+        process.stdout.write(formatPlanTable(result, { color: process.stdout.isTTY === true }));
+      }
+      process.exitCode = result.errors.length > 0 ? 1 : 0;
+    });
+}
