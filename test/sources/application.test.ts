@@ -1,0 +1,198 @@
+import { describe, expect, it } from "vitest";
+
+import { parseManifests, targetsFromApplications } from "../../src/sources/index.js";
+
+const LIST = "argocd-image-updater.argoproj.io/image-list";
+
+function run(yaml: string, file = "apps/app.yaml") {
+  const parsed = parseManifests(yaml, file);
+  const result = targetsFromApplications(parsed);
+  return { parsed, result };
+}
+
+describe("Application → target: sources and types", () => {
+  it("multi-source: the source with a helm block, values from a $ref source", () => {
+    const { result } = run(`
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: shop
+  annotations:
+    ${LIST}: web=ghcr.io/acme/shop:^3
+    argocd-image-updater.argoproj.io/write-back-method: git
+    argocd-image-updater.argoproj.io/web.helm.image-tag: image.tag
+spec:
+  sources:
+    - repoURL: https://charts.example.com
+      chart: shop
+      targetRevision: 1.2.3
+      helm:
+        valueFiles: [$values/envs/prod/shop.yaml]
+    - repoURL: https://github.com/acme/gitops.git
+      targetRevision: main
+      ref: values
+status:
+  sourceTypes: [Helm, Directory]
+  summary:
+    images: [ghcr.io/acme/shop:3.1.0]
+`);
+    expect(result.problems).toEqual([]);
+    expect(result.targets[0]).toMatchObject({
+      id: "shop/web",
+      app: { name: "shop", namespace: "argocd" },
+      git: { repoURL: "https://github.com/acme/gitops.git", repo: { owner: "acme", name: "gitops" }, branch: "main" },
+      write: { kind: "helm", path: "envs/prod/shop.yaml", kustomizeImageName: null, helm: { imageName: null, imageTag: "image.tag", imageSpec: null } },
+      liveImages: ["ghcr.io/acme/shop:3.1.0"],
+    });
+  });
+
+  it("multi-source without helm/kustomize blocks: the first source, type from status.sourceTypes", () => {
+    const { result } = run(`
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: m, namespace: ops, annotations: { ${LIST}: "x=org/x", argocd-image-updater.argoproj.io/write-back-method: git } }
+spec:
+  sources:
+    - { repoURL: "git@github.com:acme/one.git", path: base }
+    - { repoURL: "git@github.com:acme/two.git", path: other }
+status: { sourceTypes: [Directory, Kustomize] }
+`);
+    expect(result.targets.map((t) => [t.git.repo?.name, t.write.kind, t.write.path])).toEqual([["one", "kustomize", "base"]]);
+  });
+
+  it.each([
+    ["Directory", "Directory application"],
+    ["Plugin", "Plugin application"],
+  ])("status.sourceType %s is skipped with a reason", (type, reason) => {
+    const { result } = run(`
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: d, annotations: { ${LIST}: "x=org/x" } }
+spec: { source: { repoURL: "https://github.com/acme/g", path: p } }
+status: { sourceType: ${type} }
+`);
+    expect(result.targets).toEqual([]);
+    expect(result.skipped).toEqual([{ app: "argocd/d", reason: expect.stringContaining(reason) }]);
+  });
+
+  it("status.sourceType Helm: values.yaml in the source path when no valueFiles", () => {
+    const { result } = run(`
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: h, annotations: { ${LIST}: "x=org/x", argocd-image-updater.argoproj.io/write-back-method: git } }
+spec: { source: { repoURL: "https://github.com/acme/g", path: ./charts/h/ } }
+status: { sourceType: Helm }
+`);
+    expect(result.targets[0]?.write).toEqual({ kind: "helm", path: "charts/h/values.yaml", kustomizeImageName: null, helm: null });
+  });
+
+  it("write-back argocd from a file: the Application manifest in the manifests repo", () => {
+    const parsed = parseManifests(
+      `
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: a, annotations: { ${LIST}: "x=org/x" } }
+spec: { source: { repoURL: "https://github.com/acme/app-source", path: k } }
+`,
+      "argocd/apps/a.yaml",
+    );
+    const manifestsRepo = { repoURL: "https://github.com/acme/apps", repo: { owner: "acme", name: "apps" }, branch: null };
+    const result = targetsFromApplications({ ...parsed, manifestsRepo });
+    expect(result.targets[0]?.git).toEqual(manifestsRepo);
+    expect(result.targets[0]?.write).toEqual({ kind: "application", path: "argocd/apps/a.yaml", kustomizeImageName: null, helm: null });
+  });
+
+  it("a Helm chart from a chart repository with no values in git is a problem", () => {
+    const { result } = run(`
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: c, annotations: { ${LIST}: "x=org/x", argocd-image-updater.argoproj.io/write-back-method: git } }
+spec: { source: { repoURL: "https://charts.example.com", chart: redis, targetRevision: 1.0.0, helm: {} } }
+`);
+    expect(result.targets).toEqual([]);
+    expect(result.problems[0]?.message).toMatch(/Helm chart "redis" from https:\/\/charts\.example\.com, which is not a git repository/);
+  });
+
+  it("a $ref to a missing source is a problem", () => {
+    const { result } = run(`
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: r, annotations: { ${LIST}: "x=org/x", argocd-image-updater.argoproj.io/write-back-method: git } }
+spec:
+  sources:
+    - { repoURL: "https://charts.example.com", chart: r, helm: { valueFiles: [$vals/r.yaml] } }
+`);
+    expect(result.problems[0]?.message).toMatch(/"\$vals\/r\.yaml" refers to a source with ref "vals"/);
+  });
+
+  it("an Application whose repo is not on GitHub is a problem naming it; other apps go on", () => {
+    const { result } = run(`
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: gl, annotations: { ${LIST}: "x=org/x" } }
+spec: { source: { repoURL: "https://gitlab.com/acme/g.git", path: p } }
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: gh, annotations: { ${LIST}: "x=org/x" } }
+spec: { source: { repoURL: "https://github.com/acme/g.git", path: p } }
+status: { sourceType: Kustomize }
+`);
+    expect(result.targets.map((t) => t.id)).toEqual(["gh/x"]);
+    expect(result.problems).toEqual([
+      {
+        app: "argocd/gl",
+        image: null,
+        file: "apps/app.yaml",
+        severity: "error",
+        message: expect.stringMatching(/^Application argocd\/gl: repository "https:\/\/gitlab\.com\/acme\/g\.git" is not on GitHub.*spec\.source\.repoURL/),
+      },
+    ]);
+  });
+});
+
+describe("parseManifests", () => {
+  it("reads several documents and List kinds, ignores other kinds", () => {
+    const { parsed } = run(`
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: cm }
+---
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: argoproj.io/v1alpha1
+    kind: Application
+    metadata: { name: one }
+    spec: { source: { repoURL: "https://github.com/a/b" } }
+  - apiVersion: argoproj.io/v1alpha1
+    kind: AppProject
+    metadata: { name: p }
+---
+`);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.applications.map((a) => a.metadata.name)).toEqual(["one"]);
+  });
+
+  it.each([
+    ["no source", "spec: {}\n", /spec: spec.source or spec.sources is required/],
+    ["annotation not a string", "spec: { source: { repoURL: x } }\n  # bad\n", null],
+    ["metadata without name", "", /metadata\.name/],
+  ])("malformed Application (%s) is a problem naming it", (_name, spec, message) => {
+    const doc =
+      _name === "metadata without name"
+        ? `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { namespace: ns }\nspec: { source: { repoURL: x } }\n`
+        : `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: bad, annotations: { a: ${_name === "annotation not a string" ? "1" : '"1"'} } }\n${spec}`;
+    const { parsed } = run(`${doc}---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: good }\nspec: { source: { repoURL: x } }\n`);
+    expect(parsed.applications.map((a) => a.metadata.name)).toEqual(["good"]);
+    expect(parsed.problems).toHaveLength(1);
+    expect(parsed.problems[0]?.message).toMatch(/^Application .* is malformed and was skipped/);
+    if (message !== null) expect(parsed.problems[0]?.message).toMatch(message);
+  });
+
+  it("invalid YAML in one document is a problem; the others are read", () => {
+    const { parsed } = run(`a: [\n---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: ok }\nspec: { source: { repoURL: x } }\n`);
+    expect(parsed.applications).toHaveLength(1);
+    expect(parsed.problems[0]?.message).toMatch(/apps\/app\.yaml: document 1 is not valid YAML/);
+  });
+});

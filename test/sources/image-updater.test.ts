@@ -1,0 +1,252 @@
+import { describe, expect, it } from "vitest";
+
+import { globToRegExp, patternSpecificity } from "../../src/sources/image-updater.js";
+import { parseManifests, targetsFromApplications } from "../../src/sources/index.js";
+
+function apps(...specs: { name: string; labels?: Record<string, string>; namespace?: string; annotations?: Record<string, string> }[]): string {
+  return specs
+    .map(
+      (s) => `
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: ${s.name}
+  namespace: ${s.namespace ?? "argocd"}
+  labels: ${JSON.stringify(s.labels ?? {})}
+  annotations: ${JSON.stringify(s.annotations ?? {})}
+spec:
+  source:
+    repoURL: https://github.com/acme/gitops
+    path: apps/${s.name}
+    kustomize: {}
+`,
+    )
+    .join("---");
+}
+
+function resolve(yaml: string) {
+  const parsed = parseManifests(yaml, "cluster.yaml");
+  expect(parsed.problems).toEqual([]);
+  return targetsFromApplications(parsed);
+}
+
+const updater = `
+apiVersion: argocd-image-updater.argoproj.io/v1alpha1
+kind: ImageUpdater
+metadata:
+  name: web-updater
+  namespace: argocd
+spec:
+  commonUpdateSettings:
+    updateStrategy: semver
+    ignoreTags: [latest]
+    forceUpdate: false
+  writeBackConfig:
+    method: git
+    gitConfig:
+      branch: main
+  applicationRefs:
+    - namePattern: "web-*"
+      commonUpdateSettings:
+        updateStrategy: latest
+        allowTags: "regexp:^[0-9a-f]{7}$"
+      images:
+        - alias: web
+          imageName: ghcr.io/acme/web
+        - alias: sidecar
+          imageName: ghcr.io/acme/sidecar:~1.4
+          commonUpdateSettings:
+            updateStrategy: semver
+            allowTags: any
+            platforms: [linux/arm64]
+          manifestTargets:
+            kustomize:
+              name: sidecar
+    - namePattern: "web-prod"
+      writeBackConfig:
+        gitConfig:
+          branch: release
+          writeBackTarget: "kustomization:/prod"
+      images:
+        - alias: web
+          imageName: ghcr.io/acme/web:^2
+    - namePattern: "api"
+      labelSelectors:
+        matchLabels: { team: core }
+        matchExpressions:
+          - { key: tier, operator: In, values: [backend] }
+      images:
+        - alias: api
+          imageName: ghcr.io/acme/api
+          manifestTargets:
+            helm: { name: image.repository, tag: image.tag }
+`;
+
+describe("ImageUpdater: precedence image > applicationRef > spec", () => {
+  const result = resolve(`${updater}---${apps({ name: "web-dev" }, { name: "web-prod" }, { name: "api", labels: { team: "core", tier: "backend" } }, { name: "api", namespace: "other" })}`);
+
+  it.each([
+    ["web-dev/web", { strategy: "newest-build", constraint: null, allowTags: { kind: "regexp", pattern: "^[0-9a-f]{7}$" }, ignoreTags: ["latest"], platforms: [] }],
+    ["web-dev/sidecar", { strategy: "semver", constraint: "~1.4", allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: ["linux/arm64"] }],
+    ["web-prod/web", { strategy: "semver", constraint: "^2", allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: [] }],
+    ["api/api", { strategy: "semver", constraint: null, allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: [] }],
+  ])("%s", (id, policy) => {
+    const target = result.targets.find((t) => t.id === id);
+    expect(target?.origin).toBe("image-updater");
+    expect(target?.policy).toEqual({ ...policy, keepSuffix: false, maxUpdate: null });
+  });
+
+  it("the most specific namePattern wins (web-prod over web-*)", () => {
+    expect(result.targets.filter((t) => t.app?.name === "web-prod").map((t) => t.id)).toEqual(["web-prod/web"]);
+  });
+
+  it("write-back: ref overrides spec field by field", () => {
+    const prod = result.targets.find((t) => t.id === "web-prod/web");
+    expect(prod?.git.branch).toBe("release");
+    expect(prod?.write).toEqual({ kind: "kustomize", path: "prod", kustomizeImageName: null, helm: null });
+    const dev = result.targets.find((t) => t.id === "web-dev/sidecar");
+    expect(dev?.git.branch).toBe("main");
+    expect(dev?.write).toEqual({ kind: "kustomize", path: "apps/web-dev", kustomizeImageName: "sidecar", helm: null });
+  });
+
+  it("manifestTargets.helm becomes helm keys", () => {
+    expect(result.targets.find((t) => t.id === "api/api")?.write.helm).toEqual({ imageName: "image.repository", imageTag: "image.tag", imageSpec: null });
+  });
+
+  it("only Applications in the ImageUpdater's namespace are selected", () => {
+    expect(result.targets.filter((t) => t.app?.namespace === "other")).toEqual([]);
+    expect(result.skipped).toEqual([{ app: "other/api", reason: expect.stringContaining("no ImageUpdater selects it") }]);
+  });
+
+  it("declaredIn names the ImageUpdater", () => {
+    expect(result.targets[0]?.declaredIn).toBe("ImageUpdater argocd/web-updater (cluster.yaml)");
+  });
+});
+
+describe("ImageUpdater: label selectors", () => {
+  it.each([
+    [{ team: "core", tier: "backend" }, true],
+    [{ team: "core", tier: "frontend" }, false],
+    [{ team: "edge", tier: "backend" }, false],
+    [{ team: "core" }, false],
+  ])("%j selected: %s", (labels, selected) => {
+    const result = resolve(`${updater}---${apps({ name: "api", labels })}`);
+    expect(result.targets.some((t) => t.id === "api/api")).toBe(selected);
+  });
+
+  it.each([
+    ["NotIn", "{ key: env, operator: NotIn, values: [prod] }", { env: "dev" }, true],
+    ["NotIn excluded", "{ key: env, operator: NotIn, values: [prod] }", { env: "prod" }, false],
+    ["Exists", "{ key: env, operator: Exists }", { env: "x" }, true],
+    ["Exists missing", "{ key: env, operator: Exists }", {}, false],
+    ["DoesNotExist", "{ key: env, operator: DoesNotExist }", {}, true],
+    ["DoesNotExist present", "{ key: env, operator: DoesNotExist }", { env: "x" }, false],
+  ])("%s", (_name, expression, labels, selected) => {
+    const cr = `
+apiVersion: argocd-image-updater.argoproj.io/v1alpha1
+kind: ImageUpdater
+metadata: { name: u, namespace: argocd }
+spec:
+  applicationRefs:
+    - namePattern: "*"
+      labelSelectors: { matchExpressions: [${expression}] }
+      images: [{ alias: x, imageName: org/x }]
+`;
+    const result = resolve(`${cr}---${apps({ name: "a", labels })}`);
+    expect(result.targets.length).toBe(selected ? 1 : 0);
+  });
+});
+
+describe("ImageUpdater: useAnnotations and errors", () => {
+  it("useAnnotations reads the Application's legacy annotations", () => {
+    const cr = `
+apiVersion: argocd-image-updater.argoproj.io/v1alpha1
+kind: ImageUpdater
+metadata: { name: u, namespace: argocd }
+spec:
+  writeBackConfig: { method: git }
+  applicationRefs:
+    - namePattern: "legacy"
+      useAnnotations: true
+`;
+    const result = resolve(
+      `${cr}---${apps({
+        name: "legacy",
+        annotations: {
+          "argocd-image-updater.argoproj.io/image-list": "app=org/app:~1",
+          "argocd-image-updater.argoproj.io/app.update-strategy": "name",
+        },
+      })}`,
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.targets.map((t) => [t.id, t.origin, t.policy.strategy, t.policy.constraint])).toEqual([["legacy/app", "image-updater", "alphabetical", "~1"]]);
+  });
+
+  it("a selected app with no images is a problem naming the ref", () => {
+    const cr = `
+apiVersion: argocd-image-updater.argoproj.io/v1alpha1
+kind: ImageUpdater
+metadata: { name: u, namespace: argocd }
+spec:
+  applicationRefs:
+    - namePattern: "a"
+      images: []
+`;
+    const result = resolve(`${cr}---${apps({ name: "a" })}`);
+    expect(result.problems.map((p) => p.message)).toEqual([expect.stringContaining("spec.applicationRefs[0] selects Application argocd/a but lists no images")]);
+  });
+
+  it("unknown updateStrategy names the field", () => {
+    const cr = `
+apiVersion: argocd-image-updater.argoproj.io/v1alpha1
+kind: ImageUpdater
+metadata: { name: u, namespace: argocd }
+spec:
+  applicationRefs:
+    - namePattern: "a"
+      images: [{ alias: x, imageName: org/x, commonUpdateSettings: { updateStrategy: newest } }, { alias: y, imageName: org/y }]
+`;
+    const result = resolve(`${cr}---${apps({ name: "a" })}`);
+    expect(result.targets.map((t) => t.id)).toEqual(["a/y"]);
+    expect(result.problems[0]?.message).toMatch(/ImageUpdater argocd\/u: commonUpdateSettings\.updateStrategy for image "x": unknown update strategy "newest"/);
+  });
+
+  it("a malformed ImageUpdater is a problem naming it; the rest goes on", () => {
+    const parsed = parseManifests(
+      `apiVersion: argocd-image-updater.argoproj.io/v1alpha1
+kind: ImageUpdater
+metadata: { name: broken, namespace: argocd }
+spec:
+  applicationRefs:
+    - images: [{ alias: x, imageName: org/x }]
+---
+${apps({ name: "a" })}`,
+      "updaters.yaml",
+    );
+    expect(parsed.applications).toHaveLength(1);
+    expect(parsed.problems).toEqual([
+      { app: null, image: null, file: "updaters.yaml", message: expect.stringMatching(/^ImageUpdater argocd\/broken is malformed.*spec\.applicationRefs\.0\.namePattern/) },
+    ]);
+  });
+});
+
+describe("namePattern globs", () => {
+  it.each([
+    ["web-*", "web-dev", true],
+    ["web-*", "api", false],
+    ["web-?", "web-1", true],
+    ["web-?", "web-10", false],
+    ["web-[abc]", "web-b", true],
+    ["web-[!abc]", "web-b", false],
+    ["*", "anything", true],
+    ["a.b", "a.b", true],
+    ["a.b", "axb", false],
+  ])("%s ~ %s = %s", (pattern, name, expected) => {
+    expect(globToRegExp(pattern)?.test(name)).toBe(expected);
+  });
+
+  it("exact names are more specific than globs, longer globs than shorter", () => {
+    expect(patternSpecificity("web-prod")).toBeGreaterThan(patternSpecificity("web-*"));
+    expect(patternSpecificity("web-*")).toBeGreaterThan(patternSpecificity("*"));
+  });
+});
