@@ -1,0 +1,340 @@
+/** Exact rewrites, format by format: inline YAML in, exact YAML out. */
+import { describe, expect, it } from "vitest";
+import { EditConflictError } from "../../src/errors/index.js";
+import {
+  argocdSourceFileName,
+  editors,
+  kustomizationFileName,
+  readImage,
+  writeImage,
+  type ImageLocator,
+  type ImageVersion,
+} from "../../src/editors/index.js";
+import { DIGEST_A, DIGEST_B, locator } from "./support.js";
+
+type Case = readonly [name: string, input: string, at: ImageLocator, to: ImageVersion, expected: string];
+
+function check([, input, at, to, expected]: Case): void {
+  expect(writeImage(input, "file.yaml", at, to)).toEqual(expected);
+}
+
+const tag = (value: string): ImageVersion => ({ tag: value, digest: null });
+
+describe("kustomize", () => {
+  const cases: Case[] = [
+    [
+      "matches by newName when name differs (the seed trap), comment kept",
+      `images:\n  - name: app # base image\n    newName: asia.gcr.io/proj/app\n    newTag: v1.0.0 # pinned\n`,
+      locator("kustomize", "asia.gcr.io/proj/app"),
+      tag("v1.1.0"),
+      `images:\n  - name: app # base image\n    newName: asia.gcr.io/proj/app\n    newTag: v1.1.0 # pinned\n`,
+    ],
+    [
+      "numeric-looking tag gets double quotes in a plain slot",
+      `images:\n- name: nginx\n  newTag: stable\n`,
+      locator("kustomize", "nginx"),
+      tag("1.27"),
+      `images:\n- name: nginx\n  newTag: "1.27"\n`,
+    ],
+    [
+      "single quotes are kept",
+      `images:\n- name: nginx\n  newTag: '1.26'\n`,
+      locator("kustomize", "nginx"),
+      tag("1.27"),
+      `images:\n- name: nginx\n  newTag: '1.27'\n`,
+    ],
+    [
+      "adds newTag in the entry's own indentation",
+      `images:\n    -   name: traefik\n        newName: docker.io/library/traefik # mirror\nother: 1\n`,
+      locator("kustomize", "traefik"),
+      tag("v3.0.4"),
+      `images:\n    -   name: traefik\n        newName: docker.io/library/traefik # mirror\n        newTag: v3.0.4\nother: 1\n`,
+    ],
+    [
+      "writes newTag + digest (image-updater's digest strategy shape)",
+      `images:\n- name: redis\n  newTag: "7.2"\n`,
+      locator("kustomize", "redis"),
+      { tag: "7.4", digest: DIGEST_A },
+      `images:\n- name: redis\n  newTag: "7.4"\n  digest: ${DIGEST_A}\n`,
+    ],
+    [
+      "drops a stale digest line when the new version has none",
+      `images:\r\n- name: redis\r\n  digest: ${DIGEST_A} # old pin\r\n  newTag: "7.2"\r\n`,
+      locator("kustomize", "redis"),
+      tag("7.4"),
+      `images:\r\n- name: redis\r\n  newTag: "7.4"\r\n`,
+    ],
+    [
+      "flow mapping entry gets the key inline",
+      `images: [{name: busybox, newName: mirror.io/busybox}]\n`,
+      locator("kustomize", "mirror.io/busybox"),
+      tag("1.36"),
+      `images: [{name: busybox, newName: mirror.io/busybox, newTag: "1.36"}]\n`,
+    ],
+    [
+      "appends an entry to a block list, never a second one for a matched image",
+      `images:\n  - name: other\n    newTag: v1 # x\n`,
+      locator("kustomize", "nginx", { createIfMissing: true }),
+      tag("1.27.1"),
+      `images:\n  - name: other\n    newTag: v1 # x\n  - name: nginx\n    newTag: 1.27.1\n`,
+    ],
+    [
+      "appends an entry to a flow list",
+      `images: [{name: other, newTag: v1}]\n`,
+      locator("kustomize", "nginx", { createIfMissing: true }),
+      tag("1.27.1"),
+      `images: [{name: other, newTag: v1}, {name: nginx, newTag: 1.27.1}]\n`,
+    ],
+    [
+      "adds images: in the file's sequence indentation, kustomize.image-name as name",
+      `resources:\n  - deployment.yaml\n`,
+      locator("kustomize", "ghcr.io/acme/app", { createIfMissing: true, kustomizeImageName: "app" }),
+      tag("2.0.0"),
+      `resources:\n  - deployment.yaml\nimages:\n  - name: app\n    newName: ghcr.io/acme/app\n    newTag: 2.0.0\n`,
+    ],
+    [
+      "adds images: without a trailing newline when the file has none",
+      `resources:\r\n- a.yaml`,
+      locator("kustomize", "nginx", { createIfMissing: true }),
+      tag("1.27.1"),
+      `resources:\r\n- a.yaml\r\nimages:\r\n- name: nginx\r\n  newTag: 1.27.1`,
+    ],
+    [
+      "updates the entry matched by kustomize.image-name",
+      `images:\n- name: web\n  newName: registry.local/web\n  newTag: a1\n`,
+      locator("kustomize", "ghcr.io/acme/web", { kustomizeImageName: "web" }),
+      tag("b2"),
+      `images:\n- name: web\n  newName: registry.local/web\n  newTag: b2\n`,
+    ],
+  ];
+  it.each(cases)("%s", (...each) => check(each));
+});
+
+describe("helm", () => {
+  const cases: Case[] = [
+    [
+      "repository + tag by dotted path",
+      `app:\n  image:\n    repository: ghcr.io/acme/app\n    tag: "1.2.3" # app version\n`,
+      locator("helm", "ghcr.io/acme/app", { helm: { imageName: "app.image.repository", imageTag: "app.image.tag" } }),
+      tag("1.2.4"),
+      `app:\n  image:\n    repository: ghcr.io/acme/app\n    tag: "1.2.4" # app version\n`,
+    ],
+    [
+      "list indexes in the path",
+      `images:\n  - repository: a/one\n    tag: v1\n  - repository: a/two\n    tag: v1\n`,
+      locator("helm", "a/two", { helm: { imageName: "images[1].repository", imageTag: "images[1].tag" } }),
+      tag("v2"),
+      `images:\n  - repository: a/one\n    tag: v1\n  - repository: a/two\n    tag: v2\n`,
+    ],
+    [
+      "image-spec string keeps the name as written",
+      `image: nginx:1.26 # web\n`,
+      locator("helm", "docker.io/library/nginx", { helm: { imageSpec: "image" } }),
+      tag("1.27.0"),
+      `image: nginx:1.27.0 # web\n`,
+    ],
+    [
+      "'10' keeps its single quotes",
+      `image:\n  repository: postgres\n  tag: '10'\n`,
+      locator("helm", "postgres"),
+      tag("11"),
+      `image:\n  repository: postgres\n  tag: '11'\n`,
+    ],
+    [
+      "a plain tag that YAML would read as a number is double-quoted",
+      `image:\n  repository: postgres\n  tag: latest\n`,
+      locator("helm", "postgres"),
+      tag("16.3"),
+      `image:\n  repository: postgres\n  tag: "16.3"\n`,
+    ],
+    [
+      "a plain tag that YAML 1.1 would read as a bool is double-quoted",
+      `image:\n  repository: ghcr.io/x/y\n  tag: v1\n`,
+      locator("helm", "ghcr.io/x/y"),
+      tag("on"),
+      `image:\n  repository: ghcr.io/x/y\n  tag: "on"\n`,
+    ],
+    [
+      "bitnami digest key is written and the tag kept",
+      `image:\n  registry: docker.io\n  repository: bitnami/redis\n  tag: 7.2.5\n  digest: ""\n`,
+      locator("helm", "bitnami/redis"),
+      { tag: "7.2.6", digest: DIGEST_A },
+      `image:\n  registry: docker.io\n  repository: bitnami/redis\n  tag: 7.2.6\n  digest: "${DIGEST_A}"\n`,
+    ],
+    [
+      "a digest no longer wanted is emptied",
+      `image:\n  repository: bitnami/redis\n  tag: 7.2.5\n  digest: ${DIGEST_A}\n`,
+      locator("helm", "bitnami/redis"),
+      tag("7.2.6"),
+      `image:\n  repository: bitnami/redis\n  tag: 7.2.6\n  digest: ""\n`,
+    ],
+    [
+      "an empty tag: gets a value",
+      `image:\n  repository: ghcr.io/x/y\n  tag:\n  pullPolicy: Always\n`,
+      locator("helm", "ghcr.io/x/y"),
+      tag("1.0.0"),
+      `image:\n  repository: ghcr.io/x/y\n  tag: 1.0.0\n  pullPolicy: Always\n`,
+    ],
+    [
+      "an aliased tag is edited once, at its anchor",
+      `v: &v 1.0.0\na:\n  image:\n    repository: x/a\n    tag: *v\nb:\n  image:\n    repository: x/a\n    tag: *v\n`,
+      locator("helm", "x/a"),
+      tag("1.1.0"),
+      `v: &v 1.1.0\na:\n  image:\n    repository: x/a\n    tag: *v\nb:\n  image:\n    repository: x/a\n    tag: *v\n`,
+    ],
+    [
+      "a value reached through a merge key is edited at its source",
+      `base: &base\n  repository: x/a\n  tag: "1.0"\napp:\n  image:\n    <<: *base\n    pullPolicy: Always\n`,
+      locator("helm", "x/a", { helm: { imageName: "app.image.repository", imageTag: "app.image.tag" } }),
+      tag("1.1"),
+      `base: &base\n  repository: x/a\n  tag: "1.1"\napp:\n  image:\n    <<: *base\n    pullPolicy: Always\n`,
+    ],
+    [
+      "tag@digest when the chart has no digest key",
+      `image:\n  repository: ghcr.io/x/y\n  tag: 1.0.0\n`,
+      locator("helm", "ghcr.io/x/y"),
+      { tag: null, digest: DIGEST_B },
+      `image:\n  repository: ghcr.io/x/y\n  tag: 1.0.0@${DIGEST_B}\n`,
+    ],
+  ];
+  it.each(cases)("%s", (...each) => check(each));
+});
+
+describe("manifest", () => {
+  const cases: Case[] = [
+    [
+      "every matching container, init container and CronJob nesting",
+      `kind: CronJob\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          initContainers:\n            - image: ghcr.io/a/b:1.0 # init\n          containers:\n            - image: "ghcr.io/a/b:1.0"\n            - image: ghcr.io/a/other:1.0\n`,
+      locator("manifest", "ghcr.io/a/b"),
+      tag("1.1"),
+      `kind: CronJob\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          initContainers:\n            - image: ghcr.io/a/b:1.1 # init\n          containers:\n            - image: "ghcr.io/a/b:1.1"\n            - image: ghcr.io/a/other:1.0\n`,
+    ],
+    [
+      "multi-document, CRLF and BOM",
+      `\uFEFFkind: Service\r\n---\r\nkind: Pod\r\nspec:\r\n  containers:\r\n  - image: nginx:1.26\r\n`,
+      locator("manifest", "docker.io/library/nginx"),
+      tag("1.27"),
+      `\uFEFFkind: Service\r\n---\r\nkind: Pod\r\nspec:\r\n  containers:\r\n  - image: nginx:1.27\r\n`,
+    ],
+    [
+      "digest pinned, then dropped",
+      `spec:\n  containers:\n  - image: nginx:1.26@${DIGEST_A}\n`,
+      locator("manifest", "nginx"),
+      tag("1.27"),
+      `spec:\n  containers:\n  - image: nginx:1.27\n`,
+    ],
+    [
+      "registry with a port",
+      `spec:\n  containers:\n  - image: localhost:5000/app:1\n`,
+      locator("manifest", "localhost:5000/app"),
+      { tag: "2", digest: DIGEST_B },
+      `spec:\n  containers:\n  - image: localhost:5000/app:2@${DIGEST_B}\n`,
+    ],
+  ];
+  it.each(cases)("%s", (...each) => check(each));
+});
+
+describe("application and .argocd-source", () => {
+  const cases: Case[] = [
+    [
+      "kustomize.images with an alias keeps name=",
+      `kind: Application\nmetadata:\n  name: shop\nspec:\n  source:\n    kustomize:\n      images:\n      - app=asia.gcr.io/proj/app:v1\n`,
+      locator("application", "asia.gcr.io/proj/app", { appName: "shop" }),
+      tag("v2"),
+      `kind: Application\nmetadata:\n  name: shop\nspec:\n  source:\n    kustomize:\n      images:\n      - app=asia.gcr.io/proj/app:v2\n`,
+    ],
+    [
+      "helm.parameters value, quotes kept",
+      `kind: Application\nmetadata: {name: web}\nspec:\n  sources:\n  - helm:\n      parameters:\n      - name: image.repository\n        value: nginx\n      - name: image.tag\n        value: "1.26"\n`,
+      locator("application", "nginx", { appName: "web" }),
+      tag("1.27"),
+      `kind: Application\nmetadata: {name: web}\nspec:\n  sources:\n  - helm:\n      parameters:\n      - name: image.repository\n        value: nginx\n      - name: image.tag\n        value: "1.27"\n`,
+    ],
+    [
+      "creates .argocd-source for kustomize with image-updater's layout",
+      ``,
+      locator("argocd-source", "ghcr.io/acme/app", { createIfMissing: true, kustomizeImageName: "app" }),
+      tag("1.0.1"),
+      `kustomize:\n  images:\n  - app=ghcr.io/acme/app:1.0.1\n`,
+    ],
+    [
+      "creates .argocd-source for helm with forcestring parameters",
+      ``,
+      locator("argocd-source", "ghcr.io/acme/app", { createIfMissing: true, helm: {} }),
+      tag("1.10"),
+      `helm:\n  parameters:\n  - name: image.name\n    value: ghcr.io/acme/app\n    forcestring: true\n  - name: image.tag\n    value: "1.10"\n    forcestring: true\n`,
+    ],
+    [
+      "appends to an existing kustomize.images list",
+      `kustomize:\n  images:\n  - other:1\n`,
+      locator("argocd-source", "nginx", { createIfMissing: true }),
+      tag("1.27.1"),
+      `kustomize:\n  images:\n  - other:1\n  - nginx:1.27.1\n`,
+    ],
+  ];
+  it.each(cases)("%s", (...each) => check(each));
+});
+
+describe("refusals", () => {
+  const kustomization = `images:\n- name: nginx\n  newTag: "1.26"\n`;
+  it.each([
+    ["not YAML", `images: [\n`, locator("kustomize", "nginx"), tag("1.27")],
+    ["an invalid tag", kustomization, locator("kustomize", "nginx"), tag("1.27 && rm -rf /")],
+    ["a tag starting with a dot", kustomization, locator("kustomize", "nginx"), tag(".hidden")],
+    ["an invalid digest", kustomization, locator("kustomize", "nginx"), { tag: null, digest: "sha256:abc" }],
+    ["an absent image without createIfMissing", kustomization, locator("kustomize", "redis"), tag("7")],
+    ["an absent Helm image", `image:\n  repository: a/b\n  tag: v1\n`, locator("helm", "c/d"), tag("7")],
+    [
+      "the image at two different versions",
+      `spec:\n  containers:\n  - image: nginx:1.25\n  - image: nginx:1.26\n`,
+      locator("manifest", "nginx"),
+      tag("1.27"),
+    ],
+    ["a block scalar tag", `image:\n  repository: a/b\n  tag: |\n    v1\n`, locator("helm", "a/b"), tag("v2")],
+  ] as const)("refuses %s with EditConflictError naming the file", (_, input, at, to) => {
+    expect(() => writeImage(input, "apps/web/file.yaml", at, to)).toThrow(EditConflictError);
+    try {
+      writeImage(input, "apps/web/file.yaml", at, to);
+    } catch (error) {
+      expect((error as EditConflictError).context.file).toBe("apps/web/file.yaml");
+    }
+  });
+
+  it("refuses a write with neither tag nor digest", () => {
+    expect(() => writeImage(kustomization, "k", locator("kustomize", "nginx"), { tag: null, digest: null })).toThrow(TypeError);
+  });
+
+  it("reads null for an image the file does not hold, and throws on invalid YAML", () => {
+    expect(readImage(kustomization, "k", locator("kustomize", "redis"))).toBeNull();
+    expect(() => readImage("a: [", "k", locator("kustomize", "redis"))).toThrow(EditConflictError);
+  });
+});
+
+describe("file names", () => {
+  it.each([
+    [["deployment.yaml", "kustomization.yaml"], "kustomization.yaml"],
+    [["kustomization.yml", "README.md"], "kustomization.yml"],
+    [["Kustomization"], "Kustomization"],
+    [["Kustomization", "kustomization.yaml"], "kustomization.yaml"],
+    [["values.yaml"], null],
+  ] as const)("kustomizationFileName(%j) is %s", (names, expected) => {
+    expect(kustomizationFileName(names)).toEqual(expected);
+  });
+
+  it("names the .argocd-source file after the app", () => {
+    expect(argocdSourceFileName("shop-prod")).toEqual(".argocd-source-shop-prod.yaml");
+  });
+});
+
+describe("contract: every editor", () => {
+  it("covers each write kind once", () => {
+    expect(editors.map((editor) => editor.kind).sort()).toEqual(["application", "argocd-source", "helm", "kustomize", "manifest"]);
+  });
+
+  it.each(editors.map((editor) => [editor.kind, editor] as const))("%s finds nothing in an empty file and refuses garbage", (kind) => {
+    const at = locator(kind, "nginx");
+    expect(readImage("", "f.yaml", at)).toBeNull();
+    expect(readImage("# only a comment\n", "f.yaml", at)).toBeNull();
+    expect(() => readImage("a: b: c\n", "f.yaml", at)).toThrow(EditConflictError);
+  });
+});
