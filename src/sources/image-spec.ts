@@ -23,8 +23,10 @@ export type ImageSpecResult = { ok: true; spec: ImageSpec } | { ok: false; reaso
 export function splitImageSpec(value: string): { alias: string | null; name: string; constraint: string | null; digest: string | null } {
   let rest = value.trim();
   let alias: string | null = null;
+  // The first `=` separates an alias only when nothing before it could belong to an image
+  // (`:` or `/`): `nginx:>=1.27` has no alias. image-updater splits at any first `=`.
   const eq = rest.indexOf("=");
-  if (eq !== -1) {
+  if (eq !== -1 && !/[:/]/.test(rest.slice(0, eq))) {
     alias = rest.slice(0, eq).trim();
     rest = rest.slice(eq + 1).trim();
   }

@@ -51,6 +51,9 @@ describe("splitImageSpec: [alias=]image[:constraint] as image-updater splits it"
     ["org/app:", { alias: null, name: "org/app", constraint: null, digest: null }],
     ["org/app@sha256:abc", { alias: null, name: "org/app", constraint: null, digest: "sha256:abc" }],
     ["a=b=c", { alias: "a", name: "b=c", constraint: null, digest: null }],
+    ["nginx:>=1.27.0 <1.28.0", { alias: null, name: "nginx", constraint: ">=1.27.0 <1.28.0", digest: null }],
+    ["ghcr.io/x/y:>=1", { alias: null, name: "ghcr.io/x/y", constraint: ">=1", digest: null }],
+    ["app=ghcr.io/x/y:>=1 <=2", { alias: "app", name: "ghcr.io/x/y", constraint: ">=1 <=2", digest: null }],
   ])("%s", (input, expected) => {
     expect(splitImageSpec(input)).toEqual(expected);
   });

@@ -1,0 +1,168 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { describe, expect, it } from "vitest";
+
+import { parseRepoConfig, readRepoConfig, renderRepoConfigSchema, REPO_CONFIG_SCHEMA_PATH } from "../../src/sources/index.js";
+
+const FILE = ".github/argocd-image-pr.yml";
+const REPO = { owner: "acme", name: "gitops" };
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+describe("repo config: targets", () => {
+  it("a full config becomes targets with defaults applied", () => {
+    const result = parseRepoConfig(
+      `
+defaults:
+  ignoreTags: latest
+  platforms: [linux/amd64]
+  branch: main
+targets:
+  - name: nginx
+    path: ./apps/nginx/
+    image: ghcr.io/nginxinc/nginx-unprivileged:>=1.27.0 <1.28.0
+    alias: app
+  - name: api
+    file: charts/api/values-prod.yaml
+    image: ghcr.io/acme/api
+    strategy: latest
+    allowTags: "regexp:^[0-9a-f]{7}$"
+    helm: { imageTag: image.tag }
+    keepSuffix: true
+    maxUpdate: minor
+    automerge: true
+    pins: [{ tag: 1.2.3, reason: rollback }]
+`,
+      FILE,
+      REPO,
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.targets).toEqual([
+      {
+        id: "nginx/app",
+        origin: "repo-config",
+        app: null,
+        alias: "app",
+        image: { registry: "ghcr.io", repository: "nginxinc/nginx-unprivileged", tag: null, digest: null },
+        git: { repoURL: "https://github.com/acme/gitops", repo: REPO, branch: "main" },
+        write: { kind: "kustomize", path: "apps/nginx", kustomizeImageName: null, helm: null },
+        policy: {
+          strategy: "semver",
+          constraint: ">=1.27.0 <1.28.0",
+          allowTags: { kind: "any" },
+          ignoreTags: ["latest"],
+          platforms: ["linux/amd64"],
+          keepSuffix: false,
+          maxUpdate: null,
+        },
+        forceUpdate: true,
+        pullSecret: null,
+        liveImages: null,
+        declaredIn: ".github/argocd-image-pr.yml targets[0] (nginx)",
+      },
+      expect.objectContaining({
+        id: "api/api",
+        write: { kind: "helm", path: "charts/api/values-prod.yaml", kustomizeImageName: null, helm: { imageName: null, imageTag: "image.tag", imageSpec: null } },
+        policy: {
+          strategy: "newest-build",
+          constraint: null,
+          allowTags: { kind: "regexp", pattern: "^[0-9a-f]{7}$" },
+          ignoreTags: ["latest"],
+          platforms: ["linux/amd64"],
+          keepSuffix: true,
+          maxUpdate: "minor",
+        },
+      }),
+    ]);
+  });
+
+  it.each([
+    [{ path: "apps/x" }, "kustomize"],
+    [{ file: "apps/x/kustomization.yaml" }, "kustomize"],
+    [{ file: "apps/x/Kustomization" }, "kustomize"],
+    [{ file: "charts/x/values.yaml" }, "helm"],
+    [{ file: "charts/x/values-prod.yml" }, "helm"],
+    [{ file: "apps/x/.argocd-source-x.yaml" }, "argocd-source"],
+    [{ file: "apps/x/deployment.yaml" }, "manifest"],
+    [{ file: "apps/x/deployment.yaml", kind: "application" }, "application"],
+  ])("kind inferred from %j: %s", (where, kind) => {
+    const lines = Object.entries(where).map(([k, v]) => `    ${k}: ${v}`).join("\n");
+    const result = parseRepoConfig(`targets:\n  - name: x\n    image: org/x\n${lines}\n`, FILE, REPO);
+    expect(result.problems).toEqual([]);
+    expect(result.targets[0]?.write.kind).toBe(kind);
+  });
+
+  it("a digest target keeps the tag to follow as its constraint", () => {
+    const result = parseRepoConfig(`targets:\n  - { name: x, path: a, image: "org/x", strategy: digest, constraint: latest }\n`, FILE, null);
+    expect(result.targets[0]?.policy).toMatchObject({ strategy: "digest", constraint: "latest" });
+    expect(result.targets[0]?.git).toEqual({ repoURL: "", repo: null, branch: null });
+  });
+});
+
+describe("repo config: errors name the file, the target, the key and the fix; other targets go on", () => {
+  const good = "  - { name: ok, path: apps/ok, image: org/ok }\n";
+  it.each<[string, string, RegExp]>([
+    ["unknown key (typo)", "  - { name: a, path: p, image: org/a, stratgey: semver }\n", /targets\[0\] \(a\): Unrecognized key: "stratgey"/],
+    ["unknown strategy", "  - { name: a, path: p, image: org/a, strategy: newest }\n", /targets\[0\] \(a\)\.strategy: Invalid option/],
+    ["path and file", "  - { name: a, path: p, file: f.yaml, image: org/a }\n", /give exactly one of path or file/],
+    ["neither path nor file", "  - { name: a, image: org/a }\n", /give exactly one of path or file/],
+    ["no image", "  - { name: a, path: p }\n", /targets\[0\] \(a\)\.image/],
+    ["invalid image", "  - { name: a, path: p, image: 'Org/A' }\n", /targets\[0\] \(a\)\.image "Org\/A" is not a valid image/],
+    ["alias in image", "  - { name: a, path: p, image: 'x=org/a' }\n", /use the alias field instead/],
+    ["constraint twice", "  - { name: a, path: p, image: 'org/a:^1', constraint: '^2' }\n", /the constraint is given twice/],
+    ["invalid regexp", "  - { name: a, path: p, image: org/a, allowTags: 'regexp:([' }\n", /targets\[0\] \(a\)\.allowTags: allow-tags "regexp:\(\[" is not a valid regular expression/],
+    ["invalid platform", "  - { name: a, path: p, image: org/a, platforms: [amd64] }\n", /targets\[0\] \(a\)\.platforms: platform "amd64" is not os\/arch/],
+    ["bad name", "  - { name: 'a b', path: p, image: org/a }\n", /targets\[0\] \(a b\)\.name: use letters/],
+    ["bad maxUpdate", "  - { name: a, path: p, image: org/a, maxUpdate: huge }\n", /maxUpdate/],
+    ["helm and kustomize", "  - { name: a, path: p, image: org/a, helm: { imageTag: t }, kustomize: { imageName: a } }\n", /give helm or kustomize, not both/],
+  ])("%s", (_name, target, message) => {
+    const result = parseRepoConfig(`targets:\n${target}${good}`, FILE, REPO);
+    const okTargets = result.targets.filter((t) => t.id === "ok/ok");
+    expect(okTargets).toHaveLength(1);
+    expect(result.problems.map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+    expect(result.problems.every((p) => p.file === FILE && p.message.startsWith(`${FILE}: `))).toBe(true);
+  });
+
+  it("duplicate names: the second is skipped", () => {
+    const result = parseRepoConfig(`targets:\n${good}${good}`, FILE, REPO);
+    expect(result.targets).toHaveLength(1);
+    expect(result.problems[0]?.message).toMatch(/the name "ok" is used twice/);
+  });
+
+  it.each<[string, string, RegExp]>([
+    ["invalid YAML", "targets: [\n", /not valid YAML/],
+    ["no targets", "defaults: {}\n", /targets: Invalid input: expected array/],
+    ["unknown top-level key", "targets: []\ntarget: []\n", /Unrecognized key: "target"/],
+    ["bad defaults", "defaults: { strategy: fastest }\ntargets: []\n", /defaults\.strategy/],
+  ])("%s reads no target", (_name, text, message) => {
+    const result = parseRepoConfig(text, FILE, REPO);
+    expect(result.targets).toEqual([]);
+    expect(result.problems).toEqual([{ app: null, image: null, file: FILE, message: expect.stringMatching(message) }]);
+  });
+
+  it("readRepoConfig gives the typed config (automerge, pins)", () => {
+    expect(readRepoConfig(`targets:\n  - { name: a, path: p, image: org/a, automerge: true, pins: [{ tag: "1.0" }] }\n`)?.targets[0]).toMatchObject({
+      automerge: true,
+      pins: [{ tag: "1.0" }],
+    });
+  });
+});
+
+describe("JSON Schema", () => {
+  it(`${REPO_CONFIG_SCHEMA_PATH} is up to date`, async () => {
+    const committed = await readFile(path.join(projectRoot, REPO_CONFIG_SCHEMA_PATH), "utf8");
+    expect(
+      committed === renderRepoConfigSchema(),
+      `${REPO_CONFIG_SCHEMA_PATH} is out of date with src/sources/repo-config.ts; regenerate it with: npx tsx src/sources/write-schema.ts`,
+    ).toBe(true);
+  });
+
+  it("describes targets with the fields editors should complete", () => {
+    const schema = JSON.parse(renderRepoConfigSchema()) as { properties: { targets: { items: { properties: Record<string, unknown>; required: string[] } } } };
+    expect(Object.keys(schema.properties.targets.items.properties)).toEqual(
+      expect.arrayContaining(["name", "path", "file", "kind", "image", "strategy", "constraint", "allowTags", "ignoreTags", "platforms", "helm", "kustomize", "automerge", "pins"]),
+    );
+    expect(schema.properties.targets.items.required).toEqual(["name", "image"]);
+  });
+});
