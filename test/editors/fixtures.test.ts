@@ -6,7 +6,7 @@ import { readdirSync, statSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readImage, writeImage, type ImageLocator } from "../../src/editors/index.js";
-import { DIGEST_A, expectOnlySpansChanged, FIXTURES, fixture, locator } from "./support.js";
+import { expectOnlySpansChanged, FIXTURES, fixture, locator } from "./support.js";
 
 const D = "sha256:4f3f5e4a6d6b1c1c8a3e0d9f2b7c6a5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a";
 
