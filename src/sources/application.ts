@@ -152,12 +152,14 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
   let branchOverride: string | null = null;
   if (writeBack.branch !== undefined) {
     const parts = writeBack.branch.split(":");
-    if (parts.length > 2 || parts.some((part) => part.trim() === "" && parts.length === 2 && part === parts[0])) {
+    if (parts.length > 2) {
       problem(
         `${key("git-branch", "writeBackConfig.gitConfig.branch")} "${writeBack.branch}" must be <base> or <base>:<write-branch>. No target was made for this application`,
       );
       return { targets, problems, skipped };
     }
+    // The write branch (after `:`) does not matter here: each update gets its own PR branch.
+    // An empty base (`:target`) means the source's targetRevision, as in image-updater.
     branchOverride = (parts[0] ?? "").trim() || null;
   }
 

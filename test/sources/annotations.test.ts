@@ -161,6 +161,7 @@ describe("legacy annotations → write target", () => {
   it.each([
     ["git-branch base", "release", "release"],
     ["git-branch base:target uses base for the PR", "main:image-updates", "main"],
+    ["git-branch :target keeps targetRevision", ":image-updates", null],
   ])("%s", (_name, value, branch) => {
     const result = run({ "image-list": "web=nginx", "write-back-method": "git", "git-branch": value });
     expect(result.targets[0]?.git.branch).toBe(branch);
