@@ -37,6 +37,13 @@ describe("kustomize", () => {
       `images:\n- name: nginx\n  newTag: "1.27"\n`,
     ],
     [
+      "a plain number already in the file is read as written (1.10, not 1.1) and quoted when rewritten",
+      `images:\n- name: nginx\n  newTag: 1.10\n`,
+      locator("kustomize", "nginx"),
+      tag("1.11"),
+      `images:\n- name: nginx\n  newTag: "1.11"\n`,
+    ],
+    [
       "single quotes are kept",
       `images:\n- name: nginx\n  newTag: '1.26'\n`,
       locator("kustomize", "nginx"),
@@ -302,6 +309,10 @@ describe("refusals", () => {
 
   it("refuses a write with neither tag nor digest", () => {
     expect(() => writeImage(kustomization, "k", locator("kustomize", "nginx"), { tag: null, digest: null })).toThrow(TypeError);
+  });
+
+  it("reads a plain 1.10 as the tag 1.10", () => {
+    expect(readImage(`images:\n- name: nginx\n  newTag: 1.10\n`, "k", locator("kustomize", "nginx"))?.tag).toEqual("1.10");
   });
 
   it("reads null for an image the file does not hold, and throws on invalid YAML", () => {

@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { readImage, writeImage, type ImageLocator } from "../../src/editors/index.js";
 import { expectOnlySpansChanged, locator } from "./support.js";
 
@@ -42,9 +43,11 @@ function render(lines: string[], layout: Layout): string {
   return `${layout.bom ? "\uFEFF" : ""}${body}${layout.trailingNewline ? layout.eol : ""}`;
 }
 
+/** Plain when YAML reads it back as the same string (a plain `null` tag is a null, not a tag). */
 function quoted(value: string, layout: Layout): string {
-  // A plain number-like tag would already be a float in the file; generate what a careful author writes.
-  return `${layout.quote}${value}${layout.quote}`;
+  const plainReadsBack = [parse(value), parse(value, { version: "1.1" })].every((read) => read === value);
+  const quote = layout.quote === "" && !plainReadsBack ? '"' : layout.quote;
+  return `${quote}${value}${quote}`;
 }
 
 function note(layout: Layout, text: string): string {
