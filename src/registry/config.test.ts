@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors/index.js";
+import { parseCredentialSource, parseDockerConfig } from "./credentials.js";
+import { findRegistryEntry, parseGoDuration, parseRegistriesConfig } from "./registries-config.js";
+
+describe("parseRegistriesConfig", () => {
+  it("reads argocd-image-updater's example file", () => {
+    const text = `
+registries:
+- name: Docker Hub
+  prefix: docker.io
+  api_url: https://registry-1.docker.io
+  credentials: secret:foo/bar#creds
+  defaultns: library
+  default: true
+- name: GitHub Container Registry
+  api_url: https://ghcr.io
+  prefix: ghcr.io
+  ping: no
+  credentials: env:GHCR_CREDS
+  credsexpire: 1h30m
+  limit: 5
+- name: local
+  prefix: registry.local:5000
+  insecure: yes
+  credentials: ext:/usr/local/bin/creds.sh
+`;
+    const config = parseRegistriesConfig(text, "registries.conf");
+    expect(config.registries).toEqual([
+      { name: "Docker Hub", prefix: "docker.io", apiUrl: "https://registry-1.docker.io", credentials: { kind: "secret", namespace: "foo", name: "bar", field: "creds" }, credsExpireMs: null, insecure: false, defaultNamespace: "library", isDefault: true, limit: 20 },
+      { name: "GitHub Container Registry", prefix: "ghcr.io", apiUrl: "https://ghcr.io", credentials: { kind: "env", variable: "GHCR_CREDS" }, credsExpireMs: 5_400_000, insecure: false, defaultNamespace: null, isDefault: false, limit: 5 },
+      { name: "local", prefix: "registry.local:5000", apiUrl: null, credentials: { kind: "ext", path: "/usr/local/bin/creds.sh" }, credsExpireMs: null, insecure: true, defaultNamespace: null, isDefault: false, limit: 20 },
+    ]);
+    expect(findRegistryEntry(config, "ghcr.io")?.name).toBe("GitHub Container Registry");
+    expect(findRegistryEntry(config, "quay.io")).toBeNull();
+  });
+
+  it("uses the default entry for Docker Hub images", () => {
+    const config = parseRegistriesConfig("registries:\n- prefix: mirror.example\n  default: true\n", "f");
+    expect(findRegistryEntry(config, "docker.io")?.prefix).toBe("mirror.example");
+  });
+
+  it("accepts an empty file", () => {
+    expect(parseRegistriesConfig("", "f")).toEqual({ registries: [] });
+  });
+
+  it.each([
+    ["registries:\n- name: a\n  prefix: x.io\n  limt: 3\n", 'conf.yaml: registries[0] ("a"): "limt" is not a known key'],
+    ["registries:\n- name: a\n  api_url: https://x.io\n", 'conf.yaml: registries[0] ("a"): "prefix" is required'],
+    ["registries:\n- prefix: x.io\n- prefix: y.io\n  limit: -1\n", 'conf.yaml: registries[1]: "limit" is invalid'],
+    ["registries:\n- prefix: x.io\n  limit: fast\n", 'conf.yaml: registries[0]: "limit" is invalid'],
+    ["registries:\n- prefix: https://x.io\n", 'registries[0] ("https://x.io"): "prefix" "https://x.io" is not a registry host'],
+    ["registries:\n- prefix: x.io\n  api_url: ftp://x.io\n", '"api_url" uses "ftp:"'],
+    ["registries:\n- prefix: x.io\n  api_url: https://u:p@x.io\n", '"api_url" contains credentials'],
+    ["registries:\n- prefix: x.io\n  credentials: token:abc\n", '"credentials" unknown credential source "token"'],
+    ["registries:\n- prefix: x.io\n  credentials: 'env:'\n", '"credentials" "env:" does not name an environment variable'],
+    ["registries:\n- prefix: x.io\n  credsexpire: 5 hours\n", '"credsexpire" "5 hours" is not a duration'],
+    ["registries:\n- prefix: x.io\n  insecure: maybe\n", '"insecure" is invalid'],
+    ["registries:\n- prefix: x.io\n- prefix: x.io\n", 'registries[1] ("x.io"): "prefix" duplicates the prefix of registries[0]'],
+    ["registries:\n- prefix: x.io\n  default: true\n- prefix: y.io\n  default: true\n", 'registries[1] ("y.io"): "default" more than one registry is marked default'],
+    ["registries:\n- just a string\n", 'registries[0]: "(entry)" must be a mapping'],
+    ["registry:\n- prefix: x.io\n", 'conf.yaml: expected a mapping with a "registries" list'],
+    ["registries: [\n", "conf.yaml: not valid YAML"],
+  ])("rejects %j with a message naming file, entry and key", (text, message) => {
+    const error = (() => {
+      try {
+        parseRegistriesConfig(text, "conf.yaml");
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(message);
+  });
+
+  it.each([
+    ["5h", 18_000_000],
+    ["30m", 1_800_000],
+    ["1h30m", 5_400_000],
+    ["1.5s", 1500],
+    ["250ms", 250],
+    ["5", null],
+    ["", null],
+    ["h", null],
+  ])("duration %s → %s", (text, ms) => {
+    expect(parseGoDuration(text)).toBe(ms);
+  });
+});
+
+describe("credentials", () => {
+  it.each([
+    ["env:MY_CREDS", { kind: "env", variable: "MY_CREDS" }],
+    ["ext:/opt/ecr-login.sh", { kind: "ext", path: "/opt/ecr-login.sh" }],
+    ["pullsecret:argocd/regcred", { kind: "pullsecret", namespace: "argocd", name: "regcred" }],
+    ["secret:argocd/creds#token", { kind: "secret", namespace: "argocd", name: "creds", field: "token" }],
+  ])("parses %s", (text, expected) => {
+    expect(parseCredentialSource(text)).toEqual(expected);
+  });
+
+  it.each(["env:1BAD", "ext:relative.sh", "pullsecret:nons", "secret:ns/name", "plain"])("rejects %s", (text) => {
+    expect(() => parseCredentialSource(text)).toThrow(ConfigError);
+  });
+
+  it("reads a Docker config: auth, username/password, normalised keys", () => {
+    const creds = parseDockerConfig(
+      JSON.stringify({
+        auths: {
+          "https://index.docker.io/v1/": { auth: Buffer.from("hub:pa:ss").toString("base64") },
+          "ghcr.io": { username: "me", password: "tok" },
+          "http://127.0.0.1:5000/v2/": { auth: Buffer.from("a:b").toString("base64") },
+          "quay.io": { identitytoken: "ignored" },
+        },
+      }),
+      "config.json",
+    );
+    expect(Object.fromEntries(creds)).toEqual({
+      "docker.io": { username: "hub", password: "pa:ss" },
+      "ghcr.io": { username: "me", password: "tok" },
+      "127.0.0.1:5000": { username: "a", password: "b" },
+    });
+  });
+
+  it("names the file, never the secret, when a Docker config is wrong", () => {
+    expect(() => parseDockerConfig("{", "pull-secret")).toThrow(/pull-secret: not valid JSON/);
+    const bad = JSON.stringify({ auths: { "x.io": { auth: Buffer.from("nocolon-secret").toString("base64") } } });
+    expect(() => parseDockerConfig(bad, "cfg")).toThrow(/cfg: auths\["x.io"\].auth is not base64 of user:password/);
+    try {
+      parseDockerConfig(bad, "cfg");
+    } catch (e) {
+      expect(String((e as Error).message)).not.toContain("nocolon-secret");
+    }
+  });
+});
