@@ -92,7 +92,19 @@ async function listAll(api: CustomObjectsApi, kind: Kind, namespace: string | nu
  */
 export async function listFromCluster(options: ClusterOptions = {}): Promise<Resources> {
   const out: Resources = { applications: [], imageUpdaters: [], problems: [] };
-  const api = loadKubeConfig(options).makeApiClient(CustomObjectsApi);
+  let api: CustomObjectsApi;
+  try {
+    api = loadKubeConfig(options).makeApiClient(CustomObjectsApi);
+  } catch (error) {
+    const source = options.kubeconfig === undefined ? "the in-cluster service account" : `kubeconfig "${options.kubeconfig}"`;
+    out.problems.push({
+      app: null,
+      image: null,
+      file: options.kubeconfig ?? null,
+      message: `cannot load Kubernetes credentials from ${source}${options.context === undefined ? "" : ` (context ${options.context})`}: ${error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error)}; pass a readable kubeconfig and an existing context, or run inside the cluster`,
+    });
+    return out;
+  }
   const namespaces = options.namespaces !== undefined && options.namespaces.length > 0 ? options.namespaces : [null];
   const limit = options.pageSize ?? 100;
   for (const kind of [APPLICATIONS, IMAGE_UPDATERS]) {

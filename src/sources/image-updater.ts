@@ -76,9 +76,18 @@ export function matchesSelector(labels: Readonly<Record<string, string>>, select
   return true;
 }
 
+/**
+ * The namespace whose Applications an ImageUpdater selects: its own (image-updater v1 uses
+ * metadata.namespace; spec.namespace is deprecated), falling back to spec.namespace for a manifest
+ * read from git without one, then to `argocd`.
+ */
+export function updaterNamespaceOf(updater: ImageUpdater): string {
+  return updater.metadata.namespace ?? updater.spec.namespace ?? DEFAULT_NAMESPACE;
+}
+
 /** The ref of `updater` that selects `app`, most specific first; null when none does. */
 export function selectRef(updater: ImageUpdater, app: Application): { ref: ApplicationRef; index: number } | null {
-  const updaterNamespace = updater.metadata.namespace ?? DEFAULT_NAMESPACE;
+  const updaterNamespace = updaterNamespaceOf(updater);
   if ((app.metadata.namespace ?? DEFAULT_NAMESPACE) !== updaterNamespace) return null;
   let best: { ref: ApplicationRef; index: number; score: number } | null = null;
   updater.spec.applicationRefs.forEach((ref, index) => {

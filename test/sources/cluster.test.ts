@@ -136,4 +136,13 @@ describe("listFromCluster against a fake API server", () => {
     expect(found.problems.map((p) => p.message)).toEqual([expect.stringContaining("HTTP 401"), expect.stringContaining("HTTP 401")]);
     expect(kube.requests.every((r) => r.authorization === null)).toBe(true);
   });
+
+  it("an unreadable kubeconfig or unknown context is a problem, not a crash", async () => {
+    const missing = await listFromCluster({ kubeconfig: "/nonexistent/kubeconfig" });
+    expect(missing.problems.map((p) => p.message)).toEqual([expect.stringContaining('cannot load Kubernetes credentials from kubeconfig "/nonexistent/kubeconfig"')]);
+    kube = await startFakeKube([APPS]);
+    const badContext = await listFromCluster({ kubeconfig: kube.kubeconfig, context: "nope" });
+    expect(badContext.problems.map((p) => p.message)).toEqual([expect.stringContaining("(context nope)")]);
+    expect(kube.requests).toEqual([]);
+  });
 });

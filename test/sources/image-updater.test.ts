@@ -250,3 +250,15 @@ describe("namePattern globs", () => {
     expect(patternSpecificity("web-*")).toBeGreaterThan(patternSpecificity("*"));
   });
 });
+
+describe("ImageUpdater namespace", () => {
+  it.each([
+    ["metadata.namespace", "metadata: { name: u, namespace: team }\nspec:\n  namespace: argocd\n", "team"],
+    ["spec.namespace when metadata has none (manifest from git)", "metadata: { name: u }\nspec:\n  namespace: team\n", "team"],
+    ["argocd by default", "metadata: { name: u }\nspec:\n", "argocd"],
+  ])("%s", (_name, head, namespace) => {
+    const cr = `apiVersion: argocd-image-updater.argoproj.io/v1alpha1\nkind: ImageUpdater\n${head}  applicationRefs:\n    - namePattern: "*"\n      images: [{ alias: x, imageName: org/x }]\n`;
+    const result = resolve(`${cr}---${apps({ name: "a", namespace: "team" }, { name: "a", namespace: "argocd" })}`);
+    expect(result.targets.map((t) => t.app?.namespace)).toEqual([namespace]);
+  });
+});
