@@ -42,7 +42,8 @@ const valid: [string, string, string, string | null, string | null][] = [
   ["ab-c_d/e.f", "docker.io", "ab-c_d/e.f", null, null],
   [`nginx:${"a".repeat(128)}`, "docker.io", "library/nginx", "a".repeat(128), null],
   ["nginx:_underscore", "docker.io", "library/nginx", "_underscore", null],
-  [`${"a".repeat(255)}`, "docker.io", `library/${"a".repeat(255)}`, null, null],
+  [`${"a".repeat(237)}`, "docker.io", `library/${"a".repeat(237)}`, null, null],
+  [`ghcr.io/${"a".repeat(247)}`, "ghcr.io", "a".repeat(247), null, null],
   ["  ghcr.io/o/a:1  ", "ghcr.io", "o/a", "1", null],
 ];
 
@@ -70,7 +71,8 @@ const invalid: [string, RegExp][] = [
   ["a:b:c", /not a valid repository path/],
   ["foo bar", /white space/],
   ["0123456789abcdef".repeat(4), /image ID/],
-  [`${"a".repeat(256)}`, /longer than 255/],
+  [`${"a".repeat(238)}`, /longer than 255/],
+  [`ghcr.io/${"a".repeat(248)}`, /longer than 255/],
   [`${"a/".repeat(128)}a`, /longer than 255/],
   ["-host.com/repo", /not a valid registry host/],
   ["host-.com:5000/repo", /not a valid registry host/],

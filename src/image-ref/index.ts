@@ -105,10 +105,11 @@ export function parseImageRef(input: string): ImageRef {
   }
   const { name, tag, digest } = splitReference(trimmed);
   if (name === "") throw invalid(input, "the repository name is empty", "give a name before ':' or '@'");
-  if (name.length > NAME_TOTAL_LENGTH_MAX) {
+  const { registry, repository } = splitDomain(name);
+  // Docker checks the limit on the normalised name (docker.io/library/… included), as here.
+  if (name.length > NAME_TOTAL_LENGTH_MAX || `${registry}/${repository}`.length > NAME_TOTAL_LENGTH_MAX) {
     throw invalid(input, `the name is longer than ${NAME_TOTAL_LENGTH_MAX} characters`, "shorten the repository name");
   }
-  const { registry, repository } = splitDomain(name);
   if (!DOMAIN_RE.test(registry)) {
     throw invalid(input, `"${registry}" is not a valid registry host`, "use host[:port], e.g. registry.example.com:5000");
   }
