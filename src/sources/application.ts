@@ -23,6 +23,11 @@ export interface AppTargetsInput {
   readonly manifestsRepo?: GitTarget | null;
   /** Prefix for keys in messages: `argocd-image-updater.argoproj.io/` or `spec.writeBackConfig.`. */
   readonly keyStyle: "annotation" | "image-updater";
+  /**
+   * Prefix the id with the namespace (`<ns>.<app>/<alias>`): set when Applications of the same
+   * name exist in several namespaces, so ids stay unique within the pass.
+   */
+  readonly qualifyId?: boolean;
 }
 
 export interface AppTargetsResult {
@@ -184,7 +189,7 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
       problem(`${settingKey} for image "${alias}": ${issue.message}${policy === null ? ". This image was skipped" : ""}`, imageName);
     }
     if (policy === null) continue;
-    const id = `${app.metadata.name}/${alias}`;
+    const id = `${input.qualifyId === true ? `${app.metadata.namespace ?? DEFAULT_NAMESPACE}.` : ""}${app.metadata.name}/${alias}`;
     if (seen.has(id)) {
       problem(`two images share the alias "${alias}"; give each image in ${decl.key} its own alias (alias=image). The second was skipped`, imageName);
       continue;

@@ -58,6 +58,13 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
     }
   };
   const manifestsRepo = input.manifestsRepo ?? null;
+  const namespacesByName = new Map<string, Set<string>>();
+  for (const app of input.applications) {
+    const set = namespacesByName.get(app.metadata.name) ?? new Set<string>();
+    set.add(appLabel(app));
+    namespacesByName.set(app.metadata.name, set);
+  }
+  const qualify = (app: Application): boolean => (namespacesByName.get(app.metadata.name)?.size ?? 0) > 1;
 
   for (const app of input.applications) {
     const selecting = input.imageUpdaters.flatMap((updater) => {
@@ -66,6 +73,16 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
     });
 
     if (selecting.length > 0) {
+      const annotated = app.metadata.annotations?.["argocd-image-updater.argoproj.io/image-list"] !== undefined;
+      if (annotated && !selecting.some(({ ref }) => ref.useAnnotations === true)) {
+        result.problems.push({
+          app: appLabel(app),
+          image: null,
+          file: app.file,
+          message: `Application ${appLabel(app)}: its argocd-image-updater.argoproj.io/image-list annotations are ignored because ImageUpdater ${selecting.map(({ updater }) => qualifiedName(updater.metadata)).join(", ")} selects it (as in image-updater v1); set useAnnotations: true on that applicationRef or remove the annotations`,
+          severity: "warning",
+        });
+      }
       for (const { updater, ref, index } of selecting) {
         const declaredIn = `ImageUpdater ${qualifiedName(updater.metadata)}`;
         const resolved = resolveForApp(updater, ref, index);
@@ -97,7 +114,16 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
           });
           continue;
         }
-        const out = targetsForApplication({ app, images, writeBack, origin: "image-updater", declaredIn, manifestsRepo, keyStyle });
+        const out = targetsForApplication({
+          app,
+          images,
+          writeBack,
+          origin: "image-updater",
+          declaredIn,
+          manifestsRepo,
+          keyStyle,
+          qualifyId: qualify(app),
+        });
         add(app, out.targets);
         result.problems.push(...out.problems);
         result.skipped.push(...out.skipped);
@@ -123,6 +149,7 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
       declaredIn,
       manifestsRepo,
       keyStyle: "annotation",
+      qualifyId: qualify(app),
     });
     add(app, out.targets);
     result.problems.push(...out.problems);

@@ -89,7 +89,7 @@ describe("ImageUpdater: precedence image > applicationRef > spec", () => {
     ["web-dev/web", { strategy: "newest-build", constraint: null, allowTags: { kind: "regexp", pattern: "^[0-9a-f]{7}$" }, ignoreTags: ["latest"], platforms: [] }],
     ["web-dev/sidecar", { strategy: "semver", constraint: "~1.4", allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: ["linux/arm64"] }],
     ["web-prod/web", { strategy: "semver", constraint: "^2", allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: [] }],
-    ["api/api", { strategy: "semver", constraint: null, allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: [] }],
+    ["argocd.api/api", { strategy: "semver", constraint: null, allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: [] }],
   ])("%s", (id, policy) => {
     const target = result.targets.find((t) => t.id === id);
     expect(target?.origin).toBe("image-updater");
@@ -110,7 +110,7 @@ describe("ImageUpdater: precedence image > applicationRef > spec", () => {
   });
 
   it("manifestTargets.helm becomes helm keys", () => {
-    expect(result.targets.find((t) => t.id === "api/api")?.write.helm).toEqual({ imageName: "image.repository", imageTag: "image.tag", imageSpec: null });
+    expect(result.targets.find((t) => t.id === "argocd.api/api")?.write.helm).toEqual({ imageName: "image.repository", imageTag: "image.tag", imageSpec: null });
   });
 
   it("only Applications in the ImageUpdater's namespace are selected", () => {
@@ -260,5 +260,24 @@ describe("ImageUpdater namespace", () => {
     const cr = `apiVersion: argocd-image-updater.argoproj.io/v1alpha1\nkind: ImageUpdater\n${head}  applicationRefs:\n    - namePattern: "*"\n      images: [{ alias: x, imageName: org/x }]\n`;
     const result = resolve(`${cr}---${apps({ name: "a", namespace: "team" }, { name: "a", namespace: "argocd" })}`);
     expect(result.targets.map((t) => t.app?.namespace)).toEqual([namespace]);
+  });
+});
+
+describe("ImageUpdater and annotations on the same Application", () => {
+  it("the ImageUpdater wins and the ignored annotations are a warning", () => {
+    const cr = `apiVersion: argocd-image-updater.argoproj.io/v1alpha1\nkind: ImageUpdater\nmetadata: { name: u, namespace: argocd }\nspec:\n  applicationRefs:\n    - namePattern: a\n      images: [{ alias: x, imageName: org/x }]\n`;
+    const result = resolve(`${cr}---${apps({ name: "a", annotations: { "argocd-image-updater.argoproj.io/image-list": "y=org/y" } })}`);
+    expect(result.targets.map((t) => t.id)).toEqual(["a/x"]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ severity: "warning", message: expect.stringContaining("image-list annotations are ignored because ImageUpdater argocd/u selects it") }),
+    ]);
+  });
+});
+
+describe("target ids", () => {
+  it("Applications with the same name in several namespaces get namespace-qualified ids", () => {
+    const annotations = { "argocd-image-updater.argoproj.io/image-list": "x=org/x" };
+    const result = resolve(apps({ name: "a", namespace: "one", annotations }, { name: "a", namespace: "two", annotations }, { name: "b", annotations }));
+    expect(result.targets.map((t) => t.id)).toEqual(["one.a/x", "two.a/x", "b/x"]);
   });
 });
