@@ -184,18 +184,20 @@ export function classifyResource(
   const namespace = typeof metaRecord["namespace"] === "string" ? metaRecord["namespace"] : undefined;
   const label = `${String(kind)} ${qualifiedName({ name, namespace })}`;
 
-  const parsed = isApplication ? Application.safeParse(value) : ImageUpdater.safeParse(value);
-  if (!parsed.success) {
-    return {
+  const malformed = (error: z.ZodError) =>
+    ({
       kind: "problem",
       problem: {
         app: isApplication ? qualifiedName({ name, namespace }) : null,
         image: null,
         file,
-        message: `${label} is malformed and was skipped: ${describeIssues(parsed.error)} (fix the resource so it matches the ${String(kind)} schema)`,
+        message: `${label} is malformed and was skipped: ${describeIssues(error)} (fix the resource so it matches the ${String(kind)} schema)`,
       },
-    };
+    }) as const;
+  if (isApplication) {
+    const parsed = Application.safeParse(value);
+    return parsed.success ? { kind: "application", value: { ...parsed.data, file } } : malformed(parsed.error);
   }
-  if (isApplication) return { kind: "application", value: { ...(parsed.data as z.infer<typeof Application>), file } };
-  return { kind: "image-updater", value: { ...(parsed.data as z.infer<typeof ImageUpdater>), file } };
+  const parsed = ImageUpdater.safeParse(value);
+  return parsed.success ? { kind: "image-updater", value: { ...parsed.data, file } } : malformed(parsed.error);
 }
