@@ -60,6 +60,14 @@ export interface WriteTarget {
   readonly kustomizeImageName: string | null;
   /** helm: which keys hold the image. Null: the editor's conventional guesses (`image.tag`, …). */
   readonly helm: HelmKeys | null;
+  /**
+   * Argo CD's parameter-override file for the Application, `<app path>/.argocd-source-<app>.yaml`,
+   * set on Application targets with no explicit write-back target. argocd-image-updater's default
+   * git write-back writes there, so migrating repos often have it; when it exists, Argo CD applies
+   * it on top of `path`, and an edit to `path` alone would not change what runs: the pipeline
+   * should edit this file instead (as kind "argocd-source"). Absent where it cannot apply.
+   */
+  readonly argocdSourcePath?: string;
 }
 
 export interface GitHubRepo {

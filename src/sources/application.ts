@@ -267,10 +267,14 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
   /** No explicit target: the kustomization in the app's path, or the app's first Helm values file. */
   function defaultLocation(sourcePath: string): Located | null {
     const kind: WriteKind = type === "helm" ? "helm" : "kustomize";
+    // image-updater's git default (and Argo CD's parameter override file) for this app.
+    const argocdSourcePath = source.chart === undefined ? posix.join(sourcePath, `.argocd-source-${app.metadata.name}.yaml`) : undefined;
+    const withOverride = (write: Located["write"]): Located["write"] =>
+      argocdSourcePath === undefined ? write : { ...write, argocdSourcePath };
     if (kind === "kustomize") {
       if (source.chart !== undefined) return notInGit();
       const git = gitFor(source.repoURL, source.targetRevision);
-      return git && { git, write: { kind, path: sourcePath } };
+      return git && { git, write: withOverride({ kind, path: sourcePath }) };
     }
     const valueFile = source.helm?.valueFiles?.[0];
     if (valueFile !== undefined && valueFile.startsWith("$")) {
@@ -287,7 +291,7 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
     }
     if (source.chart !== undefined) return notInGit();
     const git = gitFor(source.repoURL, source.targetRevision);
-    return git && { git, write: { kind, path: resolveTargetPath(valueFile ?? "values.yaml", sourcePath) } };
+    return git && { git, write: withOverride({ kind, path: resolveTargetPath(valueFile ?? "values.yaml", sourcePath) }) };
   }
 
   function notInGit(): null {

@@ -141,8 +141,8 @@ describe("legacy annotations → policy (per-alias > app-wide > default)", () =>
 describe("legacy annotations → write target", () => {
   const helmSource = { source: { repoURL: "https://github.com/acme/gitops", path: "charts/web", helm: { valueFiles: ["values-prod.yaml"] } } };
   it.each<[string, Record<string, string>, Partial<Application["spec"]>, Target["write"]]>([
-    ["default (argocd, from cluster) → kustomization dir", { "image-list": "web=nginx" }, {}, { kind: "kustomize", path: "apps/web", kustomizeImageName: null, helm: null }],
-    ["git, no target → kustomization dir", { "image-list": "web=nginx", "write-back-method": "git" }, {}, { kind: "kustomize", path: "apps/web", kustomizeImageName: null, helm: null }],
+    ["default (argocd, from cluster) → kustomization dir", { "image-list": "web=nginx" }, {}, { kind: "kustomize", path: "apps/web", kustomizeImageName: null, helm: null, argocdSourcePath: "apps/web/.argocd-source-web.yaml" }],
+    ["git, no target → kustomization dir", { "image-list": "web=nginx", "write-back-method": "git" }, {}, { kind: "kustomize", path: "apps/web", kustomizeImageName: null, helm: null, argocdSourcePath: "apps/web/.argocd-source-web.yaml" }],
     ["kustomization", { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "kustomization" }, {}, { kind: "kustomize", path: "apps/web", kustomizeImageName: null, helm: null }],
     ["kustomization:../base (relative to the app path)", { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "kustomization:../base" }, {}, { kind: "kustomize", path: "apps/base", kustomizeImageName: null, helm: null }],
     ["kustomization:/overlays/x (from the repo root)", { "image-list": "web=nginx", "write-back-method": "git:repocreds", "write-back-target": "kustomization:/overlays/x" }, {}, { kind: "kustomize", path: "overlays/x", kustomizeImageName: null, helm: null }],
@@ -150,8 +150,8 @@ describe("legacy annotations → write target", () => {
     ["helmvalues:/env/prod.yaml", { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "helmvalues:/env/prod.yaml" }, {}, { kind: "helm", path: "env/prod.yaml", kustomizeImageName: null, helm: null }],
     ["helmvalues:sub/v.yaml", { "image-list": "web=nginx", "write-back-method": "git:secret:argocd/git-creds", "write-back-target": "helmvalues:sub/v.yaml" }, {}, { kind: "helm", path: "apps/web/sub/v.yaml", kustomizeImageName: null, helm: null }],
     ["other target → override file from the repo root", { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "apps/web/.argocd-source-web.yaml" }, {}, { kind: "argocd-source", path: "apps/web/.argocd-source-web.yaml", kustomizeImageName: null, helm: null }],
-    ["helm app → first valueFile", { "image-list": "web=nginx", "web.helm.image-name": "image.repository", "web.helm.image-tag": "image.tag" }, helmSource, { kind: "helm", path: "charts/web/values-prod.yaml", kustomizeImageName: null, helm: { imageName: "image.repository", imageTag: "image.tag", imageSpec: null } }],
-    ["helm app, image-spec", { "image-list": "web=nginx", "web.helm.image-spec": "image.full" }, { source: { repoURL: "https://github.com/acme/gitops", path: "charts/web", helm: {} } }, { kind: "helm", path: "charts/web/values.yaml", kustomizeImageName: null, helm: { imageName: null, imageTag: null, imageSpec: "image.full" } }],
+    ["helm app → first valueFile", { "image-list": "web=nginx", "web.helm.image-name": "image.repository", "web.helm.image-tag": "image.tag" }, helmSource, { kind: "helm", path: "charts/web/values-prod.yaml", kustomizeImageName: null, helm: { imageName: "image.repository", imageTag: "image.tag", imageSpec: null }, argocdSourcePath: "charts/web/.argocd-source-web.yaml" }],
+    ["helm app, image-spec", { "image-list": "web=nginx", "web.helm.image-spec": "image.full" }, { source: { repoURL: "https://github.com/acme/gitops", path: "charts/web", helm: {} } }, { kind: "helm", path: "charts/web/values.yaml", kustomizeImageName: null, helm: { imageName: null, imageTag: null, imageSpec: "image.full" }, argocdSourcePath: "charts/web/.argocd-source-web.yaml" }],
   ])("%s", (_name, annotations, spec, expected) => {
     const result = run(annotations, spec);
     expect(result.problems).toEqual([]);

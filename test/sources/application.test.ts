@@ -83,7 +83,7 @@ metadata: { name: h, annotations: { ${LIST}: "x=org/x", argocd-image-updater.arg
 spec: { source: { repoURL: "https://github.com/acme/g", path: ./charts/h/ } }
 status: { sourceType: Helm }
 `);
-    expect(result.targets[0]?.write).toEqual({ kind: "helm", path: "charts/h/values.yaml", kustomizeImageName: null, helm: null });
+    expect(result.targets[0]?.write).toEqual({ kind: "helm", path: "charts/h/values.yaml", kustomizeImageName: null, helm: null, argocdSourcePath: "charts/h/.argocd-source-h.yaml" });
   });
 
   it("write-back argocd from a file: the Application manifest in the manifests repo", () => {

@@ -106,7 +106,7 @@ describe("ImageUpdater: precedence image > applicationRef > spec", () => {
     expect(prod?.write).toEqual({ kind: "kustomize", path: "prod", kustomizeImageName: null, helm: null });
     const dev = result.targets.find((t) => t.id === "web-dev/sidecar");
     expect(dev?.git.branch).toBe("main");
-    expect(dev?.write).toEqual({ kind: "kustomize", path: "apps/web-dev", kustomizeImageName: "sidecar", helm: null });
+    expect(dev?.write).toEqual({ kind: "kustomize", path: "apps/web-dev", kustomizeImageName: "sidecar", helm: null, argocdSourcePath: "apps/web-dev/.argocd-source-web-dev.yaml" });
   });
 
   it("manifestTargets.helm becomes helm keys", () => {

@@ -25,7 +25,7 @@ describe("seed story 1: kustomize app, dev on commit SHAs, prod on semver", () =
       alias: "my-image",
       image: { registry: "asia.gcr.io", repository: "some-gcp-project/some-image-name", tag: null, digest: null },
       git: { repoURL: "git@github.com:example/k8s-manifests.git", repo: { owner: "example", name: "k8s-manifests" }, branch: null },
-      write: { kind: "kustomize", path: "overlays/dev", kustomizeImageName: null, helm: null },
+      write: { kind: "kustomize", path: "overlays/dev", kustomizeImageName: null, helm: null, argocdSourcePath: "overlays/dev/.argocd-source-my-app-dev.yaml" },
       policy: {
         strategy: "newest-build",
         constraint: null,
@@ -54,7 +54,13 @@ describe("seed story 1: kustomize app, dev on commit SHAs, prod on semver", () =
       keepSuffix: false,
       maxUpdate: null,
     });
-    expect(prod?.write).toEqual({ kind: "kustomize", path: "overlays/prod", kustomizeImageName: null, helm: null });
+    expect(prod?.write).toEqual({
+      kind: "kustomize",
+      path: "overlays/prod",
+      kustomizeImageName: null,
+      helm: null,
+      argocdSourcePath: "overlays/prod/.argocd-source-my-app-prod.yaml",
+    });
   });
 });
 
