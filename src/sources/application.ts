@@ -225,7 +225,14 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
       );
       return null;
     }
-    return { repoURL: url, repo, branch: branchOverride ?? branchOf(revision) };
+    const branch = branchOverride ?? branchOf(revision);
+    if (branch !== null && /^[0-9a-f]{40}$/.test(branch)) {
+      problem(
+        `targetRevision "${branch}" is a commit, not a branch, so there is no branch to open a pull request against; set ${key("git-branch", "writeBackConfig.gitConfig.branch")} to the branch the commit comes from`,
+      );
+      return null;
+    }
+    return { repoURL: url, repo, branch };
   }
 
   function locate(): Located | null {

@@ -102,6 +102,22 @@ spec: { source: { repoURL: "https://github.com/acme/app-source", path: k } }
     expect(result.targets[0]?.write).toEqual({ kind: "application", path: "argocd/apps/a.yaml", kustomizeImageName: null, helm: null });
   });
 
+  it("a commit SHA as targetRevision is a problem unless git-branch names the branch", () => {
+    const sha = "0123456789abcdef0123456789abcdef01234567";
+    const doc = (extra: string) => `
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: s, annotations: { ${LIST}: "x=org/x", argocd-image-updater.argoproj.io/write-back-method: git${extra} } }
+spec: { source: { repoURL: "https://github.com/acme/g", path: p, targetRevision: "${sha}" } }
+`;
+    const bare = run(doc("")).result;
+    expect(bare.targets).toEqual([]);
+    expect(bare.problems[0]?.message).toMatch(/targetRevision "0123.*" is a commit, not a branch.*argocd-image-updater\.argoproj\.io\/git-branch/);
+    const withBranch = run(doc(", argocd-image-updater.argoproj.io/git-branch: main")).result;
+    expect(withBranch.problems).toEqual([]);
+    expect(withBranch.targets[0]?.git.branch).toBe("main");
+  });
+
   it("a Helm chart from a chart repository with no values in git is a problem", () => {
     const { result } = run(`
 apiVersion: argoproj.io/v1alpha1
