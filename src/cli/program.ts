@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { AppError, describeError } from "../errors/index.js";
+import { registerPlanCommand } from "./plan.js";
 import { registerTagsCommand } from "./tags.js";
 
 export function buildProgram(): Command {
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerTagsCommand(program);
+  registerPlanCommand(program);
   return program;
 }
 
@@ -19,7 +21,8 @@ export function buildProgram(): Command {
 export async function runCli(argv: readonly string[], program: Command = buildProgram()): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return 0;
+    // A command that ran but found failures (plan: some targets failed) sets process.exitCode.
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;

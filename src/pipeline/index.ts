@@ -1,0 +1,50 @@
+/**
+ * pipeline/: one pass, the only orchestrator. `runPlan` is what `argocd-image-pr plan` runs;
+ * the GitHub app will call the same function and hand the result to github/.
+ */
+import { performance } from "node:perf_hooks";
+import { createRegistryClient } from "../registry/index.js";
+import type { RegistryClient, RegistryClientOptions } from "../registry/index.js";
+import { gatherTargets } from "./gather.js";
+import type { GatherOptions } from "./gather.js";
+import { plan } from "./plan.js";
+import type { PlanResult } from "./types.js";
+import { openWorkspace } from "./workspace.js";
+
+export { gatherTargets, REPO_CONFIG_FILE } from "./gather.js";
+export type { ClusterOptions, GatherOptions } from "./gather.js";
+export { plan } from "./plan.js";
+export type { PlanDeps, PlanInput, PlanOptions } from "./plan.js";
+export { openWorkspace } from "./workspace.js";
+export type { Workspace } from "./workspace.js";
+export type * from "./types.js";
+
+export interface RunPlanOptions extends GatherOptions {
+  /** The checkout of the GitOps repo. */
+  readonly repoDir: string;
+  readonly registry: RegistryClientOptions;
+  readonly concurrency: number;
+  readonly write: boolean;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Sources → registry → strategy → editors, for one checkout. Writes files only with `write`. */
+export async function runPlan(options: RunPlanOptions, registry?: RegistryClient): Promise<PlanResult> {
+  const started = performance.now();
+  const workspace = openWorkspace(options.repoDir);
+  const client = registry ?? createRegistryClient(options.registry);
+  try {
+    const input = await gatherTargets(options, workspace);
+    const result = await plan(input, { workspace, registry: client, now: () => performance.now() }, {
+      concurrency: options.concurrency,
+      write: options.write,
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    });
+    // The pass's duration includes reading the sources, not only planning.
+    return { ...result, stats: { ...result.stats, durationMs: Math.round(performance.now() - started) } };
+  } finally {
+    if (registry === undefined) await client.close();
+  }
+}
+export { listImageTags } from "./tags.js";
+export type { ListTagsOptions, TagRow, TagsResult } from "./tags.js";

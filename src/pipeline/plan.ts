@@ -1,0 +1,325 @@
+/**
+ * One pass up to "desired": sources → registry → strategy → editors. The only module that
+ * sequences I/O (files, registries, the cluster) and pure decisions. The CLI's `plan` stops here;
+ * the GitHub app will hand the result to github/.
+ */
+import path from "node:path";
+import { AppError, describeError } from "../errors/index.js";
+import { argocdSourceFileName, kustomizationFileName, readImage, writeImage } from "../editors/index.js";
+import type { ImageLocator } from "../editors/index.js";
+import { repositoryKey, sameRepository } from "../image-ref/index.js";
+import type { Target, TagDetails, WriteKind } from "../model/index.js";
+import type { RegistryClient } from "../registry/index.js";
+import { decide, meetsPlatforms, selectCandidates } from "../strategy/index.js";
+import type { Candidates, CurrentImage } from "../strategy/index.js";
+import { mapLimit } from "./limit.js";
+import type { FileChange, PlanProblem, PlanQuiet, PlanResult, PlanSkip, PlannedUpdate } from "./types.js";
+import type { Workspace } from "./workspace.js";
+
+export interface PlanInput {
+  readonly targets: readonly Target[];
+  /** Problems found while reading sources; reported with the plan's own. */
+  readonly problems: readonly PlanProblem[];
+  readonly skipped: readonly PlanSkip[];
+}
+
+export interface PlanDeps {
+  readonly workspace: Workspace;
+  readonly registry: RegistryClient;
+  /** Monotonic milliseconds; injected so tests control it. */
+  readonly now: () => number;
+}
+
+export interface PlanOptions {
+  readonly concurrency: number;
+  readonly write: boolean;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+interface Located {
+  readonly kind: WriteKind;
+  readonly file: string;
+  readonly text: string;
+  readonly locator: ImageLocator;
+  readonly current: CurrentImage;
+}
+
+type Outcome =
+  | { readonly kind: "update"; readonly update: PlannedUpdate; readonly located: Located }
+  | { readonly kind: "quiet"; readonly quiet: PlanQuiet }
+  | { readonly kind: "skip"; readonly skip: PlanSkip }
+  | { readonly kind: "problem"; readonly problem: PlanProblem };
+
+function appName(target: Target): string | null {
+  return target.app?.name ?? null;
+}
+
+function problemOf(target: Target, file: string | null, error: unknown): Outcome {
+  const message = error instanceof AppError || error instanceof Error ? describeError(error) : String(error);
+  return {
+    kind: "problem",
+    problem: { app: appName(target), image: repositoryKey(target.image), file, message },
+  };
+}
+
+/** The file a target writes, and how: the kustomization inside a directory, `.argocd-source-<app>.yaml`, or the path itself. */
+async function resolveFile(target: Target, workspace: Workspace): Promise<{ kind: WriteKind; file: string }> {
+  const { kind, path: where, argocdSourcePath } = target.write;
+  // argocd-image-updater's git write-back keeps overrides in `.argocd-source-<app>.yaml`, which Argo CD
+  // applies over the kustomization or values file: where one exists, only an edit there takes effect.
+  if (argocdSourcePath !== undefined && (await workspace.read(argocdSourcePath)) !== null) {
+    return { kind: "argocd-source", file: argocdSourcePath };
+  }
+  if (kind === "kustomize") {
+    const entries = await workspace.list(where);
+    if (entries === null) return { kind, file: where }; // a file path, or a missing directory: reading it says which
+    const name = kustomizationFileName(entries);
+    if (name === null) {
+      throw new AppError(`no kustomization file in "${where}"`, {
+        context: { file: where },
+        hint: "add kustomization.yaml there, or point write-back-target at the directory that has one",
+      });
+    }
+    return { kind, file: path.posix.join(where, name) };
+  }
+  if (kind === "argocd-source") {
+    const entries = await workspace.list(where);
+    if (entries !== null) return { kind, file: path.posix.join(where, argocdSourceFileName(target.app?.name ?? target.alias)) };
+  }
+  return { kind, file: where };
+}
+
+function notFoundHint(kind: WriteKind): string {
+  switch (kind) {
+    case "helm":
+      return "set helm.image-name / helm.image-tag (or helm.image-spec) to the keys that hold it";
+    case "application":
+      return "write-back-method argocd edits the Application manifest: give it spec.source.kustomize.images or helm.parameters for the image, or use write-back-method git";
+    case "manifest":
+      return "check the image name: no container in the file runs it";
+    case "kustomize":
+    case "argocd-source":
+      return "check the image name, or set kustomize.image-name when the kustomization names it differently";
+  }
+}
+
+async function locate(target: Target, workspace: Workspace): Promise<Located> {
+  const { kind, file } = await resolveFile(target, workspace);
+  const createIfMissing = kind === "kustomize" || kind === "argocd-source";
+  const stored = await workspace.read(file);
+  if (stored === null && kind !== "argocd-source") {
+    throw new AppError(`file "${file}" does not exist in the repository`, {
+      context: { file, image: repositoryKey(target.image) },
+      hint: "check the Application's source path and write-back-target, or the repo config's path",
+    });
+  }
+  const text = stored ?? "";
+  const locator: ImageLocator = {
+    kind,
+    image: target.image,
+    kustomizeImageName: target.write.kustomizeImageName,
+    helm: target.write.helm,
+    appName: target.app?.name ?? null,
+    createIfMissing,
+  };
+  const found = readImage(text, file, locator);
+  if (found === null && !createIfMissing) {
+    throw new AppError(`image ${repositoryKey(target.image)} is not in "${file}"`, {
+      context: { file, image: repositoryKey(target.image) },
+      hint: notFoundHint(kind),
+    });
+  }
+  return { kind, file, text, locator, current: { tag: found?.tag ?? null, digest: found?.digest ?? null } };
+}
+
+function isDeployed(target: Target): boolean {
+  if (target.forceUpdate || target.liveImages === null) return true;
+  return target.liveImages.some((image) => sameRepository(image, repositoryKey(target.image)));
+}
+
+/** Registry details the strategy asked for: all candidates, or the best ones until one qualifies. */
+async function fetchDetails(
+  target: Target,
+  candidates: Candidates,
+  registry: RegistryClient,
+  concurrency: number,
+): Promise<Map<string, TagDetails>> {
+  const details = new Map<string, TagDetails>();
+  const platform = target.policy.platforms[0];
+  const ask = (tag: string): Promise<TagDetails> =>
+    registry.getTagDetails(target.image, tag, platform === undefined ? {} : { platform });
+  switch (candidates.needsDetails) {
+    case "none":
+      return details;
+    case "all": {
+      const all = await mapLimit(candidates.ordered, concurrency, ask);
+      for (const item of all) details.set(item.tag, item);
+      return details;
+    }
+    case "first": {
+      for (const tag of candidates.ordered) {
+        const item = await ask(tag);
+        details.set(tag, item);
+        if (meetsPlatforms(item, target.policy)) break;
+      }
+      return details;
+    }
+  }
+}
+
+async function planTarget(target: Target, deps: PlanDeps, concurrency: number): Promise<Outcome> {
+  if (!isDeployed(target)) {
+    return {
+      kind: "skip",
+      skip: {
+        app: appName(target),
+        image: repositoryKey(target.image),
+        reason: "not deployed by the Application (set force-update: true to update it anyway)",
+      },
+    };
+  }
+  let located: Located;
+  try {
+    located = await locate(target, deps.workspace);
+  } catch (error) {
+    return problemOf(target, target.write.path, error);
+  }
+  let decision;
+  try {
+    const tags = await deps.registry.listTags(target.image);
+    const candidates = selectCandidates(tags, target.policy, located.current);
+    const details = await fetchDetails(target, candidates, deps.registry, concurrency);
+    decision = decide({ policy: target.policy, current: located.current, candidates, details });
+    const configProblem = candidates.problems[0];
+    if (configProblem !== undefined && decision.kind !== "error") {
+      return problemOf(target, located.file, configProblem);
+    }
+  } catch (error) {
+    return problemOf(target, located.file, error);
+  }
+  const base = {
+    targetId: target.id,
+    app: appName(target),
+    alias: target.alias,
+    image: repositoryKey(target.image),
+  };
+  switch (decision.kind) {
+    case "error":
+      return problemOf(target, located.file, decision.error);
+    case "up-to-date":
+    case "no-candidate":
+      return {
+        kind: "quiet",
+        quiet: { ...base, file: located.file, current: located.current.tag, reason: decision.reason },
+      };
+    case "update": {
+      const labels = decision.details?.labels ?? {};
+      return {
+        kind: "update",
+        located,
+        update: {
+          ...base,
+          file: located.file,
+          kind: located.kind,
+          from: located.current.tag,
+          fromDigest: located.current.digest,
+          to: decision.to.tag,
+          digest: decision.to.digest,
+          strategy: target.policy.strategy,
+          reason: decision.reason,
+          created: decision.details?.created ?? null,
+          sourceUrl: labels["org.opencontainers.image.source"] ?? null,
+          revision: labels["org.opencontainers.image.revision"] ?? null,
+        },
+      };
+    }
+  }
+}
+
+/**
+ * Apply every update to its file's text, file by file, in target order. A file whose edit fails is
+ * left out whole (its updates become problems), so nothing is half-written.
+ */
+function applyEdits(outcomes: readonly Outcome[]): { changes: FileChange[]; failed: Map<string, PlanProblem> } {
+  const byFile = new Map<string, { before: string; after: string; updates: PlannedUpdate[] }>();
+  const failed = new Map<string, PlanProblem>();
+  for (const outcome of outcomes) {
+    if (outcome.kind !== "update") continue;
+    const { update, located } = outcome;
+    if (failed.has(located.file)) continue;
+    const entry = byFile.get(located.file) ?? { before: located.text, after: located.text, updates: [] };
+    try {
+      entry.after = writeImage(entry.after, located.file, located.locator, { tag: update.to, digest: update.digest });
+      entry.updates.push(update);
+      byFile.set(located.file, entry);
+    } catch (error) {
+      byFile.delete(located.file);
+      failed.set(located.file, {
+        app: update.app,
+        image: update.image,
+        file: located.file,
+        message: describeError(error),
+      });
+    }
+  }
+  const changes = [...byFile.entries()]
+    .filter(([, entry]) => entry.after !== entry.before)
+    .map(([file, entry]) => ({ file, before: entry.before, after: entry.after }));
+  return { changes, failed };
+}
+
+export async function plan(input: PlanInput, deps: PlanDeps, options: PlanOptions): Promise<PlanResult> {
+  const started = deps.now();
+  const total = input.targets.length;
+  let done = 0;
+  const outcomes = await mapLimit(input.targets, options.concurrency, async (target) => {
+    const outcome = await planTarget(target, deps, options.concurrency);
+    done += 1;
+    options.onProgress?.(done, total);
+    return outcome;
+  });
+
+  const { changes, failed } = applyEdits(outcomes);
+  const updates: PlannedUpdate[] = [];
+  const upToDate: PlanQuiet[] = [];
+  const errors: PlanProblem[] = input.problems.filter((p) => p.severity !== "warning");
+  const warnings: PlanProblem[] = input.problems.filter((p) => p.severity === "warning");
+  const skipped: PlanSkip[] = [...input.skipped];
+  for (const outcome of outcomes) {
+    switch (outcome.kind) {
+      case "update":
+        if (!failed.has(outcome.located.file)) updates.push(outcome.update);
+        break;
+      case "quiet":
+        upToDate.push(outcome.quiet);
+        break;
+      case "skip":
+        skipped.push(outcome.skip);
+        break;
+      case "problem":
+        errors.push(outcome.problem);
+        break;
+    }
+  }
+  errors.push(...failed.values());
+
+  if (options.write) {
+    for (const change of changes) await deps.workspace.write(change.file, change.after);
+  }
+  const images = new Set(input.targets.map((target) => repositoryKey(target.image)));
+  return {
+    updates,
+    upToDate,
+    errors,
+    warnings,
+    skipped,
+    changes,
+    written: options.write,
+    stats: {
+      targets: total,
+      images: images.size,
+      registryRequests: deps.registry.stats.requests,
+      durationMs: Math.round(deps.now() - started),
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * The checkout of the GitOps repo the plan reads from and, with --write, writes to.
+ * Reads are cached for the pass; writes go through a temporary file and a rename, so a
+ * file is either wholly old or wholly new.
+ */
+import { execFile } from "node:child_process";
+import { readdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { ConfigError } from "../errors/index.js";
+
+const execFileAsync = promisify(execFile);
+
+export interface Workspace {
+  readonly root: string;
+  /** File text, or null when the file does not exist. */
+  read(file: string): Promise<string | null>;
+  /** Directory entries (names), or null when the directory does not exist. */
+  list(dir: string): Promise<string[] | null>;
+  write(file: string, text: string): Promise<void>;
+  /** The `origin` remote URL, or null when there is none (or no git). */
+  originUrl(): Promise<string | null>;
+}
+
+/** Repo-relative POSIX path → absolute path, refusing anything that escapes the checkout. */
+export function resolveInside(root: string, file: string): string {
+  const absolute = path.resolve(root, file);
+  const relative = path.relative(root, absolute);
+  if (relative.startsWith("..") || path.isAbsolute(relative)) {
+    throw new ConfigError(`path "${file}" points outside the repository`, {
+      context: { file },
+      hint: "paths in Applications and the repo config are relative to the GitOps repo's root",
+    });
+  }
+  return absolute;
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && "code" in error && (error.code === "ENOENT" || error.code === "ENOTDIR");
+}
+
+export function openWorkspace(root: string): Workspace {
+  const texts = new Map<string, Promise<string | null>>();
+  return {
+    root,
+    read(file) {
+      let pending = texts.get(file);
+      if (!pending) {
+        pending = readFile(resolveInside(root, file), "utf8").catch((error: unknown) => {
+          if (isNotFound(error)) return null;
+          throw error;
+        });
+        texts.set(file, pending);
+      }
+      return pending;
+    },
+    async list(dir) {
+      try {
+        return await readdir(resolveInside(root, dir));
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw error;
+      }
+    },
+    async write(file, text) {
+      const absolute = resolveInside(root, file);
+      const temporary = `${absolute}.argocd-image-pr-${process.pid}.tmp`;
+      await writeFile(temporary, text, "utf8");
+      await rename(temporary, absolute);
+      texts.set(file, Promise.resolve(text));
+    },
+    async originUrl() {
+      try {
+        const { stdout } = await execFileAsync("git", ["-C", root, "remote", "get-url", "origin"]);
+        const url = stdout.trim();
+        return url === "" ? null : url;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
