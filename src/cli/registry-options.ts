@@ -15,16 +15,24 @@ async function readFlagFile(file: string, flag: string): Promise<string> {
   }
 }
 
-export async function loadRegistryOptions(flags: {
-  readonly registries?: string;
-  readonly dockerConfig?: string;
-}): Promise<RegistryClientOptions> {
+function fromEnv(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+/** Flags win; ARGOCD_IMAGE_PR_REGISTRIES / ARGOCD_IMAGE_PR_DOCKER_CONFIG (file paths) are the defaults. */
+export async function loadRegistryOptions(
+  flags: { readonly registries?: string; readonly dockerConfig?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RegistryClientOptions> {
   const options: { -readonly [K in keyof RegistryClientOptions]: RegistryClientOptions[K] } = {};
-  if (flags.registries !== undefined) {
-    options.config = parseRegistriesConfig(await readFlagFile(flags.registries, "--registries"), flags.registries);
+  const registries = flags.registries ?? fromEnv("ARGOCD_IMAGE_PR_REGISTRIES", env);
+  const dockerConfig = flags.dockerConfig ?? fromEnv("ARGOCD_IMAGE_PR_DOCKER_CONFIG", env);
+  if (registries !== undefined) {
+    options.config = parseRegistriesConfig(await readFlagFile(registries, "--registries"), registries);
   }
-  if (flags.dockerConfig !== undefined) {
-    options.dockerConfigJson = await readFlagFile(flags.dockerConfig, "--docker-config");
+  if (dockerConfig !== undefined) {
+    options.dockerConfigJson = await readFlagFile(dockerConfig, "--docker-config");
   }
   return options;
 }

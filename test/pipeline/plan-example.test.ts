@@ -1,0 +1,314 @@
+/**
+ * The whole job except GitHub, end to end: the example GitOps repo (the seed stories), a real
+ * registry on 127.0.0.1, sources → registry → strategy → editors, through runPlan and the CLI.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runPlan } from "../../src/pipeline/index.js";
+import type { PlanResult, RunPlanOptions } from "../../src/pipeline/index.js";
+import { parseRegistriesConfig } from "../../src/registry/index.js";
+import { planToJson } from "../../src/report/index.js";
+import { checkoutExample, EXAMPLE_DIR, seedExampleRegistry } from "../support/example-gitops.js";
+import type { ExampleCheckout } from "../support/example-gitops.js";
+import { startRegistry } from "../support/registry.js";
+import type { TestRegistry } from "../support/registry.js";
+
+const CLI = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
+
+let registry: TestRegistry;
+let example: ExampleCheckout;
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  await seedExampleRegistry(registry.host);
+});
+
+afterAll(async () => {
+  await registry.stop();
+});
+
+beforeEach(() => {
+  example = checkoutExample(registry.host);
+  return () => {
+    rmSync(example.dir, { recursive: true, force: true });
+    rmSync(example.registriesFile, { force: true });
+  };
+});
+
+function options(overrides: Partial<RunPlanOptions> = {}): RunPlanOptions {
+  return {
+    repoDir: example.dir,
+    appPaths: [join(example.dir, "apps")],
+    configFile: null,
+    cluster: null,
+    registry: { config: parseRegistriesConfig(readFileSync(example.registriesFile, "utf8"), example.registriesFile) },
+    concurrency: 4,
+    write: false,
+    ...overrides,
+  };
+}
+
+function cli(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, ["--import", "tsx", CLI, ...args], { encoding: "utf8" });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function exampleFile(file: string): string {
+  return readFileSync(join(EXAMPLE_DIR, file), "utf8");
+}
+
+const EXPECTED_UPDATES = [
+  {
+    app: null,
+    alias: "busybox",
+    image: "docker.io/library/busybox",
+    file: "jobs/cleanup.yaml",
+    kind: "manifest",
+    from: "1.36.0",
+    to: "1.36.1",
+    digest: null,
+    strategy: "semver",
+  },
+  {
+    app: "argocdupdate",
+    alias: "app",
+    image: "ghcr.io/nginxinc/nginx-unprivileged",
+    file: "argocdupdate/kustomization.yaml",
+    kind: "kustomize",
+    from: "1.27.0",
+    to: "1.27.4",
+    digest: null,
+    strategy: "semver",
+  },
+  {
+    app: "my-app-dev",
+    alias: "my-image",
+    image: "asia.gcr.io/some-gcp-project/some-image-name",
+    file: "my-app/overlays/dev/kustomization.yaml",
+    kind: "kustomize",
+    from: "1d2e3f4",
+    to: "9c0ffee",
+    digest: null,
+    strategy: "newest-build",
+  },
+  {
+    app: "my-app-prod",
+    alias: "my-image",
+    image: "asia.gcr.io/some-gcp-project/some-image-name",
+    file: "my-app/overlays/prod/kustomization.yaml",
+    kind: "kustomize",
+    from: "v1.3.0",
+    to: "v1.4.0",
+    digest: null,
+    strategy: "semver",
+  },
+  {
+    app: "web",
+    alias: "web",
+    image: "ghcr.io/example-org/web",
+    file: "charts/web/values-prod.yaml",
+    kind: "helm",
+    from: "2.3.1",
+    to: "2.3.2",
+    digest: null,
+    strategy: "semver",
+  },
+];
+
+function sortedUpdates(result: PlanResult): ReadonlyArray<Record<string, unknown>> {
+  return planToJson(result)
+    .updates.map(({ reason: _reason, ...rest }) => rest)
+    .sort((a, b) => `${a.app ?? ""}/${a.alias}`.localeCompare(`${b.app ?? ""}/${b.alias}`));
+}
+
+describe("plan over the example GitOps repo", () => {
+  it("decides both seed stories, the Helm app and the repo-config target", async () => {
+    const result = await runPlan(options());
+
+    expect(sortedUpdates(result)).toEqual(EXPECTED_UPDATES);
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.skipped).toEqual([
+      { app: "billing", image: null, reason: "writes to example-org/billing-deploy, not to this checkout (example-org/gitops)" },
+    ]);
+    expect(result.written).toBe(false);
+  });
+
+  it("gives reasons a reviewer can check: constraint, filters, build date", async () => {
+    const result = await runPlan(options());
+    const reason = (app: string): string | undefined => result.updates.find((u) => u.app === app)?.reason;
+
+    expect(reason("argocdupdate")).toBe("1.27.4: newest tag matching >=1.27.0 <1.28.0 of 16 tags");
+    expect(reason("my-app-dev")).toBe(
+      "9c0ffee: newest build (created 2026-10-09T09:00:00.000Z) of 3 tags allowed by regexp:^[0-9a-f]{5,40}$",
+    );
+    expect(reason("my-app-prod")).toBe("v1.4.0: newest semver tag of 8 tags; 1 ignored by ignore-tags");
+    const dev = result.updates.find((u) => u.app === "my-app-dev");
+    expect(dev?.created).toBe("2026-10-09T09:00:00.000Z");
+    expect(dev?.sourceUrl).toBe("https://github.com/some-gcp-project/some-image-name");
+  });
+
+  it("looks each repository up once, however many targets share it", async () => {
+    const result = await runPlan(options());
+
+    // 4 repositories, one tags/list each (docker-registry 2.8 answers in one page), plus the
+    // newest-build strategy's manifest + config for each of its 3 candidates (dev story).
+    expect(result.stats.images).toBe(4);
+    expect(result.stats.registryRequests).toBe(4 + 3 * 2);
+  });
+
+  it("--write changes only the tag bytes, and a second --write changes nothing", async () => {
+    const first = await runPlan(options({ write: true }));
+    expect(first.changes.map((c) => c.file).sort()).toEqual([
+      "argocdupdate/kustomization.yaml",
+      "charts/web/values-prod.yaml",
+      "jobs/cleanup.yaml",
+      "my-app/overlays/dev/kustomization.yaml",
+      "my-app/overlays/prod/kustomization.yaml",
+    ]);
+    const read = (file: string): string => readFileSync(join(example.dir, file), "utf8");
+    expect(read("argocdupdate/kustomization.yaml")).toBe(
+      exampleFile("argocdupdate/kustomization.yaml").replace('newTag: "1.27.0"', 'newTag: "1.27.4"'),
+    );
+    expect(read("my-app/overlays/dev/kustomization.yaml")).toBe(
+      exampleFile("my-app/overlays/dev/kustomization.yaml").replace("newTag: 1d2e3f4 # built", "newTag: 9c0ffee # built"),
+    );
+    expect(read("charts/web/values-prod.yaml")).toBe(
+      exampleFile("charts/web/values-prod.yaml").replace('tag: "2.3.1"', 'tag: "2.3.2"'),
+    );
+    expect(read("jobs/cleanup.yaml")).toBe(exampleFile("jobs/cleanup.yaml").replace("busybox:1.36.0", "busybox:1.36.1"));
+    expect(example.git("diff", "--numstat").trim().split("\n")).toHaveLength(5);
+    const diff = example.git("diff");
+
+    const second = await runPlan(options({ write: true }));
+    expect(second.updates).toEqual([]);
+    expect(second.changes).toEqual([]);
+    expect(second.upToDate.map((q) => q.current).sort()).toEqual(["1.27.4", "1.36.1", "2.3.2", "9c0ffee", "v1.4.0"]);
+    expect(example.git("diff")).toBe(diff);
+  });
+
+  it("edits an existing .argocd-source-<app>.yaml instead of the kustomization it overrides", async () => {
+    const override = "my-app/overlays/dev/.argocd-source-my-app-dev.yaml";
+    writeFileSync(
+      join(example.dir, override),
+      "kustomize:\n  images:\n  - asia.gcr.io/some-gcp-project/some-image-name:5a6b7c8\n",
+    );
+    const result = await runPlan(options({ write: true }));
+
+    const dev = result.updates.find((u) => u.app === "my-app-dev");
+    expect(dev).toMatchObject({ file: override, kind: "argocd-source", from: "5a6b7c8", to: "9c0ffee" });
+    expect(readFileSync(join(example.dir, override), "utf8")).toBe(
+      "kustomize:\n  images:\n  - asia.gcr.io/some-gcp-project/some-image-name:9c0ffee\n",
+    );
+    expect(readFileSync(join(example.dir, "my-app/overlays/dev/kustomization.yaml"), "utf8")).toBe(
+      exampleFile("my-app/overlays/dev/kustomization.yaml"),
+    );
+  });
+
+  it("goes on past broken targets and reports each with what to fix", async () => {
+    writeFileSync(
+      join(example.dir, "apps", "broken.yaml"),
+      [
+        "apiVersion: argoproj.io/v1alpha1",
+        "kind: Application",
+        "metadata:",
+        "  name: broken",
+        "  namespace: argocd",
+        "  annotations:",
+        "    argocd-image-updater.argoproj.io/image-list: api=ghcr.io/example-org/web",
+        "    argocd-image-updater.argoproj.io/write-back-method: git",
+        "spec:",
+        "  source:",
+        "    repoURL: https://github.com/example-org/gitops.git",
+        "    path: does/not/exist",
+        "    kustomize: {}",
+        "  destination: { namespace: x }",
+        "",
+      ].join("\n"),
+    );
+    const result = await runPlan(options());
+
+    expect(sortedUpdates(result)).toEqual(EXPECTED_UPDATES);
+    expect(result.errors).toEqual([
+      {
+        app: "broken",
+        image: "ghcr.io/example-org/web",
+        file: "does/not/exist",
+        message:
+          'file "does/not/exist" does not exist in the repository (check the Application\'s source path and write-back-target, or the repo config\'s path)',
+      },
+    ]);
+  });
+
+  it("reports a registry that cannot be reached as a failure of its images, never as 'no newer tag'", async () => {
+    const conf = readFileSync(example.registriesFile, "utf8").replace(
+      /(prefix: ghcr\.io\n\s+api_url: )http:\/\/[0-9.:]+/,
+      "$1http://127.0.0.1:9",
+    );
+    const result = await runPlan(
+      options({
+        registry: {
+          config: parseRegistriesConfig(conf, "registries.conf"),
+          retries: 1,
+          backoff: { baseMs: 5, capMs: 10 },
+        },
+      }),
+    );
+
+    expect(result.updates.map((u) => u.app ?? "(repo config)").sort()).toEqual(["(repo config)", "my-app-dev", "my-app-prod"]);
+    expect(result.upToDate).toEqual([]);
+    expect(result.errors.map((e) => [e.app, e.image]).sort()).toEqual([
+      ["argocdupdate", "ghcr.io/nginxinc/nginx-unprivileged"],
+      ["web", "ghcr.io/example-org/web"],
+    ]);
+    for (const error of result.errors) expect(error.message).toMatch(/ghcr\.io|127\.0\.0\.1:9/);
+  });
+});
+
+describe("argocd-image-pr plan (the CLI)", () => {
+  it("prints JSON in the documented shape and exits 0", () => {
+    const run = cli(["plan", "--repo", example.dir, "--apps", join(example.dir, "apps"), "--registries", example.registriesFile, "--format", "json"]);
+
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const json = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(Object.keys(json).sort()).toEqual(["errors", "skipped", "stats", "updates", "warnings"]);
+    const updates = json["updates"] as Array<Record<string, unknown>>;
+    expect(updates).toHaveLength(5);
+    for (const update of updates) {
+      expect(Object.keys(update).sort()).toEqual(
+        ["alias", "app", "digest", "file", "from", "image", "kind", "reason", "strategy", "to"].sort(),
+      );
+    }
+    expect(Object.keys(json["stats"] as object).sort()).toEqual(["durationMs", "images", "registryRequests", "targets"]);
+  });
+
+  it("prints a table for people, grouped by app", () => {
+    const run = cli(["plan", "--repo", example.dir, "--apps", join(example.dir, "apps"), "--registries", example.registriesFile]);
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("argocdupdate\n  app  ghcr.io/nginxinc/nginx-unprivileged  1.27.0 → 1.27.4\n");
+    expect(run.stdout).toContain("Skipped\n  billing  writes to example-org/billing-deploy");
+    expect(run.stdout).toMatch(/5 updates, 0 up to date, 1 skipped, 0 warnings, 0 errors — 5 targets, 4 images, 10 registry requests, \d+ ms\n$/);
+  });
+
+  it("exits 1 when a target failed, still planning the rest", () => {
+    writeFileSync(join(example.dir, "charts/web/values-prod.yaml"), "image: [unclosed\n");
+    const run = cli(["plan", "--repo", example.dir, "--apps", join(example.dir, "apps"), "--registries", example.registriesFile, "--format", "json"]);
+
+    expect(run.status).toBe(1);
+    const json = JSON.parse(run.stdout) as { updates: unknown[]; errors: Array<{ app: string; file: string }> };
+    expect(json.updates).toHaveLength(4);
+    expect(json.errors.map((e) => [e.app, e.file])).toEqual([["web", "charts/web/values-prod.yaml"]]);
+  });
+
+  it("exits 2 on bad usage", () => {
+    const run = cli(["plan", "--format", "xml"]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('expected "table" or "json"');
+  });
+});
