@@ -4,6 +4,7 @@
  */
 import type { Scalar } from "yaml";
 import type { ErrorContext } from "../errors/index.js";
+import { splitReference } from "../image-ref/index.js";
 import type { ImageVersion, Occurrence, Span } from "./editor.js";
 import { conflict, replaceScalar, scalarString, type Replacement, type Source } from "./yaml-text.js";
 
@@ -24,19 +25,7 @@ export function splitImageString(value: string, allowAlias: boolean): ImageStrin
     alias = rest.slice(0, equals + 1);
     rest = rest.slice(equals + 1);
   }
-  let digest: string | null = null;
-  const at = rest.indexOf("@");
-  if (at !== -1) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag: string | null = null;
-  const colon = rest.lastIndexOf(":");
-  if (colon > rest.lastIndexOf("/")) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  return { alias, name: rest, tag, digest };
+  return { alias, ...splitReference(rest) };
 }
 
 export function formatImageString(parts: ImageString): string {

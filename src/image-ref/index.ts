@@ -60,8 +60,8 @@ function truncate(value: string): string {
   return value.length > 300 ? `${value.slice(0, 300)}…` : value;
 }
 
-/** Split `name[:tag][@digest]` into its parts, without validating them. */
-function splitReference(input: string): { name: string; tag: string | null; digest: string | null } {
+/** Split `name[:tag][@digest]` into its parts the way Docker does, without validating them. */
+export function splitReference(input: string): { name: string; tag: string | null; digest: string | null } {
   let rest = input;
   let digest: string | null = null;
   const at = rest.indexOf("@");
