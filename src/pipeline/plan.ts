@@ -4,7 +4,7 @@
  * the GitHub app will hand the result to github/.
  */
 import path from "node:path";
-import { AppError, describeError } from "../errors/index.js";
+import { ConfigError, describeError } from "../errors/index.js";
 import { argocdSourceFileName, kustomizationFileName, readImage, writeImage } from "../editors/index.js";
 import type { ImageLocator } from "../editors/index.js";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
@@ -48,17 +48,21 @@ type Outcome =
   | { readonly kind: "update"; readonly update: PlannedUpdate; readonly located: Located }
   | { readonly kind: "quiet"; readonly quiet: PlanQuiet }
   | { readonly kind: "skip"; readonly skip: PlanSkip }
-  | { readonly kind: "problem"; readonly problem: PlanProblem };
+  | { readonly kind: "problem"; readonly problems: readonly PlanProblem[] };
 
 function appName(target: Target): string | null {
   return target.app?.name ?? null;
 }
 
-function problemOf(target: Target, file: string | null, error: unknown): Outcome {
-  const message = error instanceof AppError || error instanceof Error ? describeError(error) : String(error);
+function problemOf(target: Target, file: string | null, ...errors: readonly unknown[]): Outcome {
   return {
     kind: "problem",
-    problem: { app: appName(target), image: repositoryKey(target.image), file, message },
+    problems: errors.map((error) => ({
+      app: appName(target),
+      image: repositoryKey(target.image),
+      file,
+      message: describeError(error),
+    })),
   };
 }
 
@@ -75,7 +79,7 @@ async function resolveFile(target: Target, workspace: Workspace): Promise<{ kind
     if (entries === null) return { kind, file: where }; // a file path, or a missing directory: reading it says which
     const name = kustomizationFileName(entries);
     if (name === null) {
-      throw new AppError(`no kustomization file in "${where}"`, {
+      throw new ConfigError(`no kustomization file in "${where}"`, {
         context: { file: where },
         hint: "add kustomization.yaml there, or point write-back-target at the directory that has one",
       });
@@ -108,7 +112,7 @@ async function locate(target: Target, workspace: Workspace): Promise<Located> {
   const createIfMissing = kind === "kustomize" || kind === "argocd-source";
   const stored = await workspace.read(file);
   if (stored === null && kind !== "argocd-source") {
-    throw new AppError(`file "${file}" does not exist in the repository`, {
+    throw new ConfigError(`file "${file}" does not exist in the repository`, {
       context: { file, image: repositoryKey(target.image) },
       hint: "check the Application's source path and write-back-target, or the repo config's path",
     });
@@ -124,7 +128,7 @@ async function locate(target: Target, workspace: Workspace): Promise<Located> {
   };
   const found = readImage(text, file, locator);
   if (found === null && !createIfMissing) {
-    throw new AppError(`image ${repositoryKey(target.image)} is not in "${file}"`, {
+    throw new ConfigError(`image ${repositoryKey(target.image)} is not in "${file}"`, {
       context: { file, image: repositoryKey(target.image) },
       hint: notFoundHint(kind),
     });
@@ -190,9 +194,10 @@ async function planTarget(target: Target, deps: PlanDeps, concurrency: number): 
     const candidates = selectCandidates(tags, target.policy, located.current);
     const details = await fetchDetails(target, candidates, deps.registry, concurrency);
     decision = decide({ policy: target.policy, current: located.current, candidates, details });
-    const configProblem = candidates.problems[0];
-    if (configProblem !== undefined && decision.kind !== "error") {
-      return problemOf(target, located.file, configProblem);
+    // A filter that could not be applied as written (invalid allow-tags, malformed glob) makes
+    // any choice suspect: report it rather than propose a tag the user may have meant to exclude.
+    if (candidates.problems.length > 0 && decision.kind !== "error") {
+      return problemOf(target, located.file, ...candidates.problems);
     }
   } catch (error) {
     return problemOf(target, located.file, error);
@@ -297,7 +302,7 @@ export async function plan(input: PlanInput, deps: PlanDeps, options: PlanOption
         skipped.push(outcome.skip);
         break;
       case "problem":
-        errors.push(outcome.problem);
+        errors.push(...outcome.problems);
         break;
     }
   }

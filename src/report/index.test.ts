@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import type { PlanResult } from "../pipeline/types.js";
+import { formatPlanTable, planToJson } from "./index.js";
+
+const RESULT: PlanResult = {
+  updates: [
+    {
+      targetId: "web/web",
+      app: "web",
+      alias: "web",
+      image: "ghcr.io/example-org/web",
+      file: "charts/web/values.yaml",
+      kind: "helm",
+      from: "2.3.1",
+      fromDigest: null,
+      to: "2.3.2",
+      digest: null,
+      strategy: "semver",
+      reason: "2.3.2: newest tag matching ~2.3 of 5 tags",
+      created: "2026-10-03T09:00:00.000Z",
+      sourceUrl: "https://github.com/example-org/web",
+      revision: null,
+    },
+    {
+      targetId: "tools/busybox",
+      app: null,
+      alias: "busybox",
+      image: "docker.io/library/busybox",
+      file: "tools.yaml",
+      kind: "manifest",
+      from: "latest",
+      fromDigest: "sha256:1111111111111111111111111111111111111111111111111111111111111111",
+      to: "latest",
+      digest: "sha256:2222222222222222222222222222222222222222222222222222222222222222",
+      strategy: "digest",
+      reason: "latest: digest changed",
+      created: null,
+      sourceUrl: null,
+      revision: null,
+    },
+  ],
+  upToDate: [
+    { targetId: "api/api", app: "api", alias: "api", image: "ghcr.io/o/api", file: "api/kustomization.yaml", current: "1.0.0", reason: "1.0.0: already the newest tag" },
+  ],
+  errors: [{ app: "broken", image: "ghcr.io/o/x", file: "x/values.yaml", message: "file \"x/values.yaml\" does not exist" }],
+  warnings: [{ app: "nginx", image: null, file: "apps/nginx.yaml", message: "unknown annotation app.semver", severity: "warning" }],
+  skipped: [{ app: "billing", image: null, reason: "writes to o/billing, not to this checkout (o/gitops)" }],
+  changes: [],
+  written: false,
+  stats: { targets: 5, images: 4, registryRequests: 9, durationMs: 42 },
+};
+
+describe("planToJson", () => {
+  it("keeps exactly the documented fields, in a stable shape", () => {
+    expect(planToJson(RESULT)).toEqual({
+      updates: [
+        {
+          app: "web",
+          alias: "web",
+          image: "ghcr.io/example-org/web",
+          file: "charts/web/values.yaml",
+          kind: "helm",
+          from: "2.3.1",
+          to: "2.3.2",
+          digest: null,
+          strategy: "semver",
+          reason: "2.3.2: newest tag matching ~2.3 of 5 tags",
+        },
+        {
+          app: null,
+          alias: "busybox",
+          image: "docker.io/library/busybox",
+          file: "tools.yaml",
+          kind: "manifest",
+          from: "latest",
+          to: "latest",
+          digest: "sha256:2222222222222222222222222222222222222222222222222222222222222222",
+          strategy: "digest",
+          reason: "latest: digest changed",
+        },
+      ],
+      errors: [{ app: "broken", image: "ghcr.io/o/x", file: "x/values.yaml", message: "file \"x/values.yaml\" does not exist" }],
+      warnings: [{ app: "nginx", image: null, file: "apps/nginx.yaml", message: "unknown annotation app.semver" }],
+      skipped: [{ app: "billing", image: null, reason: "writes to o/billing, not to this checkout (o/gitops)" }],
+      stats: { targets: 5, images: 4, registryRequests: 9, durationMs: 42 },
+    });
+  });
+});
+
+describe("formatPlanTable", () => {
+  it("groups by app, shows from → to, the file and the reason, then the rest", () => {
+    expect(formatPlanTable(RESULT, { color: false })).toBe(
+      [
+        "(repo config)",
+        "  busybox  docker.io/library/busybox  latest → latest @sha256:222222222222…",
+        "    tools.yaml (manifest)",
+        "    latest: digest changed",
+        "web",
+        "  web  ghcr.io/example-org/web  2.3.1 → 2.3.2",
+        "    charts/web/values.yaml (helm)",
+        "    2.3.2: newest tag matching ~2.3 of 5 tags",
+        "",
+        "Up to date",
+        "  api  api  ghcr.io/o/api:1.0.0  1.0.0: already the newest tag",
+        "",
+        "Skipped",
+        "  billing  writes to o/billing, not to this checkout (o/gitops)",
+        "",
+        "Warnings",
+        "  nginx  apps/nginx.yaml",
+        "    unknown annotation app.semver",
+        "",
+        "Errors",
+        "  broken  ghcr.io/o/x  x/values.yaml",
+        "    file \"x/values.yaml\" does not exist",
+        "",
+        "2 updates, 1 up to date, 1 skipped, 1 warning, 1 error — 5 targets, 4 images, 9 registry requests, 42 ms",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("paints errors red only when asked (a TTY)", () => {
+    expect(formatPlanTable(RESULT, { color: false })).not.toContain("\u001b[");
+    expect(formatPlanTable(RESULT, { color: true })).toContain("\u001b[31mfile \"x/values.yaml\" does not exist\u001b[0m");
+  });
+
+  it("says so when there is nothing to do", () => {
+    const empty: PlanResult = { ...RESULT, updates: [], upToDate: [], errors: [], warnings: [], skipped: [], stats: { targets: 0, images: 0, registryRequests: 0, durationMs: 1 } };
+    expect(formatPlanTable(empty, { color: false })).toBe(
+      "No updates.\n\n0 updates, 0 up to date, 0 skipped, 0 warnings, 0 errors — 0 targets, 0 images, 0 registry requests, 1 ms\n",
+    );
+  });
+});
