@@ -3,16 +3,18 @@
  * registry on 127.0.0.1, sources → registry → strategy → editors, through runPlan and the CLI.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
 import { runPlan } from "../../src/pipeline/index.js";
 import type { PlanResult, RunPlanOptions } from "../../src/pipeline/index.js";
 import { parseRegistriesConfig } from "../../src/registry/index.js";
 import { planToJson } from "../../src/report/index.js";
 import { checkoutExample, EXAMPLE_DIR, seedExampleRegistry } from "../support/example-gitops.js";
 import type { ExampleCheckout } from "../support/example-gitops.js";
+import { startFakeKube } from "../support/fake-kube.js";
 import { startRegistry } from "../support/registry.js";
 import type { TestRegistry } from "../support/registry.js";
 
@@ -265,6 +267,33 @@ describe("plan over the example GitOps repo", () => {
       ["web", "ghcr.io/example-org/web"],
     ]);
     for (const error of result.errors) expect(error.message).toMatch(/ghcr\.io|127\.0\.0\.1:9/);
+  });
+});
+
+describe("plan from the cluster", () => {
+  it("plans the same from the Kubernetes API as from the manifests in git", async () => {
+    const docs = readdirSync(join(EXAMPLE_DIR, "apps"))
+      .flatMap((name) => parseAllDocuments(readFileSync(join(EXAMPLE_DIR, "apps", name), "utf8")))
+      .map((doc) => doc.toJS() as Record<string, unknown>);
+    const kube = await startFakeKube([
+      { group: "argoproj.io", version: "v1alpha1", plural: "applications", kind: "Application", items: docs.filter((d) => d["kind"] === "Application") },
+      {
+        group: "argocd-image-updater.argoproj.io",
+        version: "v1alpha1",
+        plural: "imageupdaters",
+        kind: "ImageUpdater",
+        items: docs.filter((d) => d["kind"] === "ImageUpdater"),
+      },
+    ]);
+    try {
+      const result = await runPlan(options({ appPaths: [], cluster: { kubeconfig: kube.kubeconfig } }));
+
+      expect(sortedUpdates(result)).toEqual(EXPECTED_UPDATES);
+      expect(result.errors).toEqual([]);
+      expect(kube.unexpected()).toEqual([]);
+    } finally {
+      await kube.close();
+    }
   });
 });
 
