@@ -30,6 +30,7 @@ function stringOf(node: Scalar | undefined, source: Source): string | null {
 function findKustomizeImages(source: Source, kustomize: unknown, doc: Document.Parsed, locator: ImageLocator, context: ErrorContext): Occurrence[] {
   const wanted = repositoryKey(locator.image);
   const found: Occurrence[] = [];
+  const named: Occurrence[] = [];
   for (const item of getSeq(kustomize, "images", doc)?.items ?? []) {
     const node = deref(item, doc);
     const value = isScalar(node) ? stringOf(node, source) : null;
@@ -38,10 +39,13 @@ function findKustomizeImages(source: Source, kustomize: unknown, doc: Document.P
     const alias = parts.alias.slice(0, -1);
     const byAlias = alias !== "" && (sameRepository(alias, wanted) || alias === locator.kustomizeImageName);
     if (byAlias || sameRepository(parts.name, wanted) || parts.name === locator.kustomizeImageName) {
-      found.push(imageStringOccurrence(source, node, parts, context));
+      const occurrence = imageStringOccurrence(source, node, parts, context);
+      found.push(occurrence);
+      if (locator.kustomizeImageName !== null && (alias || parts.name) === locator.kustomizeImageName) named.push(occurrence);
     }
   }
-  return found;
+  // kustomize.image-name picks the override by its name; others sharing the new image are not ours.
+  return named.length > 0 ? named : found;
 }
 
 function findHelmParameters(source: Source, helm: unknown, doc: Document.Parsed, locator: ImageLocator, context: ErrorContext): Occurrence[] {

@@ -5,7 +5,7 @@
  * entry's own indentation when absent; a new entry is added only when none matches, so a second
  * entry for the same image is never appended.
  */
-import { isMap, type Document, type YAMLMap } from "yaml";
+import { isMap, isScalar, type Document, type YAMLMap } from "yaml";
 import type { ErrorContext } from "../errors/index.js";
 import { familiarName, repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Editor, ImageLocator, ImageVersion, Occurrence, Span } from "./editor.js";
@@ -36,11 +36,14 @@ function text(source: Source, map: YAMLMap, key: string, doc: Document.Parsed): 
   return value === "" ? null : value;
 }
 
+function isKustomizeImageName(name: string, locator: ImageLocator): boolean {
+  const wanted = locator.kustomizeImageName;
+  return wanted !== null && (name === wanted || sameRepository(name, wanted));
+}
+
 function matches(name: string | null, newName: string | null, locator: ImageLocator): boolean {
   const wanted = repositoryKey(locator.image);
-  if (name !== null && locator.kustomizeImageName !== null && (name === locator.kustomizeImageName || sameRepository(name, locator.kustomizeImageName))) {
-    return true;
-  }
+  if (name !== null && isKustomizeImageName(name, locator)) return true;
   return (name !== null && sameRepository(name, wanted)) || (newName !== null && sameRepository(newName, wanted));
 }
 
@@ -60,6 +63,15 @@ function entryOccurrence(source: Source, entry: YAMLMap, doc: Document.Parsed, c
     rewrite(to: ImageVersion): Replacement[] {
       const replacements: Replacement[] = [];
       const added: [string, string][] = [];
+      const digestKey = findPair(entry, "digest", doc)?.key;
+      if (to.tag !== null && to.tag !== tag && tagNode === null && to.digest === null && digest !== null && digestNode?.range && isScalar(digestKey) && digestKey.range) {
+        // A digest-only entry moving to a tag: the `digest: …` pair becomes `newTag: …` in place
+        // (removing its line and appending one after it would be two overlapping edits).
+        const start = digestKey.range[0];
+        const end = digestNode.range[1];
+        const expected = source.text.slice(start, end);
+        return [{ start, end, text: `newTag: ${renderScalar(null, to.tag, context)}`, expected }];
+      }
       if (to.tag !== null && to.tag !== tag) {
         if (tagNode !== null) replacements.push(replaceScalar(source, tagNode, to.tag, context));
         else added.push(["newTag", renderScalar(null, to.tag, context)]);
@@ -89,16 +101,22 @@ export const kustomizeEditor: Editor = {
   kind: "kustomize",
   find(source, locator, context) {
     const found: Occurrence[] = [];
+    const named: Occurrence[] = [];
     for (const doc of source.docs) {
       for (const item of getSeq(doc.contents, "images", doc)?.items ?? []) {
         const entry = deref(item, doc);
         if (!isMap(entry)) continue;
-        if (matches(text(source, entry, "name", doc), text(source, entry, "newName", doc), locator)) {
-          found.push(entryOccurrence(source, entry, doc, context));
+        const name = text(source, entry, "name", doc);
+        if (matches(name, text(source, entry, "newName", doc), locator)) {
+          const occurrence = entryOccurrence(source, entry, doc, context);
+          found.push(occurrence);
+          if (name !== null && isKustomizeImageName(name, locator)) named.push(occurrence);
         }
       }
     }
-    return found;
+    // kustomize.image-name picks the entry by its `name` (what `kustomize edit set image <name>=…`
+    // edits): other entries that merely share the newName are someone else's override.
+    return named.length > 0 ? named : found;
   },
   create(source, locator, to, context) {
     const doc = source.docs[0];

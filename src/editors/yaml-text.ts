@@ -199,6 +199,9 @@ export function replaceScalar(source: Source, node: Scalar, value: string, conte
   const expected = source.text.slice(start, end);
   let rendered = renderScalar(node, value, context);
   if (expected === "" && !/[ \t]/.test(source.text.charAt(start - 1))) rendered = ` ${rendered}`;
+  // `key: # comment`: the empty value sits just before the `#`; without a space the comment
+  // would become part of the value.
+  if (expected === "" && source.text.charAt(end) === "#") rendered = `${rendered} `;
   return { start, end, text: rendered, expected };
 }
 

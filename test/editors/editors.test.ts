@@ -113,6 +113,41 @@ describe("kustomize", () => {
       tag("b2"),
       `images:\n- name: web\n  newName: registry.local/web\n  newTag: b2\n`,
     ],
+    [
+      "kustomize.image-name picks its entry when another entry shares the newName (same version)",
+      `images:\n- name: api\n  newName: ghcr.io/acme/app\n  newTag: 1.0.0\n- name: worker\n  newName: ghcr.io/acme/app\n  newTag: 1.0.0\n`,
+      locator("kustomize", "ghcr.io/acme/app", { kustomizeImageName: "api" }),
+      tag("1.0.1"),
+      `images:\n- name: api\n  newName: ghcr.io/acme/app\n  newTag: 1.0.1\n- name: worker\n  newName: ghcr.io/acme/app\n  newTag: 1.0.0\n`,
+    ],
+    [
+      "kustomize.image-name picks its entry when another entry shares the newName (other version)",
+      `images:\n- name: api\n  newName: ghcr.io/acme/app\n  newTag: 1.0.0\n- name: worker\n  newName: ghcr.io/acme/app\n  newTag: 2.0.0\n`,
+      locator("kustomize", "ghcr.io/acme/app", { kustomizeImageName: "worker" }),
+      tag("2.0.1"),
+      `images:\n- name: api\n  newName: ghcr.io/acme/app\n  newTag: 1.0.0\n- name: worker\n  newName: ghcr.io/acme/app\n  newTag: 2.0.1\n`,
+    ],
+    [
+      "fills an empty newTag that carries a comment, keeping the comment a comment",
+      `images:\n- name: nginx\n  newTag: # set by CI\n`,
+      locator("kustomize", "nginx"),
+      tag("1.27.1"),
+      `images:\n- name: nginx\n  newTag: 1.27.1 # set by CI\n`,
+    ],
+    [
+      "a digest-only entry moving to a tag: the digest pair becomes newTag in place",
+      `images:\n- name: redis\n  digest: ${DIGEST_A} # pinned\n`,
+      locator("kustomize", "redis"),
+      tag("7.4"),
+      `images:\n- name: redis\n  newTag: "7.4" # pinned\n`,
+    ],
+    [
+      "a digest-only flow entry moving to a tag",
+      `images: [{name: redis, digest: ${DIGEST_A}}]\n`,
+      locator("kustomize", "redis"),
+      tag("7.4.1"),
+      `images: [{name: redis, newTag: 7.4.1}]\n`,
+    ],
   ];
   it.each(cases)("%s", (...each) => check(each));
 });
@@ -249,6 +284,13 @@ describe("application and .argocd-source", () => {
       locator("application", "asia.gcr.io/proj/app", { appName: "shop" }),
       tag("v2"),
       `kind: Application\nmetadata:\n  name: shop\nspec:\n  source:\n    kustomize:\n      images:\n      - app=asia.gcr.io/proj/app:v2\n`,
+    ],
+    [
+      "kustomize.images: kustomize.image-name picks its override when another shares the image",
+      `kind: Application\nmetadata:\n  name: shop\nspec:\n  source:\n    kustomize:\n      images:\n      - api=ghcr.io/acme/app:v1\n      - worker=ghcr.io/acme/app:v1\n`,
+      locator("application", "ghcr.io/acme/app", { appName: "shop", kustomizeImageName: "api" }),
+      tag("v2"),
+      `kind: Application\nmetadata:\n  name: shop\nspec:\n  source:\n    kustomize:\n      images:\n      - api=ghcr.io/acme/app:v2\n      - worker=ghcr.io/acme/app:v1\n`,
     ],
     [
       "helm.parameters value, quotes kept",
