@@ -3,6 +3,7 @@
  * ImagePolicy, with argocd-image-updater's names and semantics. Pure.
  */
 import type { AllowTags, ImagePolicy, UpdateLevel, UpdateStrategy } from "../model/index.js";
+import { translateGoRegexp } from "../strategy/index.js";
 
 /** Settings as configured, before defaults; the shape of image-updater's CommonUpdateSettings. */
 export interface RawSettings {
@@ -50,7 +51,9 @@ export function parseAllowTags(value: string): AllowTags {
   if (trimmed.startsWith("regexp:")) {
     const pattern = trimmed.slice("regexp:".length);
     try {
-      new RegExp(pattern);
+      // Validate what the strategy will compile: Go's inline flags ((?i)…) and \A / \z translated.
+      const { source, flags } = translateGoRegexp(pattern);
+      new RegExp(source, flags);
       return { kind: "regexp", pattern };
     } catch {
       return { kind: "invalid", value: trimmed };

@@ -82,6 +82,8 @@ describe("allow-tags", () => {
     ["regexp:^[0-9a-f]{5,40}$", { kind: "regexp", pattern: "^[0-9a-f]{5,40}$" }],
     ["regexp:", { kind: "regexp", pattern: "" }],
     ["regexp:([", { kind: "invalid", value: "regexp:([" }],
+    // Valid Go RE2 that JavaScript spells differently: the strategy translates it, so it is valid.
+    ["regexp:(?i)^v1\\.", { kind: "regexp", pattern: "(?i)^v1\\." }],
     ["^v1", { kind: "invalid", value: "^v1" }],
     ["ANY", { kind: "invalid", value: "ANY" }],
   ])("%s", (input, expected) => {
