@@ -18,7 +18,7 @@ import {
 import { createAgents, sendOnce, TransportError, type HttpRequest, type HttpResponse } from "./http.js";
 import { Limiter } from "./limiter.js";
 import { parseNextLink } from "./link-header.js";
-import { choosePlatform, MANIFEST_ACCEPT, parseImageConfig, parseManifest, type ImageConfig, type Manifest } from "./manifests.js";
+import { choosePlatform, isSchema1, MANIFEST_ACCEPT, SCHEMA1_UNSUPPORTED, parseImageConfig, parseManifest, type ImageConfig, type Manifest } from "./manifests.js";
 import { createMetadataCache, type MetadataCache } from "./metadata-cache.js";
 import { DEFAULT_RATE_LIMIT, findRegistryEntry, type RegistriesConfig, type RegistryEntry } from "./registries-config.js";
 import { parseWwwAuthenticate } from "./www-authenticate.js";
@@ -231,13 +231,15 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
 
   /** One exchange with retries on 429, 5xx, network errors and timeouts. */
   async function send(call: Call, req: HttpRequest, what: string): Promise<HttpResponse> {
-    if (closed) throw fail(call, "config", `${what}: the client is closed`, { hint: "create a new client" });
+    const closedError = (): RegistryError => fail(call, "config", `${what}: the client is closed`, { hint: "create a new client" });
     const dispatcher = call.endpoint.insecureTls ? agents.insecure : agents.secure;
     for (let attempt = 0; ; attempt += 1) {
+      // Checked on every attempt: work queued or backing off when the client closes stops here.
+      if (closed) throw closedError();
       let res: HttpResponse | null = null;
       let failure: RegistryError;
       try {
-        res = await call.endpoint.limiter.run(() => sendOnce(dispatcher, req, timeoutMs, () => (stats.requests += 1)));
+        res = await call.endpoint.limiter.run(() => sendOnce(dispatcher, req, timeoutMs, () => (stats.requests += 1)), closedError);
       } catch (error) {
         if (!(error instanceof TransportError)) throw error;
         failure = fail(call, error.kind, `${what} failed: ${error.message}`, { cause: error.cause });
@@ -441,6 +443,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   async function getManifest(call: Call, reference: string): Promise<{ digest: string; manifest: Manifest }> {
     const url = `${call.endpoint.baseUrl}/v2/${repositoryPath(call)}/manifests/${reference}`;
     const { res, json } = await fetchJson(call, url, MANIFEST_ACCEPT, `manifest ${reference}`);
+    if (isSchema1(json, res.headers["content-type"] ?? null)) throw fail(call, "protocol", `manifest ${reference}: ${SCHEMA1_UNSUPPORTED}`, { hint: "push the image again with a current Docker or buildx (schema 2 / OCI)" });
     const computed = `sha256:${createHash("sha256").update(res.body).digest("hex")}`;
     const served = res.headers["docker-content-digest"];
     if (reference.startsWith("sha256:") && computed !== reference) {
@@ -525,6 +528,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     },
     async close() {
       closed = true;
+      for (const endpoint of endpoints.values()) endpoint.limiter.close();
       await Promise.all([agents.secure.close(), agents.insecure.close()]);
     },
   };

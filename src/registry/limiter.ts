@@ -18,6 +18,7 @@ export class Limiter {
   #queue: Promise<void> = Promise.resolve();
   #active = 0;
   readonly #waiting: (() => void)[] = [];
+  #closed = false;
 
   constructor(options: LimiterOptions) {
     this.#options = options;
@@ -26,11 +27,17 @@ export class Limiter {
     this.#refilledAt = options.now();
   }
 
-  /** Run `task` once a rate token and a concurrency slot are free. */
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  /**
+   * Run `task` once a rate token and a concurrency slot are free. After `close()`, queued tasks
+   * never run: `run` rejects with `closedError()` as soon as they reach the front.
+   */
+  async run<T>(task: () => Promise<T>, closedError: () => Error): Promise<T> {
+    if (this.#closed) throw closedError();
     await this.#acquireSlot();
     try {
+      if (this.#closed) throw closedError();
       await this.#takeToken();
+      if (this.#closed) throw closedError();
       return await task();
     } finally {
       this.#releaseSlot();
@@ -41,6 +48,7 @@ export class Limiter {
     // Serialised so waiters are served in order and never overdraw the bucket.
     const next = this.#queue.then(async () => {
       for (;;) {
+        if (this.#closed) return;
         const now = this.#options.now();
         this.#tokens = Math.min(this.#capacity, this.#tokens + ((now - this.#refilledAt) * this.#options.requestsPerSecond) / 1000);
         this.#refilledAt = now;
@@ -53,6 +61,15 @@ export class Limiter {
     });
     this.#queue = next;
     return next;
+  }
+
+  /** Stop: tasks still waiting for a slot or a token are released and rejected, not run. */
+  close(): void {
+    this.#closed = true;
+    for (const wake of this.#waiting.splice(0)) {
+      this.#active += 1; // each woken waiter releases a slot in its finally
+      wake();
+    }
   }
 
   async #acquireSlot(): Promise<void> {

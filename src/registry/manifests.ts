@@ -79,14 +79,23 @@ export function samePlatform(a: string, b: string): boolean {
   return normalisePlatform(a) === normalisePlatform(b);
 }
 
+export const SCHEMA1_UNSUPPORTED = "the registry served a Docker schema 1 manifest, which is not supported";
+
+/**
+ * Docker schema 1 (`…manifest.v1+json` / `+prettyjws`). Checked before any digest: a signed
+ * schema 1 manifest's digest covers its payload without the signatures, never the body.
+ */
+export function isSchema1(body: unknown, contentType: string | null): boolean {
+  const declared = contentType?.split(";")[0]?.trim() ?? "";
+  return /distribution\.manifest\.v1\+/.test(declared) || (typeof body === "object" && body !== null && "schemaVersion" in body && body.schemaVersion === 1);
+}
+
 /** Parse a manifest or index body. Returns an error message instead of throwing. */
 export function parseManifest(body: unknown, contentType: string | null): Manifest | string {
   const declared = contentType?.split(";")[0]?.trim() ?? "";
   const bodyType = typeof body === "object" && body !== null && "mediaType" in body && typeof body.mediaType === "string" ? body.mediaType : "";
   const type = [declared, bodyType].find((t) => Object.values(MediaType).includes(t as never)) ?? "";
-  if (/distribution\.manifest\.v1\+/.test(declared) || (typeof body === "object" && body !== null && "schemaVersion" in body && body.schemaVersion === 1)) {
-    return "the registry served a Docker schema 1 manifest, which is not supported";
-  }
+  if (isSchema1(body, contentType)) return SCHEMA1_UNSUPPORTED;
   const isIndex = type === MediaType.ociIndex || type === MediaType.dockerList || (type === "" && typeof body === "object" && body !== null && "manifests" in body);
   if (isIndex) {
     const parsed = IndexSchema.safeParse(body);
