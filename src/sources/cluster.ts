@@ -2,7 +2,9 @@
  * Applications and ImageUpdaters from the Kubernetes API, read-only (list only; see docs/rbac.md).
  * The only code in sources/ that talks to Kubernetes.
  */
-import { CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
+// Types only at load time: the client is imported when the cluster is actually read, so a plan
+// from files does not pay its ~70 MB of memory and its start-up time.
+import type { CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
 
 import type { TargetProblem } from "../model/index.js";
 import { classifyResource, type Resources } from "./resources.js";
@@ -50,7 +52,8 @@ function describe(error: unknown): string {
   return status === null ? (message ?? "unknown error") : `HTTP ${status}`;
 }
 
-export function loadKubeConfig(options: Pick<ClusterOptions, "kubeconfig" | "context">): KubeConfig {
+export async function loadKubeConfig(options: Pick<ClusterOptions, "kubeconfig" | "context">): Promise<KubeConfig> {
+  const { KubeConfig } = await import("@kubernetes/client-node");
   const kc = new KubeConfig();
   if (options.kubeconfig !== undefined) kc.loadFromFile(options.kubeconfig);
   else kc.loadFromCluster();
@@ -94,7 +97,8 @@ export async function listFromCluster(options: ClusterOptions = {}): Promise<Res
   const out: Resources = { applications: [], imageUpdaters: [], problems: [] };
   let api: CustomObjectsApi;
   try {
-    api = loadKubeConfig(options).makeApiClient(CustomObjectsApi);
+    const { CustomObjectsApi } = await import("@kubernetes/client-node");
+    api = (await loadKubeConfig(options)).makeApiClient(CustomObjectsApi);
   } catch (error) {
     const source = options.kubeconfig === undefined ? "the in-cluster service account" : `kubeconfig "${options.kubeconfig}"`;
     out.problems.push({
