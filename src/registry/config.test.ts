@@ -52,8 +52,8 @@ registries:
     ["registries:\n- prefix: https://x.io\n", 'registries[0] ("https://x.io"): "prefix" "https://x.io" is not a registry host'],
     ["registries:\n- prefix: x.io\n  api_url: ftp://x.io\n", '"api_url" uses "ftp:"'],
     ["registries:\n- prefix: x.io\n  api_url: https://u:p@x.io\n", '"api_url" contains credentials'],
-    ["registries:\n- prefix: x.io\n  credentials: token:abc\n", '"credentials" unknown credential source "token"'],
-    ["registries:\n- prefix: x.io\n  credentials: 'env:'\n", '"credentials" "env:" does not name an environment variable'],
+    ["registries:\n- prefix: x.io\n  credentials: token:abc\n", '"credentials" not a credential source: it must start with env:'],
+    ["registries:\n- prefix: x.io\n  credentials: 'env:'\n", '"credentials" "env:" must be followed by the name of an environment variable'],
     ["registries:\n- prefix: x.io\n  credsexpire: 5 hours\n", '"credsexpire" "5 hours" is not a duration'],
     ["registries:\n- prefix: x.io\n  insecure: maybe\n", '"insecure" is invalid'],
     ["registries:\n- prefix: x.io\n- prefix: x.io\n", 'registries[1] ("x.io"): "prefix" duplicates the prefix of registries[0]'],
@@ -100,6 +100,35 @@ describe("credentials", () => {
 
   it.each(["env:1BAD", "ext:relative.sh", "pullsecret:nons", "secret:ns/name", "plain"])("rejects %s", (text) => {
     expect(() => parseCredentialSource(text)).toThrow(ConfigError);
+  });
+
+  it.each([
+    ["env:deploy:s3cr3t-Passw0rd", "s3cr3t-Passw0rd"], // the value written where the variable's name goes
+    ["ghp_abcdefghijklmnopqrstuvwxyz0123456789", "ghp_abcdefghij"], // a bare token
+    ["deploy:s3cr3t-Passw0rd", "deploy"], // user:pass written inline
+    ["pullsecret:s3cr3t-Passw0rd", "s3cr3t"],
+    ["secret:s3cr3t-Passw0rd", "s3cr3t"],
+  ])("never echoes a mistaken credentials value %s in the error", (text, secret) => {
+    const error = (() => {
+      try {
+        parseCredentialSource(text);
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).not.toContain(secret);
+    const viaFile = (() => {
+      try {
+        parseRegistriesConfig(`registries:\n- prefix: ghcr.io\n  credentials: "${text}"\n`, "registries.conf");
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(viaFile).toBeInstanceOf(ConfigError);
+    expect(JSON.stringify([(viaFile as ConfigError).message, (viaFile as ConfigError).context])).not.toContain(secret);
   });
 
   it("reads a Docker config: auth, username/password, normalised keys", () => {

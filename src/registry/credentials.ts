@@ -34,7 +34,8 @@ export function parseCredentialSource(value: string): CredentialSource {
   switch (kind) {
     case "env":
       if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(rest)) return { kind: "env", variable: rest };
-      throw new ConfigError(`"env:${rest}" does not name an environment variable`);
+      // Never echo `rest`: people write the value itself here (`env:user:pass`).
+      throw new ConfigError(`"env:" must be followed by the name of an environment variable ([A-Za-z_][A-Za-z0-9_]*)`);
     case "ext":
       if (rest.startsWith("/")) return { kind: "ext", path: rest };
       throw new ConfigError(`"ext:" needs an absolute path to a script`);
@@ -49,7 +50,8 @@ export function parseCredentialSource(value: string): CredentialSource {
       throw new ConfigError(`"secret:" needs namespace/name#field`);
     }
     default:
-      throw new ConfigError(`unknown credential source "${kind || value.slice(0, 20)}"`);
+      // Never echo the value: it may be the secret itself (`user:pass`, a bare token).
+      throw new ConfigError(`not a credential source: it must start with env:, ext:, pullsecret: or secret:`);
   }
 }
 

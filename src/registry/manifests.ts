@@ -67,12 +67,23 @@ export function formatPlatform(p: { os: string; architecture: string; variant?: 
   return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
 }
 
-/** `linux/arm64` and `linux/arm64/v8` are the same platform (containerd's normalisation). */
+/**
+ * containerd's normalisation: `linux/arm64` ≡ `linux/arm64/v8`, `linux/arm` ≡ `linux/arm/v7`,
+ * `linux/amd64/v1` ≡ `linux/amd64`, and the uname spellings `aarch64`, `x86_64`, `armhf`, `armel`.
+ */
 export function normalisePlatform(platform: string): string {
-  const parts = platform.toLowerCase().split("/");
-  if (parts[1] === "arm64" && parts.length === 2) parts.push("v8");
-  if (parts[1] === "amd64" && parts[2] === "v1") parts.pop();
-  return parts.join("/");
+  const [os = "", rawArch = "", rawVariant, ...rest] = platform.toLowerCase().split("/");
+  let arch = rawArch;
+  let variant = rawVariant;
+  if (arch === "aarch64") arch = "arm64";
+  if (arch === "x86_64" || arch === "x86-64") arch = "amd64";
+  if (arch === "armhf") [arch, variant] = ["arm", variant ?? "v7"];
+  if (arch === "armel") [arch, variant] = ["arm", variant ?? "v6"];
+  if (variant !== undefined && /^\d+$/.test(variant) && (arch === "arm" || arch === "arm64")) variant = `v${variant}`;
+  if (arch === "arm64" && variant === undefined) variant = "v8";
+  if (arch === "arm" && variant === undefined) variant = "v7";
+  if (arch === "amd64" && variant === "v1") variant = undefined;
+  return [os, arch, ...(variant === undefined ? [] : [variant]), ...rest].join("/");
 }
 
 export function samePlatform(a: string, b: string): boolean {

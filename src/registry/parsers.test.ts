@@ -105,6 +105,12 @@ describe("manifests", () => {
     ["linux/arm64", "linux/arm64/v8", true],
     ["linux/amd64", "linux/amd64/v1", true],
     ["linux/arm/v7", "linux/arm/v6", false],
+    ["linux/arm", "linux/arm/v7", true],
+    ["linux/arm", "linux/arm/v6", false],
+    ["linux/aarch64", "linux/arm64/v8", true],
+    ["linux/x86_64", "linux/amd64", true],
+    ["linux/arm64/8", "linux/arm64", true],
+    ["linux/amd64", "linux/arm64", false],
   ])("%s = %s: %s", (a, b, same) => {
     expect(samePlatform(a, b)).toBe(same);
   });
@@ -114,6 +120,7 @@ describe("manifests", () => {
     expect(choosePlatform(entries, "linux/arm64")?.digest).toBe("a");
     expect(choosePlatform(entries, undefined)?.digest).toBe("b");
     expect(choosePlatform(entries, "windows/amd64")?.digest).toBe("b");
+    expect(choosePlatform([...entries, { digest: "d", platform: "linux/arm/v7" }], "linux/arm")?.digest).toBe("d");
     expect(choosePlatform([{ digest: "c", platform: "linux/s390x" }], undefined)?.digest).toBe("c");
     expect(choosePlatform([], undefined)).toBeNull();
   });
