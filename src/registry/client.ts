@@ -120,6 +120,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   const endpoints = new Map<string, Endpoint>();
   const listings = new Map<string, Promise<readonly string[]>>();
   const details = new Map<string, Promise<TagDetails>>();
+  /** Content-addressed fetches under way, so two tags sharing a config blob fetch it once. */
+  const inflight = new Map<string, Promise<unknown>>();
   const stats = { requests: 0, invalidTags: 0 };
   let closed = false;
 
@@ -390,14 +392,19 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   }
 
   function makeCall(image: ImageRef, tag?: string): Call {
-    const bare = { ...image, tag: tag ?? null, digest: null };
-    const label = formatImageRef(bare);
-    try {
-      return { endpoint: endpointFor(image), image, label };
-    } catch (error) {
-      if (error instanceof RegistryError) throw error;
-      throw error;
-    }
+    const label = formatImageRef({ ...image, tag: tag ?? null, digest: null });
+    return { endpoint: endpointFor(image), image, label };
+  }
+
+  /** By digest: from the cache, or joined to the fetch already under way, or fetched once. */
+  function byDigest<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const cached = cache.get(key);
+    if (cached !== undefined) return Promise.resolve(cached as T);
+    const pending = inflight.get(key);
+    if (pending) return pending as Promise<T>;
+    const loading = load().finally(() => inflight.delete(key));
+    inflight.set(key, loading);
+    return loading;
   }
 
   async function listAll(image: ImageRef): Promise<readonly string[]> {
@@ -433,11 +440,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return tags;
   }
 
-  async function manifestByDigest(call: Call, reference: string): Promise<Manifest> {
-    const cached = cache.get(`manifest:${reference}`);
-    if (cached) return cached as Manifest;
-    const { manifest } = await getManifest(call, reference);
-    return manifest;
+  function manifestByDigest(call: Call, reference: string): Promise<Manifest> {
+    return byDigest(`manifest:${reference}`, async () => (await getManifest(call, reference)).manifest);
   }
 
   async function getManifest(call: Call, reference: string): Promise<{ digest: string; manifest: Manifest }> {
@@ -467,10 +471,11 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return digest && /^sha256:[a-f0-9]{64}$/.test(digest) ? digest : null;
   }
 
-  async function imageConfig(call: Call, digest: string): Promise<ImageConfig> {
-    const key = `config:${digest}`;
-    const cached = cache.get(key);
-    if (cached) return cached as ImageConfig;
+  function imageConfig(call: Call, digest: string): Promise<ImageConfig> {
+    return byDigest(`config:${digest}`, () => fetchImageConfig(call, digest));
+  }
+
+  async function fetchImageConfig(call: Call, digest: string): Promise<ImageConfig> {
     const url = `${call.endpoint.baseUrl}/v2/${repositoryPath(call)}/blobs/${digest}`;
     const { res, json } = await fetchJson(call, url, "application/json, */*", `config blob ${digest}`);
     if (digest.startsWith("sha256:") && `sha256:${createHash("sha256").update(res.body).digest("hex")}` !== digest) {
@@ -478,7 +483,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     }
     const config = parseImageConfig(json);
     if (typeof config === "string") throw fail(call, "protocol", `config blob ${digest}: ${config}`);
-    cache.set(key, config);
+    cache.set(`config:${digest}`, config);
     return config;
   }
 

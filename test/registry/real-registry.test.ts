@@ -160,6 +160,19 @@ describe("tag details against the real registry", () => {
     await pass2.close();
   });
 
+  it("fetches a config blob that several tags share once, even when they are asked for at the same time", async () => {
+    const client = createRegistryClient();
+    const many = parseImageRef(`${registry.host}/many`);
+    const tags = MANY.slice(0, 12);
+
+    const details = await Promise.all(tags.map((tag) => client.getTagDetails(many, tag)));
+
+    expect(new Set(details.map((d) => d.created))).toEqual(new Set(["2023-01-01T00:00:00.000Z"]));
+    // one manifest per tag, and the one config blob they all point at
+    expect(client.stats.requests).toBe(tags.length + 1);
+    await client.close();
+  });
+
   it("uses defaultns from registries.conf for single-component names", async () => {
     const config = parseRegistriesConfig(`registries:\n- name: local\n  prefix: ${registry.host}\n  defaultns: team\n  limit: 50\n`, "registries.conf");
     const client = createRegistryClient({ config });
