@@ -110,33 +110,35 @@ interface Minimum {
   readonly manifests: number;
   readonly configs: number;
   readonly total: number;
-  readonly buildRepos: number;
+  readonly detailRepos: number;
 }
 
 /**
  * The fewest requests the plan can make: one tags/list per page per repository it uses (the
- * registries need no auth, so no challenge or token round-trips); and, for repositories followed
- * by newest-build, one manifest per candidate tag (tag → manifest cannot be cached) plus one config
- * blob per distinct build among them (content-addressed: tags of one build share it).
+ * registries need no auth, so no challenge or token round-trips); one manifest per tag whose
+ * details are needed (tag → manifest cannot be cached): every candidate of a newest-build target,
+ * and the new tag of every update (its digest, build date and source go to the reviewer); and one
+ * config blob per distinct build among those tags (content-addressed: tags of one build share it).
  */
 function minimumRequests(checkout: GeneratedCheckout, pages: ReadonlyMap<string, number>): Minimum {
   const used = new Set(checkout.targets.map((t) => t.repo));
   let listing = 0;
   for (const repo of used) listing += pages.get(repo.path) ?? 1;
-  const candidates = new Map<SeededRepo, Set<string>>();
+  const detailed = new Map<SeededRepo, Set<string>>();
   for (const target of checkout.targets) {
-    if (target.newestBuildCandidates === null) continue;
-    const set = candidates.get(target.repo) ?? new Set<string>();
-    for (const tag of target.newestBuildCandidates) set.add(tag);
-    candidates.set(target.repo, set);
+    const tags = [...(target.newestBuildCandidates ?? []), ...(target.expected === null ? [] : [target.expected])];
+    if (tags.length === 0) continue;
+    const set = detailed.get(target.repo) ?? new Set<string>();
+    for (const tag of tags) set.add(tag);
+    detailed.set(target.repo, set);
   }
   let manifests = 0;
   let configs = 0;
-  for (const [repo, tags] of candidates) {
+  for (const [repo, tags] of detailed) {
     manifests += tags.size;
     configs += new Set([...tags].map((tag) => repo.builds.get(tag))).size;
   }
-  return { repos: used.size, listing, manifests, configs, total: listing + manifests + configs, buildRepos: candidates.size };
+  return { repos: used.size, listing, manifests, configs, total: listing + manifests + configs, detailRepos: detailed.size };
 }
 
 interface PlanJson {
@@ -285,7 +287,7 @@ async function measurePlan(cli: Cli, apps: number, repos: readonly SeededRepo[],
   say(
     `registry requests: ${figures.requests} made; minimum ${minimum.total} = ${minimum.listing} tags/list ` +
       `(${minimum.repos} repositories × their pages) + ${minimum.manifests} manifests + ${minimum.configs} config blobs ` +
-      `(newest-build: one manifest per candidate tag, one config per distinct build, over ${minimum.buildRepos} repositories)`,
+      `(one manifest per newest-build candidate and per new tag, one config per distinct build, over ${minimum.detailRepos} repositories)`,
   );
   say(
     `requests as the registries saw them (through a counting proxy): ` +

@@ -4,14 +4,14 @@
  * the GitHub app will hand the result to github/.
  */
 import path from "node:path";
-import { ConfigError, describeError } from "../errors/index.js";
+import { ConfigError, RegistryError, describeError } from "../errors/index.js";
 import { argocdSourceFileName, kustomizationFileName, readImage, writeImage } from "../editors/index.js";
 import type { ImageLocator } from "../editors/index.js";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Target, TagDetails, WriteKind } from "../model/index.js";
-import type { RegistryClient } from "../registry/index.js";
+import { imageSourceLabels, type RegistryClient } from "../registry/index.js";
 import { decide, meetsPlatforms, selectCandidates } from "../strategy/index.js";
-import type { Candidates, CurrentImage } from "../strategy/index.js";
+import type { Candidates, CurrentImage, Decision } from "../strategy/index.js";
 import { mapLimit } from "./limit.js";
 import type { FileChange, PlanProblem, PlanQuiet, PlanResult, PlanSkip, PlannedUpdate } from "./types.js";
 import type { Workspace } from "./workspace.js";
@@ -141,6 +141,12 @@ function isDeployed(target: Target): boolean {
   return target.liveImages.some((image) => sameRepository(image, repositoryKey(target.image)));
 }
 
+/** Details of one tag, resolved for the first platform the policy lists. */
+function askDetails(target: Target, registry: RegistryClient): (tag: string) => Promise<TagDetails> {
+  const platform = target.policy.platforms[0];
+  return (tag) => registry.getTagDetails(target.image, tag, platform === undefined ? {} : { platform });
+}
+
 /** Registry details the strategy asked for: all candidates, or the best ones until one qualifies. */
 async function fetchDetails(
   target: Target,
@@ -149,9 +155,7 @@ async function fetchDetails(
   concurrency: number,
 ): Promise<Map<string, TagDetails>> {
   const details = new Map<string, TagDetails>();
-  const platform = target.policy.platforms[0];
-  const ask = (tag: string): Promise<TagDetails> =>
-    registry.getTagDetails(target.image, tag, platform === undefined ? {} : { platform });
+  const ask = askDetails(target, registry);
   switch (candidates.needsDetails) {
     case "none":
       return details;
@@ -188,7 +192,8 @@ async function planTarget(target: Target, deps: PlanDeps, concurrency: number): 
   } catch (error) {
     return problemOf(target, target.write.path, error);
   }
-  let decision;
+  let decision: Decision;
+  let chosen: TagDetails | null = null;
   try {
     const tags = await deps.registry.listTags(target.image);
     const candidates = selectCandidates(tags, target.policy, located.current);
@@ -199,6 +204,9 @@ async function planTarget(target: Target, deps: PlanDeps, concurrency: number): 
     if (candidates.problems.length > 0 && decision.kind !== "error") {
       return problemOf(target, located.file, ...candidates.problems);
     }
+    // What a reviewer reads in the PR (digest, build date, source) and what a digest pin needs:
+    // the new tag's details, fetched here when the strategy did not need them to decide.
+    if (decision.kind === "update") chosen = decision.details ?? (await askDetails(target, deps.registry)(decision.to.tag));
   } catch (error) {
     return problemOf(target, located.file, error);
   }
@@ -218,7 +226,22 @@ async function planTarget(target: Target, deps: PlanDeps, concurrency: number): 
         quiet: { ...base, file: located.file, current: located.current.tag, reason: decision.reason },
       };
     case "update": {
-      const labels = decision.details?.labels ?? {};
+      const imageDigest = chosen?.digest ?? null;
+      // A file that pins `tag@digest` keeps a pin: moving the tag alone would drop it (or, with the
+      // old digest left in place, deploy nothing new).
+      const pinned = located.current.digest !== null;
+      if (pinned && decision.to.digest === null && imageDigest === null) {
+        return problemOf(
+          target,
+          located.file,
+          new RegistryError(`${repositoryKey(target.image)}:${decision.to.tag}: the registry gave no digest, and ${located.file} pins one`, {
+            kind: "protocol",
+            context: { image: repositoryKey(target.image), file: located.file },
+            hint: "the registry must send Docker-Content-Digest for the tag's manifest; or remove the digest pin",
+          }),
+        );
+      }
+      const { sourceUrl, revision } = imageSourceLabels(chosen?.labels ?? {});
       return {
         kind: "update",
         located,
@@ -229,12 +252,13 @@ async function planTarget(target: Target, deps: PlanDeps, concurrency: number): 
           from: located.current.tag,
           fromDigest: located.current.digest,
           to: decision.to.tag,
-          digest: decision.to.digest,
+          digest: decision.to.digest ?? (pinned ? imageDigest : null),
+          imageDigest,
           strategy: target.policy.strategy,
           reason: decision.reason,
-          created: decision.details?.created ?? null,
-          sourceUrl: labels["org.opencontainers.image.source"] ?? null,
-          revision: labels["org.opencontainers.image.revision"] ?? null,
+          created: chosen?.created ?? null,
+          sourceUrl,
+          revision,
         },
       };
     }

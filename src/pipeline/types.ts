@@ -13,10 +13,13 @@ export interface PlannedUpdate {
   readonly from: string | null;
   readonly fromDigest: string | null;
   readonly to: string;
+  /** The digest written with the tag (`tag@digest`): digest strategy, or a file that pinned one. */
   readonly digest: string | null;
+  /** The new tag's manifest digest as the registry serves it (the index's, for multi-arch), written or not. */
+  readonly imageDigest: string | null;
   readonly strategy: UpdateStrategy;
   readonly reason: string;
-  /** Build date of the new image (config `created`), when the registry was asked. */
+  /** Build date of the new image (config `created`), when the image says. */
   readonly created: string | null;
   /** `org.opencontainers.image.source` / `…revision` of the new image, when known. */
   readonly sourceUrl: string | null;

@@ -30,4 +30,4 @@ export { createMetadataCache, type MetadataCache } from "./metadata-cache.js";
 export { parseWwwAuthenticate, type AuthChallenge } from "./www-authenticate.js";
 export { parseNextLink } from "./link-header.js";
 export { backoffDelay, parseRetryAfter } from "./backoff.js";
-export { MediaType, samePlatform, normalisePlatform } from "./manifests.js";
+export { MediaType, imageSourceLabels, samePlatform, normalisePlatform } from "./manifests.js";

@@ -137,6 +137,30 @@ export function parseImageConfig(body: unknown): ImageConfig | string {
   };
 }
 
+/**
+ * `org.opencontainers.image.source` and `…revision`, safe to show a reviewer: label values are the
+ * image author's free text, so a source must be a plain http(s) URL without credentials and a
+ * revision a short token (a commit SHA, a tag); anything else is left out as null.
+ */
+export function imageSourceLabels(labels: Readonly<Record<string, string>>): { sourceUrl: string | null; revision: string | null } {
+  const source = labels["org.opencontainers.image.source"]?.trim();
+  const revision = labels["org.opencontainers.image.revision"]?.trim();
+  return {
+    sourceUrl: source !== undefined && isPlainUrl(source) ? source : null,
+    revision: revision !== undefined && /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/.test(revision) ? revision : null,
+  };
+}
+
+function isPlainUrl(text: string): boolean {
+  if (text.length > 2048 || !/^[\x21-\x7e]+$/.test(text)) return false;
+  try {
+    const url = new URL(text);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.username === "" && url.password === "";
+  } catch {
+    return false;
+  }
+}
+
 /** RFC 3339 with any fraction → ISO 8601 with milliseconds (sortable); null when unreadable or zero. */
 export function normaliseCreated(value: string | undefined): string | null {
   if (!value) return null;

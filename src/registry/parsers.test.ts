@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { backoffDelay, parseRetryAfter } from "./backoff.js";
 import { parseNextLink } from "./link-header.js";
-import { choosePlatform, normaliseCreated, parseManifest, samePlatform } from "./manifests.js";
+import { choosePlatform, imageSourceLabels, normaliseCreated, parseManifest, samePlatform } from "./manifests.js";
 import { parseWwwAuthenticate } from "./www-authenticate.js";
 
 describe("parseWwwAuthenticate", () => {
@@ -133,5 +133,27 @@ describe("manifests", () => {
     [undefined, null],
   ])("created %s → %s", (value, expected) => {
     expect(normaliseCreated(value)).toBe(expected);
+  });
+});
+
+describe("imageSourceLabels", () => {
+  const SOURCE = "org.opencontainers.image.source";
+  const REVISION = "org.opencontainers.image.revision";
+  it.each([
+    [{ [SOURCE]: "https://github.com/o/app", [REVISION]: "1a2b3c4d" }, "https://github.com/o/app", "1a2b3c4d"],
+    [{ [SOURCE]: " https://gitlab.com/g/sub/app.git \n" }, "https://gitlab.com/g/sub/app.git", null],
+    [{ [REVISION]: "v1.2.3" }, null, "v1.2.3"],
+    [{}, null, null],
+    // free text from the image's author: only what is safe to show a reviewer
+    [{ [SOURCE]: "https://x-access-token:ghp_secret@github.com/o/app" }, null, null],
+    [{ [SOURCE]: "git@github.com:o/app.git" }, null, null],
+    [{ [SOURCE]: "javascript:alert(1)" }, null, null],
+    [{ [SOURCE]: "https://github.com/o/app\u001b[31m" }, null, null],
+    [{ [SOURCE]: "https://github.com/o/app) [click](https://evil.example" }, null, null],
+    [{ [REVISION]: "main; rm -rf /" }, null, null],
+    [{ [REVISION]: "x".repeat(129) }, null, null],
+    [{ [REVISION]: "-flag" }, null, null],
+  ])("%j → %s, %s", (labels, sourceUrl, revision) => {
+    expect(imageSourceLabels(labels)).toEqual({ sourceUrl, revision });
   });
 });

@@ -15,11 +15,12 @@ const RESULT: PlanResult = {
       fromDigest: null,
       to: "2.3.2",
       digest: null,
+      imageDigest: "sha256:3333333333333333333333333333333333333333333333333333333333333333",
       strategy: "semver",
       reason: "2.3.2: newest tag matching ~2.3 of 5 tags",
       created: "2026-10-03T09:00:00.000Z",
       sourceUrl: "https://github.com/example-org/web",
-      revision: null,
+      revision: "1a2b3c4d5e6f7a8b9c0d",
     },
     {
       targetId: "tools/busybox",
@@ -32,6 +33,7 @@ const RESULT: PlanResult = {
       fromDigest: "sha256:1111111111111111111111111111111111111111111111111111111111111111",
       to: "latest",
       digest: "sha256:2222222222222222222222222222222222222222222222222222222222222222",
+      imageDigest: "sha256:2222222222222222222222222222222222222222222222222222222222222222",
       strategy: "digest",
       reason: "latest: digest changed",
       created: null,
@@ -51,7 +53,7 @@ const RESULT: PlanResult = {
 };
 
 describe("planToJson", () => {
-  it("keeps exactly the documented fields, in a stable shape", () => {
+  it("keeps exactly the documented fields, in a stable shape, with what a reviewer needs to know of the new image", () => {
     expect(planToJson(RESULT)).toEqual({
       updates: [
         {
@@ -65,6 +67,10 @@ describe("planToJson", () => {
           digest: null,
           strategy: "semver",
           reason: "2.3.2: newest tag matching ~2.3 of 5 tags",
+          imageDigest: "sha256:3333333333333333333333333333333333333333333333333333333333333333",
+          created: "2026-10-03T09:00:00.000Z",
+          sourceUrl: "https://github.com/example-org/web",
+          revision: "1a2b3c4d5e6f7a8b9c0d",
         },
         {
           app: null,
@@ -77,6 +83,10 @@ describe("planToJson", () => {
           digest: "sha256:2222222222222222222222222222222222222222222222222222222222222222",
           strategy: "digest",
           reason: "latest: digest changed",
+          imageDigest: "sha256:2222222222222222222222222222222222222222222222222222222222222222",
+          created: null,
+          sourceUrl: null,
+          revision: null,
         },
       ],
       errors: [{ app: "broken", image: "ghcr.io/o/x", file: "x/values.yaml", message: "file \"x/values.yaml\" does not exist" }],
@@ -99,6 +109,7 @@ describe("formatPlanTable", () => {
         "  web  ghcr.io/example-org/web  2.3.1 → 2.3.2",
         "    charts/web/values.yaml (helm)",
         "    2.3.2: newest tag matching ~2.3 of 5 tags",
+        "    built 2026-10-03 09:00 UTC, sha256:333333333333…, https://github.com/example-org/web @ 1a2b3c4d5e6f",
         "",
         "Up to date",
         "  api  api  ghcr.io/o/api:1.0.0  1.0.0: already the newest tag",

@@ -16,6 +16,11 @@ export interface PlanJson {
     readonly digest: string | null;
     readonly strategy: PlannedUpdate["strategy"];
     readonly reason: string;
+    /** For a reviewer: the new tag's manifest digest, build date and source, when the image says. */
+    readonly imageDigest: string | null;
+    readonly created: string | null;
+    readonly sourceUrl: string | null;
+    readonly revision: string | null;
   }>;
   readonly errors: readonly PlanProblem[];
   readonly warnings: readonly PlanProblem[];
@@ -36,6 +41,10 @@ export function planToJson(result: PlanResult): PlanJson {
       digest: u.digest,
       strategy: u.strategy,
       reason: u.reason,
+      imageDigest: u.imageDigest,
+      created: u.created,
+      sourceUrl: u.sourceUrl,
+      revision: u.revision,
     })),
     errors: result.errors.map((e) => ({ app: e.app, image: e.image, file: e.file, message: e.message })),
     warnings: result.warnings.map((w) => ({ app: w.app, image: w.image, file: w.file, message: w.message })),
@@ -67,6 +76,16 @@ function shortDigest(digest: string | null): string {
   return digest === null ? "" : ` @${digest.slice(0, 19)}…`;
 }
 
+/** "built 2026-10-03 09:00 UTC, sha256:0123456789ab…, https://github.com/o/web @ 1a2b3c4": what the image says of itself. */
+function provenance(u: PlannedUpdate): string | null {
+  const parts = [
+    u.created === null ? null : `built ${u.created.slice(0, 16).replace("T", " ")} UTC`,
+    u.imageDigest === null || u.imageDigest === u.digest ? null : `${u.imageDigest.slice(0, 19)}…`,
+    u.sourceUrl === null ? null : `${u.sourceUrl}${u.revision === null ? "" : ` @ ${u.revision.slice(0, 12)}`}`,
+  ].filter((part): part is string => part !== null);
+  return parts.length === 0 ? null : parts.join(", ");
+}
+
 /** The plan for people: grouped by Application, `from → to`, the reason, then what was skipped and what failed. */
 export function formatPlanTable(result: PlanResult, style: TableStyle): string {
   const lines: string[] = [];
@@ -82,6 +101,8 @@ export function formatPlanTable(result: PlanResult, style: TableStyle): string {
       lines.push(`  ${u.alias}  ${u.image}  ${change}`);
       lines.push(`    ${paint(style, "dim", `${u.file} (${u.kind})`)}`);
       lines.push(`    ${u.reason}`);
+      const about = provenance(u);
+      if (about !== null) lines.push(`    ${paint(style, "dim", about)}`);
     }
   }
   if (result.updates.length === 0) lines.push("No updates.");

@@ -12,7 +12,7 @@ import { runPlan } from "../../src/pipeline/index.js";
 import type { PlanResult, RunPlanOptions } from "../../src/pipeline/index.js";
 import { parseRegistriesConfig } from "../../src/registry/index.js";
 import { planToJson } from "../../src/report/index.js";
-import { checkoutExample, EXAMPLE_DIR, seedExampleRegistry } from "../support/example-gitops.js";
+import { checkoutExample, EXAMPLE_DIR, exampleRevision, seedExampleRegistry } from "../support/example-gitops.js";
 import type { ExampleCheckout } from "../support/example-gitops.js";
 import { startFakeKube } from "../support/fake-kube.js";
 import { startRegistry } from "../support/registry.js";
@@ -22,10 +22,11 @@ const CLI = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
 
 let registry: TestRegistry;
 let example: ExampleCheckout;
+let seeded: ReadonlyMap<string, string>;
 
 beforeAll(async () => {
   registry = await startRegistry();
-  await seedExampleRegistry(registry.host);
+  seeded = await seedExampleRegistry(registry.host);
 });
 
 afterAll(async () => {
@@ -62,7 +63,7 @@ function exampleFile(file: string): string {
   return readFileSync(join(EXAMPLE_DIR, file), "utf8");
 }
 
-const EXPECTED_UPDATES = [
+const EXPECTED = [
   {
     app: null,
     alias: "busybox",
@@ -120,6 +121,27 @@ const EXPECTED_UPDATES = [
   },
 ];
 
+/** What the registry says of each new image: its digest, build date (EXAMPLE_TAGS) and source labels. */
+function expectedUpdates(): ReadonlyArray<Record<string, unknown>> {
+  const created: Record<string, string> = {
+    "1.36.1": "2026-10-03T09:00:00.000Z",
+    "1.27.4": "2026-10-15T09:00:00.000Z",
+    "9c0ffee": "2026-10-09T09:00:00.000Z",
+    "v1.4.0": "2026-10-10T09:00:00.000Z",
+    "2.3.2": "2026-10-03T09:00:00.000Z",
+  };
+  return EXPECTED.map((update) => {
+    const repository = update.image.split("/").slice(1).join("/");
+    return {
+      ...update,
+      imageDigest: seeded.get(`${repository}:${update.to}`),
+      created: created[update.to],
+      sourceUrl: `https://github.com/${repository}`,
+      revision: exampleRevision(repository, update.to),
+    };
+  });
+}
+
 function sortedUpdates(result: PlanResult): ReadonlyArray<Record<string, unknown>> {
   return planToJson(result)
     .updates.map(({ reason: _reason, ...rest }) => rest)
@@ -130,7 +152,7 @@ describe("plan over the example GitOps repo", () => {
   it("decides both seed stories, the Helm app and the repo-config target", async () => {
     const result = await runPlan(options());
 
-    expect(sortedUpdates(result)).toEqual(EXPECTED_UPDATES);
+    expect(sortedUpdates(result)).toEqual(expectedUpdates());
     expect(result.errors).toEqual([]);
     expect(result.warnings).toEqual([]);
     expect(result.skipped).toEqual([
@@ -156,10 +178,12 @@ describe("plan over the example GitOps repo", () => {
   it("looks each repository up once, however many targets share it", async () => {
     const result = await runPlan(options());
 
-    // 4 repositories, one tags/list each (docker-registry 2.8 answers in one page), plus the
-    // newest-build strategy's manifest + config for each of its 3 candidates (dev story).
+    // 4 repositories, one tags/list each (docker-registry 2.8 answers in one page); the
+    // newest-build strategy's manifest + config for each of its 3 candidates (dev story); and the
+    // new image of each other update, for the reviewer: busybox on Docker Hub (HEAD, manifest by
+    // digest, config), nginx's index (index, linux/amd64 manifest, config), prod and web (manifest, config).
     expect(result.stats.images).toBe(4);
-    expect(result.stats.registryRequests).toBe(4 + 3 * 2);
+    expect(result.stats.registryRequests).toBe(4 + 3 * 2 + 3 + 3 + 2 + 2);
   });
 
   it("--write changes only the tag bytes, and a second --write changes nothing", async () => {
@@ -233,7 +257,7 @@ describe("plan over the example GitOps repo", () => {
     );
     const result = await runPlan(options());
 
-    expect(sortedUpdates(result)).toEqual(EXPECTED_UPDATES);
+    expect(sortedUpdates(result)).toEqual(expectedUpdates());
     expect(result.errors).toEqual([
       {
         app: "broken",
@@ -288,7 +312,7 @@ describe("plan from the cluster", () => {
     try {
       const result = await runPlan(options({ appPaths: [], cluster: { kubeconfig: kube.kubeconfig } }));
 
-      expect(sortedUpdates(result)).toEqual(EXPECTED_UPDATES);
+      expect(sortedUpdates(result)).toEqual(expectedUpdates());
       expect(result.errors).toEqual([]);
       expect(kube.unexpected()).toEqual([]);
     } finally {
@@ -309,7 +333,7 @@ describe("argocd-image-pr plan (the CLI)", () => {
     expect(updates).toHaveLength(5);
     for (const update of updates) {
       expect(Object.keys(update).sort()).toEqual(
-        ["alias", "app", "digest", "file", "from", "image", "kind", "reason", "strategy", "to"].sort(),
+        ["alias", "app", "created", "digest", "file", "from", "image", "imageDigest", "kind", "reason", "revision", "sourceUrl", "strategy", "to"].sort(),
       );
     }
     expect(Object.keys(json["stats"] as object).sort()).toEqual(["durationMs", "images", "registryRequests", "targets"]);
@@ -321,7 +345,7 @@ describe("argocd-image-pr plan (the CLI)", () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("argocdupdate\n  app  ghcr.io/nginxinc/nginx-unprivileged  1.27.0 → 1.27.4\n");
     expect(run.stdout).toContain("Skipped\n  billing  writes to example-org/billing-deploy");
-    expect(run.stdout).toMatch(/5 updates, 0 up to date, 1 skipped, 0 warnings, 0 errors — 5 targets, 4 images, 10 registry requests, \d+ ms\n$/);
+    expect(run.stdout).toMatch(/5 updates, 0 up to date, 1 skipped, 0 warnings, 0 errors — 5 targets, 4 images, 20 registry requests, \d+ ms\n$/);
   });
 
   it("exits 1 when a target failed, still planning the rest", () => {

@@ -17,6 +17,7 @@ let registry: TestRegistry;
 let repo: string;
 let oldLatest: PushedImage;
 let newLatest: PushedImage;
+const nginx: Record<string, PushedImage> = {};
 
 beforeAll(async () => {
   registry = await startRegistry();
@@ -28,7 +29,7 @@ beforeAll(async () => {
     ["1.27.4", ["linux/amd64", "linux/arm64/v8"]],
     ["1.27.5", ["linux/amd64"]], // newest, but not built for arm64
   ] as const) {
-    await pushImage(registry.host, "web/nginx", tag, { created: "2026-10-01T00:00:00Z", format: "oci", platforms });
+    nginx[tag] = await pushImage(registry.host, "web/nginx", tag, { created: "2026-10-01T00:00:00Z", format: "oci", platforms });
   }
 });
 
@@ -79,6 +80,38 @@ describe("digest strategy", () => {
     const again = await runPlan(options());
     expect(again.updates).toEqual([]);
     expect(again.upToDate.map((q) => q.reason)).toEqual([`latest@${newLatest.digest}: digest unchanged`]);
+  });
+});
+
+describe("a file that pins tag@digest", () => {
+  it.each([
+    ["a plain manifest", "web.yaml", (pin: string) => `apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:${pin} # pinned\n`],
+    ["a kustomization", "web/kustomization.yaml", (pin: string) => {
+      const [tag, digest] = pin.split("@");
+      return `images:\n  - name: registry.example/web/nginx\n    newTag: ${tag ?? ""}\n    digest: ${digest ?? ""} # pinned\n`;
+    }],
+  ])("keeps the pin in %s: a semver update writes the new tag and its digest", async (_name, file, text) => {
+    const path = file.endsWith("kustomization.yaml") ? "path: web" : `file: ${file}`;
+    write(".github/argocd-image-pr.yml", `targets:\n  - name: web\n    ${path}\n    image: registry.example/web/nginx\n    constraint: "~1.27.0"\n    platforms: [linux/arm64]\n`);
+    const from = `1.27.3@${nginx["1.27.3"]?.digest ?? ""}`;
+    write(file, text(from));
+
+    const result = await runPlan(options());
+
+    expect(result.errors).toEqual([]);
+    const to = nginx["1.27.4"]?.digest;
+    expect(result.updates).toMatchObject([{ from: "1.27.3", fromDigest: nginx["1.27.3"]?.digest, to: "1.27.4", digest: to, imageDigest: to }]);
+    expect(readFileSync(join(repo, file), "utf8")).toBe(text(`1.27.4@${to ?? ""}`));
+  });
+
+  it("writes no digest where the file had none, but still tells the reviewer what the tag points at", async () => {
+    write(".github/argocd-image-pr.yml", 'targets:\n  - name: web\n    file: web.yaml\n    image: registry.example/web/nginx\n    constraint: "~1.27.0"\n');
+    write("web.yaml", "apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:1.27.3\n");
+
+    const result = await runPlan(options());
+
+    expect(result.updates).toMatchObject([{ to: "1.27.5", digest: null, imageDigest: nginx["1.27.5"]?.digest, created: "2026-10-01T00:00:00.000Z" }]);
+    expect(readFileSync(join(repo, "web.yaml"), "utf8")).toContain("image: registry.example/web/nginx:1.27.5\n");
   });
 });
 

@@ -4,6 +4,7 @@
  * demo people run is the one the tests check.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -68,18 +69,32 @@ export const EXAMPLE_TAGS: ReadonlyMap<string, readonly SeedTag[]> = new Map([
   ],
 ]);
 
-/** Push every example image to the registry at `host` (`127.0.0.1:PORT`). */
-export async function seedExampleRegistry(host: string): Promise<void> {
+/** The commit an example image says it was built from (`org.opencontainers.image.revision`). */
+export function exampleRevision(repository: string, tag: string): string {
+  return createHash("sha1").update(`${repository}:${tag}`).digest("hex");
+}
+
+/**
+ * Push every example image to the registry at `host` (`127.0.0.1:PORT`), labelled with its source
+ * and revision. Returns what each `repository:tag` points at (the index digest for multi-arch).
+ */
+export async function seedExampleRegistry(host: string): Promise<ReadonlyMap<string, string>> {
+  const digests = new Map<string, string>();
   for (const [repository, tags] of EXAMPLE_TAGS) {
     for (const seed of tags) {
-      await pushImage(host, repository, seed.tag, {
+      const pushed = await pushImage(host, repository, seed.tag, {
         created: seed.created,
         format: repository.startsWith("nginxinc/") ? "oci" : "docker",
-        labels: { "org.opencontainers.image.source": `https://github.com/${repository}` },
+        labels: {
+          "org.opencontainers.image.source": `https://github.com/${repository}`,
+          "org.opencontainers.image.revision": exampleRevision(repository, seed.tag),
+        },
         ...(seed.platforms === undefined ? {} : { platforms: seed.platforms }),
       });
+      digests.set(`${repository}:${seed.tag}`, pushed.digest);
     }
   }
+  return digests;
 }
 
 /** registries.conf that sends the example's registries to the local one (same repository paths). */
