@@ -1,6 +1,7 @@
 /** `argocd-image-pr plan`: wiring only — options in, runPlan, the report out. */
 import { InvalidArgumentError } from "commander";
 import type { Command } from "commander";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { runPlan } from "../pipeline/index.js";
 import type { ClusterOptions } from "../pipeline/index.js";
@@ -27,6 +28,14 @@ function positiveInt(value: string): number {
     throw new InvalidArgumentError("expected a whole number from 1 to 256");
   }
   return parsed;
+}
+
+function directory(value: string): string {
+  const resolved = path.resolve(value);
+  if (!statSync(resolved, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new InvalidArgumentError(`"${value}" is not a directory; give the checkout of the GitOps repo`);
+  }
+  return resolved;
 }
 
 function format(value: string): "table" | "json" {
@@ -59,7 +68,7 @@ export function registerPlanCommand(program: Command): void {
   program
     .command("plan")
     .description("decide which image tags should change in a GitOps repo, and (with --write) edit the files")
-    .option("--repo <dir>", "the checkout of the GitOps repo", ".")
+    .option("--repo <dir>", "the checkout of the GitOps repo", directory, ".")
     .option("--apps <path>", "Application / ImageUpdater manifests (file or directory); repeatable", collect, [])
     .option("--config <file>", "repo config (default: .github/argocd-image-pr.yml in --repo, if present)")
     .option("--registries <file>", "registries configuration (argocd-image-updater's registries.conf format)")

@@ -358,10 +358,15 @@ describe("argocd-image-pr plan (the CLI)", () => {
     expect(json.errors.map((e) => [e.app, e.file])).toEqual([["web", "charts/web/values-prod.yaml"]]);
   });
 
-  it("exits 2 on bad usage", () => {
-    const run = cli(["plan", "--format", "xml"]);
+  it.each([
+    [["--format", "xml"], 'expected "table" or "json"'],
+    [["--repo", "/nonexistent/gitops"], '"/nonexistent/gitops" is not a directory'],
+    [["--concurrency", "0"], "expected a whole number from 1 to 256"],
+  ])("exits 2 on bad usage: %j", (args, message) => {
+    const run = cli(["plan", ...args]);
 
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('expected "table" or "json"');
+    expect(run.stderr).toContain(message);
+    expect(run.stdout).toBe("");
   });
 });
