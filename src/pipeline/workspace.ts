@@ -4,7 +4,7 @@
  * file is either wholly old or wholly new.
  */
 import { execFile } from "node:child_process";
-import { readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readdir, readFile, realpath, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { ConfigError } from "../errors/index.js";
@@ -35,6 +35,31 @@ export function resolveInside(root: string, file: string): string {
   return absolute;
 }
 
+/**
+ * Where `file` really is: symlinks followed, and refused when they lead outside the checkout (a
+ * repo could otherwise make --write change any file the user can write). A file that does not
+ * exist yet is placed in its parent directory's real path.
+ */
+async function realInside(root: string, file: string): Promise<string> {
+  const absolute = resolveInside(root, file);
+  const realRoot = await realpath(root);
+  let real: string;
+  try {
+    real = await realpath(absolute);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    real = path.join(await realpath(path.dirname(absolute)), path.basename(absolute));
+  }
+  const relative = path.relative(realRoot, real);
+  if (relative.startsWith("..") || path.isAbsolute(relative)) {
+    throw new ConfigError(`path "${file}" is a symbolic link that leads outside the repository`, {
+      context: { file },
+      hint: "replace the link with the file, or point the target at a file inside the repository",
+    });
+  }
+  return real;
+}
+
 function isNotFound(error: unknown): boolean {
   return error instanceof Error && "code" in error && (error.code === "ENOENT" || error.code === "ENOTDIR");
 }
@@ -46,10 +71,12 @@ export function openWorkspace(root: string): Workspace {
     read(file) {
       let pending = texts.get(file);
       if (!pending) {
-        pending = readFile(resolveInside(root, file), "utf8").catch((error: unknown) => {
-          if (isNotFound(error)) return null;
-          throw error;
-        });
+        pending = realInside(root, file)
+          .then((real) => readFile(real, "utf8"))
+          .catch((error: unknown) => {
+            if (isNotFound(error)) return null;
+            throw error;
+          });
         texts.set(file, pending);
       }
       return pending;
@@ -63,10 +90,17 @@ export function openWorkspace(root: string): Workspace {
       }
     },
     async write(file, text) {
-      const absolute = resolveInside(root, file);
-      const temporary = `${absolute}.argocd-image-pr-${process.pid}.tmp`;
-      await writeFile(temporary, text, "utf8");
-      await rename(temporary, absolute);
+      // Through a symlink to its target (the link stays a link), keeping the file's mode.
+      const real = await realInside(root, file);
+      const mode = (await stat(real).catch(() => null))?.mode;
+      const temporary = `${real}.argocd-image-pr-${process.pid}.tmp`;
+      await writeFile(temporary, text, { encoding: "utf8", ...(mode === undefined ? {} : { mode: mode & 0o7777 }) });
+      try {
+        await rename(temporary, real);
+      } catch (error) {
+        await unlink(temporary).catch(() => undefined);
+        throw error;
+      }
       texts.set(file, Promise.resolve(text));
     },
     async originUrl() {
