@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # argocd-image-pr: the CLI (`plan`, `tags`) today; the Probot app runs from the same image.
-# Built on Node 20 (package.json engines >= 20.18), Debian bookworm like the development machines.
+# Built on Node 20 (package.json engines: ^20.18.1 || >=22, as probot 14), Debian bookworm like the development machines.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
