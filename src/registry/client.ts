@@ -100,6 +100,11 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK.test(host.toLowerCase());
 }
 
+/** Docker Hub's names for itself, as Docker and registries.conf files write them. */
+function isDockerHubHost(host: string): boolean {
+  return host === DOCKER_HUB || host === "index.docker.io" || host === "registry-1.docker.io" || host === "registry.hub.docker.com";
+}
+
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createRegistryClient(options: RegistryClientOptions = {}): RegistryClient {
@@ -114,8 +119,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff, random };
   const cache = options.metadataCache ?? createMetadataCache();
   const log = options.log;
-  const dockerCredentials: DockerCredentials =
-    options.dockerConfigJson === undefined ? new Map() : parseDockerConfig(options.dockerConfigJson, "docker config");
+  const dockerCredentials: DockerCredentials = parseDockerConfig(options.dockerConfigJson ?? "{}", "docker config");
   const agents = createAgents();
   const endpoints = new Map<string, Endpoint>();
   const listings = new Map<string, Promise<readonly string[]>>();
@@ -129,6 +133,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     const existing = endpoints.get(image.registry);
     if (existing) return existing;
     const entry = findRegistryEntry(options.config, image.registry);
+    // The host actually spoken to: a Docker Hub name can be routed to the `default: true` entry.
+    const host = entry?.prefix ?? image.registry;
     let baseUrl: string;
     let insecureTls = false;
     if (entry?.apiUrl) {
@@ -142,12 +148,15 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       }
       insecureTls = url.protocol === "https:" && entry.insecure;
       baseUrl = entry.apiUrl;
-    } else if (image.registry === DOCKER_HUB) {
+    } else if (isDockerHubHost(host)) {
       baseUrl = "https://registry-1.docker.io";
-    } else if (isLoopbackHost(image.registry) || entry?.insecure) {
-      baseUrl = `http://${image.registry}`;
+    } else if (isLoopbackHost(host)) {
+      baseUrl = `http://${host}`;
     } else {
-      baseUrl = `https://${image.registry}`;
+      // As in argocd-image-updater, `insecure` turns off certificate checks; it never means plain
+      // HTTP (that takes an explicit http:// api_url), so credentials are not sent in the clear.
+      baseUrl = `https://${host}`;
+      insecureTls = entry?.insecure ?? false;
     }
     const endpoint: Endpoint = {
       registry: image.registry,
@@ -168,7 +177,12 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
 
   function repositoryPath(call: Call): string {
     const { entry } = call.endpoint;
-    const repo = call.image.repository;
+    let repo = call.image.repository;
+    // `nginx` sent to a `default: true` registry other than Docker Hub is `nginx` there (then
+    // defaultns), not Docker Hub's `library/nginx`.
+    if (entry !== null && call.image.registry === DOCKER_HUB && !isDockerHubHost(entry.prefix) && repo.startsWith("library/")) {
+      repo = repo.slice("library/".length);
+    }
     return entry?.defaultNamespace && !repo.includes("/") ? `${entry.defaultNamespace}/${repo}` : repo;
   }
 
@@ -204,31 +218,44 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     }
   }
 
+  /** Hosts a Docker config may name for this endpoint: the registry spoken to, then its api_url's host. */
+  function credentialHosts(call: Call): string[] {
+    const { entry, registry, baseUrl } = call.endpoint;
+    return [...new Set([entry?.prefix ?? registry, new URL(baseUrl).host])];
+  }
+
   async function credentialsFor(call: Call): Promise<Credentials | null> {
     const { auth, entry, registry } = call.endpoint;
+    if (!entry?.credentials) {
+      // A Docker config is matched per repository (`host/team-a` keys), and costs no I/O.
+      const repository = repositoryPath(call);
+      for (const host of credentialHosts(call)) {
+        const found = dockerCredentials.find(host, repository);
+        if (found !== null) return found;
+      }
+      return null;
+    }
+    const source = entry.credentials;
     if (auth.credentials && auth.credentials.expiresAt > now()) return auth.credentials.value;
     if (auth.pendingCredentials) return auth.pendingCredentials;
-    const load = (async (): Promise<Credentials | null> => {
-      if (entry?.credentials) {
-        return readCredentials(entry.credentials, {
-          registry,
-          image: call.label,
-          resolver: options.credentialResolver,
-          env,
-          timeoutMs,
-        });
-      }
-      const apiHost = entry?.apiUrl ? new URL(entry.apiUrl).host : null;
-      return dockerCredentials.get(registry) ?? (apiHost ? dockerCredentials.get(apiHost) : undefined) ?? null;
-    })();
+    const load = readCredentials(source, { registry, image: call.label, resolver: options.credentialResolver, env, timeoutMs });
     auth.pendingCredentials = load;
     try {
       const value = await load;
-      auth.credentials = { value, expiresAt: entry?.credsExpireMs ? now() + entry.credsExpireMs : Number.POSITIVE_INFINITY };
+      auth.credentials = { value, expiresAt: entry.credsExpireMs ? now() + entry.credsExpireMs : Number.POSITIVE_INFINITY };
       return value;
     } finally {
       auth.pendingCredentials = null;
     }
+  }
+
+  /** Why no credentials were sent, when the registry wants some. */
+  function missingCredentialsHint(call: Call): string {
+    const helper = credentialHosts(call).map((host) => dockerCredentials.helperFor(host)).find((h) => h !== null);
+    if (helper != null) {
+      return `the Docker config leaves ${call.endpoint.registry} to the credential helper "docker-credential-${helper}" (credsStore/credHelpers), which argocd-image-pr does not run: put the credentials under "auths", or use credentials: ext:/path/to/script in registries.conf`;
+    }
+    return `${call.endpoint.registry} requires credentials: add them to registries.conf (credentials: env:VAR) or a Docker config`;
   }
 
   /** One exchange with retries on 429, 5xx, network errors and timeouts. */
@@ -287,20 +314,33 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         throw fail(call, "protocol", "the Bearer challenge's realm is not a URL");
       }
       if (url.protocol !== "https:" && url.protocol !== "http:") throw fail(call, "protocol", "the token realm is not HTTP(S)");
-      if (auth.service) url.searchParams.set("service", auth.service);
-      url.searchParams.set("scope", scope);
       const creds = await credentialsFor(call);
-      const headers: Record<string, string> = { accept: "application/json" };
-      if (creds) {
-        if (url.protocol === "http:" && !isLoopbackHost(url.host) && !call.endpoint.entry?.insecure) {
-          throw fail(call, "config", "the token service is plain HTTP; credentials are not sent there", { hint: "set insecure: true for this registry if that is intended" });
-        }
-        headers["authorization"] = basic(creds);
-        url.searchParams.set("account", creds.username);
+      if (creds && url.protocol === "http:" && !isLoopbackHost(url.host) && !call.endpoint.entry?.insecure) {
+        throw fail(call, "config", "the token service is plain HTTP; credentials are not sent there", { hint: "set insecure: true for this registry if that is intended" });
       }
-      const res = await send(call, { method: "GET", url: url.toString(), headers }, "token request");
+      let request: HttpRequest;
+      if (creds?.identityToken !== undefined) {
+        // A refresh token (Docker config `identitytoken`, as `az acr login` writes): the OAuth2
+        // refresh-token grant of the distribution token spec, POSTed as a form.
+        const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: creds.identityToken, client_id: "argocd-image-pr", scope });
+        if (auth.service) form.set("service", auth.service);
+        request = { method: "POST", url: url.toString(), headers: { accept: "application/json", "content-type": "application/x-www-form-urlencoded" }, body: form.toString() };
+      } else {
+        if (auth.service) url.searchParams.set("service", auth.service);
+        url.searchParams.set("scope", scope);
+        const headers: Record<string, string> = { accept: "application/json" };
+        if (creds) {
+          headers["authorization"] = basic(creds);
+          url.searchParams.set("account", creds.username);
+        }
+        request = { method: "GET", url: url.toString(), headers };
+      }
+      const res = await send(call, request, "token request");
       if (res.status === 401 || res.status === 403) {
-        throw fail(call, "auth", `the token service refused ${creds ? "the credentials" : "anonymous access"} (HTTP ${res.status})`, { status: res.status });
+        throw fail(call, "auth", `the token service refused ${creds ? "the credentials" : "anonymous access"} (HTTP ${res.status})`, {
+          status: res.status,
+          ...(creds ? {} : { hint: missingCredentialsHint(call) }),
+        });
       }
       if (res.status !== 200) throw fail(call, "protocol", `token request answered HTTP ${res.status}`, { status: res.status });
       const json = parseJson(res.body);
@@ -366,7 +406,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         const insufficient = bearer?.params["error"] === "insufficient_scope";
         throw fail(call, "auth", `${what} was refused (HTTP 401${insufficient ? ", insufficient scope" : ""})`, {
           status: 401,
-          ...(creds === null ? { hint: `${call.endpoint.registry} requires credentials: add them to registries.conf (credentials: env:VAR) or a Docker config` } : {}),
+          ...(creds === null ? { hint: missingCredentialsHint(call) } : {}),
         });
       }
     }

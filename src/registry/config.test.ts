@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.js";
-import { parseCredentialSource, parseDockerConfig } from "./credentials.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { normaliseAuthKey, parseCredentialSource, parseDockerConfig, readCredentials } from "./credentials.js";
 import { findRegistryEntry, parseGoDuration, parseRegistriesConfig } from "./registries-config.js";
 
 describe("parseRegistriesConfig", () => {
@@ -52,6 +55,8 @@ registries:
     ["registries:\n- prefix: https://x.io\n", 'registries[0] ("https://x.io"): "prefix" "https://x.io" is not a registry host'],
     ["registries:\n- prefix: x.io\n  api_url: ftp://x.io\n", '"api_url" uses "ftp:"'],
     ["registries:\n- prefix: x.io\n  api_url: https://u:p@x.io\n", '"api_url" contains credentials'],
+    // a URL that does not parse is not echoed: it may carry a password
+    ["registries:\n- prefix: x.io\n  api_url: https://robot:S3CRET-PW@x.io:99999\n", 'registries[0] ("x.io"): "api_url" is not a URL'],
     ["registries:\n- prefix: x.io\n  credentials: token:abc\n", '"credentials" not a credential source: it must start with env:'],
     ["registries:\n- prefix: x.io\n  credentials: 'env:'\n", '"credentials" "env:" must be followed by the name of an environment variable'],
     ["registries:\n- prefix: x.io\n  credsexpire: 5 hours\n", '"credsexpire" "5 hours" is not a duration'],
@@ -98,7 +103,7 @@ describe("credentials", () => {
     expect(parseCredentialSource(text)).toEqual(expected);
   });
 
-  it.each(["env:1BAD", "ext:relative.sh", "pullsecret:nons", "secret:ns/name", "plain"])("rejects %s", (text) => {
+  it.each(["env:1BAD", "ext:relative.sh", "ext:/bin/echo user:pass", "pullsecret:nons", "secret:ns/name", "plain"])("rejects %s", (text) => {
     expect(() => parseCredentialSource(text)).toThrow(ConfigError);
   });
 
@@ -108,6 +113,7 @@ describe("credentials", () => {
     ["deploy:s3cr3t-Passw0rd", "deploy"], // user:pass written inline
     ["pullsecret:s3cr3t-Passw0rd", "s3cr3t"],
     ["secret:s3cr3t-Passw0rd", "s3cr3t"],
+    ["ext:/bin/echo robot:S3CRET-TOKEN", "S3CRET"],
   ])("never echoes a mistaken credentials value %s in the error", (text, secret) => {
     const error = (() => {
       try {
@@ -131,23 +137,80 @@ describe("credentials", () => {
     expect(JSON.stringify([(viaFile as ConfigError).message, (viaFile as ConfigError).context])).not.toContain(secret);
   });
 
-  it("reads a Docker config: auth, username/password, normalised keys", () => {
+  const b64 = (text: string): string => Buffer.from(text).toString("base64");
+
+  it.each([
+    // host, repository, expected username
+    ["docker.io", "library/nginx", "hub"],
+    ["registry-1.docker.io", "library/nginx", "hub"],
+    ["ghcr.io", "o/app", "me"],
+    ["127.0.0.1:5000", "x", "a"],
+    ["quay.io", "o/app", "00000000-0000-0000-0000-000000000000"],
+    // the kubelet's matching: the longest host/path prefix, then an exact host over a glob
+    ["h.example", "team-a/app", "sa-a"],
+    ["h.example", "team-b/app", "sa-b"],
+    ["h.example", "team-c/app", "sa-host"],
+    ["h.example", "team-ab/app", "sa-host"],
+    ["asia.gcr.io", "p/app", "glob"],
+    ["eu.gcr.io", "p/app", "eu"],
+    ["gcr.io", "p/app", null],
+    ["other.io", "x", null],
+    ["empty.io", "x", null],
+  ])("reads a Docker config: %s/%s → %s", (host, repository, username) => {
     const creds = parseDockerConfig(
       JSON.stringify({
         auths: {
-          "https://index.docker.io/v1/": { auth: Buffer.from("hub:pa:ss").toString("base64") },
+          "https://index.docker.io/v1/": { auth: b64("hub:pa:ss") },
           "ghcr.io": { username: "me", password: "tok" },
-          "http://127.0.0.1:5000/v2/": { auth: Buffer.from("a:b").toString("base64") },
-          "quay.io": { identitytoken: "ignored" },
+          "http://127.0.0.1:5000/v2/": { auth: b64("a:b") },
+          "quay.io": { auth: b64("00000000-0000-0000-0000-000000000000:"), identitytoken: "refresh" },
+          "h.example/team-a": { auth: b64("sa-a:A") },
+          "h.example/team-b/": { auth: b64("sa-b:B") },
+          "h.example": { auth: b64("sa-host:H") },
+          "*.gcr.io": { auth: b64("glob:G") },
+          "eu.gcr.io": { auth: b64("eu:E") },
+          "empty.io": { auth: "" },
         },
       }),
       "config.json",
     );
-    expect(Object.fromEntries(creds)).toEqual({
-      "docker.io": { username: "hub", password: "pa:ss" },
-      "ghcr.io": { username: "me", password: "tok" },
-      "127.0.0.1:5000": { username: "a", password: "b" },
-    });
+    expect(creds.find(host, repository)?.username ?? null).toBe(username);
+  });
+
+  it("keeps the password's colons, and an identity token as a refresh token", () => {
+    const creds = parseDockerConfig(
+      JSON.stringify({ auths: { "docker.io": { auth: b64("hub:pa:ss") }, "acr.azurecr.io": { auth: b64("00000000-0000-0000-0000-000000000000:"), identitytoken: "rt" } } }),
+      "config.json",
+    );
+    expect(creds.find("docker.io", "library/nginx")).toEqual({ username: "hub", password: "pa:ss" });
+    expect(creds.find("acr.azurecr.io", "app")).toEqual({ username: "00000000-0000-0000-0000-000000000000", password: "", identityToken: "rt" });
+  });
+
+  it("reads the whole output of an ext: script, as a GCR _json_key with a multi-line key file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ext-creds-"));
+    const script = join(dir, "gcr-creds.sh");
+    writeFileSync(script, '#!/bin/sh\nprintf \'_json_key:{\\n  "type": "service_account",\\n  "private_key": "k"\\n}\\n\'\n', { mode: 0o755 });
+    try {
+      const creds = await readCredentials({ kind: "ext", path: script }, { registry: "gcr.io", image: "gcr.io/p/app", resolver: undefined, env: {}, timeoutMs: 5000 });
+      expect(creds).toEqual({ username: "_json_key", password: '{\n  "type": "service_account",\n  "private_key": "k"\n}' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says which credential helper a host is left to", () => {
+    const creds = parseDockerConfig(JSON.stringify({ credsStore: "desktop", credHelpers: { "123.dkr.ecr.eu-west-1.amazonaws.com": "ecr-login" } }), "config.json");
+    expect(creds.helperFor("123.dkr.ecr.eu-west-1.amazonaws.com")).toBe("ecr-login");
+    expect(creds.helperFor("ghcr.io")).toBe("desktop");
+    expect(parseDockerConfig("{}", "config.json").helperFor("ghcr.io")).toBeNull();
+  });
+
+  it.each([
+    ["https://index.docker.io/v1/", { host: "docker.io", path: "" }],
+    ["http://h:5000/v2", { host: "h:5000", path: "" }],
+    ["H.Example/Team-A/", { host: "h.example", path: "Team-A" }],
+  ])("normalises the auths key %s", (key, expected) => {
+    expect(normaliseAuthKey(key)).toEqual(expected);
   });
 
   it("names the file, never the secret, when a Docker config is wrong", () => {

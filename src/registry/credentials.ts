@@ -10,6 +10,8 @@ import { ConfigError, RegistryError } from "../errors/index.js";
 export interface Credentials {
   readonly username: string;
   readonly password: string;
+  /** An OAuth2 refresh token (Docker config `identitytoken`), exchanged at the token service. */
+  readonly identityToken?: string;
 }
 
 export type CredentialSource =
@@ -37,8 +39,9 @@ export function parseCredentialSource(value: string): CredentialSource {
       // Never echo `rest`: people write the value itself here (`env:user:pass`).
       throw new ConfigError(`"env:" must be followed by the name of an environment variable ([A-Za-z_][A-Za-z0-9_]*)`);
     case "ext":
-      if (rest.startsWith("/")) return { kind: "ext", path: rest };
-      throw new ConfigError(`"ext:" needs an absolute path to a script`);
+      // A plain absolute path: anything else (arguments, `user:pass`) may be a secret, never echoed.
+      if (/^\/[^\s:]*$/.test(rest)) return { kind: "ext", path: rest };
+      throw new ConfigError(`"ext:" needs the absolute path of a script, without spaces, colons or arguments`);
     case "pullsecret": {
       const m = /^([a-z0-9-.]+)\/([a-z0-9-.]+)$/.exec(rest);
       if (m?.[1] && m[2]) return { kind: "pullsecret", namespace: m[1], name: m[2] };
@@ -83,17 +86,56 @@ const DockerAuthSchema = z.object({
   password: z.string().optional(),
   identitytoken: z.string().optional(),
 });
-const DockerConfigSchema = z.object({ auths: z.record(z.string(), DockerAuthSchema).optional() });
+const DockerConfigSchema = z.object({
+  auths: z.record(z.string(), DockerAuthSchema).optional(),
+  credsStore: z.string().optional(),
+  credHelpers: z.record(z.string(), z.string()).optional(),
+});
 
-export type DockerCredentials = ReadonlyMap<string, Credentials>;
-
-/** Normalise a key of `auths` (`https://index.docker.io/v1/`, `ghcr.io`, `http://h:5000/v2`) to a registry host. */
-export function normaliseAuthKey(key: string): string {
-  const host = key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
-  return host === "index.docker.io" || host === "registry-1.docker.io" || host === "registry.hub.docker.com" ? "docker.io" : host;
+/** Credentials by `auths` key, matched as the kubelet matches a pull secret's keys. */
+export interface DockerCredentials {
+  /**
+   * Credentials for `repository` on `host`: the most specific key that matches — `host/path`
+   * prefixes before a bare host, an exact host before a `*.domain` glob. Null when none does.
+   */
+  find(host: string, repository: string): Credentials | null;
+  /** The credential helper (credsStore / credHelpers) the config names for `host`, which we cannot run. */
+  helperFor(host: string): string | null;
 }
 
-/** Parse a Docker config JSON into credentials by registry host. Throws a ConfigError naming `source`. */
+interface AuthKey {
+  /** Host labels, `*` allowed per label (`*.gcr.io`). */
+  readonly host: string;
+  /** Repository path prefix, "" for the whole host. */
+  readonly path: string;
+  readonly credentials: Credentials;
+}
+
+const DOCKER_HUB_HOSTS = new Set(["index.docker.io", "registry-1.docker.io", "registry.hub.docker.com", "docker.io"]);
+
+/** A key of `auths` (`https://index.docker.io/v1/`, `ghcr.io`, `h:5000/team-a`) → host and path. */
+export function normaliseAuthKey(key: string): { host: string; path: string } {
+  const bare = key.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
+  const slash = bare.indexOf("/");
+  const rawHost = (slash === -1 ? bare : bare.slice(0, slash)).toLowerCase();
+  const host = DOCKER_HUB_HOSTS.has(rawHost) ? "docker.io" : rawHost;
+  // `/v1/` and `/v2/` are API paths that old Docker clients wrote into the key, not repositories.
+  const path = (slash === -1 ? "" : bare.slice(slash + 1)).replace(/\/+$/, "").replace(/^v[12]$/, "");
+  return { host, path };
+}
+
+function hostMatches(pattern: string, host: string): boolean {
+  if (pattern === host) return true;
+  const want = pattern.split(".");
+  const have = host.split(".");
+  return want.length === have.length && want.every((label, i) => label === "*" || label === have[i]);
+}
+
+function decodeAuth(auth: string): Credentials | null {
+  return parseUserPass(Buffer.from(auth, "base64").toString("utf8"));
+}
+
+/** Parse a Docker config JSON (a pull secret's `.dockerconfigjson`). Throws a ConfigError naming `source`, never a value. */
 export function parseDockerConfig(text: string, source: string): DockerCredentials {
   let json: unknown;
   try {
@@ -105,20 +147,44 @@ export function parseDockerConfig(text: string, source: string): DockerCredentia
   if (!parsed.success) {
     throw new ConfigError(`${source}: "auths" must map registry hosts to {auth} or {username, password}`, { context: { file: source, key: "auths" } });
   }
-  const result = new Map<string, Credentials>();
+  const keys: AuthKey[] = [];
   for (const [key, entry] of Object.entries(parsed.data.auths ?? {})) {
     let credentials: Credentials | null = null;
-    if (entry.username !== undefined && entry.password !== undefined) {
+    if (entry.identitytoken !== undefined && entry.identitytoken !== "") {
+      // `az acr login` and `docker login` with a refresh token: the OAuth2 refresh-token grant.
+      const user = entry.auth ? (decodeAuth(entry.auth)?.username ?? null) : (entry.username ?? null);
+      credentials = { username: user ?? "<token>", password: "", identityToken: entry.identitytoken };
+    } else if (entry.username !== undefined && entry.password !== undefined) {
       credentials = { username: entry.username, password: entry.password };
-    } else if (entry.auth !== undefined) {
-      credentials = parseUserPass(Buffer.from(entry.auth, "base64").toString("utf8"));
+    } else if (entry.auth !== undefined && entry.auth !== "") {
+      credentials = decodeAuth(entry.auth);
       if (credentials === null) {
         throw new ConfigError(`${source}: auths["${key}"].auth is not base64 of user:password`, { context: { file: source, key: `auths.${key}.auth` } });
       }
     }
-    if (credentials !== null) result.set(normaliseAuthKey(key), credentials);
+    if (credentials !== null) keys.push({ ...normaliseAuthKey(key), credentials });
   }
-  return result;
+  const helpers = new Map<string, string>();
+  for (const [key, helper] of Object.entries(parsed.data.credHelpers ?? {})) helpers.set(normaliseAuthKey(key).host, helper);
+  const store = parsed.data.credsStore ?? null;
+  return {
+    find(host, repository) {
+      const wanted = DOCKER_HUB_HOSTS.has(host) ? "docker.io" : host.toLowerCase();
+      let best: AuthKey | null = null;
+      let bestScore = -1;
+      for (const key of keys) {
+        if (!hostMatches(key.host, wanted)) continue;
+        if (key.path !== "" && repository !== key.path && !repository.startsWith(`${key.path}/`)) continue;
+        const score = key.path.length * 2 + (key.host === wanted ? 1 : 0);
+        if (score > bestScore) [best, bestScore] = [key, score];
+      }
+      return best?.credentials ?? null;
+    },
+    helperFor(host) {
+      const wanted = DOCKER_HUB_HOSTS.has(host) ? "docker.io" : host.toLowerCase();
+      return helpers.get(wanted) ?? store;
+    },
+  };
 }
 
 export interface ReadCredentialsOptions {
@@ -150,8 +216,9 @@ export async function readCredentials(source: CredentialSource, options: ReadCre
           else resolve(stdout);
         });
       });
-      const creds = parseUserPass(output.split("\n").find((l) => l.trim() !== "") ?? "");
-      if (creds === null) throw fail("the script did not print user:password", "make the script print user:password on its first line");
+      // The whole output, as argocd-image-updater reads it: a GCR `_json_key:{…}` spans many lines.
+      const creds = parseUserPass(output);
+      if (creds === null) throw fail("the script did not print user:password", "make the script print user:password");
       return creds;
     }
     case "pullsecret":

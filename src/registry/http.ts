@@ -5,9 +5,11 @@
 import { Agent, request, type Dispatcher } from "undici";
 
 export interface HttpRequest {
-  readonly method: "GET" | "HEAD";
+  readonly method: "GET" | "HEAD" | "POST";
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** POST only (the OAuth2 token grant); a POST is never redirected. */
+  readonly body?: string;
 }
 
 export interface HttpResponse {
@@ -62,9 +64,9 @@ export async function sendOnce(
   try {
     for (let hop = 0; ; hop += 1) {
       onSend();
-      const res = await request(url, { method: req.method, headers, dispatcher, signal: controller.signal });
+      const res = await request(url, { method: req.method, headers, dispatcher, signal: controller.signal, ...(req.body === undefined ? {} : { body: req.body }) });
       const location = res.headers["location"];
-      if ([301, 302, 303, 307, 308].includes(res.statusCode) && typeof location === "string" && hop < MAX_REDIRECTS) {
+      if (req.method !== "POST" && [301, 302, 303, 307, 308].includes(res.statusCode) && typeof location === "string" && hop < MAX_REDIRECTS) {
         await res.body.dump();
         const next = new URL(location, url);
         if (next.origin !== new URL(url).origin) {

@@ -150,7 +150,8 @@ function parseEntry(raw: unknown, index: number, source: string): RegistryEntry 
     try {
       url = new URL(e.api_url);
     } catch {
-      throw entryError(source, index, name, "api_url", `"${e.api_url}" is not a URL`, "e.g. https://ghcr.io");
+      // Not echoed: a URL that fails to parse may still carry user:password.
+      throw entryError(source, index, name, "api_url", "is not a URL", "e.g. https://ghcr.io; credentials go in \"credentials\", never in the URL");
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
       throw entryError(source, index, name, "api_url", `uses "${url.protocol}"`, "use https:// (or http:// with insecure: true)");

@@ -40,6 +40,23 @@ describe("htpasswd (Basic) registry", () => {
     await client.close();
   });
 
+  it("sends a Docker Hub name to the default registry with that registry's credentials, never Docker Hub's", async () => {
+    const { username, password } = registry.credentials!;
+    await pushImage(registry.host, "app", "1.2.0", { created: "2024-03-02T00:00:00Z", format: "docker" }, registry.authorize);
+    const config = parseRegistriesConfig(`registries:\n- prefix: ${registry.host}\n  default: true\n`, "registries.conf");
+    const dockerConfigJson = JSON.stringify({
+      auths: {
+        "https://index.docker.io/v1/": { auth: Buffer.from("hubuser:HUB-SECRET").toString("base64") },
+        [registry.host]: { username, password },
+      },
+    });
+    const client = createRegistryClient({ config, dockerConfigJson });
+
+    // `app` is docker.io/library/app to Docker; the default registry knows it as `app`.
+    expect(await client.listTags(parseImageRef("app"))).toEqual(["1.2.0"]);
+    await client.close();
+  });
+
   it("reads env: credentials named in registries.conf", async () => {
     const { username, password } = registry.credentials!;
     const config = parseRegistriesConfig(`registries:\n- prefix: ${registry.host}\n  credentials: env:TEST_REGISTRY_CREDS\n`, "registries.conf");
@@ -113,7 +130,7 @@ describe("token (Bearer) registry", () => {
 
     expect(await client.listTags(parseImageRef(`${registry.host}/public/app`))).toEqual(["1.0.0"]);
 
-    expect(server.requests.slice(before)).toEqual([{ scope: "repository:public/app:pull", service: server.service, account: username, authenticated: true }]);
+    expect(server.requests.slice(before)).toEqual([{ method: "GET", scope: "repository:public/app:pull", service: server.service, account: username, authenticated: true }]);
     await client.close();
   });
 
@@ -137,9 +154,47 @@ describe("token (Bearer) registry", () => {
 describe("token registry without anonymous access", () => {
   let registry: TestRegistry;
   beforeAll(async () => {
-    registry = await startRegistry({ auth: "token", anonymous: "none" });
+    registry = await startRegistry({ auth: "token", anonymous: "none", refreshTokens: ["acr-refresh-token-1"] });
+    await pushImage(registry.host, "private/app", "2.0.0", { created: "2024-05-01T00:00:00Z", format: "oci" }, registry.authorize);
   });
   afterAll(() => registry?.stop());
+
+  it("exchanges a Docker config's identitytoken (az acr login) through the OAuth2 refresh-token grant", async () => {
+    const server = registry.tokenServer!;
+    const before = server.requests.length;
+    const lines: LogLine[] = [];
+    const auth = Buffer.from("00000000-0000-0000-0000-000000000000:").toString("base64");
+    const client = createRegistryClient({
+      dockerConfigJson: JSON.stringify({ auths: { [registry.host]: { auth, identitytoken: "acr-refresh-token-1" } } }),
+      log: recordingLog(lines),
+    });
+
+    expect(await client.listTags(parseImageRef(`${registry.host}/private/app`))).toEqual(["2.0.0"]);
+
+    expect(server.requests.slice(before)).toEqual([{ method: "POST", scope: "repository:private/app:pull", service: server.service, account: null, authenticated: true }]);
+    expect(JSON.stringify(lines)).not.toContain("acr-refresh-token-1");
+    await client.close();
+  });
+
+  it("says so, without the token, when the token service refuses an identitytoken", async () => {
+    const client = createRegistryClient({ dockerConfigJson: JSON.stringify({ auths: { [registry.host]: { identitytoken: "expired-refresh-token" } } }) });
+
+    const error = (await client.listTags(parseImageRef(`${registry.host}/private/app`)).catch((e: unknown) => e)) as RegistryError;
+
+    expect(error).toMatchObject({ kind: "auth", status: 401, message: expect.stringMatching(/token service refused the credentials/) });
+    expect(JSON.stringify([error.message, error.hint])).not.toContain("expired-refresh-token");
+    await client.close();
+  });
+
+  it("names the credential helper a Docker config leaves the registry to, instead of going anonymous silently", async () => {
+    const client = createRegistryClient({ dockerConfigJson: JSON.stringify({ auths: {}, credHelpers: { [registry.host]: "ecr-login" } }) });
+
+    const error = (await client.listTags(parseImageRef(`${registry.host}/private/app`)).catch((e: unknown) => e)) as RegistryError;
+
+    expect(error).toMatchObject({ kind: "auth", status: 401 });
+    expect(error.hint).toMatch(/credential helper "docker-credential-ecr-login"/);
+    await client.close();
+  });
 
   it("tells the user that credentials are needed", async () => {
     const client = createRegistryClient();

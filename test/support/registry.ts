@@ -21,6 +21,8 @@ export interface StartRegistryOptions {
   readonly auth?: RegistryAuth;
   /** For `token`: what anonymous callers may do. Default `pull`. */
   readonly anonymous?: "pull" | "none";
+  /** For `token`: OAuth2 refresh tokens the token service accepts, each standing for the test user. */
+  readonly refreshTokens?: readonly string[];
 }
 
 export interface RegistryCredentials {
@@ -80,6 +82,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
       dir,
       users: { [credentials.username]: credentials.password },
       anonymous: options.anonymous ?? "pull",
+      refreshTokens: Object.fromEntries((options.refreshTokens ?? []).map((token) => [token, credentials.username])),
     });
     authBlock =
       `auth:\n  token:\n    realm: ${tokenServer.realm}\n    service: ${tokenServer.service}\n` +

@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { createPrivateKey, randomUUID, sign, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 
@@ -21,9 +21,13 @@ export interface TokenServerOptions {
   readonly anonymous?: "pull" | "none";
   /** Token lifetime in seconds. */
   readonly expiresIn?: number;
+  /** OAuth2 refresh tokens (a Docker config's `identitytoken`, as ACR issues) → the user they stand for. */
+  readonly refreshTokens?: Readonly<Record<string, string>>;
 }
 
 export interface TokenRequestRecord {
+  /** `GET` (Basic or anonymous) or `POST` (the OAuth2 refresh-token grant). */
+  readonly method: string;
   readonly scope: string | null;
   readonly service: string | null;
   readonly account: string | null;
@@ -87,35 +91,60 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     return ok ? { user, bad: false } : { user: null, bad: true };
   }
 
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const scope = url.searchParams.get("scope");
-    const caller = callerOf(req);
-    requests.push({ scope, service: url.searchParams.get("service"), account: url.searchParams.get("account"), authenticated: caller.user !== null });
-    if (url.pathname !== "/token") {
-      res.writeHead(404).end();
-      return;
-    }
-    if (caller.bad || (caller.user === null && options.anonymous === "none")) {
-      res.writeHead(401, { "content-type": "application/json", "www-authenticate": 'Basic realm="token"' });
-      res.end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "bad credentials" }] }));
-      return;
-    }
+  function grant(res: ServerResponse, scope: string | null, user: string | null, oauth: boolean): void {
     // Anonymous callers are granted pull only; known users everything they ask.
     const granted = (scope ?? "")
       .split(" ")
       .filter(Boolean)
       .map((s) => {
-        if (caller.user !== null) return s;
+        if (user !== null) return s;
         const parts = s.split(":");
         const actions = (parts.pop() ?? "").split(",").filter((a) => a === "pull");
         return actions.length ? [...parts, actions.join(",")].join(":") : "";
       })
       .filter(Boolean)
       .join(" ");
-    const token = issue(granted, caller.user ?? "");
+    const token = issue(granted, user ?? "");
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ token, access_token: token, expires_in: expiresIn, issued_at: new Date().toISOString() }));
+    // The OAuth2 answer has only access_token; the Docker one has both.
+    res.end(JSON.stringify(oauth ? { access_token: token, expires_in: expiresIn, scope: granted } : { token, access_token: token, expires_in: expiresIn, issued_at: new Date().toISOString() }));
+  }
+
+  function refuse(res: ServerResponse): void {
+    res.writeHead(401, { "content-type": "application/json", "www-authenticate": 'Basic realm="token"' });
+    res.end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "bad credentials" }] }));
+  }
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (req.method === "POST") {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+        const user = options.refreshTokens?.[form.get("refresh_token") ?? ""] ?? null;
+        requests.push({ method: "POST", scope: form.get("scope"), service: form.get("service"), account: null, authenticated: user !== null });
+        if (url.pathname !== "/token" || form.get("grant_type") !== "refresh_token" || req.headers.authorization !== undefined) {
+          res.writeHead(400).end();
+          return;
+        }
+        if (user === null) refuse(res);
+        else grant(res, form.get("scope"), user, true);
+      });
+      return;
+    }
+    const scope = url.searchParams.get("scope");
+    const caller = callerOf(req);
+    requests.push({ method: req.method ?? "GET", scope, service: url.searchParams.get("service"), account: url.searchParams.get("account"), authenticated: caller.user !== null });
+    if (url.pathname !== "/token") {
+      res.writeHead(404).end();
+      return;
+    }
+    if (caller.bad || (caller.user === null && options.anonymous === "none")) {
+      refuse(res);
+      return;
+    }
+    grant(res, scope, caller.user, false);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
