@@ -348,6 +348,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         ? ("token" in json && typeof json.token === "string" ? json.token : "access_token" in json && typeof json.access_token === "string" ? json.access_token : null)
         : null;
       if (!token) throw fail(call, "protocol", "the token service answered without a token");
+      // Not echoed, and not sent: a value that cannot be a header would fail as a "network" error.
+      if (!/^[\x21-\x7e]+$/.test(token)) throw fail(call, "protocol", "the token service answered with a token that is not a valid header value");
       const expiresIn = typeof json === "object" && json !== null && "expires_in" in json && typeof json.expires_in === "number" && json.expires_in > 0 ? json.expires_in : 60;
       // Renew a little early so a token never expires between check and use.
       auth.tokens.set(scope, { token, expiresAt: now() + Math.max(expiresIn * 500, expiresIn * 1000 - 30_000) });

@@ -2,6 +2,8 @@
  * A misbehaving registry: the client retries 429, 5xx, hangs, truncated bodies and malformed JSON
  * as specified (backoff, Retry-After), then fails with a clear RegistryError — never an empty list.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RegistryError } from "../../src/errors/index.js";
 import { parseImageRef } from "../../src/image-ref/index.js";
@@ -166,5 +168,33 @@ describe("rate limit", () => {
 
     expect(waits).toEqual([500, 500]);
     await c.close();
+  });
+});
+
+describe("a token service that misbehaves", () => {
+  it("fails with a protocol error, at once and without echoing it, when the token is not a header value", async () => {
+    const bad = "eyJ.bad token\r\nX-Injected: 1";
+    const requests: string[] = [];
+    const registry = createServer((req, res) => {
+      requests.push(`${req.method ?? ""} ${req.url ?? ""}`);
+      if (req.url?.startsWith("/token")) {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: bad, expires_in: 300 }));
+        return;
+      }
+      const { port } = registry.address() as AddressInfo;
+      res.writeHead(401, { "www-authenticate": `Bearer realm="http://127.0.0.1:${port}/token",service="test"` }).end();
+    });
+    await new Promise<void>((resolve) => registry.listen(0, "127.0.0.1", resolve));
+    const { port } = registry.address() as AddressInfo;
+    const c = client();
+
+    const error = (await c.listTags(parseImageRef(`127.0.0.1:${port}/app`)).catch((e: unknown) => e)) as RegistryError;
+
+    expect(error).toBeInstanceOf(RegistryError);
+    expect(error).toMatchObject({ kind: "protocol", message: expect.stringMatching(/not a valid header value/) });
+    expect(JSON.stringify([error.message, error.hint])).not.toContain("bad token");
+    expect(requests).toEqual(["GET /v2/app/tags/list?n=1000", "GET /token?service=test&scope=repository%3Aapp%3Apull"]);
+    await c.close();
+    await new Promise<void>((resolve) => registry.close(() => resolve()));
   });
 });
