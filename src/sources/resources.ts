@@ -9,27 +9,31 @@ import type { TargetProblem } from "../model/index.js";
 
 const StringMap = z.record(z.string(), z.string());
 
+/**
+ * An optional field that may also be written as YAML null (`kustomize:` with nothing after it).
+ * The API server drops null fields, so null here means the same as absent.
+ */
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+}
+
 export const ObjectMeta = z.object({
   name: z.string().min(1),
-  namespace: z.string().min(1).optional(),
-  annotations: StringMap.optional(),
-  labels: StringMap.optional(),
+  namespace: optional(z.string().min(1)),
+  annotations: optional(StringMap),
+  labels: optional(StringMap),
 });
 
 export const ApplicationSource = z.object({
   repoURL: z.string().min(1),
-  path: z.string().optional(),
-  targetRevision: z.string().optional(),
-  chart: z.string().optional(),
-  ref: z.string().optional(),
-  helm: z
-    .object({
-      valueFiles: z.array(z.string()).optional(),
-    })
-    .optional(),
-  kustomize: z.object({}).optional(),
-  directory: z.object({}).optional(),
-  plugin: z.object({}).optional(),
+  path: optional(z.string()),
+  targetRevision: optional(z.string()),
+  chart: optional(z.string()),
+  ref: optional(z.string()),
+  helm: optional(z.object({ valueFiles: optional(z.array(z.string())) })),
+  kustomize: optional(z.object({})),
+  directory: optional(z.object({})),
+  plugin: optional(z.object({})),
 });
 export type ApplicationSource = z.infer<typeof ApplicationSource>;
 
@@ -42,16 +46,16 @@ export const Application = z
     kind: z.literal("Application"),
     metadata: ObjectMeta,
     spec: z.object({
-      source: ApplicationSource.optional(),
-      sources: z.array(ApplicationSource).optional(),
+      source: optional(ApplicationSource),
+      sources: optional(z.array(ApplicationSource)),
     }),
-    status: z
-      .object({
-        sourceType: z.string().optional(),
-        sourceTypes: z.array(z.string()).optional(),
-        summary: z.object({ images: z.array(z.string()).optional() }).optional(),
-      })
-      .optional(),
+    status: optional(
+      z.object({
+        sourceType: optional(z.string()),
+        sourceTypes: optional(z.array(z.string())),
+        summary: optional(z.object({ images: optional(z.array(z.string())) })),
+      }),
+    ),
   })
   .refine((app) => app.spec.source !== undefined || (app.spec.sources?.length ?? 0) > 0, {
     message: "spec.source or spec.sources is required",
@@ -62,65 +66,65 @@ export const Application = z
 export type Application = z.infer<typeof Application> & { readonly file: string | null };
 
 const CommonUpdateSettings = z.object({
-  updateStrategy: z.string().optional(),
-  forceUpdate: z.boolean().optional(),
-  allowTags: z.string().optional(),
-  ignoreTags: z.array(z.string()).optional(),
-  pullSecret: z.string().optional(),
-  platforms: z.array(z.string()).optional(),
+  updateStrategy: optional(z.string()),
+  forceUpdate: optional(z.boolean()),
+  allowTags: optional(z.string()),
+  ignoreTags: optional(z.array(z.string())),
+  pullSecret: optional(z.string()),
+  platforms: optional(z.array(z.string())),
 });
 export type CommonUpdateSettings = z.infer<typeof CommonUpdateSettings>;
 
 const WriteBackConfig = z.object({
-  method: z.string().optional(),
-  gitConfig: z
-    .object({
-      repository: z.string().optional(),
-      branch: z.string().optional(),
-      writeBackTarget: z.string().optional(),
-    })
-    .optional(),
+  method: optional(z.string()),
+  gitConfig: optional(
+    z.object({
+      repository: optional(z.string()),
+      branch: optional(z.string()),
+      writeBackTarget: optional(z.string()),
+    }),
+  ),
 });
 export type WriteBackConfig = z.infer<typeof WriteBackConfig>;
 
 const ManifestTarget = z
   .object({
-    helm: z.object({ name: z.string().optional(), tag: z.string().optional(), spec: z.string().optional() }).optional(),
-    kustomize: z.object({ name: z.string() }).optional(),
+    helm: optional(z.object({ name: optional(z.string()), tag: optional(z.string()), spec: optional(z.string()) })),
+    kustomize: optional(z.object({ name: z.string() })),
   })
   .refine((t) => !(t.helm && t.kustomize), { message: "give either helm or kustomize in manifestTargets, not both" });
 
 const ImageConfig = z.object({
   alias: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-._]*$/, "alias must match ^[a-zA-Z0-9][a-zA-Z0-9-._]*$"),
   imageName: z.string().min(1),
-  commonUpdateSettings: CommonUpdateSettings.optional(),
+  commonUpdateSettings: optional(CommonUpdateSettings),
   /** Older v1 alphas put platforms on the image itself. */
-  platforms: z.array(z.string()).optional(),
-  manifestTargets: ManifestTarget.optional(),
+  platforms: optional(z.array(z.string())),
+  manifestTargets: optional(ManifestTarget),
 });
 export type ImageConfig = z.infer<typeof ImageConfig>;
 
 const LabelSelector = z.object({
-  matchLabels: StringMap.optional(),
-  matchExpressions: z
-    .array(
+  matchLabels: optional(StringMap),
+  matchExpressions: optional(
+    z.array(
       z.object({
         key: z.string(),
         operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist"]),
-        values: z.array(z.string()).optional(),
+        values: optional(z.array(z.string())),
       }),
-    )
-    .optional(),
+    ),
+  ),
 });
 export type LabelSelector = z.infer<typeof LabelSelector>;
 
 const ApplicationRef = z.object({
   namePattern: z.string().min(1),
-  labelSelectors: LabelSelector.optional(),
-  useAnnotations: z.boolean().optional(),
-  commonUpdateSettings: CommonUpdateSettings.optional(),
-  writeBackConfig: WriteBackConfig.optional(),
-  images: z.array(ImageConfig).optional(),
+  labelSelectors: optional(LabelSelector),
+  useAnnotations: optional(z.boolean()),
+  commonUpdateSettings: optional(CommonUpdateSettings),
+  writeBackConfig: optional(WriteBackConfig),
+  images: optional(z.array(ImageConfig)),
 });
 export type ApplicationRef = z.infer<typeof ApplicationRef>;
 
@@ -130,12 +134,12 @@ export const ImageUpdater = z.object({
   metadata: ObjectMeta,
   spec: z.object({
     /** Deprecated in image-updater v1: metadata.namespace is used instead. */
-    namespace: z.string().optional(),
-    commonUpdateSettings: CommonUpdateSettings.optional(),
-    writeBackConfig: WriteBackConfig.optional(),
+    namespace: optional(z.string()),
+    commonUpdateSettings: optional(CommonUpdateSettings),
+    writeBackConfig: optional(WriteBackConfig),
     applicationRefs: z.array(ApplicationRef).min(1),
     /** Some v1 alphas declared images at spec level for every applicationRef. */
-    images: z.array(ImageConfig).optional(),
+    images: optional(z.array(ImageConfig)),
   }),
 });
 export type ImageUpdater = z.infer<typeof ImageUpdater> & { readonly file: string | null };

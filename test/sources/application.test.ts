@@ -212,3 +212,41 @@ items:
     expect(parsed.problems[0]?.message).toMatch(/apps\/app\.yaml: document 1 is not valid YAML/);
   });
 });
+
+describe("null fields are absent, as the API server stores them", () => {
+  const head = `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\n  annotations: { ${LIST}: web=ghcr.io/acme/web, argocd-image-updater.argoproj.io/write-back-method: git }\n`;
+  it.each([
+    ["kustomize:", `spec:\n  source:\n    repoURL: https://github.com/acme/gitops\n    path: env/prod\n    kustomize:\n`, { kind: "kustomize", path: "env/prod" }],
+    ["helm:", `spec:\n  source:\n    repoURL: https://github.com/acme/gitops\n    path: env/prod\n    helm:\n`, { kind: "kustomize", path: "env/prod" }],
+    ["helm.valueFiles:", `spec:\n  source:\n    repoURL: https://github.com/acme/gitops\n    path: charts/web\n    helm:\n      valueFiles:\n`, { kind: "helm", path: "charts/web/values.yaml" }],
+    ["targetRevision: ~ and status:", `spec:\n  source: { repoURL: https://github.com/acme/gitops, path: env/prod, targetRevision: ~ }\nstatus:\n`, { kind: "kustomize", path: "env/prod" }],
+    ["labels: and sources:", `  labels:\nspec:\n  sources:\n  source: { repoURL: https://github.com/acme/gitops, path: env/prod }\n`, { kind: "kustomize", path: "env/prod" }],
+  ])("an empty %s does not reject the Application", (_name, rest, write) => {
+    const { parsed, result } = run(`${head}${rest}`);
+    expect(parsed.problems).toEqual([]);
+    expect(result.problems).toEqual([]);
+    expect(result.targets.map((t) => t.write)).toEqual([expect.objectContaining(write)]);
+  });
+
+  it.each([
+    ["labelSelectors:", `labelSelectors:`],
+    ["commonUpdateSettings:", `commonUpdateSettings:`],
+    ["writeBackConfig: { gitConfig: }", `writeBackConfig: { gitConfig: }`],
+    ["commonUpdateSettings: { platforms: }", `commonUpdateSettings: { platforms: }`],
+  ])("an empty %s (and manifestTargets.helm:) does not reject the ImageUpdater", (_name, field) => {
+    const { parsed, result } = run(`${head}spec: { source: { repoURL: https://github.com/acme/gitops, path: env/prod } }
+---
+apiVersion: argocd-image-updater.argoproj.io/v1alpha1
+kind: ImageUpdater
+metadata: { name: u, namespace: argocd }
+spec:
+  writeBackConfig:
+  applicationRefs:
+    - namePattern: web
+      ${field}
+      images: [{ alias: web, imageName: ghcr.io/acme/web, manifestTargets: { helm: , kustomize: { name: web } } }]
+`);
+    expect(parsed.problems).toEqual([]);
+    expect(result.targets.map((t) => t.id)).toEqual(["web/web"]);
+  });
+});
