@@ -44,11 +44,17 @@ export function parseStrategy(value: string): UpdateStrategy | null {
 
 export const STRATEGY_NAMES = Object.keys(STRATEGY_ALIASES);
 
-/** `any`, `regexp:<re>` (compiled here to validate), anything else invalid. */
+/** The `regexp:` prefix in any case, as image-updater's ParseMatchfunc lower-cases the function name. */
+const REGEXP_PREFIX = /^regexp:/i;
+
+/**
+ * `any`, `regexp:<re>` (compiled here to validate), anything else invalid. The keywords are
+ * case-insensitive (`Any`, `Regexp:`), as in image-updater; the pattern is taken as written.
+ */
 export function parseAllowTags(value: string): AllowTags {
   const trimmed = value.trim();
-  if (trimmed === "any") return { kind: "any" };
-  if (trimmed.startsWith("regexp:")) {
+  if (trimmed.toLowerCase() === "any") return { kind: "any" };
+  if (REGEXP_PREFIX.test(trimmed)) {
     const pattern = trimmed.slice("regexp:".length);
     try {
       // Validate what the strategy will compile: Go's inline flags ((?i)…) and \A / \z translated.
@@ -109,8 +115,8 @@ export function buildPolicy(settings: RawSettings, extras: PolicyExtras): { poli
     issues.push({
       key: "allow-tags",
       value: allowTags.value,
-      message: allowTags.value.startsWith("regexp:")
-        ? `allow-tags "${allowTags.value}" is not a valid regular expression, so no tag matches; fix the pattern after "regexp:"`
+      message: REGEXP_PREFIX.test(allowTags.value)
+        ? `allow-tags "${allowTags.value}" is not a valid regular expression, so no tag matches; fix the pattern after "${allowTags.value.slice(0, "regexp:".length)}"`
         : `allow-tags "${allowTags.value}" is neither "any" nor "regexp:<pattern>", so no tag matches; write it as regexp:${allowTags.value}`,
     });
   }

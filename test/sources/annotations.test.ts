@@ -85,7 +85,14 @@ describe("allow-tags", () => {
     // Valid Go RE2 that JavaScript spells differently: the strategy translates it, so it is valid.
     ["regexp:(?i)^v1\\.", { kind: "regexp", pattern: "(?i)^v1\\." }],
     ["^v1", { kind: "invalid", value: "^v1" }],
-    ["ANY", { kind: "invalid", value: "ANY" }],
+    // image-updater's ParseMatchfunc lower-cases `any` and the function name, not the pattern.
+    ["ANY", { kind: "any" }],
+    ["Any", { kind: "any" }],
+    ["Regexp:^v1\\.", { kind: "regexp", pattern: "^v1\\." }],
+    ["REGEXP:^V1$", { kind: "regexp", pattern: "^V1$" }],
+    ["Regexp:([", { kind: "invalid", value: "Regexp:([" }],
+    ["anything", { kind: "invalid", value: "anything" }],
+    ["re:^v1", { kind: "invalid", value: "re:^v1" }],
   ])("%s", (input, expected) => {
     expect(parseAllowTags(input)).toEqual(expected);
   });
@@ -184,6 +191,7 @@ describe("bad annotations: a problem naming app, key, value and fix; other image
   it.each<[string, Record<string, string>, number, RegExp]>([
     ["unknown strategy", { "image-list": "web=nginx,api=org/api", "web.update-strategy": "newest" }, 1, /argocd-image-updater\.argoproj\.io\/web\.update-strategy.*"newest".*use one of semver/],
     ["invalid regexp", { "image-list": "web=nginx,api=org/api", "web.allow-tags": "regexp:([" }, 2, /web\.allow-tags.*"regexp:\(\[" is not a valid regular expression/],
+    ["invalid Regexp: (any case)", { "image-list": "web=nginx,api=org/api", "web.allow-tags": "Regexp:([" }, 2, /web\.allow-tags.*"Regexp:\(\[" is not a valid regular expression.*fix the pattern after "Regexp:"/],
     ["allow-tags without regexp:", { "image-list": "web=nginx,api=org/api", "web.allow-tags": "^v1" }, 2, /write it as regexp:\^v1/],
     ["invalid image", { "image-list": "web=NGINX:1,api=org/api" }, 1, /image-list entry "web=NGINX:1" is not a valid image.*lowercase/],
     ["empty alias", { "image-list": "=nginx,api=org/api" }, 1, /empty alias/],
