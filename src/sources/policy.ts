@@ -74,6 +74,13 @@ export function isValidPlatform(value: string): boolean {
   return PLATFORM.test(value);
 }
 
+/** What an unreadable platform was probably meant to be (`linux-amd64` → `linux/amd64`), or null. */
+function platformGuess(value: string): string | null {
+  const slashed = value.toLowerCase().replace(/[-:\s]+/g, "/");
+  const guess = slashed.includes("/") ? slashed : slashed.replace("_", "/");
+  return isValidPlatform(guess) ? guess : null;
+}
+
 /** Split a comma-separated annotation value, trimming, dropping empty entries. */
 export function splitList(value: string): string[] {
   return value
@@ -96,8 +103,9 @@ export interface PolicyExtras {
 
 /**
  * Build the policy. An unknown strategy returns `policy: null` (the image cannot be decided as
- * configured); an invalid allow-tags keeps `{kind: "invalid"}` (matches nothing) and is reported;
- * invalid platforms are dropped and reported.
+ * configured); an invalid allow-tags keeps `{kind: "invalid"}` (matches nothing) and is reported.
+ * An invalid platform also returns `policy: null`: image-updater keeps it so that no tag matches
+ * ("so we don't end up updating to the wrong architecture"); dropping it would lift the restriction.
  */
 export function buildPolicy(settings: RawSettings, extras: PolicyExtras): { policy: ImagePolicy | null; issues: PolicyIssue[] } {
   const issues: PolicyIssue[] = [];
@@ -121,19 +129,24 @@ export function buildPolicy(settings: RawSettings, extras: PolicyExtras): { poli
     });
   }
   const platforms: string[] = [];
+  let platformsValid = true;
   for (const platform of settings.platforms ?? []) {
     const trimmed = platform.trim();
     if (trimmed === "") continue;
-    if (isValidPlatform(trimmed)) platforms.push(trimmed);
-    else
-      issues.push({
-        key: "platforms",
-        value: trimmed,
-        message: `platform "${trimmed}" is not os/arch[/variant] (e.g. linux/amd64, linux/arm64/v8); it was ignored`,
-      });
+    if (isValidPlatform(trimmed)) {
+      platforms.push(trimmed);
+      continue;
+    }
+    platformsValid = false;
+    const guess = platformGuess(trimmed);
+    issues.push({
+      key: "platforms",
+      value: trimmed,
+      message: `platform "${trimmed}" is not os/arch[/variant]; write it as ${guess ?? "os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8"} (until then the image is not updated, rather than risk a tag built for the wrong platform)`,
+    });
   }
   const ignoreTags = (settings.ignoreTags ?? []).map((tag) => tag.trim()).filter((tag) => tag !== "");
-  if (strategy === null) return { policy: null, issues };
+  if (strategy === null || !platformsValid) return { policy: null, issues };
   return {
     policy: {
       strategy,

@@ -196,7 +196,9 @@ describe("bad annotations: a problem naming app, key, value and fix; other image
     ["invalid image", { "image-list": "web=NGINX:1,api=org/api" }, 1, /image-list entry "web=NGINX:1" is not a valid image.*lowercase/],
     ["empty alias", { "image-list": "=nginx,api=org/api" }, 1, /empty alias/],
     ["bad force-update", { "image-list": "web=nginx,api=org/api", "web.force-update": "yes" }, 2, /web\.force-update.*"yes".*true or false/],
-    ["bad platform", { "image-list": "web=nginx,api=org/api", "web.platforms": "linux" }, 2, /platform "linux" is not os\/arch/],
+    // Fail closed, as image-updater does: an unreadable platform must not widen the choice to every platform.
+    ["bad platform", { "image-list": "web=nginx,api=org/api", "web.platforms": "linux" }, 1, /web\.platforms for image "web": platform "linux" is not os\/arch\[\/variant\]; write it as os\/arch\[\/variant\], e\.g\. linux\/amd64.*This image was skipped/],
+    ["bad platform next to a good one", { "image-list": "web=nginx,api=org/api", "web.platforms": "linux/arm64, linux-amd64" }, 1, /platform "linux-amd64" is not os\/arch\[\/variant\]; write it as linux\/amd64.*This image was skipped/],
     ["duplicate alias", { "image-list": "web=nginx,web=org/api" }, 1, /two images share the alias "web"/],
   ])("%s", (_name, annotations, targets, message) => {
     const result = run(annotations);

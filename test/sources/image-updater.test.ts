@@ -182,6 +182,25 @@ spec:
     expect(result.targets.map((t) => [t.id, t.origin, t.policy.strategy, t.policy.constraint])).toEqual([["legacy/app", "image-updater", "alphabetical", "~1"]]);
   });
 
+  it("an invalid platform skips the image (fail closed) and names the field and the fix", () => {
+    const cr = `
+apiVersion: argocd-image-updater.argoproj.io/v1alpha1
+kind: ImageUpdater
+metadata: { name: u, namespace: argocd }
+spec:
+  applicationRefs:
+    - namePattern: "a"
+      images:
+        - { alias: x, imageName: org/x, commonUpdateSettings: { platforms: [linux_amd64] } }
+        - { alias: y, imageName: org/y, commonUpdateSettings: { platforms: [linux/amd64] } }
+`;
+    const result = resolve(`${cr}---${apps({ name: "a" })}`);
+    expect(result.targets.map((t) => [t.id, t.policy.platforms])).toEqual([["a/y", ["linux/amd64"]]]);
+    expect(result.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/ImageUpdater argocd\/u: commonUpdateSettings\.platforms for image "x": platform "linux_amd64" is not os\/arch\[\/variant\]; write it as linux\/amd64.*This image was skipped/),
+    ]);
+  });
+
   it("a selected app with no images is a problem naming the ref", () => {
     const cr = `
 apiVersion: argocd-image-updater.argoproj.io/v1alpha1

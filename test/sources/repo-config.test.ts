@@ -124,6 +124,12 @@ describe("repo config: errors name the file, the target, the key and the fix; ot
     expect(result.problems.every((p) => p.file === FILE && p.message.startsWith(`${FILE}: `))).toBe(true);
   });
 
+  it("an invalid platform skips the target rather than dropping the restriction", () => {
+    const result = parseRepoConfig(`targets:\n  - { name: a, path: p, image: org/a, platforms: [linux/arm64, linux-amd64] }\n${good}`, FILE, REPO);
+    expect(result.targets.map((t) => t.id)).toEqual(["ok/ok"]);
+    expect(result.problems.map((p) => p.message)).toEqual([expect.stringMatching(/targets\[0\] \(a\)\.platforms: platform "linux-amd64" is not os\/arch\[\/variant\]; write it as linux\/amd64/)]);
+  });
+
   it("duplicate names: the second is skipped", () => {
     const result = parseRepoConfig(`targets:\n${good}${good}`, FILE, REPO);
     expect(result.targets).toHaveLength(1);
