@@ -122,18 +122,23 @@ export function writeBackOf(value: WriteBackConfig | undefined): WriteBackDecl |
   return out;
 }
 
-export interface ResolvedUpdater {
-  readonly images: ImageDecl[] | null;
-  readonly writeBack: WriteBackDecl;
-  readonly useAnnotations: boolean;
-  readonly refKey: string;
-}
+/**
+ * What an ImageUpdater gives one Application it selects: image declarations and write-back, or
+ * (useAnnotations) nothing at all, everything then coming from the Application's annotations.
+ */
+export type ResolvedUpdater =
+  | { readonly useAnnotations: true; readonly refKey: string }
+  | { readonly useAnnotations: false; readonly refKey: string; readonly images: ImageDecl[]; readonly writeBack: WriteBackDecl };
 
-/** The image declarations an ImageUpdater gives one Application it selects. */
+/**
+ * The image declarations an ImageUpdater gives one Application it selects. With `useAnnotations`
+ * the ImageUpdater's images, commonUpdateSettings and writeBackConfig (spec and ref) "are ignored"
+ * (image-updater's CRD): the Application's annotations say everything, write-back included.
+ */
 export function resolveForApp(updater: ImageUpdater, ref: ApplicationRef, index: number): ResolvedUpdater {
   const refKey = `spec.applicationRefs[${index}]`;
+  if (ref.useAnnotations === true) return { useAnnotations: true, refKey };
   const writeBack = mergeWriteBack(writeBackOf(updater.spec.writeBackConfig), writeBackOf(ref.writeBackConfig));
-  if (ref.useAnnotations === true) return { images: null, writeBack, useAnnotations: true, refKey };
   const fromRef = ref.images !== undefined && ref.images.length > 0;
   const list: readonly ImageConfig[] = fromRef ? (ref.images ?? []) : (updater.spec.images ?? []);
   const images = list.map((image, i): ImageDecl => {
@@ -159,5 +164,5 @@ export function resolveForApp(updater: ImageUpdater, ref: ApplicationRef, index:
       key: fromRef ? `${refKey}.images[${i}]` : `spec.images[${i}]`,
     };
   });
-  return { images, writeBack, useAnnotations: false, refKey };
+  return { useAnnotations: false, refKey, images, writeBack };
 }

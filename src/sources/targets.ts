@@ -6,7 +6,7 @@
 import type { GitTarget, Target, TargetProblem } from "../model/index.js";
 import { readAnnotations, type AnnotationConfig } from "./annotations.js";
 import { appLabel, targetsForApplication } from "./application.js";
-import { mergeWriteBack } from "./declarations.js";
+import type { ImageDecl, WriteBackDecl } from "./declarations.js";
 import { resolveForApp, selectRef } from "./image-updater.js";
 import { qualifiedName, type Application, type ImageUpdater } from "./resources.js";
 
@@ -86,9 +86,9 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
       for (const { updater, ref, index } of selecting) {
         const declaredIn = `ImageUpdater ${qualifiedName(updater.metadata)}`;
         const resolved = resolveForApp(updater, ref, index);
-        let images = resolved.images;
-        let writeBack = resolved.writeBack;
-        let keyStyle: "annotation" | "image-updater" = "image-updater";
+        let images: ImageDecl[];
+        let writeBack: WriteBackDecl;
+        let keyStyle: "annotation" | "image-updater";
         if (resolved.useAnnotations) {
           const config = readAnnotations(app.metadata.annotations ?? {});
           if (config === null) {
@@ -101,11 +101,16 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
             continue;
           }
           result.problems.push(...annotationProblems(app, config, `Application ${appLabel(app)}`));
+          // Write-back too comes only from the annotations (default method argocd), as in image-updater.
           images = config.images;
-          writeBack = mergeWriteBack(writeBack, config.writeBack);
+          writeBack = config.writeBack;
           keyStyle = "annotation";
+        } else {
+          images = resolved.images;
+          writeBack = resolved.writeBack;
+          keyStyle = "image-updater";
         }
-        if (images === null || images.length === 0) {
+        if (images.length === 0) {
           result.problems.push({
             app: appLabel(app),
             image: null,

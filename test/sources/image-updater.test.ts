@@ -201,6 +201,47 @@ spec:
     ]);
   });
 
+  describe("useAnnotations ignores the ImageUpdater's writeBackConfig, commonUpdateSettings and images", () => {
+    const cr = `
+apiVersion: argocd-image-updater.argoproj.io/v1alpha1
+kind: ImageUpdater
+metadata: { name: u, namespace: argocd }
+spec:
+  commonUpdateSettings: { updateStrategy: digest }
+  writeBackConfig:
+    method: git
+    gitConfig: { branch: release, writeBackTarget: "kustomization:../base", repository: https://github.com/acme/other }
+  images: [{ alias: spec, imageName: org/spec }]
+  applicationRefs:
+    - namePattern: "legacy"
+      useAnnotations: true
+      commonUpdateSettings: { updateStrategy: latest, allowTags: "regexp:^v" }
+      writeBackConfig: { method: "git:repocreds", gitConfig: { branch: ref-branch } }
+      images: [{ alias: ref, imageName: org/ref }]
+`;
+    it.each([
+      ["no write-back annotations → method argocd (the Application manifest)", {}, { repoURL: "https://github.com/acme/gitops", branch: null }, { kind: "application", path: "cluster.yaml" }],
+      [
+        "write-back-method git → the app's own path and branch",
+        { "argocd-image-updater.argoproj.io/write-back-method": "git" },
+        { repoURL: "https://github.com/acme/gitops", branch: null },
+        { kind: "kustomize", path: "apps/legacy" },
+      ],
+      [
+        "git-branch and write-back-target from the annotations",
+        { "argocd-image-updater.argoproj.io/write-back-method": "git", "argocd-image-updater.argoproj.io/git-branch": "main", "argocd-image-updater.argoproj.io/write-back-target": "kustomization" },
+        { repoURL: "https://github.com/acme/gitops", branch: "main" },
+        { kind: "kustomize", path: "apps/legacy" },
+      ],
+    ])("%s", (_name, annotations, git, write) => {
+      const result = resolve(`${cr}---${apps({ name: "legacy", annotations: { "argocd-image-updater.argoproj.io/image-list": "app=org/app", ...annotations } })}`);
+      expect(result.problems).toEqual([]);
+      expect(result.targets.map((t) => [t.id, t.policy.strategy, t.policy.allowTags])).toEqual([["legacy/app", "semver", { kind: "any" }]]);
+      expect(result.targets[0]?.git).toMatchObject(git);
+      expect(result.targets[0]?.write).toMatchObject(write);
+    });
+  });
+
   it("a selected app with no images is a problem naming the ref", () => {
     const cr = `
 apiVersion: argocd-image-updater.argoproj.io/v1alpha1
