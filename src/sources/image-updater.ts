@@ -1,8 +1,9 @@
 /**
  * argocd-image-updater v1 `ImageUpdater` resources: which Applications each selects
- * (`applicationRefs[].namePattern` glob + `labelSelectors`, most specific ref wins) and the image
+ * (`applicationRefs[].namePattern` Go `filepath.Match` glob + `labelSelectors`, most specific ref wins) and the image
  * declarations it gives them, with precedence image > applicationRef > spec. Pure.
  */
+import { globToRegExp } from "../strategy/index.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
 import { mergeWriteBack } from "./declarations.js";
 import type { RawSettings } from "./policy.js";
@@ -17,31 +18,6 @@ import {
   type LabelSelector,
   type WriteBackConfig,
 } from "./resources.js";
-
-/** Go-style glob (`*`, `?`, `[...]`, `[!...]`) as an anchored RegExp, or null when malformed. */
-export function globToRegExp(pattern: string): RegExp | null {
-  let source = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === "*") source += ".*";
-    else if (c === "?") source += ".";
-    else if (c === "[") {
-      const end = pattern.indexOf("]", i + 2);
-      if (end === -1) return null;
-      let body = pattern.slice(i + 1, end);
-      if (body.startsWith("!") || body.startsWith("^")) body = `^${body.slice(1)}`;
-      source += `[${body.replace(/\\/g, "\\\\")}]`;
-      i = end;
-    } else if (c === "\\" && i + 1 < pattern.length) {
-      source += (pattern[++i] as string).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-    } else source += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  }
-  try {
-    return new RegExp(`^${source}$`);
-  } catch {
-    return null;
-  }
-}
 
 /**
  * How specific a name pattern is: an exact name beats any glob; among globs, more literal
@@ -83,6 +59,15 @@ export function matchesSelector(labels: Readonly<Record<string, string>>, select
  */
 export function updaterNamespaceOf(updater: ImageUpdater): string {
   return updater.metadata.namespace ?? updater.spec.namespace ?? DEFAULT_NAMESPACE;
+}
+
+/**
+ * The refs whose `namePattern` Go's `filepath.Match` rejects (ErrBadPattern). image-updater
+ * checks every pattern before listing Applications and fails the whole ImageUpdater on the first
+ * bad one, so such an ImageUpdater must select nothing.
+ */
+export function malformedNamePatterns(updater: ImageUpdater): { index: number; pattern: string }[] {
+  return updater.spec.applicationRefs.flatMap((ref, index) => (globToRegExp(ref.namePattern) === null ? [{ index, pattern: ref.namePattern }] : []));
 }
 
 /** The ref of `updater` that selects `app`, most specific first; null when none does. */

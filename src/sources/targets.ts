@@ -7,7 +7,7 @@ import type { GitTarget, Target, TargetProblem } from "../model/index.js";
 import { readAnnotations, type AnnotationConfig } from "./annotations.js";
 import { appLabel, targetsForApplication } from "./application.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
-import { resolveForApp, selectRef } from "./image-updater.js";
+import { malformedNamePatterns, resolveForApp, selectRef } from "./image-updater.js";
 import { qualifiedName, type Application, type ImageUpdater } from "./resources.js";
 
 export interface SourceResult {
@@ -66,8 +66,21 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
   }
   const qualify = (app: Application): boolean => (namespacesByName.get(app.metadata.name)?.size ?? 0) > 1;
 
+  const imageUpdaters = input.imageUpdaters.filter((updater) => {
+    const malformed = malformedNamePatterns(updater);
+    for (const { index, pattern } of malformed) {
+      result.problems.push({
+        app: null,
+        image: null,
+        file: updater.file,
+        message: `ImageUpdater ${qualifiedName(updater.metadata)}: spec.applicationRefs[${index}].namePattern "${pattern}" is not a valid pattern, so this ImageUpdater selects no Application (image-updater rejects the whole resource); write it as Go's filepath.Match reads it: * and ? wildcards, [a-z] classes, [^a-z] to negate (! is a literal), \\ to escape`,
+      });
+    }
+    return malformed.length === 0;
+  });
+
   for (const app of input.applications) {
-    const selecting = input.imageUpdaters.flatMap((updater) => {
+    const selecting = imageUpdaters.flatMap((updater) => {
       const selected = selectRef(updater, app);
       return selected === null ? [] : [{ updater, ...selected }];
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { globToRegExp, patternSpecificity } from "../../src/sources/image-updater.js";
+import { patternSpecificity } from "../../src/sources/image-updater.js";
 import { parseManifests, targetsFromApplications } from "../../src/sources/index.js";
 
 function apps(...specs: { name: string; labels?: Record<string, string>; namespace?: string; annotations?: Record<string, string> }[]): string {
@@ -290,19 +290,51 @@ ${apps({ name: "a" })}`,
   });
 });
 
-describe("namePattern globs", () => {
+describe("namePattern globs follow Go's filepath.Match, as image-updater does", () => {
+  const updaterFor = (pattern: string) => `
+apiVersion: argocd-image-updater.argoproj.io/v1alpha1
+kind: ImageUpdater
+metadata: { name: u, namespace: argocd }
+spec:
+  applicationRefs:
+    - namePattern: ${JSON.stringify(pattern)}
+      images: [{ alias: x, imageName: org/x }]
+`;
   it.each([
     ["web-*", "web-dev", true],
     ["web-*", "api", false],
     ["web-?", "web-1", true],
     ["web-?", "web-10", false],
     ["web-[abc]", "web-b", true],
-    ["web-[!abc]", "web-b", false],
+    ["web-[a-c]", "web-d", false],
+    ["web-[^abc]", "web-b", false],
+    ["web-[^abc]", "web-d", true],
+    // `!` does not negate in Go: [!x] is the class of `!` and `x`.
+    ["[!x]*", "web", false],
+    ["[!x]*", "xeb", true],
+    ["[^x]*", "web", true],
+    ["web\\-prod", "web-prod", true],
     ["*", "anything", true],
     ["a.b", "a.b", true],
     ["a.b", "axb", false],
-  ])("%s ~ %s = %s", (pattern, name, expected) => {
-    expect(globToRegExp(pattern)?.test(name)).toBe(expected);
+  ])("%s ~ %s = %s", (pattern, name, selected) => {
+    const result = resolve(`${updaterFor(pattern)}---${apps({ name })}`);
+    expect(result.problems).toEqual([]);
+    expect(result.targets.map((t) => t.id)).toEqual(selected ? [`${name}/x`] : []);
+  });
+
+  it.each(["web-[a-", "[", "[]", "web-[-a]", "web\\"])("the malformed %j is a problem naming the ImageUpdater and the pattern; the ImageUpdater selects nothing", (pattern) => {
+    const cr = `${updaterFor("api")}    - namePattern: ${JSON.stringify(pattern)}\n      images: [{ alias: y, imageName: org/y }]\n`;
+    const result = resolve(`${cr}---${apps({ name: "api" }, { name: "web-a" })}`);
+    expect(result.targets).toEqual([]);
+    expect(result.problems).toEqual([
+      {
+        app: null,
+        image: null,
+        file: "cluster.yaml",
+        message: `ImageUpdater argocd/u: spec.applicationRefs[1].namePattern "${pattern}" is not a valid pattern, so this ImageUpdater selects no Application (image-updater rejects the whole resource); write it as Go's filepath.Match reads it: * and ? wildcards, [a-z] classes, [^a-z] to negate (! is a literal), \\ to escape`,
+      },
+    ]);
   });
 
   it("exact names are more specific than globs, longer globs than shorter", () => {
