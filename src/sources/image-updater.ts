@@ -20,12 +20,22 @@ import {
 } from "./resources.js";
 
 /**
- * How specific a name pattern is: an exact name beats any glob; among globs, more literal
- * characters win. (image-updater documents "most specific wins" without defining it.)
+ * How specific an applicationRef is, as image-updater's `calculateSpecificity` (pkg/argocd/argocd.go)
+ * scores it: +1,000,000 for an exact name (no `*`, `?`, `[` or `]`), +1 per literal character
+ * (classes `[...]`, `*` and `?` removed; bytes, as Go's len), +10,000 when it has labelSelectors
+ * (even empty), +100 per matchLabels entry and per matchExpressions entry.
  */
-export function patternSpecificity(pattern: string): number {
-  const literal = pattern.replace(/\[[^\]]*\]/g, "").replace(/[*?]/g, "").length;
-  return /[*?[]/.test(pattern) ? literal : 10_000 + literal;
+export function refSpecificity(ref: ApplicationRef): number {
+  const pattern = ref.namePattern;
+  let score = /[*?[\]]/.test(pattern) ? 0 : 1_000_000;
+  score += new TextEncoder().encode(pattern.replace(/\[.*?]/g, "").replace(/[*?]/g, "")).length;
+  const selector = ref.labelSelectors;
+  if (selector !== undefined) {
+    score += 10_000;
+    score += Object.keys(selector.matchLabels ?? {}).length * 100;
+    score += (selector.matchExpressions?.length ?? 0) * 100;
+  }
+  return score;
 }
 
 export function matchesSelector(labels: Readonly<Record<string, string>>, selector: LabelSelector | undefined): boolean {
@@ -70,7 +80,11 @@ export function malformedNamePatterns(updater: ImageUpdater): { index: number; p
   return updater.spec.applicationRefs.flatMap((ref, index) => (globToRegExp(ref.namePattern) === null ? [{ index, pattern: ref.namePattern }] : []));
 }
 
-/** The ref of `updater` that selects `app`, most specific first; null when none does. */
+/**
+ * The ref of `updater` that selects `app`: the most specific (refSpecificity) of those whose
+ * pattern and labelSelectors match; on a tie, the first in list order, as image-updater's stable
+ * sort keeps it. Null when none does.
+ */
 export function selectRef(updater: ImageUpdater, app: Application): { ref: ApplicationRef; index: number } | null {
   const updaterNamespace = updaterNamespaceOf(updater);
   if ((app.metadata.namespace ?? DEFAULT_NAMESPACE) !== updaterNamespace) return null;
@@ -79,7 +93,7 @@ export function selectRef(updater: ImageUpdater, app: Application): { ref: Appli
     const re = globToRegExp(ref.namePattern);
     if (re === null || !re.test(app.metadata.name)) return;
     if (!matchesSelector(app.metadata.labels ?? {}, ref.labelSelectors)) return;
-    const score = patternSpecificity(ref.namePattern);
+    const score = refSpecificity(ref);
     if (best === null || score > best.score) best = { ref, index, score };
   });
   return best;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { patternSpecificity } from "../../src/sources/image-updater.js";
+import { refSpecificity } from "../../src/sources/image-updater.js";
+import type { ApplicationRef } from "../../src/sources/resources.js";
 import { parseManifests, targetsFromApplications } from "../../src/sources/index.js";
 
 function apps(...specs: { name: string; labels?: Record<string, string>; namespace?: string; annotations?: Record<string, string> }[]): string {
@@ -337,9 +338,44 @@ spec:
     ]);
   });
 
-  it("exact names are more specific than globs, longer globs than shorter", () => {
-    expect(patternSpecificity("web-prod")).toBeGreaterThan(patternSpecificity("web-*"));
-    expect(patternSpecificity("web-*")).toBeGreaterThan(patternSpecificity("*"));
+});
+
+describe("which applicationRef selects an Application: image-updater's calculateSpecificity", () => {
+  it.each<[string, ApplicationRef, number]>([
+    ["exact name: 1,000,000 + its literal characters", { namePattern: "web-prod" }, 1_000_008],
+    ["glob: its literal characters", { namePattern: "web-*" }, 4],
+    ["a [...] class counts for nothing", { namePattern: "web-[a-c]?" }, 4],
+    ["* alone", { namePattern: "*" }, 0],
+    ["a ] is a wildcard character for the exact-name bonus, as upstream", { namePattern: "web]" }, 4],
+    ["a label selector, even empty: +10,000", { namePattern: "*", labelSelectors: {} }, 10_000],
+    [
+      "+100 per matchLabels entry and per matchExpressions entry",
+      { namePattern: "*", labelSelectors: { matchLabels: { a: "1", b: "2" }, matchExpressions: [{ key: "c", operator: "Exists" }] } },
+      10_300,
+    ],
+    ["all together", { namePattern: "web", labelSelectors: { matchLabels: { tier: "critical" } } }, 1_010_103],
+  ])("%s", (_name, ref, score) => {
+    expect(refSpecificity(ref)).toBe(score);
+  });
+
+  const cr = (...refs: string[]) => `
+apiVersion: argocd-image-updater.argoproj.io/v1alpha1
+kind: ImageUpdater
+metadata: { name: u, namespace: argocd }
+spec:
+  applicationRefs:
+${refs.map((ref, i) => `    - ${ref}\n      images: [{ alias: web, imageName: org/ref${i} }]`).join("\n")}
+`;
+  it.each([
+    ["a label selector beats a longer glob", ['namePattern: "web-*"', 'namePattern: "*"\n      labelSelectors: { matchLabels: { tier: critical } }'], "org/ref1"],
+    ["more selector entries beat fewer", ['namePattern: "*"\n      labelSelectors: { matchLabels: { tier: critical } }', 'namePattern: "*"\n      labelSelectors: { matchLabels: { tier: critical }, matchExpressions: [{ key: env, operator: Exists }] }'], "org/ref1"],
+    ["an exact name beats a label selector", ['namePattern: "*"\n      labelSelectors: { matchLabels: { tier: critical } }', "namePattern: web-prod"], "org/ref1"],
+    ["a longer glob beats a shorter one", ['namePattern: "w*"', 'namePattern: "web-*"'], "org/ref1"],
+    ["a tie keeps the first in list order (upstream's stable sort)", ['namePattern: "web-p*"', 'namePattern: "web-*d"'], "org/ref0"],
+    ["a tie keeps the first in list order, reversed", ['namePattern: "web-*d"', 'namePattern: "web-p*"'], "org/ref0"],
+  ])("%s", (_name, refs, image) => {
+    const result = resolve(`${cr(...refs)}---${apps({ name: "web-prod", labels: { tier: "critical", env: "prod" } })}`);
+    expect(result.targets.map((t) => t.image.repository)).toEqual([image]);
   });
 });
 
