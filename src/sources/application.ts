@@ -42,21 +42,55 @@ export function appLabel(app: Application): string {
   return `${app.metadata.namespace ?? DEFAULT_NAMESPACE}/${app.metadata.name}`;
 }
 
-/** image-updater: with several sources, the first with a `helm:` or `kustomize:` block, else the first. */
-export function chooseSource(app: Application): ApplicationSource {
+/** `git`, `git:repocreds`, `git:secret:…`: write-back to git (else the Application itself). */
+function isGitMethod(method: string | undefined): boolean {
+  return method === "git" || (method?.startsWith("git:") ?? false);
+}
+
+/** The first source with a `helm:` or `kustomize:` block, else the first (or the only) source. */
+function firstSourceWithBlock(app: Application): ApplicationSource {
   const sources = app.spec.sources ?? [];
   if (sources.length > 0) return sources.find((s) => s.helm !== undefined || s.kustomize !== undefined) ?? (sources[0] as ApplicationSource);
   return app.spec.source as ApplicationSource;
 }
 
 /**
- * image-updater: a `kustomization` write-back target makes it Kustomize; else `status.sourceTypes`
- * (first of Helm/Kustomize/Plugin, else Directory) or `status.sourceType`. Without status (a
- * manifest read from git) we infer from the chosen source's blocks, then the write-back target
- * and helm keys, and assume Kustomize otherwise.
+ * image-updater v1 (getApplicationSource): with several sources, the first of the application's
+ * type (a `helm:` block for Helm, `kustomize:` for Kustomize), else the first with either block,
+ * else the first.
  */
-export function applicationType(app: Application, source: ApplicationSource, writeBack: WriteBackDecl, images: readonly ImageDecl[]): AppType {
-  if (writeBack.target?.startsWith("kustomization")) return "kustomize";
+export function chooseSource(app: Application, type: AppType): ApplicationSource {
+  const sources = app.spec.sources ?? [];
+  if (sources.length === 0) return app.spec.source as ApplicationSource;
+  let ofType: ApplicationSource | undefined;
+  switch (type) {
+    case "helm":
+      ofType = sources.find((s) => s.helm !== undefined);
+      break;
+    case "kustomize":
+      ofType = sources.find((s) => s.kustomize !== undefined);
+      break;
+    case "directory":
+    case "plugin":
+      ofType = undefined;
+      break;
+  }
+  return ofType ?? firstSourceWithBlock(app);
+}
+
+/**
+ * image-updater v1 (getApplicationSourceType), decided before the source is chosen: with
+ * write-back method git, a `kustomization…` target makes it Kustomize and a `helmvalues…` target
+ * Helm (the argocd method edits the Application, so its target decides nothing); else
+ * `status.sourceTypes` (first of Helm/Kustomize/Plugin, else Directory) or `status.sourceType`.
+ * Without status (a manifest read from git) we infer as v0.x did, from the blocks of the first
+ * source that has one, then the write-back target and helm keys, and assume Kustomize otherwise.
+ */
+export function applicationType(app: Application, writeBack: WriteBackDecl, images: readonly ImageDecl[]): AppType {
+  if (isGitMethod(writeBack.method)) {
+    if (writeBack.target?.startsWith("kustomization")) return "kustomize";
+    if (writeBack.target?.startsWith("helmvalues")) return "helm";
+  }
   const fromStatus = (value: string | undefined): AppType | null => {
     switch (value) {
       case "Kustomize":
@@ -80,6 +114,7 @@ export function applicationType(app: Application, source: ApplicationSource, wri
   }
   const single = fromStatus(app.status?.sourceType);
   if (single !== null) return single;
+  const source = firstSourceWithBlock(app);
   if (source.kustomize !== undefined) return "kustomize";
   if (source.helm !== undefined || source.chart !== undefined) return "helm";
   if (source.plugin !== undefined) return "plugin";
@@ -122,8 +157,8 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
     problems.push({ app: label, image, file: app.file, message: `${input.declaredIn}: ${message}`, severity });
   };
 
-  const source = chooseSource(app);
-  const type = applicationType(app, source, writeBack, images);
+  const type = applicationType(app, writeBack, images);
+  const source = chooseSource(app, type);
   if (type === "directory" || type === "plugin") {
     skipped.push({
       app: label,

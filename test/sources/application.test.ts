@@ -250,3 +250,60 @@ spec:
     expect(result.targets.map((t) => t.id)).toEqual(["web/web"]);
   });
 });
+
+describe("application type first (write-back target, then status, then blocks), then the first source of that type", () => {
+  const A = "argocd-image-updater.argoproj.io/";
+  const helmSource = "{ repoURL: https://github.com/acme/charts, path: charts/web, targetRevision: main, helm: { valueFiles: [values.yaml] } }";
+  const kustomizeSource = "{ repoURL: https://github.com/acme/gitops, path: overlays/prod, targetRevision: main, kustomize: {} }";
+  const doc = (annotations: Record<string, string>, spec: string, status = "") => `
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web
+  namespace: argocd
+  annotations: ${JSON.stringify({ [`${A}image-list`]: "web=ghcr.io/acme/web", ...Object.fromEntries(Object.entries(annotations).map(([k, v]) => [`${A}${k}`, v])) })}
+spec:
+${spec}
+${status}`;
+  it.each<[string, string, Record<string, unknown> | null]>([
+    [
+      "git + kustomization target picks the kustomize source, though a helm source comes first",
+      doc({ "write-back-method": "git", "write-back-target": "kustomization" }, `  sources: [${helmSource}, ${kustomizeSource}]`),
+      { repo: "gitops", kind: "kustomize", path: "overlays/prod" },
+    ],
+    [
+      "git + helmvalues target picks the helm source, though status lists Kustomize first",
+      doc({ "write-back-method": "git", "write-back-target": "helmvalues:values-prod.yaml" }, `  sources: [${kustomizeSource}, ${helmSource}]`, "status: { sourceTypes: [Kustomize, Helm] }"),
+      { repo: "charts", kind: "helm", path: "charts/web/values-prod.yaml" },
+    ],
+    [
+      "git + helmvalues target wins over status.sourceType Directory",
+      doc({ "write-back-method": "git", "write-back-target": "helmvalues:/env/prod/values.yaml" }, "  source: { repoURL: https://github.com/acme/gitops, path: env/prod }", "status: { sourceType: Directory }"),
+      { repo: "gitops", kind: "helm", path: "env/prod/values.yaml" },
+    ],
+    [
+      "no target: status.sourceTypes Kustomize picks the kustomize source, not the first block",
+      doc({ "write-back-method": "git" }, `  sources: [${helmSource}, ${kustomizeSource}]`, "status: { sourceTypes: [Kustomize, Helm] }"),
+      { repo: "gitops", kind: "kustomize", path: "overlays/prod" },
+    ],
+    [
+      "no status: the first source with a block decides (v0.x fallback)",
+      doc({ "write-back-method": "git" }, `  sources: [{ repoURL: https://github.com/acme/other, path: x }, ${helmSource}, ${kustomizeSource}]`),
+      { repo: "charts", kind: "helm", path: "charts/web/values.yaml" },
+    ],
+    [
+      "write-back-method argocd: a kustomization target does not decide, status Directory skips it",
+      doc({ "write-back-target": "kustomization" }, "  source: { repoURL: https://github.com/acme/gitops, path: env/prod }", "status: { sourceType: Directory }"),
+      null,
+    ],
+  ])("%s", (_name, yaml, expected) => {
+    const { result } = run(yaml);
+    expect(result.problems).toEqual([]);
+    if (expected === null) {
+      expect(result.targets).toEqual([]);
+      expect(result.skipped).toEqual([{ app: "argocd/web", reason: expect.stringContaining("Directory application") }]);
+      return;
+    }
+    expect(result.targets.map((t) => ({ repo: t.git.repo?.name, kind: t.write.kind, path: t.write.path }))).toEqual([expected]);
+  });
+});
