@@ -17,6 +17,7 @@ interface PlanFlags {
   kubeconfig?: string;
   context?: string;
   namespace: string[];
+  argocdNamespace: string;
   format: "table" | "json";
   write: boolean;
   concurrency: number;
@@ -76,6 +77,7 @@ export function registerPlanCommand(program: Command): void {
     .option("--kubeconfig <file>", "read Applications from the cluster of this kubeconfig")
     .option("--context <name>", "kubeconfig context")
     .option("--namespace <ns>", "namespace to read Applications from; repeatable (default: all)", collect, [])
+    .option("--argocd-namespace <ns>", "Argo CD's control-plane namespace; Applications elsewhere use .argocd-source-<ns>_<app>.yaml", "argocd")
     .option("--format <format>", "table | json", format, "table")
     .option("--write", "apply the edits to the working tree", false)
     .option("--concurrency <n>", "targets planned at once", positiveInt, 8)
@@ -87,6 +89,7 @@ export function registerPlanCommand(program: Command): void {
         appPaths: flags.apps,
         configFile: flags.config ?? null,
         cluster: clusterOptions(flags),
+        argocdNamespace: flags.argocdNamespace,
         registry,
         concurrency: flags.concurrency,
         write: flags.write,

@@ -13,9 +13,13 @@ import { appendAtEnd, appendItem } from "./insert.js";
 import { formatImageString, imageStringOccurrence, splitImageString, tagOccurrence } from "./occurrences.js";
 import { deref, get, getMap, getScalar, getSeq, renderScalar, scalarString, type Source } from "./yaml-text.js";
 
-/** The file argocd-image-updater writes an Application's overrides to. */
-export function argocdSourceFileName(appName: string): string {
-  return `.argocd-source-${appName}.yaml`;
+/**
+ * The file argocd-image-updater writes an Application's overrides to: `.argocd-source-<app>.yaml`,
+ * or `.argocd-source-<namespace>_<app>.yaml` given the namespace of an Application outside Argo CD's
+ * control-plane namespace (pkg/common DefaultTargetFilePattern).
+ */
+export function argocdSourceFileName(appName: string, outsideNamespace?: string): string {
+  return outsideNamespace === undefined ? `.argocd-source-${appName}.yaml` : `.argocd-source-${outsideNamespace}_${appName}.yaml`;
 }
 
 /** Parameter names image-updater uses when no `helm.image-*` annotation says otherwise. */

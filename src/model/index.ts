@@ -61,13 +61,20 @@ export interface WriteTarget {
   /** helm: which keys hold the image. Null: the editor's conventional guesses (`image.tag`, …). */
   readonly helm: HelmKeys | null;
   /**
-   * Argo CD's parameter-override file for the Application, `<app path>/.argocd-source-<app>.yaml`,
+   * Argo CD's parameter-override file for the Application, `<app path>/.argocd-source-<app>.yaml`
+   * (`.argocd-source-<namespace>_<app>.yaml` outside Argo CD's namespace),
    * set on Application targets with no explicit write-back target. argocd-image-updater's default
    * git write-back writes there, so migrating repos often have it; when it exists, Argo CD applies
    * it on top of `path`, and an edit to `path` alone would not change what runs: the pipeline
    * should edit this file instead (as kind "argocd-source"). Absent where it cannot apply.
    */
   readonly argocdSourcePath?: string;
+  /**
+   * argocd-source: the override file's name when `path` is a directory, as image-updater names it
+   * (`.argocd-source-<app>.yaml`, or `.argocd-source-<namespace>_<app>.yaml` for an Application
+   * outside Argo CD's namespace). Absent: named after the Application, else the alias.
+   */
+  readonly argocdSourceFileName?: string;
 }
 
 export interface GitHubRepo {

@@ -29,6 +29,8 @@ export interface GatherOptions {
   readonly appPaths: readonly string[];
   /** Read Applications from a cluster; null: don't. */
   readonly cluster: ClusterOptions | null;
+  /** Argo CD's control-plane namespace (default `argocd`): names Applications' `.argocd-source-…` files. */
+  readonly argocdNamespace?: string;
 }
 
 function sameRepo(a: GitHubRepo, b: GitHubRepo): boolean {
@@ -88,6 +90,7 @@ export async function gatherTargets(options: GatherOptions, workspace: Workspace
     imageUpdaters,
     // Application manifests read from this checkout live in this repository.
     manifestsRepo: originUrl === null ? null : { repoURL: originUrl, repo: origin, branch: null },
+    ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
   });
   problems.push(...fromApps.problems);
   const skipped: PlanSkip[] = fromApps.skipped.map((skip) => ({ app: skip.app, image: null, reason: skip.reason }));

@@ -66,10 +66,10 @@ function problemOf(target: Target, file: string | null, ...errors: readonly unkn
   };
 }
 
-/** The file a target writes, and how: the kustomization inside a directory, `.argocd-source-<app>.yaml`, or the path itself. */
+/** The file a target writes, and how: the kustomization inside a directory, the `.argocd-source-…yaml` override file, or the path itself. */
 async function resolveFile(target: Target, workspace: Workspace): Promise<{ kind: WriteKind; file: string }> {
   const { kind, path: where, argocdSourcePath } = target.write;
-  // argocd-image-updater's git write-back keeps overrides in `.argocd-source-<app>.yaml`, which Argo CD
+  // argocd-image-updater's git write-back keeps overrides in `.argocd-source-[<ns>_]<app>.yaml`, which Argo CD
   // applies over the kustomization or values file: where one exists, only an edit there takes effect.
   if (argocdSourcePath !== undefined && (await workspace.read(argocdSourcePath)) !== null) {
     return { kind: "argocd-source", file: argocdSourcePath };
@@ -88,7 +88,8 @@ async function resolveFile(target: Target, workspace: Workspace): Promise<{ kind
   }
   if (kind === "argocd-source") {
     const entries = await workspace.list(where);
-    if (entries !== null) return { kind, file: path.posix.join(where, argocdSourceFileName(target.app?.name ?? target.alias)) };
+    const name = target.write.argocdSourceFileName ?? argocdSourceFileName(target.app?.name ?? target.alias);
+    if (entries !== null) return { kind, file: path.posix.join(where, name) };
   }
   return { kind, file: where };
 }

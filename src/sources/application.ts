@@ -5,6 +5,7 @@
  */
 import posix from "node:path/posix";
 
+import { argocdSourceFileName } from "../editors/index.js";
 import type { GitTarget, HelmKeys, Target, TargetOrigin, TargetProblem, WriteKind, WriteTarget } from "../model/index.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
 import { defaultAlias, parseImageSpec } from "./image-spec.js";
@@ -28,6 +29,8 @@ export interface AppTargetsInput {
    * name exist in several namespaces, so ids stay unique within the pass.
    */
   readonly qualifyId?: boolean;
+  /** Argo CD's control-plane namespace: Applications elsewhere get `.argocd-source-<ns>_<app>.yaml`. */
+  readonly argocdNamespace: string;
 }
 
 export interface AppTargetsResult {
@@ -121,6 +124,17 @@ export function applicationType(app: Application, writeBack: WriteBackDecl, imag
   if (writeBack.target?.startsWith("helmvalues")) return "helm";
   if (images.some((image) => image.helm !== null)) return "helm";
   return "kustomize";
+}
+
+/**
+ * image-updater's override file for `app` (parseDefaultTarget): namespaced when the Application is
+ * outside the control-plane namespace. As there, an Application without a namespace, or a control
+ * plane in `default` (what image-updater resolves when none is configured), gets the plain name.
+ */
+export function overrideFileName(app: Application, argocdNamespace: string): string {
+  const namespace = app.metadata.namespace;
+  const outside = namespace !== undefined && namespace !== argocdNamespace && argocdNamespace !== "default";
+  return argocdSourceFileName(app.metadata.name, outside ? namespace : undefined);
 }
 
 function normalizeRepoPath(path: string): string {
@@ -294,7 +308,7 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
       }
       // image-updater (backward compatibility): any other value is the override file, from the repo root.
       const git = gitFor(source.repoURL, source.targetRevision);
-      return git && { git, write: { kind: "argocd-source", path: normalizeRepoPath(target) } };
+      return git && { git, write: { kind: "argocd-source", path: normalizeRepoPath(target), argocdSourceFileName: overrideFileName(app, input.argocdNamespace) } };
     }
     return defaultLocation(sourcePath);
   }
@@ -310,7 +324,7 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
   function defaultLocation(sourcePath: string): Located | null {
     const kind: WriteKind = type === "helm" ? "helm" : "kustomize";
     // image-updater's git default (and Argo CD's parameter override file) for this app.
-    const argocdSourcePath = source.chart === undefined ? posix.join(sourcePath, `.argocd-source-${app.metadata.name}.yaml`) : undefined;
+    const argocdSourcePath = source.chart === undefined ? posix.join(sourcePath, overrideFileName(app, input.argocdNamespace)) : undefined;
     const withOverride = (write: Located["write"]): Located["write"] =>
       argocdSourcePath === undefined ? write : { ...write, argocdSourcePath };
     if (kind === "kustomize") {

@@ -8,7 +8,7 @@ import { readAnnotations, type AnnotationConfig } from "./annotations.js";
 import { appLabel, targetsForApplication } from "./application.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
 import { malformedNamePatterns, resolveForApp, selectRef } from "./image-updater.js";
-import { qualifiedName, type Application, type ImageUpdater } from "./resources.js";
+import { DEFAULT_NAMESPACE, qualifiedName, type Application, type ImageUpdater } from "./resources.js";
 
 export interface SourceResult {
   targets: Target[];
@@ -25,6 +25,11 @@ export interface TargetsFromApplicationsInput {
    * own source repository is assumed (a single GitOps repo holding apps and manifests).
    */
   manifestsRepo?: GitTarget | null;
+  /**
+   * Argo CD's control-plane namespace (default `argocd`). Applications in another namespace get
+   * image-updater's `.argocd-source-<namespace>_<app>.yaml` override file.
+   */
+  argocdNamespace?: string;
 }
 
 function annotationProblems(app: Application, config: AnnotationConfig, declaredIn: string): TargetProblem[] {
@@ -58,6 +63,7 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
     }
   };
   const manifestsRepo = input.manifestsRepo ?? null;
+  const argocdNamespace = input.argocdNamespace ?? DEFAULT_NAMESPACE;
   const namespacesByName = new Map<string, Set<string>>();
   for (const app of input.applications) {
     const set = namespacesByName.get(app.metadata.name) ?? new Set<string>();
@@ -141,6 +147,7 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
           manifestsRepo,
           keyStyle,
           qualifyId: qualify(app),
+          argocdNamespace,
         });
         add(app, out.targets);
         result.problems.push(...out.problems);
@@ -168,6 +175,7 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
       manifestsRepo,
       keyStyle: "annotation",
       qualifyId: qualify(app),
+      argocdNamespace,
     });
     add(app, out.targets);
     result.problems.push(...out.problems);

@@ -216,13 +216,15 @@ describe("plan over the example GitOps repo", () => {
     expect(example.git("diff")).toBe(diff);
   });
 
-  it("edits an existing .argocd-source-<app>.yaml instead of the kustomization it overrides", async () => {
-    const override = "my-app/overlays/dev/.argocd-source-my-app-dev.yaml";
+  it.each([
+    ["<app>, for an Application in Argo CD's namespace", {}, "my-app/overlays/dev/.argocd-source-my-app-dev.yaml"],
+    ["<ns>_<app>, for an Application outside it (--argocd-namespace gitops)", { argocdNamespace: "gitops" }, "my-app/overlays/dev/.argocd-source-argocd_my-app-dev.yaml"],
+  ])("edits an existing .argocd-source-%s instead of the kustomization it overrides", async (_name, extra, override) => {
     writeFileSync(
       join(example.dir, override),
       "kustomize:\n  images:\n  - asia.gcr.io/some-gcp-project/some-image-name:5a6b7c8\n",
     );
-    const result = await runPlan(options({ write: true }));
+    const result = await runPlan(options({ write: true, ...extra }));
 
     const dev = result.updates.find((u) => u.app === "my-app-dev");
     expect(dev).toMatchObject({ file: override, kind: "argocd-source", from: "5a6b7c8", to: "9c0ffee" });

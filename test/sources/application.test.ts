@@ -307,3 +307,35 @@ ${status}`;
     expect(result.targets.map((t) => ({ repo: t.git.repo?.name, kind: t.write.kind, path: t.write.path }))).toEqual([expected]);
   });
 });
+
+describe(".argocd-source file name: <ns>_<app> outside Argo CD's namespace, as image-updater's parseDefaultTarget", () => {
+  const app = (namespace: string | null, annotations = "") => `
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web
+${namespace === null ? "" : `  namespace: ${namespace}\n`}  annotations: { ${LIST}: web=ghcr.io/acme/web, argocd-image-updater.argoproj.io/write-back-method: git${annotations} }
+spec: { source: { repoURL: https://github.com/acme/gitops, path: apps/web, kustomize: {} } }
+`;
+  it.each<[string, string | null, string | undefined, string]>([
+    ["in argocd, default control plane", "argocd", undefined, ".argocd-source-web.yaml"],
+    ["in team-a, default control plane", "team-a", undefined, ".argocd-source-team-a_web.yaml"],
+    ["in team-a, control plane team-a", "team-a", "team-a", ".argocd-source-web.yaml"],
+    ["in argocd, control plane gitops", "argocd", "gitops", ".argocd-source-argocd_web.yaml"],
+    ["no namespace in the manifest", null, "gitops", ".argocd-source-web.yaml"],
+    ["control plane default (image-updater's unset namespace)", "team-a", "default", ".argocd-source-web.yaml"],
+  ])("%s → %s", (_name, namespace, argocdNamespace, file) => {
+    const parsed = parseManifests(app(namespace), "apps/web.yaml");
+    const result = targetsFromApplications({ ...parsed, ...(argocdNamespace === undefined ? {} : { argocdNamespace }) });
+    expect(result.problems).toEqual([]);
+    expect(result.targets.map((t) => t.write.argocdSourcePath)).toEqual([`apps/web/${file}`]);
+  });
+
+  it("a write-back target naming a directory carries the same name for the pipeline", () => {
+    const parsed = parseManifests(app("team-a", ", argocd-image-updater.argoproj.io/write-back-target: overrides/web"), "apps/web.yaml");
+    const result = targetsFromApplications(parsed);
+    expect(result.targets.map((t) => t.write)).toEqual([
+      { kind: "argocd-source", path: "overrides/web", kustomizeImageName: null, helm: null, argocdSourceFileName: ".argocd-source-team-a_web.yaml" },
+    ]);
+  });
+});
