@@ -113,24 +113,50 @@ export function appendAtEnd(source: Source, lines: readonly string[]): Replaceme
   return text.endsWith("\n") ? insertion(text.length, `${body}${eol}`) : insertion(text.length, `${eol}${body}`);
 }
 
-/** Remove a `key: value` line from a block mapping (the key must start its own line). */
+/**
+ * Remove a `key: value` pair from a mapping: its whole line in a block mapping; its bytes and one
+ * comma in a flow mapping; and, when it opens a sequence entry (`- key: value`, the order
+ * `kustomize edit set image` writes), the bytes up to the next key, so that key opens the entry.
+ */
 export function removePairLine(source: Source, map: YAMLMap, key: string, context: ErrorContext): Replacement {
-  const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
+  const index = map.items.findIndex((item) => isScalar(item.key) && item.key.value === key);
+  const pair = map.items[index];
   const keyRange = pair !== undefined && isScalar(pair.key) ? pair.key.range : null;
   const value = pair?.value;
   const hint = `remove the ${key} key by hand, or write a ${key}`;
-  if (map.flow || !keyRange || !isScalar(value) || !value.range) throw conflict(`cannot remove ${key} here`, context, hint);
+  if (!keyRange || !isScalar(value) || !value.range) throw conflict(`cannot remove ${key} here`, context, hint);
   const { text } = source;
+  const cut = (start: number, end: number): Replacement => ({ start, end, text: "", expected: text.slice(start, end) });
+  const next = map.items[index + 1];
+  const nextKey = next !== undefined && isScalar(next.key) ? next.key.range : null;
+  if (map.flow) {
+    // `{a: 1, key: v}` loses `, key: v`; `{key: v, a: 1}` loses `key: v, `. Only commas and spaces
+    // may sit in between: anything else (a comment) is left to a person.
+    const previous = map.items[index - 1];
+    const previousEnd = previous === undefined ? null : contentEnd(previous.value ?? previous.key, context);
+    if (previousEnd !== null && /^\s*,\s*$/.test(text.slice(previousEnd, keyRange[0]))) return cut(previousEnd, value.range[1]);
+    if (nextKey && /^\s*,\s*$/.test(text.slice(value.range[1], nextKey[0]))) return cut(keyRange[0], nextKey[0]);
+    if (previous === undefined && next === undefined) return cut(keyRange[0], value.range[1]);
+    throw conflict(`cannot remove ${key} here`, context, hint);
+  }
   const lineStart = text.lastIndexOf("\n", keyRange[0] - 1) + 1;
-  if (text.slice(lineStart, keyRange[0]).trim() !== "") throw conflict(`cannot remove ${key}: it shares a line`, context, hint);
   const lineEnd = endOfLine(text, value.range[1]);
   if (text.slice(keyRange[0], lineEnd).includes("\n")) throw conflict(`cannot remove a multi-line ${key}`, context, hint);
+  const before = text.slice(lineStart, keyRange[0]);
+  if (before.trim() !== "") {
+    // `- key: v` opening an entry: the next key must start the very next line, at the key's column.
+    const nextLine = lineEnd + (text.startsWith("\r\n", lineEnd) ? 2 : 1);
+    const opensEntry = /^[ \t]*-[ \t]+$/.test(before) && index === 0;
+    if (opensEntry && nextKey && nextKey[0] >= nextLine && text.slice(nextLine, nextKey[0]).trim() === "" && columnOf(text, nextKey[0]) === columnOf(text, keyRange[0])) {
+      return cut(keyRange[0], nextKey[0]);
+    }
+    throw conflict(`cannot remove ${key}: it shares a line`, context, hint);
+  }
   const newlineEnd = text.startsWith("\r\n", lineEnd) ? lineEnd + 2 : text.startsWith("\n", lineEnd) ? lineEnd + 1 : lineEnd;
   if (newlineEnd === lineEnd) {
     // The last line of a file without a trailing newline: take the newline before it instead.
-    const before = text.charAt(lineStart - 2) === "\r" ? lineStart - 2 : lineStart - 1;
-    const start = Math.max(0, before);
-    return { start, end: lineEnd, text: "", expected: text.slice(start, lineEnd) };
+    const previousLine = text.charAt(lineStart - 2) === "\r" ? lineStart - 2 : lineStart - 1;
+    return cut(Math.max(0, previousLine), lineEnd);
   }
-  return { start: lineStart, end: newlineEnd, text: "", expected: text.slice(lineStart, newlineEnd) };
+  return cut(lineStart, newlineEnd);
 }

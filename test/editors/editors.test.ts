@@ -148,6 +148,34 @@ describe("kustomize", () => {
       tag("7.4.1"),
       `images: [{name: redis, newTag: 7.4.1}]\n`,
     ],
+    [
+      "drops a digest that opens its entry (kustomize edit set image sorts digest first)",
+      `images:\n- digest: ${DIGEST_A}\n  name: redis # cache\n  newTag: "7.2"\n- name: other\n`,
+      locator("kustomize", "redis"),
+      tag("7.4"),
+      `images:\n- name: redis # cache\n  newTag: "7.4"\n- name: other\n`,
+    ],
+    [
+      "drops a digest that opens an indented CRLF entry",
+      `images:\r\n  -   digest: ${DIGEST_A}\r\n      name: redis\r\n      newTag: "7.2"\r\n`,
+      locator("kustomize", "redis"),
+      tag("7.4"),
+      `images:\r\n  -   name: redis\r\n      newTag: "7.4"\r\n`,
+    ],
+    [
+      "drops a digest at the end of a flow entry",
+      `images: [{name: redis, newTag: "7.2", digest: ${DIGEST_A}}]\n`,
+      locator("kustomize", "redis"),
+      tag("7.4"),
+      `images: [{name: redis, newTag: "7.4"}]\n`,
+    ],
+    [
+      "drops a digest at the start of a flow entry",
+      `images: [{digest: ${DIGEST_A}, name: redis, newTag: "7.2"}]\n`,
+      locator("kustomize", "redis"),
+      tag("7.4"),
+      `images: [{name: redis, newTag: "7.4"}]\n`,
+    ],
   ];
   it.each(cases)("%s", (...each) => check(each));
 });
