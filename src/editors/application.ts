@@ -8,7 +8,7 @@ import { isMap, isScalar, type Document, type Scalar, type YAMLMap } from "yaml"
 import type { ErrorContext } from "../errors/index.js";
 import { familiarName, repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Editor, ImageLocator, ImageVersion, Occurrence } from "./editor.js";
-import { findInValues } from "./helm.js";
+import { findInValues, joinRegistry, splitNameMatches } from "./helm.js";
 import { appendAtEnd, appendItem } from "./insert.js";
 import { formatImageString, imageStringOccurrence, splitImageString, tagOccurrence } from "./occurrences.js";
 import { deref, get, getMap, getScalar, getSeq, renderScalar, scalarString, type Source } from "./yaml-text.js";
@@ -78,11 +78,13 @@ function findHelmParameters(source: Source, helm: unknown, doc: Document.Parsed,
   if (tagNode === undefined) return [];
   const nameNames = keys?.imageName != null ? [keys.imageName] : DEFAULT_NAME_PARAMS;
   const nameParam = nameNames.find((name) => valueOf(name) !== undefined) ?? null;
-  const name = stringOf(valueOf(nameParam), source);
-  if (name === null ? !explicit : !sameRepository(name, wanted)) return [];
+  const repository = stringOf(valueOf(nameParam), source);
+  // `<prefix>.registry` beside `<prefix>.repository` (bitnami's split): the chart joins them.
+  const registry = nameParam === null || !nameParam.includes(".") ? null : stringOf(valueOf(`${nameParam.slice(0, nameParam.lastIndexOf(".") + 1)}registry`), source);
+  if (repository === null ? !explicit : !splitNameMatches(registry, repository, wanted)) return [];
   const digestName = `${tagName.slice(0, tagName.lastIndexOf(".") + 1)}digest`;
   const digestNode = tagName.includes(".") ? (valueOf(digestName) ?? null) : null;
-  return [tagOccurrence(source, name ?? "", tagNode, digestNode, context)];
+  return [tagOccurrence(source, repository === null ? "" : joinRegistry(registry, repository), tagNode, digestNode, context)];
 }
 
 /** Occurrences in one source-shaped map (an Application source, or an .argocd-source file's root). */

@@ -11,7 +11,7 @@ import type { ErrorContext } from "../errors/index.js";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Editor, ImageLocator, Occurrence } from "./editor.js";
 import { imageStringOccurrence, splitImageString, tagOccurrence } from "./occurrences.js";
-import { conflict, deref, findPair, getPath, getScalar, parsePath, scalarString, walkMaps, type Source } from "./yaml-text.js";
+import { conflict, deref, findPair, getMap, getPath, getScalar, parsePath, scalarString, walkMaps, type Source } from "./yaml-text.js";
 
 function stringAt(node: Scalar | undefined, source: Source): string | null {
   if (node === undefined) return null;
@@ -20,8 +20,33 @@ function stringAt(node: Scalar | undefined, source: Source): string | null {
 }
 
 /** `registry/repository` when the map splits the name in two (bitnami, ingress-nginx). */
-function joinRegistry(registry: string | null, repository: string): string {
+export function joinRegistry(registry: string | null, repository: string): string {
   return registry === null || repository.startsWith(`${registry}/`) ? repository : `${registry}/${repository}`;
+}
+
+/** Docker Hub's other host names, which a chart's `registry:` may spell out. */
+const DOCKER_HUB_HOSTS = new Set(["registry-1.docker.io", "registry.hub.docker.com"]);
+
+/**
+ * Whether a split name is the wanted image. With a registry, the joined name must match (a mirror's
+ * `library/nginx` is not Docker Hub's nginx); the repository alone only when no registry is given.
+ */
+export function splitNameMatches(registry: string | null, repository: string, wanted: string): boolean {
+  if (registry === null) return sameRepository(repository, wanted);
+  const host = DOCKER_HUB_HOSTS.has(registry.toLowerCase()) ? "docker.io" : registry;
+  return sameRepository(joinRegistry(host, repository), wanted);
+}
+
+/** bitnami's `global.imageRegistry`, which overrides every image's `registry:` when set. */
+function globalRegistry(root: unknown, doc: Document.Parsed, source: Source): string | null {
+  return stringAt(getScalar(getMap(root, "global", doc), "imageRegistry", doc), source);
+}
+
+/** The registry an image map renders with: the global override when the map has a `registry:` key. */
+function registryOf(map: unknown, override: string | null, doc: Document.Parsed, source: Source): string | null {
+  const target = deref(map, doc);
+  if (!isMap(target) || findPair(target, "registry", doc) === undefined) return null;
+  return override ?? stringAt(getScalar(target, "registry", doc), source);
 }
 
 function pathOrThrow(path: string, context: ErrorContext): (string | number)[] {
@@ -68,9 +93,9 @@ function findExplicit(
     const nameNode = scalarOrUndefined(getPath(root, namePath, doc));
     const repository = stringAt(nameNode, source);
     if (repository !== null) {
-      const registry = stringAt(scalarOrUndefined(getPath(root, [...parentOf(namePath), "registry"], doc)), source);
+      const registry = registryOf(getPath(root, parentOf(namePath), doc), globalRegistry(root, doc, source), doc, source);
       name = joinRegistry(registry, repository);
-      if (!sameRepository(name, wanted) && !sameRepository(repository, wanted)) return [];
+      if (!splitNameMatches(registry, repository, wanted)) return [];
     }
   }
   const digestNode = scalarOrUndefined(getPath(root, [...parentOf(tagPath), "digest"], doc)) ?? null;
@@ -86,13 +111,15 @@ function findConventional(
 ): Occurrence[] {
   const wanted = repositoryKey(locator.image);
   const found: Occurrence[] = [];
+  const override = globalRegistry(root, doc, source);
   for (const map of walkMaps(root)) {
     const tagPair = findPair(map, "tag", doc);
     const tagNode = tagPair === undefined ? undefined : scalarOrUndefined(deref(tagPair.value, doc) ?? null);
     const repository = stringAt(getScalar(map, "repository", doc), source) ?? stringAt(getScalar(map, "image", doc), source);
     if (tagPair !== undefined && repository !== null) {
-      const name = joinRegistry(stringAt(getScalar(map, "registry", doc), source), repository);
-      if (tagNode !== undefined && (sameRepository(name, wanted) || sameRepository(repository, wanted))) {
+      const registry = registryOf(map, override, doc, source);
+      const name = joinRegistry(registry, repository);
+      if (tagNode !== undefined && splitNameMatches(registry, repository, wanted)) {
         found.push(tagOccurrence(source, name, tagNode, getScalar(map, "digest", doc) ?? null, context));
       }
       continue;

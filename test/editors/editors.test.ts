@@ -266,6 +266,34 @@ describe("helm", () => {
       { tag: null, digest: DIGEST_B },
       `image:\n  repository: ghcr.io/x/y\n  tag: 1.0.0@${DIGEST_B}\n`,
     ],
+    [
+      "a map with a registry is matched by registry + repository, not the repository alone",
+      `mirror:\n  registry: registry.corp:5000\n  repository: library/nginx\n  tag: "1.25"\nimage:\n  registry: docker.io\n  repository: library/nginx\n  tag: "1.25"\n`,
+      locator("helm", "nginx"),
+      tag("1.27"),
+      `mirror:\n  registry: registry.corp:5000\n  repository: library/nginx\n  tag: "1.25"\nimage:\n  registry: docker.io\n  repository: library/nginx\n  tag: "1.27"\n`,
+    ],
+    [
+      "registry-1.docker.io is Docker Hub",
+      `image:\n  registry: registry-1.docker.io\n  repository: bitnami/nginx\n  tag: 1.25.0\n`,
+      locator("helm", "bitnami/nginx"),
+      tag("1.27.0"),
+      `image:\n  registry: registry-1.docker.io\n  repository: bitnami/nginx\n  tag: 1.27.0\n`,
+    ],
+    [
+      "global.imageRegistry overrides image.registry (bitnami)",
+      `global:\n  imageRegistry: registry.corp\nimage:\n  registry: docker.io\n  repository: bitnami/nginx\n  tag: 1.25.0\n`,
+      locator("helm", "registry.corp/bitnami/nginx"),
+      tag("1.27.0"),
+      `global:\n  imageRegistry: registry.corp\nimage:\n  registry: docker.io\n  repository: bitnami/nginx\n  tag: 1.27.0\n`,
+    ],
+    [
+      "global.imageRegistry is honoured on explicit paths too",
+      `global:\n  imageRegistry: registry.corp\nimage:\n  registry: docker.io\n  repository: bitnami/nginx\n  tag: 1.25.0\n`,
+      locator("helm", "registry.corp/bitnami/nginx", { helm: { imageName: "image.repository", imageTag: "image.tag" } }),
+      tag("1.27.0"),
+      `global:\n  imageRegistry: registry.corp\nimage:\n  registry: docker.io\n  repository: bitnami/nginx\n  tag: 1.27.0\n`,
+    ],
   ];
   it.each(cases)("%s", (...each) => check(each));
 });
@@ -328,6 +356,13 @@ describe("application and .argocd-source", () => {
       `kind: Application\nmetadata: {name: web}\nspec:\n  sources:\n  - helm:\n      parameters:\n      - name: image.repository\n        value: nginx\n      - name: image.tag\n        value: "1.27"\n`,
     ],
     [
+      "helm.parameters: <prefix>.registry joins <prefix>.repository",
+      `kind: Application\nmetadata: {name: web}\nspec:\n  source:\n    helm:\n      parameters:\n      - name: image.registry\n        value: ghcr.io\n      - name: image.repository\n        value: acme/app\n      - name: image.tag\n        value: v1\n`,
+      locator("application", "ghcr.io/acme/app", { appName: "web" }),
+      tag("v2"),
+      `kind: Application\nmetadata: {name: web}\nspec:\n  source:\n    helm:\n      parameters:\n      - name: image.registry\n        value: ghcr.io\n      - name: image.repository\n        value: acme/app\n      - name: image.tag\n        value: v2\n`,
+    ],
+    [
       "creates .argocd-source for kustomize with image-updater's layout",
       ``,
       locator("argocd-source", "ghcr.io/acme/app", { createIfMissing: true, kustomizeImageName: "app" }),
@@ -366,6 +401,24 @@ describe("refusals", () => {
       `spec:\n  containers:\n  - image: nginx:1.25\n  - image: nginx:1.26\n`,
       locator("manifest", "nginx"),
       tag("1.27"),
+    ],
+    [
+      "an image under another registry (repository alone is not enough)",
+      `image:\n  registry: registry.corp:5000\n  repository: library/nginx\n  tag: "1.25"\n`,
+      locator("helm", "nginx"),
+      tag("1.27"),
+    ],
+    [
+      "an image whose registry global.imageRegistry overrides",
+      `global:\n  imageRegistry: registry.corp\nimage:\n  registry: docker.io\n  repository: bitnami/nginx\n  tag: 1.25.0\n`,
+      locator("helm", "bitnami/nginx", { helm: { imageName: "image.repository" } }),
+      tag("1.27.0"),
+    ],
+    [
+      "helm.parameters whose <prefix>.registry is another registry",
+      `kind: Application\nmetadata: {name: web}\nspec:\n  source:\n    helm:\n      parameters:\n      - name: image.registry\n        value: ghcr.io\n      - name: image.repository\n        value: acme/app\n      - name: image.tag\n        value: v1\n`,
+      locator("application", "acme/app", { appName: "web" }),
+      tag("v2"),
     ],
     ["a block scalar tag", `image:\n  repository: a/b\n  tag: |\n    v1\n`, locator("helm", "a/b"), tag("v2")],
   ] as const)("refuses %s with EditConflictError naming the file", (_, input, at, to) => {
