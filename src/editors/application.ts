@@ -41,7 +41,9 @@ function findKustomizeImages(source: Source, kustomize: unknown, doc: Document.P
     if (!isScalar(node) || value === null) continue;
     const parts = splitImageString(value, true);
     const alias = parts.alias.slice(0, -1);
-    const byAlias = alias !== "" && (sameRepository(alias, wanted) || alias === locator.kustomizeImageName);
+    // `nginx=ghcr.io/acme/nginx-custom:2.0` runs the custom image: the alias alone matches only
+    // as the target's kustomize.image-name.
+    const byAlias = alias !== "" && alias === locator.kustomizeImageName;
     if (byAlias || sameRepository(parts.name, wanted) || parts.name === locator.kustomizeImageName) {
       const occurrence = imageStringOccurrence(source, node, parts, context);
       found.push(occurrence);

@@ -1,7 +1,7 @@
 /**
- * Kustomizations' `images:` list. An entry is the image when its `name` or its `newName` is (the
- * trap: `name: app` + `newName: asia.gcr.io/proj/app` runs the second), or when its `name` is the
- * target's `kustomize.image-name`. `newTag` and `digest` are rewritten in place, added in the
+ * Kustomizations' `images:` list. An entry is the image when its `newName` is, or its `name` is and
+ * it has no `newName` (the trap: `name: app` + `newName: asia.gcr.io/proj/app` runs the second), or
+ * when its `name` is the target's `kustomize.image-name`. `newTag` and `digest` are rewritten in place, added in the
  * entry's own indentation when absent; a new entry is added only when none matches, so a second
  * entry for the same image is never appended.
  */
@@ -44,7 +44,9 @@ function isKustomizeImageName(name: string, locator: ImageLocator): boolean {
 function matches(name: string | null, newName: string | null, locator: ImageLocator): boolean {
   const wanted = repositoryKey(locator.image);
   if (name !== null && isKustomizeImageName(name, locator)) return true;
-  return (name !== null && sameRepository(name, wanted)) || (newName !== null && sameRepository(newName, wanted));
+  // kustomize runs `newName` when set: `name: nginx` + `newName: ghcr.io/acme/nginx-custom` is the
+  // custom image, not Docker Hub's nginx.
+  return newName === null ? name !== null && sameRepository(name, wanted) : sameRepository(newName, wanted);
 }
 
 function entryOccurrence(source: Source, entry: YAMLMap, doc: Document.Parsed, context: ErrorContext): Occurrence {
@@ -124,6 +126,19 @@ export const kustomizeEditor: Editor = {
     if (doc === undefined || source.docs.length !== 1 || !isMap(root) || root.flow) return null;
     const pairs = newEntryPairs(locator, to, context);
     const images = getSeq(root, "images", doc);
+    const name = locator.kustomizeImageName ?? familiarName(locator.image);
+    for (const item of images?.items ?? []) {
+      const entry = deref(item, doc);
+      const taken = isMap(entry) ? text(source, entry, "name", doc) : null;
+      if (taken !== null && sameRepository(taken, name)) {
+        // A second entry with the same name would be ambiguous; the first points elsewhere.
+        throw conflict(
+          `${source.file} already has an images entry named ${taken} that points at ${isMap(entry) ? (text(source, entry, "newName", doc) ?? "another image") : "another image"}`,
+          { ...context, key: "images" },
+          "set kustomize.image-name to that entry's name if it is this image, or rename the entry",
+        );
+      }
+    }
     if (images !== undefined) {
       const lines = pairs.map(([key, value]) => `${key}: ${value}`);
       return [appendItem(source, images, lines, `{${lines.join(", ")}}`, context)];

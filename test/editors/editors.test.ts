@@ -51,6 +51,20 @@ describe("kustomize", () => {
       `images:\n- name: nginx\n  newTag: '1.27'\n`,
     ],
     [
+      "name matches and newName is the same repository spelled out",
+      `images:\n- name: nginx\n  newName: docker.io/library/nginx\n  newTag: "1.25"\n`,
+      locator("kustomize", "nginx"),
+      tag("1.27"),
+      `images:\n- name: nginx\n  newName: docker.io/library/nginx\n  newTag: "1.27"\n`,
+    ],
+    [
+      "kustomize.image-name still picks an entry whose newName differs from its name",
+      `images:\n- name: nginx\n  newName: ghcr.io/acme/nginx-custom\n  newTag: "2.0"\n`,
+      locator("kustomize", "ghcr.io/acme/nginx-custom", { kustomizeImageName: "nginx" }),
+      tag("2.1"),
+      `images:\n- name: nginx\n  newName: ghcr.io/acme/nginx-custom\n  newTag: "2.1"\n`,
+    ],
+    [
       "adds newTag in the entry's own indentation",
       `images:\n    -   name: traefik\n        newName: docker.io/library/traefik # mirror\nother: 1\n`,
       locator("kustomize", "traefik"),
@@ -419,6 +433,24 @@ describe("refusals", () => {
       `kind: Application\nmetadata: {name: web}\nspec:\n  source:\n    helm:\n      parameters:\n      - name: image.registry\n        value: ghcr.io\n      - name: image.repository\n        value: acme/app\n      - name: image.tag\n        value: v1\n`,
       locator("application", "acme/app", { appName: "web" }),
       tag("v2"),
+    ],
+    [
+      "a kustomize entry named like the image whose newName is another repository",
+      `images:\n- name: nginx\n  newName: ghcr.io/acme/nginx-custom\n  newTag: "2.0"\n`,
+      locator("kustomize", "nginx"),
+      tag("1.27"),
+    ],
+    [
+      "an Application kustomize.images alias named like the image pointing at another repository",
+      `kind: Application\nmetadata: {name: web}\nspec:\n  source:\n    kustomize:\n      images:\n      - nginx=ghcr.io/acme/nginx-custom:2.0\n`,
+      locator("application", "nginx", { appName: "web" }),
+      tag("1.27"),
+    ],
+    [
+      "adding an entry whose name another entry already uses for another image",
+      `images:\n- name: nginx\n  newName: ghcr.io/acme/nginx-custom\n  newTag: "2.0"\n`,
+      locator("kustomize", "nginx", { createIfMissing: true }),
+      tag("1.27"),
     ],
     ["a block scalar tag", `image:\n  repository: a/b\n  tag: |\n    v1\n`, locator("helm", "a/b"), tag("v2")],
   ] as const)("refuses %s with EditConflictError naming the file", (_, input, at, to) => {
