@@ -11,7 +11,7 @@ import type { Editor, ImageLocator, ImageVersion, Occurrence } from "./editor.js
 import { findInValues, joinRegistry, splitNameMatches } from "./helm.js";
 import { appendAtEnd, appendItem } from "./insert.js";
 import { formatImageString, imageStringOccurrence, splitImageString, tagOccurrence } from "./occurrences.js";
-import { deref, get, getMap, getScalar, getSeq, renderScalar, scalarString, type Source } from "./yaml-text.js";
+import { conflict, deref, get, getMap, getScalar, getSeq, lineOf, renderScalar, scalarString, type Source } from "./yaml-text.js";
 
 /**
  * The file argocd-image-updater writes an Application's overrides to: `.argocd-source-<app>.yaml`,
@@ -57,13 +57,27 @@ function findKustomizeImages(source: Source, kustomize: unknown, doc: Document.P
 function findHelmParameters(source: Source, helm: unknown, doc: Document.Parsed, locator: ImageLocator, context: ErrorContext): Occurrence[] {
   const wanted = repositoryKey(locator.image);
   const params = new Map<string, YAMLMap>();
+  const repeated = new Map<string, number[]>();
   for (const item of getSeq(helm, "parameters", doc)?.items ?? []) {
     const param = deref(item, doc);
     const name = isMap(param) ? stringOf(getScalar(param, "name", doc), source) : null;
-    if (isMap(param) && name !== null && !params.has(name)) params.set(name, param);
+    if (!isMap(param) || name === null) continue;
+    const line = param.range ? lineOf(source.text, param.range[0]) : 0;
+    const first = params.get(name);
+    if (first === undefined) params.set(name, param);
+    else repeated.set(name, [...(repeated.get(name) ?? [first.range ? lineOf(source.text, first.range[0]) : 0]), line]);
   }
   const valueOf = (name: string | null): Scalar | undefined => {
     const param = name === null ? undefined : params.get(name);
+    const lines = name === null ? undefined : repeated.get(name);
+    if (name !== null && lines !== undefined) {
+      // Argo CD applies the last; editing the first would change nothing it renders.
+      throw conflict(
+        `${source.file} sets the Helm parameter "${name}" ${lines.length} times (lines ${lines.join(", ")})`,
+        { ...context, key: name },
+        `remove the duplicate parameter "${name}", keeping the one you mean (Argo CD applies the last), then retry`,
+      );
+    }
     return param === undefined ? undefined : getScalar(param, "value", doc);
   };
   const keys = locator.helm;

@@ -11,7 +11,7 @@ import type { ErrorContext } from "../errors/index.js";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Editor, ImageLocator, Occurrence } from "./editor.js";
 import { imageStringOccurrence, splitImageString, tagOccurrence } from "./occurrences.js";
-import { conflict, deref, findPair, getMap, getPath, getScalar, parsePath, scalarString, walkMaps, type Source } from "./yaml-text.js";
+import { conflict, deref, findPair, getMap, getPath, getScalar, parsePath, refuseDuplicateKeys, scalarString, walkMaps, type Source } from "./yaml-text.js";
 
 function stringAt(node: Scalar | undefined, source: Source): string | null {
   if (node === undefined) return null;
@@ -48,6 +48,9 @@ function registryOf(map: unknown, override: string | null, doc: Document.Parsed,
   if (!isMap(target) || findPair(target, "registry", doc) === undefined) return null;
   return override ?? stringAt(getScalar(target, "registry", doc), source);
 }
+
+/** The keys of a conventional image map, each of which must be written once. */
+const IMAGE_KEYS = ["tag", "repository", "image", "registry", "digest"] as const;
 
 function pathOrThrow(path: string, context: ErrorContext): (string | number)[] {
   const parsed = parsePath(path);
@@ -88,6 +91,12 @@ function findExplicit(
   if (tagPath === null) return [];
   const tagNode = scalarOrUndefined(getPath(root, tagPath, doc));
   if (tagNode === undefined) return [];
+  const parent = deref(getPath(root, parentOf(tagPath), doc), doc);
+  const last = tagPath.at(-1);
+  if (isMap(parent) && typeof last === "string") refuseDuplicateKeys(source, parent, [last, "digest", "registry"], context);
+  const nameParent = namePath === null ? undefined : deref(getPath(root, parentOf(namePath), doc), doc);
+  const nameKey = namePath?.at(-1);
+  if (isMap(nameParent) && typeof nameKey === "string") refuseDuplicateKeys(source, nameParent, [nameKey], context);
   let name = "";
   if (namePath !== null) {
     const nameNode = scalarOrUndefined(getPath(root, namePath, doc));
@@ -120,6 +129,7 @@ function findConventional(
       const registry = registryOf(map, override, doc, source);
       const name = joinRegistry(registry, repository);
       if (tagNode !== undefined && splitNameMatches(registry, repository, wanted)) {
+        refuseDuplicateKeys(source, map, IMAGE_KEYS, context);
         found.push(tagOccurrence(source, name, tagNode, getScalar(map, "digest", doc) ?? null, context));
       }
       continue;

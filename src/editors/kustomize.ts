@@ -16,6 +16,7 @@ import {
   findPair,
   getScalar,
   getSeq,
+  refuseDuplicateKeys,
   renderScalar,
   replaceScalar,
   scalarString,
@@ -110,6 +111,7 @@ export const kustomizeEditor: Editor = {
         if (!isMap(entry)) continue;
         const name = text(source, entry, "name", doc);
         if (matches(name, text(source, entry, "newName", doc), locator)) {
+          refuseDuplicateKeys(source, entry, ["name", "newName", "newTag", "digest"], context);
           const occurrence = entryOccurrence(source, entry, doc, context);
           found.push(occurrence);
           if (name !== null && isKustomizeImageName(name, locator)) named.push(occurrence);

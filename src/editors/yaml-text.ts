@@ -89,6 +89,30 @@ export function findPair(map: YAMLMap, key: string, doc: Document.Parsed, depth 
   return undefined;
 }
 
+/** 1-based line of an offset. */
+export function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let index = text.indexOf("\n"); index !== -1 && index < offset; index = text.indexOf("\n", index + 1)) line += 1;
+  return line;
+}
+
+/**
+ * Refuse a mapping that writes one of `keys` twice. Readers disagree on which one counts (Helm and
+ * Argo CD keep the last, this parser finds the first), so editing either would be a guess.
+ */
+export function refuseDuplicateKeys(source: Source, map: YAMLMap, keys: readonly string[], context: ErrorContext): void {
+  for (const key of keys) {
+    const lines = map.items.filter((pair) => keyOf(pair) === key).map((pair) => (isScalar(pair.key) && pair.key.range ? lineOf(source.text, pair.key.range[0]) : 0));
+    if (lines.length > 1) {
+      throw conflict(
+        `${source.file} has the key "${key}" ${lines.length} times in one mapping (lines ${lines.join(", ")})`,
+        { ...context, key },
+        `remove the duplicate key "${key}", keeping the one you mean (Helm reads the last, this app the first), then retry`,
+      );
+    }
+  }
+}
+
 /** The value under `key`, aliases resolved; undefined when absent. */
 export function get(map: unknown, key: string, doc: Document.Parsed): unknown {
   const target = deref(map, doc);

@@ -462,6 +462,36 @@ describe("refusals", () => {
     }
   });
 
+  it.each([
+    [
+      "a Helm image map with tag: twice",
+      `image:\n  repository: ghcr.io/acme/app\n  tag: 1.0.0\n  pullPolicy: IfNotPresent\n  tag: 1.0.1\n`,
+      locator("helm", "ghcr.io/acme/app"),
+      /file\.yaml has the key "tag" 2 times in one mapping \(lines 3, 5\).*remove the duplicate key "tag"/,
+    ],
+    [
+      "a Helm explicit path whose map holds tag: twice",
+      `app:\n  tag: 1.0.0\n  tag: 1.0.1\n`,
+      locator("helm", "ghcr.io/acme/app", { helm: { imageTag: "app.tag" } }),
+      /has the key "tag" 2 times.*remove the duplicate key "tag"/,
+    ],
+    [
+      "a kustomize entry with newTag twice",
+      `images:\n- name: nginx\n  newTag: "1.25"\n  newTag: "1.26"\n`,
+      locator("kustomize", "nginx"),
+      /has the key "newTag" 2 times.*remove the duplicate key "newTag"/,
+    ],
+    [
+      "helm.parameters naming image.tag twice",
+      `kind: Application\nmetadata: {name: web}\nspec:\n  source:\n    helm:\n      parameters:\n      - name: image.repository\n        value: nginx\n      - name: image.tag\n        value: "1.25"\n      - name: image.tag\n        value: "1.26"\n`,
+      locator("application", "nginx", { appName: "web" }),
+      /file\.yaml sets the Helm parameter "image\.tag" 2 times \(lines 9, 11\).*remove the duplicate parameter "image\.tag"/,
+    ],
+  ] as const)("refuses %s, naming the key and the fix", (_, input, at, message) => {
+    expect(() => readImage(input, "file.yaml", at)).toThrow(EditConflictError);
+    expect(() => writeImage(input, "file.yaml", at, tag("2.0.0"))).toThrow(message);
+  });
+
   it("refuses a write with neither tag nor digest", () => {
     expect(() => writeImage(kustomization, "k", locator("kustomize", "nginx"), { tag: null, digest: null })).toThrow(TypeError);
   });
