@@ -16,6 +16,7 @@ import {
   findPair,
   getScalar,
   getSeq,
+  isMisreadPlain,
   refuseDuplicateKeys,
   renderScalar,
   replaceScalar,
@@ -75,7 +76,7 @@ function entryOccurrence(source: Source, entry: YAMLMap, doc: Document.Parsed, c
         const expected = source.text.slice(start, end);
         return [{ start, end, text: `newTag: ${renderScalar(null, to.tag, context)}`, expected }];
       }
-      if (to.tag !== null && to.tag !== tag) {
+      if (to.tag !== null && (to.tag !== tag || (tagNode !== null && isMisreadPlain(tagNode, source.text)))) {
         if (tagNode !== null) replacements.push(replaceScalar(source, tagNode, to.tag, context));
         else added.push(["newTag", renderScalar(null, to.tag, context)]);
       }

@@ -6,7 +6,7 @@ import type { Scalar } from "yaml";
 import type { ErrorContext } from "../errors/index.js";
 import { splitReference } from "../image-ref/index.js";
 import type { ImageVersion, Occurrence, Span } from "./editor.js";
-import { conflict, replaceScalar, scalarString, type Replacement, type Source } from "./yaml-text.js";
+import { conflict, isMisreadPlain, replaceScalar, scalarString, type Replacement, type Source } from "./yaml-text.js";
 
 export interface ImageString {
   /** `name=` of an Argo CD kustomize image override, or "" */
@@ -70,6 +70,7 @@ export function tagOccurrence(
   context: ErrorContext,
 ): Occurrence {
   const rawTag = scalarString(tagNode, source.text) ?? "";
+  const misread = isMisreadPlain(tagNode, source.text);
   const rawDigest = digestNode === null ? "" : (scalarString(digestNode, source.text) ?? "");
   const embedded = digestNode === null ? rawTag.indexOf("@") : -1;
   const tag = (embedded === -1 ? rawTag : rawTag.slice(0, embedded)) || null;
@@ -83,7 +84,7 @@ export function tagOccurrence(
       const nextTag = to.tag ?? tag;
       if (digestNode !== null) {
         const replacements: Replacement[] = [];
-        if (nextTag !== null && nextTag !== tag) replacements.push(replaceScalar(source, tagNode, nextTag, context));
+        if (nextTag !== null && (nextTag !== tag || misread)) replacements.push(replaceScalar(source, tagNode, nextTag, context));
         const nextDigest = to.digest ?? "";
         if (nextDigest !== rawDigest) replacements.push(replaceScalar(source, digestNode, nextDigest, context));
         return replacements;
@@ -96,7 +97,7 @@ export function tagOccurrence(
         );
       }
       const next = to.digest === null ? nextTag : `${nextTag}@${to.digest}`;
-      return next === rawTag ? [] : [replaceScalar(source, tagNode, next, context)];
+      return next === rawTag && !misread ? [] : [replaceScalar(source, tagNode, next, context)];
     },
   };
 }

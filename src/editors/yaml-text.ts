@@ -182,9 +182,21 @@ export function scalarString(node: Scalar, text: string): string | null {
   return null;
 }
 
-/** True when `value` may be written as a plain scalar and every YAML reader takes it as that string. */
-export function isPlainSafe(value: string): boolean {
-  if (!/^[A-Za-z0-9_][\w./:@=+-]*$/.test(value) || /:$/.test(value)) return false;
+/**
+ * Plain scalars Go's YAML (yaml.v2/v3, which Helm, kustomize and Argo CD use) reads as numbers
+ * where JS `yaml` reads strings: strconv.ParseInt base 0 (`0X1F`, `0B1`, `0O17`, `1_000`, `+1`)
+ * and ParseFloat (`1.`, `.5`, `1e3`), plus `.inf` / `.NaN` in any case. Generous on purpose: a
+ * needless quote is harmless, a missing one changes the value.
+ */
+const GO_NUMBER = [
+  /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*)$/,
+  /^[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$/,
+  /^[-+]?\.(?:inf|nan)$/i,
+];
+
+/** True when every YAML reader (1.2, 1.1 and Go's) takes the plain scalar `value` as that string. */
+export function readsAsString(value: string): boolean {
+  if (GO_NUMBER.some((pattern) => pattern.test(value))) return false;
   for (const version of ["1.2", "1.1"] as const) {
     try {
       if (parse(value, { version }) !== value) return false;
@@ -193,6 +205,22 @@ export function isPlainSafe(value: string): boolean {
     }
   }
   return true;
+}
+
+/** True when `value` may be written as a plain scalar and every YAML reader takes it as that string. */
+export function isPlainSafe(value: string): boolean {
+  if (!/^[A-Za-z0-9_][\w./:@=+-]*$/.test(value) || /:$/.test(value)) return false;
+  return readsAsString(value);
+}
+
+/**
+ * True when a plain scalar's text is not what some reader sees (`tag: 1.20` renders 1.2 in Helm):
+ * such a value differs from every tag, even one spelled the same, and is rewritten quoted.
+ */
+export function isMisreadPlain(node: Scalar, text: string): boolean {
+  if (node.type !== "PLAIN" || !node.range || node.value === null || node.value === undefined) return false;
+  const raw = text.slice(node.range[0], node.range[1]).trim();
+  return raw !== "" && !raw.includes("\n") && !readsAsString(raw);
 }
 
 /** A new scalar in the quote style of `old` (plain stays plain unless YAML would mistype it). */

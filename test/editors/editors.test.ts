@@ -10,6 +10,7 @@ import {
   type ImageLocator,
   type ImageVersion,
 } from "../../src/editors/index.js";
+import { isPlainSafe } from "../../src/editors/yaml-text.js";
 import { DIGEST_A, DIGEST_B, locator } from "./support.js";
 
 type Case = readonly [name: string, input: string, at: ImageLocator, to: ImageVersion, expected: string];
@@ -42,6 +43,13 @@ describe("kustomize", () => {
       locator("kustomize", "nginx"),
       tag("1.11"),
       `images:\n- name: nginx\n  newTag: "1.11"\n`,
+    ],
+    [
+      "a plain newTag: 0X1F is rewritten quoted even when asked for 0X1F",
+      `images:\n- name: nginx\n  newTag: 0X1F\n`,
+      locator("kustomize", "nginx"),
+      tag("0X1F"),
+      `images:\n- name: nginx\n  newTag: "0X1F"\n`,
     ],
     [
       "single quotes are kept",
@@ -237,6 +245,29 @@ describe("helm", () => {
       locator("helm", "ghcr.io/x/y"),
       tag("on"),
       `image:\n  repository: ghcr.io/x/y\n  tag: "on"\n`,
+    ],
+    ...["0X1F", "0B1", "0O17", "0b1", "0o17", "1_000", "1.", "1e3", "6E2"].map(
+      (value): Case => [
+        `${value} is a number to Go's YAML (Helm, kustomize) and is double-quoted`,
+        `image:\n  repository: ghcr.io/x/y\n  tag: v1\n`,
+        locator("helm", "ghcr.io/x/y"),
+        tag(value),
+        `image:\n  repository: ghcr.io/x/y\n  tag: "${value}"\n`,
+      ],
+    ),
+    [
+      "a plain 1.20 renders 1.2 in Helm: writing 1.20 quotes it",
+      `image:\n  repository: nginx\n  tag: 1.20 # pinned\n`,
+      locator("helm", "nginx"),
+      tag("1.20"),
+      `image:\n  repository: nginx\n  tag: "1.20" # pinned\n`,
+    ],
+    [
+      "a plain true is not the tag true",
+      `image:\n  repository: nginx\n  tag: true\n  digest: ""\n`,
+      locator("helm", "nginx"),
+      tag("true"),
+      `image:\n  repository: nginx\n  tag: "true"\n  digest: ""\n`,
     ],
     [
       "bitnami digest key is written and the tag kept",
@@ -494,6 +525,10 @@ describe("refusals", () => {
 
   it("refuses a write with neither tag nor digest", () => {
     expect(() => writeImage(kustomization, "k", locator("kustomize", "nginx"), { tag: null, digest: null })).toThrow(TypeError);
+  });
+
+  it.each(["+1", ".5", ".inf", "-.Inf", ".NaN", "0X1F", "0B1", "0O17", "1_000", "1.", "1e3"])("never writes %s plain", (value) => {
+    expect(isPlainSafe(value)).toBe(false);
   });
 
   it("reads a plain 1.10 as the tag 1.10", () => {

@@ -5,8 +5,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { readImage, writeImage, type ImageLocator } from "../../src/editors/index.js";
+import { readsAsString } from "../../src/editors/yaml-text.js";
 import { expectOnlySpansChanged, locator } from "./support.js";
 
 interface Layout {
@@ -32,7 +32,7 @@ const layoutArb: fc.Arbitrary<Layout> = fc.record({
 });
 
 const tagArb = fc.oneof(
-  fc.constantFrom("1.27", "10", "true", "null", "1e3", "0x1F", "On", "v1.2.3", "latest"),
+  fc.constantFrom("1.27", "10", "true", "null", "1e3", "0x1F", "0X1F", "0B1", "0O17", "1_000", "1.", "On", "v1.2.3", "latest"),
   fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,15}$/),
 );
 const digestArb = fc.stringMatching(/^[a-f0-9]{64}$/).map((hex) => `sha256:${hex}`);
@@ -43,10 +43,12 @@ function render(lines: string[], layout: Layout): string {
   return `${layout.bom ? "\uFEFF" : ""}${body}${layout.trailingNewline ? layout.eol : ""}`;
 }
 
-/** Plain when YAML reads it back as the same string (a plain `null` tag is a null, not a tag). */
+/**
+ * Plain when every YAML reader (1.2, 1.1, Go's) reads it back as the same string: a plain `null`
+ * tag is a null, and a plain `0X1F` a number to Helm, not a tag.
+ */
 function quoted(value: string, layout: Layout): string {
-  const plainReadsBack = [parse(value), parse(value, { version: "1.1" })].every((read) => read === value);
-  const quote = layout.quote === "" && !plainReadsBack ? '"' : layout.quote;
+  const quote = layout.quote === "" && !readsAsString(value) ? '"' : layout.quote;
   return `${quote}${value}${quote}`;
 }
 
