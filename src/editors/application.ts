@@ -4,7 +4,7 @@
  * `kustomize.images` (strings `name=newName:tag@digest` or `name:tag`), `helm.parameters`
  * (`{name, value, forcestring}`) and, in Applications, `helm.valuesObject`.
  */
-import { isMap, isScalar, type Document, type Scalar, type YAMLMap } from "yaml";
+import { isMap, isScalar, type Document, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
 import type { ErrorContext } from "../errors/index.js";
 import { familiarName, repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Editor, ImageLocator, ImageVersion, Occurrence } from "./editor.js";
@@ -138,14 +138,19 @@ export const applicationEditor: Editor = {
 };
 
 /** The overrides to add for an image, as image-updater writes them (block lines, 2-space indent). */
-function overrideEntries(locator: ImageLocator, to: ImageVersion, context: ErrorContext): { section: "helm" | "kustomize"; list: string; items: string[][] } | null {
+interface OverrideItem {
+  /** The Helm parameter's name; null for a kustomize image string. */
+  readonly param: string | null;
+  readonly lines: readonly string[];
+}
+
+function overrideEntries(locator: ImageLocator, to: ImageVersion, context: ErrorContext): { section: "helm" | "kustomize"; list: string; items: OverrideItem[] } | null {
   const image = familiarName(locator.image);
   if (locator.helm !== null) {
-    const param = (name: string, value: string): string[] => [
-      `name: ${renderScalar(null, name, context)}`,
-      `value: ${renderScalar(null, value, context)}`,
-      "forcestring: true",
-    ];
+    const param = (name: string, value: string): OverrideItem => ({
+      param: name,
+      lines: [`name: ${renderScalar(null, name, context)}`, `value: ${renderScalar(null, value, context)}`, "forcestring: true"],
+    });
     if (locator.helm.imageSpec !== null) {
       const spec = formatImageString({ alias: "", name: image, tag: to.tag, digest: to.digest });
       return { section: "helm", list: "parameters", items: [param(locator.helm.imageSpec, spec)] };
@@ -160,7 +165,49 @@ function overrideEntries(locator: ImageLocator, to: ImageVersion, context: Error
   }
   const alias = locator.kustomizeImageName !== null && locator.kustomizeImageName !== image ? `${locator.kustomizeImageName}=` : "";
   const value = formatImageString({ alias, name: image, tag: to.tag, digest: to.digest });
-  return { section: "kustomize", list: "images", items: [[renderScalar(null, value, context)]] };
+  return { section: "kustomize", list: "images", items: [{ param: null, lines: [renderScalar(null, value, context)] }] };
+}
+
+/**
+ * The parameters still to add to an existing `helm.parameters`: one already naming this image is
+ * kept, and one already set for another image is refused (a second would be a duplicate Argo CD
+ * resolves by order, and the image would not read back).
+ */
+function newParameters(
+  source: Source,
+  list: YAMLSeq,
+  doc: Document.Parsed,
+  items: readonly OverrideItem[],
+  locator: ImageLocator,
+  context: ErrorContext,
+): OverrideItem[] {
+  const existing = new Map<string, string | null>();
+  for (const item of list.items) {
+    const param = deref(item, doc);
+    const name = isMap(param) ? stringOf(getScalar(param, "name", doc), source) : null;
+    if (isMap(param) && name !== null) existing.set(name, stringOf(getScalar(param, "value", doc), source));
+  }
+  const image = repositoryKey(locator.image);
+  const kept: OverrideItem[] = [];
+  const taken: { name: string; value: string }[] = [];
+  for (const item of items) {
+    const name = item.param;
+    if (name === null || !existing.has(name)) {
+      kept.push(item);
+      continue;
+    }
+    const value = existing.get(name) ?? null;
+    if (name !== locator.helm?.imageTag && name !== DEFAULT_TAG_PARAM && value !== null && sameRepository(value, image)) continue;
+    taken.push({ name, value: value ?? "" });
+  }
+  if (taken.length > 0) {
+    throw conflict(
+      `${source.file} already sets the Helm parameters ${taken.map((each) => `${each.name}=${each.value}`).join(", ")} for another image`,
+      { ...context, key: taken.map((each) => each.name).join(", ") },
+      "point the target at its own parameters with the helm.image-name and helm.image-tag annotations (e.g. app.image.name, app.image.tag)",
+    );
+  }
+  return kept;
 }
 
 export const argocdSourceEditor: Editor = {
@@ -176,7 +223,7 @@ export const argocdSourceEditor: Editor = {
     const sectionLines = (): string[] => [
       `${entries.section}:`,
       `  ${entries.list}:`,
-      ...entries.items.flatMap((lines) => lines.map((line, index) => `  ${index === 0 ? "- " : "  "}${line}`)),
+      ...entries.items.flatMap(({ lines }) => lines.map((line, index) => `  ${index === 0 ? "- " : "  "}${line}`)),
     ];
     if (doc === undefined || root === null || (isScalar(root) && root.value === null)) {
       return [appendAtEnd(source, sectionLines())];
@@ -184,8 +231,9 @@ export const argocdSourceEditor: Editor = {
     if (!isMap(root) || root.flow) return null;
     const list = getSeq(getMap(root, entries.section, doc), entries.list, doc);
     if (list !== undefined) {
+      const items = entries.section === "helm" ? newParameters(source, list, doc, entries.items, locator, context) : entries.items;
       // Every item goes at the same offset: one insertion keeps them in order.
-      const inserts = entries.items.map((lines) =>
+      const inserts = items.map(({ lines }) =>
         appendItem(source, list, lines, lines.length === 1 ? (lines[0] ?? "") : `{${lines.join(", ")}}`, context),
       );
       const first = inserts[0];

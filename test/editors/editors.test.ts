@@ -422,6 +422,13 @@ describe("application and .argocd-source", () => {
       `helm:\n  parameters:\n  - name: image.name\n    value: ghcr.io/acme/app\n    forcestring: true\n  - name: image.tag\n    value: "1.10"\n    forcestring: true\n`,
     ],
     [
+      "adds only image.tag when image.name already names the image",
+      `helm:\n  parameters:\n  - name: image.name\n    value: ghcr.io/acme/app\n    forcestring: true\n`,
+      locator("argocd-source", "ghcr.io/acme/app", { createIfMissing: true, helm: {} }),
+      tag("1.0.1"),
+      `helm:\n  parameters:\n  - name: image.name\n    value: ghcr.io/acme/app\n    forcestring: true\n  - name: image.tag\n    value: 1.0.1\n    forcestring: true\n`,
+    ],
+    [
       "appends to an existing kustomize.images list",
       `kustomize:\n  images:\n  - other:1\n`,
       locator("argocd-source", "nginx", { createIfMissing: true }),
@@ -518,8 +525,14 @@ describe("refusals", () => {
       locator("application", "nginx", { appName: "web" }),
       /file\.yaml sets the Helm parameter "image\.tag" 2 times \(lines 9, 11\).*remove the duplicate parameter "image\.tag"/,
     ],
+    [
+      ".argocd-source helm.parameters already set for another image",
+      `helm:\n  parameters:\n  - name: image.name\n    value: ghcr.io/acme/other\n    forcestring: true\n  - name: image.tag\n    value: "1.0"\n    forcestring: true\n`,
+      locator("argocd-source", "ghcr.io/acme/app", { createIfMissing: true, helm: {} }),
+      /file\.yaml already sets the Helm parameters image\.name=ghcr\.io\/acme\/other, image\.tag=1\.0 for another image.*helm\.image-name and helm\.image-tag/,
+    ],
   ] as const)("refuses %s, naming the key and the fix", (_, input, at, message) => {
-    expect(() => readImage(input, "file.yaml", at)).toThrow(EditConflictError);
+    expect(() => writeImage(input, "file.yaml", at, tag("2.0.0"))).toThrow(EditConflictError);
     expect(() => writeImage(input, "file.yaml", at, tag("2.0.0"))).toThrow(message);
   });
 
