@@ -12,7 +12,7 @@ function insertion(at: number, text: string): Replacement {
 }
 
 /** End offset of the last bytes of content in a node (a scalar's or a flow collection's end). */
-function contentEnd(node: unknown, context: ErrorContext): number {
+export function contentEnd(node: unknown, context: ErrorContext): number {
   if (isMap(node) && !node.flow) {
     const last = node.items.at(-1);
     if (last !== undefined) return contentEnd(last.value ?? last.key, context);
@@ -101,6 +101,12 @@ export function layoutOf(source: Source, doc: Document.Parsed | undefined): { se
   };
   visit(doc?.contents);
   return { seqIndent: seqIndent ?? 0, mapIndent: mapIndent ?? 2 };
+}
+
+/** Lines (each on its own line, indentation included) right after the line where `node` ends. */
+export function appendAfter(source: Source, node: unknown, lines: readonly string[], context: ErrorContext): Replacement {
+  const at = endOfLine(source.text, contentEnd(node, context));
+  return insertion(at, lines.map((line) => `${source.eol}${line}`).join(""));
 }
 
 /** Append top-level lines at the end of the file (its own line ending, its trailing newline or none). */

@@ -9,8 +9,9 @@ import { isMap, isScalar, type Document, type YAMLMap } from "yaml";
 import type { ErrorContext } from "../errors/index.js";
 import { familiarName, repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Editor, ImageLocator, ImageVersion, Occurrence, Span } from "./editor.js";
-import { appendAtEnd, appendItem, appendPairs, layoutOf, removePairLine } from "./insert.js";
+import { appendAfter, appendAtEnd, appendItem, appendPairs, layoutOf, removePairLine } from "./insert.js";
 import {
+  columnOf,
   conflict,
   deref,
   findPair,
@@ -126,7 +127,9 @@ export const kustomizeEditor: Editor = {
   create(source, locator, to, context) {
     const doc = source.docs[0];
     const root = doc?.contents;
-    if (doc === undefined || source.docs.length !== 1 || !isMap(root) || root.flow) return null;
+    // Empty documents after the kustomization (a trailing `---`) do not make it ambiguous.
+    const emptyAfter = source.docs.slice(1).every((each) => each.contents === null || (isScalar(each.contents) && each.contents.value === null));
+    if (doc === undefined || !emptyAfter || !isMap(root) || root.flow) return null;
     const pairs = newEntryPairs(locator, to, context);
     const images = getSeq(root, "images", doc);
     const name = locator.kustomizeImageName ?? familiarName(locator.image);
@@ -146,13 +149,22 @@ export const kustomizeEditor: Editor = {
       const lines = pairs.map(([key, value]) => `${key}: ${value}`);
       return [appendItem(source, images, lines, `{${lines.join(", ")}}`, context)];
     }
-    if (findPair(root, "images", doc) !== undefined) {
-      throw conflict("images: is not a list", context, "make images: a list of entries, or remove it");
-    }
     const { seqIndent } = layoutOf(source, doc);
-    const dash = `${" ".repeat(seqIndent)}- `;
-    const rest = " ".repeat(seqIndent + 2);
-    const lines = ["images:", ...pairs.map(([key, value], index) => `${index === 0 ? dash : rest}${key}: ${value}`)];
+    const item = (column: number): string[] =>
+      pairs.map(([key, value], index) => `${" ".repeat(column)}${index === 0 ? `${" ".repeat(seqIndent)}- ` : " ".repeat(seqIndent + 2)}${key}: ${value}`);
+    const existing = findPair(root, "images", doc);
+    if (existing !== undefined) {
+      // `images:` with nothing after it (perhaps only commented-out entries) is an empty list.
+      const key = isScalar(existing.key) ? existing.key.range : null;
+      const value = existing.value;
+      const empty = value === null || (isScalar(value) && value.value === null && value.range !== undefined && value.range !== null && value.range[0] === value.range[1]);
+      if (!empty || !key) throw conflict("images: is not a list", context, "make images: a list of entries, or remove it");
+      return [appendAfter(source, existing.key, item(columnOf(source.text, key[0])), context)];
+    }
+    const lines = ["images:", ...item(0)];
+    // After the kustomization's own content when a `...` or an empty document follows it.
+    const last = root.items.at(-1);
+    if ((doc.directives.docEnd || source.docs.length > 1) && last !== undefined) return [appendAfter(source, last.value ?? last.key, lines, context)];
     return [appendAtEnd(source, lines)];
   },
 };

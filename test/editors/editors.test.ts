@@ -129,6 +129,27 @@ describe("kustomize", () => {
       `resources:\r\n- a.yaml\r\nimages:\r\n- name: nginx\r\n  newTag: 1.27.1`,
     ],
     [
+      "an empty images: (only a commented-out entry below) is an empty list",
+      `resources:\n  - a.yaml\nimages: # pinned here\n# - name: foo\n`,
+      locator("kustomize", "nginx", { createIfMissing: true }),
+      tag("1.27.1"),
+      `resources:\n  - a.yaml\nimages: # pinned here\n  - name: nginx\n    newTag: 1.27.1\n# - name: foo\n`,
+    ],
+    [
+      "a trailing --- (an empty last document) does not block adding images:",
+      `resources:\n- a.yaml\n---\n`,
+      locator("kustomize", "nginx", { createIfMissing: true }),
+      tag("1.27.1"),
+      `resources:\n- a.yaml\nimages:\n- name: nginx\n  newTag: 1.27.1\n---\n`,
+    ],
+    [
+      "images: goes before a trailing ... end marker",
+      `resources:\r\n- a.yaml\r\n...\r\n`,
+      locator("kustomize", "nginx", { createIfMissing: true }),
+      tag("1.27.1"),
+      `resources:\r\n- a.yaml\r\nimages:\r\n- name: nginx\r\n  newTag: 1.27.1\r\n...\r\n`,
+    ],
+    [
       "updates the entry matched by kustomize.image-name",
       `images:\n- name: web\n  newName: registry.local/web\n  newTag: a1\n`,
       locator("kustomize", "ghcr.io/acme/web", { kustomizeImageName: "web" }),
