@@ -276,6 +276,19 @@ export function applyReplacements(source: Source, replacements: readonly Replace
     unique.set(`${replacement.start}:${replacement.end}:${replacement.text}`, replacement);
   }
   const sorted = [...unique.values()].sort((a, b) => b.start - a.start || b.end - a.end);
+  const clash = sorted.find((each, index) => {
+    const next = sorted[index + 1];
+    return next !== undefined && next.start === each.start && next.end === each.end;
+  });
+  if (clash !== undefined) {
+    // One scalar shared through an anchor by occurrences that need different edits (one has a
+    // digest key beside it, another must carry tag@digest): no single value satisfies both.
+    throw conflict(
+      `${source.file} shares one value (line ${lineOf(source.text, clash.start)}) between occurrences of the image that need different edits, through a YAML anchor`,
+      context,
+      "give each occurrence its own value instead of an alias (*name), or the same keys (e.g. a digest: key beside each tag)",
+    );
+  }
   let text = source.text;
   let limit = Number.POSITIVE_INFINITY;
   for (const { start, end, text: replacement, expected } of sorted) {

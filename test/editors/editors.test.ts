@@ -552,9 +552,16 @@ describe("refusals", () => {
       locator("argocd-source", "ghcr.io/acme/app", { createIfMissing: true, helm: {} }),
       /file\.yaml already sets the Helm parameters image\.name=ghcr\.io\/acme\/other, image\.tag=1\.0 for another image.*helm\.image-name and helm\.image-tag/,
     ],
+    [
+      "an anchored tag shared by an image map with a digest key and one without",
+      `a:\n  image:\n    repository: x/a\n    tag: &t 1.0.0\n    digest: ""\nb:\n  image:\n    repository: x/a\n    tag: *t\n`,
+      locator("helm", "x/a"),
+      /file\.yaml shares one value \(line 4\) between occurrences of the image that need different edits.*own value instead of an alias/,
+    ],
   ] as const)("refuses %s, naming the key and the fix", (_, input, at, message) => {
-    expect(() => writeImage(input, "file.yaml", at, tag("2.0.0"))).toThrow(EditConflictError);
-    expect(() => writeImage(input, "file.yaml", at, tag("2.0.0"))).toThrow(message);
+    const to = { tag: "2.0.0", digest: DIGEST_A };
+    expect(() => writeImage(input, "file.yaml", at, to)).toThrow(EditConflictError);
+    expect(() => writeImage(input, "file.yaml", at, to)).toThrow(message);
   });
 
   it("refuses a write with neither tag nor digest", () => {
