@@ -8,7 +8,7 @@ import { isMap, isScalar, type Document, type Scalar, type YAMLMap, type YAMLSeq
 import type { ErrorContext } from "../errors/index.js";
 import { familiarName, repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Editor, ImageLocator, ImageVersion, Occurrence } from "./editor.js";
-import { findInValues, joinRegistry, splitNameMatches } from "./helm.js";
+import { explainInValues, findInValues, joinRegistry, splitNameMatches } from "./helm.js";
 import { appendAtEnd, appendItem } from "./insert.js";
 import { formatImageString, imageStringOccurrence, splitImageString, tagOccurrence } from "./occurrences.js";
 import { conflict, deref, get, getMap, getScalar, getSeq, lineOf, renderScalar, scalarString, type Source } from "./yaml-text.js";
@@ -117,20 +117,41 @@ function findInSource(source: Source, map: unknown, doc: Document.Parsed, locato
   ];
 }
 
+/** The source maps of the file's Applications (all, or the one named `locator.appName`), with their document. */
+function applicationSources(source: Source, locator: ImageLocator): { doc: Document.Parsed; map: YAMLMap }[] {
+  const found: { doc: Document.Parsed; map: YAMLMap }[] = [];
+  for (const doc of source.docs) {
+    const root = doc.contents;
+    if (stringOf(getScalar(root, "kind", doc), source) !== "Application") continue;
+    const name = stringOf(getScalar(getMap(root, "metadata", doc), "name", doc), source);
+    if (locator.appName !== null && name !== locator.appName) continue;
+    const spec = getMap(root, "spec", doc);
+    const sources = [get(spec, "source", doc), ...(getSeq(spec, "sources", doc)?.items.map((item) => deref(item, doc)) ?? [])];
+    for (const map of sources) if (isMap(map)) found.push({ doc, map });
+  }
+  return found;
+}
+
 export const applicationEditor: Editor = {
   kind: "application",
   find(source, locator, context) {
-    const found: Occurrence[] = [];
-    for (const doc of source.docs) {
-      const root = doc.contents;
-      if (stringOf(getScalar(root, "kind", doc), source) !== "Application") continue;
-      const name = stringOf(getScalar(getMap(root, "metadata", doc), "name", doc), source);
-      if (locator.appName !== null && name !== locator.appName) continue;
-      const spec = getMap(root, "spec", doc);
-      const sources = [get(spec, "source", doc), ...(getSeq(spec, "sources", doc)?.items.map((item) => deref(item, doc)) ?? [])];
-      for (const each of sources) if (isMap(each)) found.push(...findInSource(source, each, doc, locator, context));
+    return applicationSources(source, locator).flatMap(({ doc, map }) => findInSource(source, map, doc, locator, context));
+  },
+  explainMissing(source, locator) {
+    for (const { doc, map } of applicationSources(source, locator)) {
+      const helm = getMap(map, "helm", doc);
+      const valuesObject = get(helm, "valuesObject", doc);
+      const reason = valuesObject === undefined ? null : explainInValues(source, valuesObject, doc, locator);
+      if (reason !== null) return reason;
+      const values = getScalar(helm, "values", doc);
+      if (values !== undefined && typeof values.value === "string" && values.value.trim() !== "" && values.range) {
+        return {
+          message: `${source.file} gives its Helm values as a string (helm.values, line ${lineOf(source.text, values.range[0])}), which this app does not edit`,
+          hint: "move them to helm.valuesObject (a map this app edits in place), or set the image with helm.parameters",
+        };
+      }
     }
-    return found;
+    return null;
   },
   create() {
     return null;
@@ -214,6 +235,9 @@ export const argocdSourceEditor: Editor = {
   kind: "argocd-source",
   find(source, locator, context) {
     return source.docs.flatMap((doc) => findInSource(source, doc.contents, doc, locator, context));
+  },
+  explainMissing() {
+    return null;
   },
   create(source, locator, to, context) {
     const entries = overrideEntries(locator, to, context);

@@ -53,9 +53,17 @@ export interface Occurrence {
   rewrite(to: ImageVersion): Replacement[];
 }
 
+/** Why a file that `find` found nothing in cannot be edited, when the editor can tell more than "absent". */
+export interface MissingReason {
+  readonly message: string;
+  readonly hint: string;
+}
+
 export interface Editor {
   readonly kind: WriteKind;
   find(source: Source, locator: ImageLocator, context: ErrorContext): Occurrence[];
+  /** Called only when `find` found nothing: a near miss worth naming (the image without a tag key…), or null. */
+  explainMissing(source: Source, locator: ImageLocator): MissingReason | null;
   /** Insertions that add the image when it is absent, or null when this format cannot add one. */
   create(source: Source, locator: ImageLocator, to: ImageVersion, context: ErrorContext): Replacement[] | null;
 }

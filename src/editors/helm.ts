@@ -9,9 +9,9 @@
 import { isMap, isScalar, type Document, type Scalar } from "yaml";
 import type { ErrorContext } from "../errors/index.js";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
-import type { Editor, ImageLocator, Occurrence } from "./editor.js";
+import type { Editor, ImageLocator, MissingReason, Occurrence } from "./editor.js";
 import { imageStringOccurrence, splitImageString, tagOccurrence } from "./occurrences.js";
-import { conflict, deref, findPair, getMap, getPath, getScalar, parsePath, refuseDuplicateKeys, scalarString, walkMaps, type Source } from "./yaml-text.js";
+import { conflict, deref, findPair, getMap, getPath, getScalar, lineOf, parsePath, refuseDuplicateKeys, scalarString, walkMaps, type Source } from "./yaml-text.js";
 
 function stringAt(node: Scalar | undefined, source: Source): string | null {
   if (node === undefined) return null;
@@ -161,10 +161,38 @@ export function findInValues(
     : findConventional(source, root, doc, locator, context);
 }
 
+/** A values tree that names the image (`repository:` or `image:`) in a map with no `tag:` key. */
+export function explainInValues(source: Source, root: unknown, doc: Document.Parsed, locator: ImageLocator): MissingReason | null {
+  const keys = locator.helm;
+  const explicit = keys !== null && (keys.imageSpec !== null || keys.imageTag !== null || keys.imageName !== null);
+  if (explicit || !isMap(deref(root, doc))) return null;
+  const wanted = repositoryKey(locator.image);
+  const override = globalRegistry(root, doc, source);
+  for (const map of walkMaps(root)) {
+    if (findPair(map, "tag", doc) !== undefined) continue;
+    const node = getScalar(map, "repository", doc) ?? getScalar(map, "image", doc);
+    const repository = stringAt(node, source);
+    if (node === undefined || repository === null || !node.range) continue;
+    if (!splitNameMatches(registryOf(map, override, doc, source), repository, wanted)) continue;
+    return {
+      message: `${source.file} names ${repository} (line ${lineOf(source.text, node.range[0])}) but has no tag key beside it to write`,
+      hint: "add a tag: key next to it (the chart's default tag otherwise applies), or point helm.image-tag at the key that holds the tag",
+    };
+  }
+  return null;
+}
+
 export const helmEditor: Editor = {
   kind: "helm",
   find(source, locator, context) {
     return source.docs.flatMap((doc) => findInValues(source, doc.contents, doc, locator, context));
+  },
+  explainMissing(source, locator) {
+    for (const doc of source.docs) {
+      const reason = explainInValues(source, doc.contents, doc, locator);
+      if (reason !== null) return reason;
+    }
+    return null;
   },
   create() {
     return null;

@@ -14,7 +14,7 @@ import { kustomizeEditor } from "./kustomize.js";
 import { manifestEditor } from "./manifest.js";
 import { applyReplacements, conflict, parseSource, type Replacement } from "./yaml-text.js";
 
-export type { Editor, FoundImage, ImageLocator, ImageVersion, Occurrence, Span } from "./editor.js";
+export type { Editor, FoundImage, ImageLocator, ImageVersion, MissingReason, Occurrence, Span } from "./editor.js";
 export { argocdSourceFileName } from "./application.js";
 export { kustomizationFileName } from "./kustomize.js";
 
@@ -107,6 +107,8 @@ export function writeImage(text: string, file: string, locator: ImageLocator, to
   } else {
     const created = locator.createIfMissing ? editor.create(source, locator, to, context) : null;
     if (created === null) {
+      const reason = editor.explainMissing(source, locator);
+      if (reason !== null) throw conflict(reason.message, context, reason.hint);
       throw conflict(
         `${file} does not hold ${context.image ?? "the image"}${locator.createIfMissing ? " and no entry can be added to it" : ""}`,
         context,

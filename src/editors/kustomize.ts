@@ -124,6 +124,9 @@ export const kustomizeEditor: Editor = {
     // edits): other entries that merely share the newName are someone else's override.
     return named.length > 0 ? named : found;
   },
+  explainMissing() {
+    return null;
+  },
   create(source, locator, to, context) {
     const doc = source.docs[0];
     const root = doc?.contents;

@@ -8,7 +8,7 @@ import { isMap, isScalar, isSeq } from "yaml";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Editor, Occurrence } from "./editor.js";
 import { imageStringOccurrence, splitImageString } from "./occurrences.js";
-import { getScalar, scalarString, walkMaps } from "./yaml-text.js";
+import { deref, getScalar, scalarString, walkMaps } from "./yaml-text.js";
 
 const CONTAINER_LISTS = new Set(["containers", "initContainers", "ephemeralContainers"]);
 
@@ -20,8 +20,11 @@ export const manifestEditor: Editor = {
     for (const doc of source.docs) {
       for (const map of walkMaps(doc.contents)) {
         for (const pair of map.items) {
-          if (!isScalar(pair.key) || !CONTAINER_LISTS.has(String(pair.key.value)) || !isSeq(pair.value)) continue;
-          for (const container of pair.value.items) {
+          // `containers: *anchor` reads the anchored list (its images are edited once, at the anchor).
+          const list = deref(pair.value, doc);
+          if (!isScalar(pair.key) || !CONTAINER_LISTS.has(String(pair.key.value)) || !isSeq(list)) continue;
+          for (const item of list.items) {
+            const container = deref(item, doc);
             if (!isMap(container)) continue;
             const image = getScalar(container, "image", doc);
             const value = image === undefined ? null : scalarString(image, source.text);
@@ -33,6 +36,9 @@ export const manifestEditor: Editor = {
       }
     }
     return found;
+  },
+  explainMissing() {
+    return null;
   },
   create() {
     return null;

@@ -381,6 +381,13 @@ describe("manifest", () => {
       `\uFEFFkind: Service\r\n---\r\nkind: Pod\r\nspec:\r\n  containers:\r\n  - image: nginx:1.27\r\n`,
     ],
     [
+      "containers: *list and - *container read the anchored value and edit it once",
+      `x: &c\n  - &web\n    name: a\n    image: nginx:1.25\nspec:\n  containers: *c\n  initContainers:\n  - *web\n`,
+      locator("manifest", "nginx"),
+      tag("1.27"),
+      `x: &c\n  - &web\n    name: a\n    image: nginx:1.27\nspec:\n  containers: *c\n  initContainers:\n  - *web\n`,
+    ],
+    [
       "digest pinned, then dropped",
       `spec:\n  containers:\n  - image: nginx:1.26@${DIGEST_A}\n`,
       locator("manifest", "nginx"),
@@ -557,6 +564,18 @@ describe("refusals", () => {
       `a:\n  image:\n    repository: x/a\n    tag: &t 1.0.0\n    digest: ""\nb:\n  image:\n    repository: x/a\n    tag: *t\n`,
       locator("helm", "x/a"),
       /file\.yaml shares one value \(line 4\) between occurrences of the image that need different edits.*own value instead of an alias/,
+    ],
+    [
+      "a Helm image map with a repository but no tag key",
+      `image:\n  repository: ghcr.io/acme/app\n  pullPolicy: IfNotPresent\n`,
+      locator("helm", "ghcr.io/acme/app"),
+      /file\.yaml names ghcr\.io\/acme\/app \(line 2\) but has no tag key beside it.*add a tag: key/,
+    ],
+    [
+      "an Application whose Helm values are a string",
+      `kind: Application\nmetadata: {name: web}\nspec:\n  source:\n    helm:\n      values: |\n        image:\n          repository: nginx\n          tag: "1.25"\n`,
+      locator("application", "nginx", { appName: "web" }),
+      /file\.yaml gives its Helm values as a string \(helm\.values, line 6\).*helm\.valuesObject/,
     ],
   ] as const)("refuses %s, naming the key and the fix", (_, input, at, message) => {
     const to = { tag: "2.0.0", digest: DIGEST_A };
