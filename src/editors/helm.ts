@@ -170,13 +170,17 @@ export function explainInValues(source: Source, root: unknown, doc: Document.Par
   const override = globalRegistry(root, doc, source);
   for (const map of walkMaps(root)) {
     if (findPair(map, "tag", doc) !== undefined) continue;
-    const node = getScalar(map, "repository", doc) ?? getScalar(map, "image", doc);
+    const repositoryNode = getScalar(map, "repository", doc);
+    const node = repositoryNode ?? getScalar(map, "image", doc);
     const repository = stringAt(node, source);
     if (node === undefined || repository === null || !node.range) continue;
     if (!splitNameMatches(registryOf(map, override, doc, source), repository, wanted)) continue;
     return {
       message: `${source.file} names ${repository} (line ${lineOf(source.text, node.range[0])}) but has no tag key beside it to write`,
-      hint: "add a tag: key next to it (the chart's default tag otherwise applies), or point helm.image-tag at the key that holds the tag",
+      hint:
+        repositoryNode === undefined
+          ? "write the tag into the image (image: name:tag), add a tag: key next to it, or point helm.image-tag at the key that holds the tag"
+          : "add a tag: key next to it (the chart's default tag otherwise applies), or point helm.image-tag at the key that holds the tag",
     };
   }
   return null;

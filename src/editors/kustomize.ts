@@ -124,7 +124,21 @@ export const kustomizeEditor: Editor = {
     // edits): other entries that merely share the newName are someone else's override.
     return named.length > 0 ? named : found;
   },
-  explainMissing() {
+  explainMissing(source, locator) {
+    const wanted = repositoryKey(locator.image);
+    for (const doc of source.docs) {
+      for (const item of getSeq(doc.contents, "images", doc)?.items ?? []) {
+        const entry = deref(item, doc);
+        if (!isMap(entry)) continue;
+        const name = text(source, entry, "name", doc);
+        const newName = text(source, entry, "newName", doc);
+        if (name === null || newName === null || !sameRepository(name, wanted)) continue;
+        return {
+          message: `${source.file} has an images entry named ${name}, but it runs ${newName} (its newName), another image`,
+          hint: `if ${newName} is the image to update, make it the target's image; to pin that entry anyway, set kustomize.image-name: ${name}`,
+        };
+      }
+    }
     return null;
   },
   create(source, locator, to, context) {

@@ -577,6 +577,18 @@ describe("refusals", () => {
       locator("application", "nginx", { appName: "web" }),
       /file\.yaml gives its Helm values as a string \(helm\.values, line 6\).*helm\.valuesObject/,
     ],
+    [
+      "a kustomize entry named like the image that runs another (newName)",
+      `images:\n- name: nginx\n  newName: ghcr.io/acme/nginx-custom\n  newTag: "2.0"\n`,
+      locator("kustomize", "nginx"),
+      /file\.yaml has an images entry named nginx, but it runs ghcr\.io\/acme\/nginx-custom \(its newName\).*kustomize\.image-name: nginx/,
+    ],
+    [
+      "a Helm image string without a tag",
+      `sidecars:\n  - name: proxy\n    image: envoyproxy/envoy\n`,
+      locator("helm", "envoyproxy/envoy"),
+      /names envoyproxy\/envoy \(line 3\) but has no tag key.*image: name:tag/,
+    ],
   ] as const)("refuses %s, naming the key and the fix", (_, input, at, message) => {
     const to = { tag: "2.0.0", digest: DIGEST_A };
     expect(() => writeImage(input, "file.yaml", at, to)).toThrow(EditConflictError);
