@@ -152,15 +152,16 @@ export const kustomizeEditor: Editor = {
     const name = locator.kustomizeImageName ?? familiarName(locator.image);
     for (const item of images?.items ?? []) {
       const entry = deref(item, doc);
-      const taken = isMap(entry) ? text(source, entry, "name", doc) : null;
-      if (taken !== null && sameRepository(taken, name)) {
-        // A second entry with the same name would be ambiguous; the first points elsewhere.
-        throw conflict(
-          `${source.file} already has an images entry named ${taken} that points at ${isMap(entry) ? (text(source, entry, "newName", doc) ?? "another image") : "another image"}`,
-          { ...context, key: "images" },
-          "set kustomize.image-name to that entry's name if it is this image, or rename the entry",
-        );
-      }
+      if (!isMap(entry)) continue;
+      const taken = text(source, entry, "name", doc);
+      if (taken === null || !sameRepository(taken, name)) continue;
+      // Not matched, yet named like the new entry: it runs another image (its newName). A second
+      // entry with the same name would leave kustomize to pick one.
+      throw conflict(
+        `${source.file} already has an images entry named ${taken} that runs ${text(source, entry, "newName", doc) ?? "another image"}`,
+        { ...context, key: "images" },
+        "set kustomize.image-name to that entry's name if it is this image, or rename the entry",
+      );
     }
     if (images !== undefined) {
       const lines = pairs.map(([key, value]) => `${key}: ${value}`);
@@ -174,7 +175,7 @@ export const kustomizeEditor: Editor = {
       // `images:` with nothing after it (perhaps only commented-out entries) is an empty list.
       const key = isScalar(existing.key) ? existing.key.range : null;
       const value = existing.value;
-      const empty = value === null || (isScalar(value) && value.value === null && value.range !== undefined && value.range !== null && value.range[0] === value.range[1]);
+      const empty = value === null || (isScalar(value) && value.value === null && !!value.range && value.range[0] === value.range[1]);
       if (!empty || !key) throw conflict("images: is not a list", context, "make images: a list of entries, or remove it");
       return [appendAfter(source, existing.key, item(columnOf(source.text, key[0])), context)];
     }
