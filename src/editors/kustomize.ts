@@ -1,9 +1,9 @@
 /**
  * Kustomizations' `images:` list. An entry is the image when its `newName` is, or its `name` is and
  * it has no `newName` (the trap: `name: app` + `newName: asia.gcr.io/proj/app` runs the second), or
- * when its `name` is the target's `kustomize.image-name`. `newTag` and `digest` are rewritten in place, added in the
- * entry's own indentation when absent; a new entry is added only when none matches, so a second
- * entry for the same image is never appended.
+ * when its `name` is the target's `kustomize.image-name`. `newTag` and `digest` are rewritten in
+ * place, added in the entry's own indentation when absent; a new entry is added only when none
+ * matches, so a second entry for the same image is never appended.
  */
 import { isMap, isScalar, type Document, type YAMLMap } from "yaml";
 import type { ErrorContext } from "../errors/index.js";
