@@ -8,7 +8,7 @@
  */
 import { isMap, isScalar, type Document, type Scalar } from "yaml";
 import type { ErrorContext } from "../errors/index.js";
-import { repositoryKey, sameRepository } from "../image-ref/index.js";
+import { DOCKER_HUB, isDockerHubHost, repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Editor, ImageLocator, MissingReason, Occurrence } from "./editor.js";
 import { imageStringOccurrence, splitImageString, tagOccurrence } from "./occurrences.js";
 import { conflict, deref, findPair, getMap, getPath, getScalar, lineOf, parsePath, refuseDuplicateKeys, scalarString, walkMaps, type Source } from "./yaml-text.js";
@@ -24,16 +24,13 @@ export function joinRegistry(registry: string | null, repository: string): strin
   return registry === null || repository.startsWith(`${registry}/`) ? repository : `${registry}/${repository}`;
 }
 
-/** Docker Hub's other host names, which a chart's `registry:` may spell out. */
-const DOCKER_HUB_HOSTS = new Set(["registry-1.docker.io", "registry.hub.docker.com"]);
-
 /**
  * Whether a split name is the wanted image. With a registry, the joined name must match (a mirror's
  * `library/nginx` is not Docker Hub's nginx); the repository alone only when no registry is given.
  */
 export function splitNameMatches(registry: string | null, repository: string, wanted: string): boolean {
   if (registry === null) return sameRepository(repository, wanted);
-  const host = DOCKER_HUB_HOSTS.has(registry.toLowerCase()) ? "docker.io" : registry;
+  const host = isDockerHubHost(registry) ? DOCKER_HUB : registry;
   return sameRepository(joinRegistry(host, repository), wanted);
 }
 

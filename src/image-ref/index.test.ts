@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.js";
-import { familiarName, formatImageRef, isValidDigest, isValidTag, parseImageRef, repositoryKey, sameRepository } from "./index.js";
+import { familiarName, formatImageRef, isDockerHubHost, isValidDigest, isValidTag, parseImageRef, repositoryKey, sameRepository } from "./index.js";
 
 const D256 = `sha256:${"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"}`;
 const D512 = `sha512:${"f".repeat(128)}`;
@@ -156,5 +156,18 @@ describe("formatting and identity", () => {
     ["Not Valid", "Not Valid", true],
   ])("sameRepository(%s, %s) = %s", (a, b, same) => {
     expect(sameRepository(a, b)).toBe(same);
+  });
+});
+
+describe("isDockerHubHost", () => {
+  it.each([
+    ["docker.io", true],
+    ["index.docker.io", true],
+    ["registry-1.docker.io", true],
+    ["Registry.Hub.Docker.com", true],
+    ["ghcr.io", false],
+    ["docker.io.example.com", false],
+  ])("%s → %s", (host, expected) => {
+    expect(isDockerHubHost(host)).toBe(expected);
   });
 });

@@ -7,6 +7,12 @@ import { ConfigError } from "../errors/index.js";
 
 export const DOCKER_HUB = "docker.io";
 const LEGACY_DOCKER_HUB = "index.docker.io";
+const DOCKER_HUB_HOSTS: ReadonlySet<string> = new Set([DOCKER_HUB, LEGACY_DOCKER_HUB, "registry-1.docker.io", "registry.hub.docker.com"]);
+
+/** Docker Hub under any of the names charts, Docker configs and registries.conf files give it. */
+export function isDockerHubHost(host: string): boolean {
+  return DOCKER_HUB_HOSTS.has(host.toLowerCase());
+}
 const NAME_TOTAL_LENGTH_MAX = 255;
 
 export interface ImageRef {

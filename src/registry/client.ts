@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { RegistryError, type RegistryErrorKind } from "../errors/index.js";
-import { DOCKER_HUB, formatImageRef, isValidTag, repositoryKey, type ImageRef } from "../image-ref/index.js";
+import { DOCKER_HUB, formatImageRef, isDockerHubHost, isValidTag, repositoryKey, type ImageRef } from "../image-ref/index.js";
 import type { TagDetails } from "../model/index.js";
 import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from "./backoff.js";
 import {
@@ -98,11 +98,6 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/;
 
 export function isLoopbackHost(host: string): boolean {
   return LOOPBACK.test(host.toLowerCase());
-}
-
-/** Docker Hub's names for itself, as Docker and registries.conf files write them. */
-function isDockerHubHost(host: string): boolean {
-  return host === DOCKER_HUB || host === "index.docker.io" || host === "registry-1.docker.io" || host === "registry.hub.docker.com";
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,6 +6,7 @@
 import { execFile } from "node:child_process";
 import { z } from "zod";
 import { ConfigError, RegistryError } from "../errors/index.js";
+import { DOCKER_HUB, isDockerHubHost } from "../image-ref/index.js";
 
 export interface Credentials {
   readonly username: string;
@@ -111,14 +112,12 @@ interface AuthKey {
   readonly credentials: Credentials;
 }
 
-const DOCKER_HUB_HOSTS = new Set(["index.docker.io", "registry-1.docker.io", "registry.hub.docker.com", "docker.io"]);
-
 /** A key of `auths` (`https://index.docker.io/v1/`, `ghcr.io`, `h:5000/team-a`) → host and path. */
 export function normaliseAuthKey(key: string): { host: string; path: string } {
   const bare = key.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
   const slash = bare.indexOf("/");
   const rawHost = (slash === -1 ? bare : bare.slice(0, slash)).toLowerCase();
-  const host = DOCKER_HUB_HOSTS.has(rawHost) ? "docker.io" : rawHost;
+  const host = isDockerHubHost(rawHost) ? DOCKER_HUB : rawHost;
   // `/v1/` and `/v2/` are API paths that old Docker clients wrote into the key, not repositories.
   const path = (slash === -1 ? "" : bare.slice(slash + 1)).replace(/\/+$/, "").replace(/^v[12]$/, "");
   return { host, path };
@@ -169,7 +168,7 @@ export function parseDockerConfig(text: string, source: string): DockerCredentia
   const store = parsed.data.credsStore ?? null;
   return {
     find(host, repository) {
-      const wanted = DOCKER_HUB_HOSTS.has(host) ? "docker.io" : host.toLowerCase();
+      const wanted = isDockerHubHost(host) ? DOCKER_HUB : host.toLowerCase();
       let best: AuthKey | null = null;
       let bestScore = -1;
       for (const key of keys) {
@@ -181,7 +180,7 @@ export function parseDockerConfig(text: string, source: string): DockerCredentia
       return best?.credentials ?? null;
     },
     helperFor(host) {
-      const wanted = DOCKER_HUB_HOSTS.has(host) ? "docker.io" : host.toLowerCase();
+      const wanted = isDockerHubHost(host) ? DOCKER_HUB : host.toLowerCase();
       return helpers.get(wanted) ?? store;
     },
   };

@@ -14,6 +14,7 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../errors/index.js";
+import { isDockerHubHost } from "../image-ref/index.js";
 import { parseCredentialSource, type CredentialSource } from "./credentials.js";
 
 export interface RegistryEntry {
@@ -196,7 +197,7 @@ export function findRegistryEntry(config: RegistriesConfig | undefined, registry
   const exact = config.registries.find((r) => r.prefix === registry);
   if (exact) return exact;
   if (registry === "docker.io") {
-    return config.registries.find((r) => r.prefix === "index.docker.io" || r.prefix === "registry-1.docker.io") ??
+    return config.registries.find((r) => isDockerHubHost(r.prefix)) ??
       config.registries.find((r) => r.isDefault) ?? null;
   }
   return null;
