@@ -40,6 +40,11 @@ describe("Masterminds constraints", () => {
     ["1.2 - 1.4.5", "1.4.5", true],
     ["1.2 - 1.4.5", "1.4.6", false],
     ["1.2 - 1.4.5", "1.1.9", false],
+    // a hyphen range followed by another comparator (Masterminds rewrites it with a trailing space)
+    ["1.0 - 2.0 !=1.6.0", "1.5.0", true],
+    ["1.0 - 2.0 !=1.6.0", "1.6.0", false],
+    ["1.0 - 2.0 <1.5", "1.4.9", true],
+    ["1.0 - 2.0 <1.5", "1.5.0", false],
     ["!=1.2.3", "1.2.4", true],
     ["!=1.2.3", "1.2.3", false],
     ["!=1.2.x", "1.2.9", false],

@@ -71,7 +71,7 @@ function parseComparator(text: string): Comparator | string {
 
 /** Parse like Masterminds `NewConstraint`: `||` separates alternatives, spaces or commas separate ANDs. */
 export function parseConstraint(source: string): ConstraintResult {
-  const rewritten = source.replace(RANGE_RE, (_all, from: string, ...rest: unknown[]) => `>= ${from}, <= ${String(rest[9])}`);
+  const rewritten = source.replace(RANGE_RE, (_all, from: string, ...rest: unknown[]) => `>= ${from}, <= ${String(rest[9])} `);
   const groups: Comparator[][] = [];
   const includePre: boolean[] = [];
   for (const alternative of rewritten.split("||")) {
