@@ -13,7 +13,7 @@ export type UpdateStrategy = "semver" | "newest-build" | "alphabetical" | "diges
 export type AllowTags =
   | { readonly kind: "any" }
   | { readonly kind: "regexp"; readonly pattern: string }
-  | { readonly kind: "invalid"; readonly value: string };
+  | { readonly kind: "invalid"; readonly value: string; readonly reason?: string };
 
 /** Opt-in limit on how far a semver update may go. */
 export type UpdateLevel = "patch" | "minor" | "major";

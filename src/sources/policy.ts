@@ -3,7 +3,7 @@
  * ImagePolicy, with argocd-image-updater's names and semantics. Pure.
  */
 import type { AllowTags, ImagePolicy, UpdateLevel, UpdateStrategy } from "../model/index.js";
-import { translateGoRegexp } from "../strategy/index.js";
+import { translateGoRegexp, UnsupportedRegexpError } from "../strategy/index.js";
 
 /** Settings as configured, before defaults; the shape of image-updater's CommonUpdateSettings. */
 export interface RawSettings {
@@ -61,8 +61,8 @@ export function parseAllowTags(value: string): AllowTags {
       const { source, flags } = translateGoRegexp(pattern);
       new RegExp(source, flags);
       return { kind: "regexp", pattern };
-    } catch {
-      return { kind: "invalid", value: trimmed };
+    } catch (error) {
+      return { kind: "invalid", value: trimmed, ...(error instanceof UnsupportedRegexpError ? { reason: `it uses ${error.message}` } : {}) };
     }
   }
   return { kind: "invalid", value: trimmed };
@@ -124,7 +124,7 @@ export function buildPolicy(settings: RawSettings, extras: PolicyExtras): { poli
       key: "allow-tags",
       value: allowTags.value,
       message: REGEXP_PREFIX.test(allowTags.value)
-        ? `allow-tags "${allowTags.value}" is not a valid regular expression, so no tag matches; fix the pattern after "${allowTags.value.slice(0, "regexp:".length)}"`
+        ? `allow-tags "${allowTags.value}" is not a valid regular expression${allowTags.reason === undefined ? "" : ` (${allowTags.reason})`}, so no tag matches; fix the pattern after "${allowTags.value.slice(0, "regexp:".length)}"`
         : `allow-tags "${allowTags.value}" is neither "any" nor "regexp:<pattern>", so no tag matches; write it as regexp:${allowTags.value}`,
     });
   }

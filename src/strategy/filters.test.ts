@@ -40,6 +40,19 @@ describe("allow-tags", () => {
     ["(?i)^RC", "rc1", true], // RE2 inline flag translated
     ["^v1\\z", "v1", true], // RE2 \z translated
     ["^v1\\z", "v1x", false],
+    ["\\Av1", "v1.0", true],
+    ["\\Av1", "xv1", false],
+    // RE2 syntax JavaScript spells differently, translated rather than reinterpreted
+    ["^[[:digit:]]+\\.[[:digit:]]+$", "1.2", true],
+    ["^[[:digit:]]+\\.[[:digit:]]+$", "1.2a", false],
+    ["^[[:alpha:]_]+$", "stable_x", true],
+    ["^[[:xdigit:]]{7}$", "3f2A1bc", true],
+    ["^\\Q1.2\\E", "1.2.3", true],
+    ["^\\Q1.2\\E", "1x2", false],
+    ["^\\Qa+b", "a+b", true], // \Q to the end
+    ["^(?P<major>\\d+)\\.\\d+$", "10.4", true],
+    ["^[]a]+$", "a]a", true], // ] first in a class is literal
+    ["(?:alpine|slim)$", "1.27-slim", true],
   ])("regexp:%s on %s → %s", (pattern, tag, expected) => {
     const compiled = compileAllowTags({ kind: "regexp", pattern });
     expect(compiled.problems).toEqual([]);
@@ -50,6 +63,22 @@ describe("allow-tags", () => {
     const compiled = compileAllowTags({ kind: "invalid", value: "glob:*" });
     expect(compiled.value("1.0.0")).toBe(false);
     expect(compiled.problems[0]?.message).toMatch(/glob:\*.*regexp:/s);
+  });
+
+  it.each([
+    ["^(?!latest$).*", /look-around, which RE2 does not support/],
+    ["^(a)\\1$", /back-reference/],
+    ["^v1\\Z", /\\Z, which RE2 does not support/],
+    ["^\\pN+$", /Unicode class/],
+    ["^v\\d+(?i)-rc$", /flag group \(\?i…\) inside the pattern/],
+    ["(?U)a+", /flag group \(\?U\)/],
+    ["^[[:^digit:]]+$", /negated class/],
+    ["^a{1001}$", /repeat count over 1000/],
+  ])("regexp:%s is refused, saying why, not reinterpreted", (pattern, reason) => {
+    const compiled = compileAllowTags({ kind: "regexp", pattern });
+    expect(compiled.value("latest")).toBe(false);
+    expect(compiled.value("1")).toBe(false);
+    expect(compiled.problems[0]?.message).toMatch(reason);
   });
 
   it("a regexp that does not compile allows nothing and is reported", () => {

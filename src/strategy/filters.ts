@@ -14,26 +14,120 @@ export interface Compiled<T> {
 
 const NOTHING: TagMatcher = () => false;
 
+const POSIX_CLASSES: Readonly<Record<string, string>> = {
+  alnum: "0-9A-Za-z",
+  alpha: "A-Za-z",
+  ascii: "\\x00-\\x7F",
+  blank: "\\t ",
+  cntrl: "\\x00-\\x1F\\x7F",
+  digit: "0-9",
+  graph: "!-~",
+  lower: "a-z",
+  print: " -~",
+  punct: "!-\\/:-@\\[-`{-~",
+  space: "\\t\\n\\v\\f\\r ",
+  upper: "A-Z",
+  word: "0-9A-Za-z_",
+  xdigit: "0-9A-Fa-f",
+};
+
+/** A Go RE2 pattern JavaScript would read differently, or RE2 itself rejects: never silently reinterpreted. */
+export class UnsupportedRegexpError extends Error {}
+
+function unsupported(what: string): never {
+  throw new UnsupportedRegexpError(what);
+}
+
 /**
- * Go RE2 syntax that JavaScript spells differently, translated so that patterns written for
- * argocd-image-updater keep their meaning: leading inline flags `(?i)`, `(?s)`, `(?m)` become
- * RegExp flags, `\A` and `\z` become anchors. Other differences are not translated: JavaScript
- * also accepts look-around and back-references (RE2 rejects them, so no working image-updater
- * pattern uses them), and RE2's `[[:alpha:]]` classes and `\Q…\E` quoting are not supported by JS
- * (such a pattern is reported as invalid rather than silently meaning something else).
+ * Go RE2 syntax in JavaScript's spelling, so patterns written for argocd-image-updater keep their
+ * meaning: leading inline flags `(?i)`, `(?s)`, `(?m)` become RegExp flags; `\A`, `\z` anchors;
+ * `\Q…\E` literals; `[[:alpha:]]` classes; `(?P<name>…)` groups. What RE2 rejects (look-around,
+ * back-references, `\Z`, counts over 1000) — image-updater then allows no tag — and RE2 syntax
+ * with no JavaScript spelling here (`\pN`, flags inside the pattern, `(?U)`, `[[:^alpha:]]`)
+ * throw UnsupportedRegexpError, saying which, instead of quietly meaning something else.
  */
 export function translateGoRegexp(pattern: string): { source: string; flags: string } {
-  let source = pattern;
   let flags = "";
-  const inline = /^\(\?([ims]+)\)/.exec(source);
+  let rest = pattern;
+  const inline = /^\(\?([a-zA-Z]+)\)/.exec(rest);
   if (inline !== null) {
-    flags = [...new Set(inline[1])].join("");
-    source = source.slice(inline[0].length);
+    const letters = inline[1] ?? "";
+    if (/[^ims]/.test(letters)) unsupported(`the flag group (?${letters}) (only i, m and s are translated)`);
+    flags = [...new Set(letters)].join("");
+    rest = rest.slice(inline[0].length);
   }
-  source = source.replace(/(\\*)\\([Az])/g, (all: string, slashes: string, letter: string) =>
-    slashes.length % 2 === 1 ? all : `${slashes}${letter === "A" ? "^" : "(?![\\s\\S])"}`,
-  );
-  return { source, flags };
+  let out = "";
+  let inClass = false;
+  /** Where the current class's members start in `out` (after `[` or `[^`). */
+  let classStart = 0;
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i] as string;
+    if (c === "\\") {
+      const next = rest[i + 1];
+      if (next === undefined) return { source: out + c, flags }; // a trailing backslash: let RegExp reject it
+      if (next === "Q" && !inClass) {
+        const close = rest.indexOf("\\E", i + 2);
+        const literal = rest.slice(i + 2, close === -1 ? rest.length : close);
+        out += literal.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+        i = close === -1 ? rest.length : close + 1;
+        continue;
+      }
+      if (next === "p" || next === "P") unsupported(`the Unicode class \\${next}… (write the characters out, e.g. [0-9])`);
+      if (/[1-9]/.test(next) || next === "k") unsupported("a back-reference, which RE2 does not support (argocd-image-updater allows no tag)");
+      if (next === "Z") unsupported("\\Z, which RE2 does not support (use \\z)");
+      if (next === "x" && rest[i + 2] === "{") unsupported("\\x{…} (write \\xHH)");
+      if (!inClass && next === "A") out += "(?<![\\s\\S])";
+      else if (!inClass && next === "z") out += "(?![\\s\\S])";
+      else out += c + next;
+      i += 1;
+      continue;
+    }
+    if (inClass) {
+      if (c === "[" && rest[i + 1] === ":") {
+        const close = rest.indexOf(":]", i + 2);
+        const name = close === -1 ? "" : rest.slice(i + 2, close);
+        if (name.startsWith("^")) unsupported(`the negated class [:${name}:] (write the complement out)`);
+        const ranges = POSIX_CLASSES[name];
+        if (ranges === undefined) unsupported(`the class [:${name}:]`);
+        out += ranges;
+        i = close + 1;
+        continue;
+      }
+      if (c === "]" && out.length === classStart) {
+        out += "\\]"; // RE2: a `]` first in a class is a member; JavaScript would end an empty class
+        continue;
+      }
+      if (c === "]") inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === "[") {
+      inClass = true;
+      const negated = rest[i + 1] === "^";
+      out += negated ? "[^" : "[";
+      if (negated) i += 1;
+      classStart = out.length;
+      continue;
+    }
+    if (c === "(" && rest[i + 1] === "?") {
+      const head = rest.slice(i + 2);
+      if (head.startsWith("P<")) {
+        out += "(?<";
+        i += 3;
+        continue;
+      }
+      if (/^(=|!|<=|<!)/.test(head)) unsupported("look-around, which RE2 does not support (argocd-image-updater allows no tag)");
+      if (/^[a-zA-Z-]+[:)]/.test(head)) unsupported(`the flag group (?${/^[a-zA-Z-]+/.exec(head)?.[0] ?? ""}…) inside the pattern (put (?i) at its start)`);
+    }
+    if (c === "{") {
+      const count = /^\{(\d+)(?:,(\d*))?\}/.exec(rest.slice(i));
+      if (count !== null && [count[1], count[2]].some((n) => n !== undefined && n !== "" && Number(n) > 1000)) {
+        unsupported("a repeat count over 1000, which RE2 does not support");
+      }
+    }
+    out += c;
+  }
+  return { source: out, flags };
 }
 
 /** `allow-tags`: `any`, or `regexp:` searched anywhere in the tag (Go `MatchString`, unanchored). */
@@ -50,7 +144,7 @@ export function compileAllowTags(allow: AllowTags): Compiled<TagMatcher> {
         return {
           value: NOTHING,
           problems: [
-            new ConfigError(`allow-tags regular expression "${allow.pattern}" does not compile, so no tag is allowed`, {
+            new ConfigError(`allow-tags regular expression "${allow.pattern}" ${error instanceof UnsupportedRegexpError ? `uses ${error.message}` : "does not compile"}, so no tag is allowed`, {
               cause: error,
               context: { key: "allow-tags", value: `regexp:${allow.pattern}` },
               hint: "fix the expression, e.g. regexp:^v?[0-9]+\\.[0-9]+\\.[0-9]+$",
@@ -63,7 +157,7 @@ export function compileAllowTags(allow: AllowTags): Compiled<TagMatcher> {
       return {
         value: NOTHING,
         problems: [
-          new ConfigError(`allow-tags value "${allow.value}" is not understood, so no tag is allowed`, {
+          new ConfigError(`allow-tags value "${allow.value}" is not understood${allow.reason === undefined ? "" : ` (${allow.reason})`}, so no tag is allowed`, {
             context: { key: "allow-tags", value: allow.value },
             hint: "use `any` or `regexp:<expression>`, e.g. regexp:^[0-9a-f]{7,40}$",
           }),
