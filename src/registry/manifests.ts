@@ -163,7 +163,9 @@ function isPlainUrl(text: string): boolean {
 
 /** RFC 3339 with any fraction → ISO 8601 with milliseconds (sortable); null when unreadable or zero. */
 export function normaliseCreated(value: string | undefined): string | null {
-  if (!value) return null;
+  // RFC 3339 only, as Go's time.Parse(RFC3339Nano) that image-updater uses: a date without a zone
+  // (`2026-03-01 10:00:00`) would otherwise be read in this machine's local time.
+  if (!value || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/.test(value)) return null;
   const trimmed = value.replace(/(\.\d{3})\d+/, "$1");
   const time = Date.parse(trimmed);
   if (Number.isNaN(time) || time <= 0) return null;

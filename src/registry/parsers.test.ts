@@ -130,6 +130,8 @@ describe("manifests", () => {
     ["2023-06-01T12:00:00+02:00", "2023-06-01T10:00:00.000Z"],
     ["0001-01-01T00:00:00Z", null],
     ["yesterday", null],
+    ["2026-03-01 10:00:00", null], // no zone: Go's RFC 3339 parse refuses it, and so do we
+    ["2026-03-01T10:00:00", null],
     [undefined, null],
   ])("created %s → %s", (value, expected) => {
     expect(normaliseCreated(value)).toBe(expected);
