@@ -5,6 +5,8 @@
 import { performance } from "node:perf_hooks";
 import { createRegistryClient } from "../registry/index.js";
 import type { RegistryClient, RegistryClientOptions } from "../registry/index.js";
+import { createSecretReader } from "../sources/index.js";
+import { secretCredentials } from "./credentials.js";
 import { gatherTargets } from "./gather.js";
 import type { GatherOptions } from "./gather.js";
 import { plan } from "./plan.js";
@@ -32,7 +34,9 @@ export interface RunPlanOptions extends GatherOptions {
 export async function runPlan(options: RunPlanOptions, registry?: RegistryClient): Promise<PlanResult> {
   const started = performance.now();
   const workspace = openWorkspace(options.repoDir);
-  const client = registry ?? createRegistryClient(options.registry);
+  // With cluster access, pull secrets (annotations, registries.conf) are read from the cluster.
+  const resolver = options.cluster === null || options.registry.credentialResolver !== undefined ? {} : { credentialResolver: secretCredentials(createSecretReader(options.cluster)) };
+  const client = registry ?? createRegistryClient({ ...options.registry, ...resolver });
   try {
     const input = await gatherTargets(options, workspace);
     const result = await plan(input, { workspace, registry: client, now: () => performance.now() }, {

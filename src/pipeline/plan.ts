@@ -9,7 +9,7 @@ import { argocdSourceFileName, kustomizationFileName, readImage, writeImage } fr
 import type { ImageLocator } from "../editors/index.js";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Target, TagDetails, WriteKind } from "../model/index.js";
-import { imageSourceLabels, type RegistryClient } from "../registry/index.js";
+import { imageSourceLabels, parseCredentialSource, type ImageAccess, type RegistryClient } from "../registry/index.js";
 import { decide, meetsPlatforms, selectCandidates } from "../strategy/index.js";
 import type { Candidates, CurrentImage, Decision } from "../strategy/index.js";
 import { mapLimit } from "./limit.js";
@@ -142,10 +142,26 @@ function isDeployed(target: Target): boolean {
   return target.liveImages.some((image) => sameRepository(image, repositoryKey(target.image)));
 }
 
+/**
+ * The target's own credentials (`pull-secret`), over registries.conf's. Throws a ConfigError that
+ * names the key, never the value (people write the secret itself there by mistake).
+ */
+function accessOf(target: Target): ImageAccess {
+  if (target.pullSecret === null) return {};
+  try {
+    return { credentials: parseCredentialSource(target.pullSecret) };
+  } catch (error) {
+    throw new ConfigError(`pull-secret: ${error instanceof Error ? error.message : "is invalid"}`, {
+      context: { key: "pull-secret", image: repositoryKey(target.image) },
+      hint: "write pullsecret:<namespace>/<name>, secret:<namespace>/<name>#<field>, env:<VARIABLE> or ext:/path/to/script",
+    });
+  }
+}
+
 /** Details of one tag, resolved for the first platform the policy lists. */
-function askDetails(target: Target, registry: RegistryClient): (tag: string) => Promise<TagDetails> {
+function askDetails(target: Target, registry: RegistryClient, access: ImageAccess): (tag: string) => Promise<TagDetails> {
   const platform = target.policy.platforms[0];
-  return (tag) => registry.getTagDetails(target.image, tag, platform === undefined ? {} : { platform });
+  return (tag) => registry.getTagDetails(target.image, tag, { ...access, ...(platform === undefined ? {} : { platform }) });
 }
 
 /** Registry details the strategy asked for: all candidates, or the best ones until one qualifies. */
@@ -153,10 +169,11 @@ async function fetchDetails(
   target: Target,
   candidates: Candidates,
   registry: RegistryClient,
+  access: ImageAccess,
   concurrency: number,
 ): Promise<Map<string, TagDetails>> {
   const details = new Map<string, TagDetails>();
-  const ask = askDetails(target, registry);
+  const ask = askDetails(target, registry, access);
   switch (candidates.needsDetails) {
     case "none":
       return details;
@@ -196,9 +213,10 @@ async function planTarget(target: Target, deps: PlanDeps, concurrency: number): 
   let decision: Decision;
   let chosen: TagDetails | null = null;
   try {
-    const tags = await deps.registry.listTags(target.image);
+    const access = accessOf(target);
+    const tags = await deps.registry.listTags(target.image, access);
     const candidates = selectCandidates(tags, target.policy, located.current);
-    const details = await fetchDetails(target, candidates, deps.registry, concurrency);
+    const details = await fetchDetails(target, candidates, deps.registry, access, concurrency);
     decision = decide({ policy: target.policy, current: located.current, candidates, details });
     // A filter that could not be applied as written (invalid allow-tags, malformed glob) makes
     // any choice suspect: report it rather than propose a tag the user may have meant to exclude.
@@ -207,7 +225,7 @@ async function planTarget(target: Target, deps: PlanDeps, concurrency: number): 
     }
     // What a reviewer reads in the PR (digest, build date, source) and what a digest pin needs:
     // the new tag's details, fetched here when the strategy did not need them to decide.
-    if (decision.kind === "update") chosen = decision.details ?? (await askDetails(target, deps.registry)(decision.to.tag));
+    if (decision.kind === "update") chosen = decision.details ?? (await askDetails(target, deps.registry, access)(decision.to.tag));
   } catch (error) {
     return problemOf(target, located.file, error);
   }

@@ -9,9 +9,11 @@ import { DOCKER_HUB, formatImageRef, isDockerHubHost, isValidTag, repositoryKey,
 import type { TagDetails } from "../model/index.js";
 import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from "./backoff.js";
 import {
+  describeCredentialSource,
   parseDockerConfig,
   readCredentials,
   type CredentialResolver,
+  type CredentialSource,
   type Credentials,
   type DockerCredentials,
 } from "./credentials.js";
@@ -60,10 +62,15 @@ export interface RegistryClientStats {
   readonly invalidTags: number;
 }
 
+/** Per image: where its credentials come from (argocd-image-updater's `pull-secret`), over registries.conf's. */
+export interface ImageAccess {
+  readonly credentials?: CredentialSource | null;
+}
+
 export interface RegistryClient {
-  /** Every tag of the repository, in registry order; one listing per repository per client. */
-  listTags(image: ImageRef): Promise<string[]>;
-  getTagDetails(image: ImageRef, tag: string, options?: { platform?: string }): Promise<TagDetails>;
+  /** Every tag of the repository, in registry order; one listing per repository (and credentials) per client. */
+  listTags(image: ImageRef, access?: ImageAccess): Promise<string[]>;
+  getTagDetails(image: ImageRef, tag: string, options?: { platform?: string } & ImageAccess): Promise<TagDetails>;
   readonly stats: RegistryClientStats;
   close(): Promise<void>;
 }
@@ -92,6 +99,13 @@ interface Call {
   readonly image: ImageRef;
   /** Safe for messages: `registry/repo[:tag]`. */
   readonly label: string;
+  /** The image's own credential source (a pull secret), over the registry's; null: the registry's. */
+  readonly credentials: CredentialSource | null;
+}
+
+/** What keys caches that depend on who asks: the source's description (never the secret). */
+function accessKey(credentials: CredentialSource | null | undefined): string {
+  return credentials == null ? "" : describeCredentialSource(credentials);
 }
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/;
@@ -219,8 +233,20 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return [...new Set([entry?.prefix ?? registry, new URL(baseUrl).host])];
   }
 
+  /** Credentials read from an image's own source, by source, with the registry's expiry. */
+  const imageCredentials = new Map<string, { value: Promise<Credentials>; expiresAt: number }>();
+
   async function credentialsFor(call: Call): Promise<Credentials | null> {
     const { auth, entry, registry } = call.endpoint;
+    if (call.credentials !== null) {
+      const key = `${registry}|${accessKey(call.credentials)}`;
+      const cached = imageCredentials.get(key);
+      if (cached && cached.expiresAt > now()) return cached.value;
+      const value = readCredentials(call.credentials, { registry, repository: repositoryPath(call), image: call.label, resolver: options.credentialResolver, env, timeoutMs });
+      imageCredentials.set(key, { value, expiresAt: entry?.credsExpireMs ? now() + entry.credsExpireMs : Number.POSITIVE_INFINITY });
+      value.catch(() => imageCredentials.delete(key));
+      return value;
+    }
     if (!entry?.credentials) {
       // A Docker config is matched per repository (`host/team-a` keys), and costs no I/O.
       const repository = repositoryPath(call);
@@ -233,7 +259,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     const source = entry.credentials;
     if (auth.credentials && auth.credentials.expiresAt > now()) return auth.credentials.value;
     if (auth.pendingCredentials) return auth.pendingCredentials;
-    const load = readCredentials(source, { registry, image: call.label, resolver: options.credentialResolver, env, timeoutMs });
+    const load = readCredentials(source, { registry, repository: repositoryPath(call), image: call.label, resolver: options.credentialResolver, env, timeoutMs });
     auth.pendingCredentials = load;
     try {
       const value = await load;
@@ -293,11 +319,18 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return `repository:${repositoryPath(call)}:pull`;
   }
 
-  async function bearerToken(call: Call, scope: string): Promise<string> {
+  /** Tokens are per scope and per credentials: an anonymous token must not serve a pull secret's call. */
+  function tokenKey(call: Call): string {
+    return `${scopeFor(call)}|${accessKey(call.credentials)}`;
+  }
+
+  async function bearerToken(call: Call): Promise<string> {
     const { auth } = call.endpoint;
-    const cached = auth.tokens.get(scope);
+    const scope = scopeFor(call);
+    const key = tokenKey(call);
+    const cached = auth.tokens.get(key);
     if (cached && cached.expiresAt > now()) return cached.token;
-    const pending = auth.pendingTokens.get(scope);
+    const pending = auth.pendingTokens.get(key);
     if (pending) return pending;
     const fetchToken = (async (): Promise<string> => {
       const realm = auth.realm;
@@ -347,14 +380,14 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       if (!/^[\x21-\x7e]+$/.test(token)) throw fail(call, "protocol", "the token service answered with a token that is not a valid header value");
       const expiresIn = typeof json === "object" && json !== null && "expires_in" in json && typeof json.expires_in === "number" && json.expires_in > 0 ? json.expires_in : 60;
       // Renew a little early so a token never expires between check and use.
-      auth.tokens.set(scope, { token, expiresAt: now() + Math.max(expiresIn * 500, expiresIn * 1000 - 30_000) });
+      auth.tokens.set(key, { token, expiresAt: now() + Math.max(expiresIn * 500, expiresIn * 1000 - 30_000) });
       return token;
     })();
-    auth.pendingTokens.set(scope, fetchToken);
+    auth.pendingTokens.set(key, fetchToken);
     try {
       return await fetchToken;
     } finally {
-      auth.pendingTokens.delete(scope);
+      auth.pendingTokens.delete(key);
     }
   }
 
@@ -369,7 +402,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         return creds ? basic(creds) : null;
       }
       case "bearer":
-        return `Bearer ${await bearerToken(call, scopeFor(call))}`;
+        return `Bearer ${await bearerToken(call)}`;
     }
   }
 
@@ -393,7 +426,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         auth.scheme = "bearer";
         auth.realm = bearer.params["realm"] ?? null;
         auth.service = bearer.params["service"] ?? null;
-        auth.tokens.delete(scopeFor(call));
+        auth.tokens.delete(tokenKey(call));
       } else if (basicChallenge) {
         auth.scheme = "basic";
       }
@@ -428,9 +461,9 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     throw fail(call, "protocol", `${what}: unexpected HTTP ${res.status}${errorCode(res)}`, { status: res.status });
   }
 
-  function makeCall(image: ImageRef, tag?: string): Call {
+  function makeCall(image: ImageRef, tag: string | undefined, credentials: CredentialSource | null | undefined): Call {
     const label = formatImageRef({ ...image, tag: tag ?? null, digest: null });
-    return { endpoint: endpointFor(image), image, label };
+    return { endpoint: endpointFor(image), image, label, credentials: credentials ?? null };
   }
 
   /** By digest: from the cache, or joined to the fetch already under way, or fetched once. */
@@ -444,8 +477,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return loading;
   }
 
-  async function listAll(image: ImageRef): Promise<readonly string[]> {
-    const call = makeCall(image);
+  async function listAll(image: ImageRef, access: ImageAccess): Promise<readonly string[]> {
+    const call = makeCall(image, undefined, access.credentials);
     const base = call.endpoint.baseUrl;
     let url: string | null = `${base}/v2/${repositoryPath(call)}/tags/list?n=${pageSize}`;
     const seen = new Set<string>();
@@ -524,8 +557,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return config;
   }
 
-  async function resolveDetails(image: ImageRef, tag: string, platform: string | undefined): Promise<TagDetails> {
-    const call = makeCall(image, tag);
+  async function resolveDetails(image: ImageRef, tag: string, platform: string | undefined, access: ImageAccess): Promise<TagDetails> {
+    const call = makeCall(image, tag, access.credentials);
     if (!isValidTag(tag)) throw fail(call, "config", `"${tag.slice(0, 130)}" is not a valid tag`, { hint: "tags match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}" });
     // Docker Hub counts manifest GETs against pull limits, HEADs not: ask for the digest first there.
     let digest: string | null = null;
@@ -550,20 +583,20 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
 
   return {
     stats,
-    listTags(image) {
-      const key = repositoryKey(image);
+    listTags(image, access = {}) {
+      const key = `${repositoryKey(image)}|${accessKey(access.credentials)}`;
       let listing = listings.get(key);
       if (!listing) {
-        listing = listAll(image);
+        listing = listAll(image, access);
         listings.set(key, listing);
       }
       return listing.then((tags) => [...tags]);
     },
     getTagDetails(image, tag, opts = {}) {
-      const key = `${repositoryKey(image)}:${tag}@${opts.platform ?? ""}`;
+      const key = `${repositoryKey(image)}:${tag}@${opts.platform ?? ""}|${accessKey(opts.credentials)}`;
       let pending = details.get(key);
       if (!pending) {
-        pending = resolveDetails(image, tag, opts.platform);
+        pending = resolveDetails(image, tag, opts.platform, opts);
         details.set(key, pending);
       }
       return pending;

@@ -191,7 +191,7 @@ describe("credentials", () => {
     const script = join(dir, "gcr-creds.sh");
     writeFileSync(script, '#!/bin/sh\nprintf \'_json_key:{\\n  "type": "service_account",\\n  "private_key": "k"\\n}\\n\'\n', { mode: 0o755 });
     try {
-      const creds = await readCredentials({ kind: "ext", path: script }, { registry: "gcr.io", image: "gcr.io/p/app", resolver: undefined, env: {}, timeoutMs: 5000 });
+      const creds = await readCredentials({ kind: "ext", path: script }, { registry: "gcr.io", repository: "p/app", image: "gcr.io/p/app", resolver: undefined, env: {}, timeoutMs: 5000 });
       expect(creds).toEqual({ username: "_json_key", password: '{\n  "type": "service_account",\n  "private_key": "k"\n}' });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { z } from "zod";
-import { ConfigError, RegistryError } from "../errors/index.js";
+import { AppError, ConfigError, RegistryError } from "../errors/index.js";
 import { DOCKER_HUB, isDockerHubHost } from "../image-ref/index.js";
 
 export interface Credentials {
@@ -25,8 +25,8 @@ export type SecretSource = Extract<CredentialSource, { kind: "pullsecret" | "sec
 
 /** Reads Kubernetes pull secrets / secrets (wired in later by sources/argocd). */
 export interface CredentialResolver {
-  /** Credentials for `registry` from the secret, or null when the secret has none for it. */
-  resolve(source: SecretSource, registry: string): Promise<Credentials | null>;
+  /** Credentials for `repository` on `registry` from the secret, or null when the secret has none for it. */
+  resolve(source: SecretSource, registry: string, repository: string): Promise<Credentials | null>;
 }
 
 /** Parse `env:VAR`, `ext:/path`, `pullsecret:ns/name`, `secret:ns/name#field`. */
@@ -188,6 +188,8 @@ export function parseDockerConfig(text: string, source: string): DockerCredentia
 
 export interface ReadCredentialsOptions {
   readonly registry: string;
+  /** The repository path on the registry, for secrets keyed by `host/path`. */
+  readonly repository: string;
   readonly image: string;
   readonly resolver: CredentialResolver | undefined;
   readonly env: NodeJS.ProcessEnv;
@@ -223,9 +225,16 @@ export async function readCredentials(source: CredentialSource, options: ReadCre
     case "pullsecret":
     case "secret": {
       if (!options.resolver) {
-        throw fail("no Kubernetes credential resolver is configured", "pull secrets need the app's Kubernetes access; use env: or ext: or a Docker config file with the CLI");
+        throw fail("Kubernetes secrets can only be read with cluster access", "read the Applications from the cluster (plan --kubeconfig, or in-cluster), or use env:, ext: or --docker-config instead");
       }
-      const creds = await options.resolver.resolve(source, options.registry);
+      let creds: Credentials | null;
+      try {
+        creds = await options.resolver.resolve(source, options.registry, options.repository);
+      } catch (error) {
+        // The resolver's message already says what to do when it is one of ours.
+        if (error instanceof AppError) throw new RegistryError(`credentials ${where} for ${options.registry}: ${error.message}`, { kind: "config", context, cause: error });
+        throw fail(error instanceof Error ? error.message : "the secret cannot be read", "check the secret, and that it may be read (docs/rbac.md)", error);
+      }
       if (creds === null) throw fail("the secret holds no credentials for this registry", `add ${options.registry} to the secret`);
       return creds;
     }

@@ -4,6 +4,7 @@
 export {
   createRegistryClient,
   isLoopbackHost,
+  type ImageAccess,
   type RegistryClient,
   type RegistryClientOptions,
   type RegistryClientStats,
@@ -20,7 +21,9 @@ export {
 export {
   parseCredentialSource,
   parseDockerConfig,
+  parseUserPass,
   describeCredentialSource,
+  type DockerCredentials,
   type CredentialResolver,
   type CredentialSource,
   type Credentials,

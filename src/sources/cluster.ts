@@ -1,10 +1,11 @@
 /**
- * Applications and ImageUpdaters from the Kubernetes API, read-only (list only; see docs/rbac.md).
- * The only code in sources/ that talks to Kubernetes.
+ * Applications and ImageUpdaters from the Kubernetes API, read-only (list; and get on the secrets
+ * that pull-secret annotations name; see docs/rbac.md). The only code in sources/ that talks to
+ * Kubernetes.
  */
 // Types only at load time: the client is imported when the cluster is actually read, so a plan
 // from files does not pay its ~70 MB of memory and its start-up time.
-import type { CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
+import type { CoreV1Api, CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
 
 import type { TargetProblem } from "../model/index.js";
 import { classifyResource, type Resources } from "./resources.js";
@@ -137,4 +138,42 @@ export async function listFromCluster(options: ClusterOptions = {}): Promise<Res
     }
   }
   return out;
+}
+
+/** Reads one Secret's data, decoded; null when it does not exist. */
+export type SecretReader = (namespace: string, name: string) => Promise<Readonly<Record<string, string>> | null>;
+
+/**
+ * A reader of Secrets (`get`, one at a time, each read once per reader) for pull-secret annotations
+ * and registries.conf `pullsecret:` / `secret:` credentials. Errors name the secret and the status,
+ * never its data.
+ */
+export function createSecretReader(options: Pick<ClusterOptions, "kubeconfig" | "context">): SecretReader {
+  let api: Promise<CoreV1Api> | null = null;
+  const secrets = new Map<string, Promise<Readonly<Record<string, string>> | null>>();
+  const read = async (namespace: string, name: string): Promise<Readonly<Record<string, string>> | null> => {
+    api ??= (async () => {
+      const { CoreV1Api } = await import("@kubernetes/client-node");
+      return (await loadKubeConfig(options)).makeApiClient(CoreV1Api);
+    })();
+    let secret: { data?: Record<string, string> };
+    try {
+      secret = await (await api).readNamespacedSecret({ name, namespace });
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw new Error(`cannot get secret ${namespace}/${name}: ${describe(error)}; check that the service account may get it (docs/rbac.md)`);
+    }
+    const data: Record<string, string> = {};
+    for (const [key, value] of Object.entries(secret.data ?? {})) data[key] = Buffer.from(value, "base64").toString("utf8");
+    return data;
+  };
+  return (namespace, name) => {
+    const key = `${namespace}/${name}`;
+    let pending = secrets.get(key);
+    if (!pending) {
+      pending = read(namespace, name);
+      secrets.set(key, pending);
+    }
+    return pending;
+  };
 }

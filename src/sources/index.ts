@@ -4,7 +4,7 @@
  */
 export type { Application, ImageUpdater, Resources } from "./resources.js";
 export { parseManifests, readManifestsFromPaths, type ReadManifestsOptions } from "./manifests.js";
-export { listFromCluster, type ClusterOptions } from "./cluster.js";
+export { createSecretReader, listFromCluster, type ClusterOptions, type SecretReader } from "./cluster.js";
 export { targetsFromApplications, type SourceResult, type TargetsFromApplicationsInput } from "./targets.js";
 export {
   parseRepoConfig,

@@ -1,6 +1,7 @@
 /**
  * A small fake Kubernetes API server for the real @kubernetes/client-node: serves list (with
- * `limit`/`continue` paging) for custom resources it is given, across all namespaces or one.
+ * `limit`/`continue` paging) for custom resources it is given, across all namespaces or one, and
+ * get for the Secrets it is given (404 for others).
  * Loud at the edge: anything else is a 404 and is recorded, so tests can assert none happened.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -53,7 +54,12 @@ function notFound(res: ServerResponse, path: string): void {
   sendJson(res, 404, { kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404, message: `the server could not find the requested resource (${path})` });
 }
 
-export async function startFakeKube(resources: readonly FakeResource[]): Promise<FakeKube> {
+export interface FakeKubeOptions {
+  /** `namespace/name` → the Secret's type and data (plain text; served base64-encoded). */
+  readonly secrets?: Readonly<Record<string, { readonly type: string; readonly data: Readonly<Record<string, string>> }>>;
+}
+
+export async function startFakeKube(resources: readonly FakeResource[], options: FakeKubeOptions = {}): Promise<FakeKube> {
   const requests: RecordedRequest[] = [];
   const routed = new Set<RecordedRequest>();
   const failures = new Map<string, number>();
@@ -78,6 +84,24 @@ export async function startFakeKube(resources: readonly FakeResource[]): Promise
         sendJson(res, status, { kind: "Status", apiVersion: "v1", status: "Failure", code: status, message: "injected failure" });
         return;
       }
+    }
+    const secretPath = /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/]+)$/.exec(url.pathname);
+    if (req.method === "GET" && secretPath) {
+      if (req.headers.authorization !== `Bearer ${FAKE_TOKEN}`) {
+        record(401, true);
+        sendJson(res, 401, { kind: "Status", apiVersion: "v1", status: "Failure", code: 401, message: "Unauthorized" });
+        return;
+      }
+      const [, namespace = "", name = ""] = secretPath;
+      const secret = options.secrets?.[`${namespace}/${name}`];
+      record(secret === undefined ? 404 : 200, true);
+      if (secret === undefined) {
+        sendJson(res, 404, { kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404, message: `secrets "${name}" not found` });
+        return;
+      }
+      const data = Object.fromEntries(Object.entries(secret.data).map(([key, value]) => [key, Buffer.from(value).toString("base64")]));
+      sendJson(res, 200, { apiVersion: "v1", kind: "Secret", metadata: { name, namespace }, type: secret.type, data });
+      return;
     }
     const match = /^\/apis\/([^/]+)\/([^/]+)\/(?:namespaces\/([^/]+)\/)?([^/]+)$/.exec(url.pathname);
     const resource = match && resources.find((r) => r.group === match[1] && r.version === match[2] && r.plural === match[4]);
