@@ -61,7 +61,8 @@ function clusterOptions(flags: PlanFlags): ClusterOptions | null {
 function progressReporter(): ((done: number, total: number) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
   return (done, total) => {
-    process.stderr.write(`\rplanning: ${done}/${total} targets${done === total ? "\n" : ""}`);
+    // Cleared when done, so the table starts on a clean screen.
+    process.stderr.write(done === total ? "\r\u001b[K" : `\rplanning: ${done}/${total} targets`);
   };
 }
 
