@@ -29,6 +29,11 @@ const Policy = {
   maxUpdate: z.enum(["patch", "minor", "major"]).optional().describe("Largest semver step proposed."),
   automerge: z.boolean().optional().describe("Enable auto-merge on the pull request."),
   branch: z.string().min(1).optional().describe("Base branch of the pull requests (default: the repository's default branch)."),
+  pullSecret: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Where the image's registry credentials come from, over registries.conf: env:VAR, ext:/path/to/script, pullsecret:namespace/name or secret:namespace/name#field (the last two need cluster access)."),
 };
 
 export const RepoConfigDefaults = z.strictObject(Policy).describe("Settings every target inherits unless it sets its own.");
@@ -125,6 +130,9 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
   const fail = (message: string, image: string | null = null): void => {
     result.problems.push({ app: null, image, file, message: `${file}: ${message}` });
   };
+  const warn = (message: string, image: string | null = null): void => {
+    result.problems.push({ app: null, image, file, message: `${file}: ${message}`, severity: "warning" });
+  };
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     fail(`not valid YAML: ${doc.errors[0]?.message.split("\n")[0] ?? "parse error"}; fix the syntax (no target was read)`);
@@ -195,6 +203,11 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
       t.helm === undefined
         ? null
         : { imageName: t.helm.imageName ?? null, imageTag: t.helm.imageTag ?? null, imageSpec: t.helm.imageSpec ?? null };
+    if (t.pins !== undefined && t.pins.length > 0) {
+      // Pins are held by the GitHub app with /pin and its state; a plan that seemed to honour them
+      // while proposing past them would mislead, so say it.
+      warn(`${label}.pins: pins are not applied by plan; this image is planned as if it were not pinned`, imageName);
+    }
     const branch = t.branch ?? defaults.branch ?? null;
     const target: Target = {
       id: `${t.name}/${alias}`,
@@ -211,7 +224,7 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
       },
       policy,
       forceUpdate: true,
-      pullSecret: null,
+      pullSecret: t.pullSecret ?? defaults.pullSecret ?? null,
       liveImages: null,
       declaredIn: `${file} ${label}`,
     };

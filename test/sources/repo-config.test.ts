@@ -32,12 +32,22 @@ targets:
     keepSuffix: true
     maxUpdate: minor
     automerge: true
+    pullSecret: env:API_REGISTRY_CREDS
     pins: [{ tag: 1.2.3, reason: rollback }]
 `,
       FILE,
       REPO,
     );
-    expect(result.problems).toEqual([]);
+    // pins are read (for the GitHub app) but not applied by plan, and plan says so
+    expect(result.problems).toEqual([
+      {
+        app: null,
+        image: "ghcr.io/acme/api",
+        file: FILE,
+        message: `${FILE}: targets[1] (api).pins: pins are not applied by plan; this image is planned as if it were not pinned`,
+        severity: "warning",
+      },
+    ]);
     expect(result.targets).toEqual([
       {
         id: "nginx/app",
@@ -73,6 +83,7 @@ targets:
           keepSuffix: true,
           maxUpdate: "minor",
         },
+        pullSecret: "env:API_REGISTRY_CREDS",
       }),
     ]);
   });
