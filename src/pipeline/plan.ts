@@ -61,7 +61,8 @@ function problemOf(target: Target, file: string | null, ...errors: readonly unkn
       app: appName(target),
       image: repositoryKey(target.image),
       file,
-      message: describeError(error),
+      // A repo-config target has no Application to name it by: say which declaration it is.
+      message: target.app === null ? `${target.declaredIn}: ${describeError(error)}` : describeError(error),
     })),
   };
 }
@@ -285,35 +286,56 @@ async function planTarget(target: Target, deps: PlanDeps, concurrency: number): 
 }
 
 /**
- * Apply every update to its file's text, file by file, in target order. A file whose edit fails is
- * left out whole (its updates become problems), so nothing is half-written.
+ * Apply every update to its file's text, file by file, in target order. A file whose edit fails, or
+ * whose targets want one image at different versions (only the last would land), is left out whole
+ * (its updates become problems), so nothing is half-written.
  */
 function applyEdits(outcomes: readonly Outcome[]): { changes: FileChange[]; failed: Map<string, PlanProblem> } {
-  const byFile = new Map<string, { before: string; after: string; updates: PlannedUpdate[] }>();
+  type Edited = { readonly update: PlannedUpdate; readonly located: Located };
+  const byFile = new Map<string, { before: string; after: string; edits: Edited[] }>();
   const failed = new Map<string, PlanProblem>();
   for (const outcome of outcomes) {
     if (outcome.kind !== "update") continue;
     const { update, located } = outcome;
     if (failed.has(located.file)) continue;
-    const entry = byFile.get(located.file) ?? { before: located.text, after: located.text, updates: [] };
+    const entry = byFile.get(located.file) ?? { before: located.text, after: located.text, edits: [] };
     try {
       entry.after = writeImage(entry.after, located.file, located.locator, { tag: update.to, digest: update.digest });
-      entry.updates.push(update);
+      entry.edits.push({ update, located });
       byFile.set(located.file, entry);
     } catch (error) {
       byFile.delete(located.file);
-      failed.set(located.file, {
-        app: update.app,
-        image: update.image,
-        file: located.file,
-        message: describeError(error),
-      });
+      failed.set(located.file, { app: update.app, image: update.image, file: located.file, message: describeError(error) });
+    }
+  }
+  for (const [file, entry] of byFile) {
+    const conflict = conflictIn(file, entry.after, entry.edits);
+    if (conflict !== null) {
+      byFile.delete(file);
+      failed.set(file, conflict);
     }
   }
   const changes = [...byFile.entries()]
     .filter(([, entry]) => entry.after !== entry.before)
     .map(([file, entry]) => ({ file, before: entry.before, after: entry.after }));
   return { changes, failed };
+}
+
+/** Two targets that set one image in one file to different versions: a later edit overwrote an earlier one. */
+function conflictIn(file: string, text: string, edits: readonly { update: PlannedUpdate; located: Located }[]): PlanProblem | null {
+  const overwritten = edits.find(({ update, located }) => {
+    const found = readImage(text, file, located.locator);
+    return found === null || found.tag !== update.to || found.digest !== update.digest;
+  });
+  if (overwritten === undefined) return null;
+  const others = edits.filter((edit) => edit.update.image === overwritten.update.image && edit !== overwritten);
+  const versions = [overwritten, ...others].map(({ update }) => `${update.targetId} wants ${update.to}${update.digest === null ? "" : `@${update.digest}`}`);
+  return {
+    app: overwritten.update.app,
+    image: overwritten.update.image,
+    file,
+    message: `${file}: several targets set ${overwritten.update.image} to different versions (${versions.join("; ")}), so nothing was written to the file; keep one declaration of the image for this file`,
+  };
 }
 
 export async function plan(input: PlanInput, deps: PlanDeps, options: PlanOptions): Promise<PlanResult> {
@@ -349,19 +371,34 @@ export async function plan(input: PlanInput, deps: PlanDeps, options: PlanOption
         break;
     }
   }
-  errors.push(...failed.values());
-
+  // Each file is written whole or not at all; one that cannot be written fails alone.
+  const written: FileChange[] = [];
   if (options.write) {
-    for (const change of changes) await deps.workspace.write(change.file, change.after);
+    for (const change of changes) {
+      try {
+        await deps.workspace.write(change.file, change.after);
+        written.push(change);
+      } catch (error) {
+        const update = updates.find((u) => u.file === change.file);
+        failed.set(change.file, {
+          app: update?.app ?? null,
+          image: update?.image ?? null,
+          file: change.file,
+          message: `cannot write ${change.file}: ${describeError(error)}; check the file's and its directory's permissions (the other files were written)`,
+        });
+      }
+    }
   }
+  const applied = updates.filter((u) => !failed.has(u.file));
+  errors.push(...failed.values());
   const images = new Set(input.targets.map((target) => repositoryKey(target.image)));
   return {
-    updates,
+    updates: applied,
     upToDate,
     errors,
     warnings,
     skipped,
-    changes,
+    changes: options.write ? written : changes,
     written: options.write,
     stats: {
       targets: total,

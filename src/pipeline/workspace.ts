@@ -60,6 +60,21 @@ async function realInside(root: string, file: string): Promise<string> {
   return real;
 }
 
+/**
+ * UTF-8 only, BOM kept: a file in another encoding would come back with U+FFFD where its bytes were,
+ * and an edit would write that back — every byte but the tag's must survive, so it is refused.
+ */
+function decodeUtf8(bytes: Buffer, file: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new ConfigError(`"${file}" is not UTF-8 text`, {
+      context: { file },
+      hint: "convert the file to UTF-8 (YAML files are UTF-8), e.g. with iconv -f latin1 -t utf-8",
+    });
+  }
+}
+
 function isNotFound(error: unknown): boolean {
   return error instanceof Error && "code" in error && (error.code === "ENOENT" || error.code === "ENOTDIR");
 }
@@ -72,9 +87,15 @@ export function openWorkspace(root: string): Workspace {
       let pending = texts.get(file);
       if (!pending) {
         pending = realInside(root, file)
-          .then((real) => readFile(real, "utf8"))
+          .then(async (real) => decodeUtf8(await readFile(real), file))
           .catch((error: unknown) => {
             if (isNotFound(error)) return null;
+            if (error instanceof Error && "code" in error && error.code === "EISDIR") {
+              throw new ConfigError(`"${file}" is a directory, not a file`, {
+                context: { file },
+                hint: "name the file to edit, or give the directory as path: for a kustomization",
+              });
+            }
             throw error;
           });
         texts.set(file, pending);

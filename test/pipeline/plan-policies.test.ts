@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runPlan } from "../../src/pipeline/index.js";
-import type { RunPlanOptions } from "../../src/pipeline/index.js";
-import { parseRegistriesConfig } from "../../src/registry/index.js";
+import { gatherTargets, openWorkspace, plan, runPlan } from "../../src/pipeline/index.js";
+import type { RunPlanOptions, Workspace } from "../../src/pipeline/index.js";
+import { createRegistryClient, parseRegistriesConfig } from "../../src/registry/index.js";
 import { pushImage, startRegistry } from "../support/registry.js";
 import type { PushedImage, TestRegistry } from "../support/registry.js";
 
@@ -172,5 +172,87 @@ describe("live status", () => {
     expect(result.errors).toEqual([]);
     expect(result.updates).toHaveLength(updates);
     expect(result.skipped).toHaveLength(skipped);
+  });
+});
+
+describe("files the pass cannot edit safely", () => {
+  const config = (targets: string): string => `targets:\n${targets}`;
+  const target = (name: string, constraint: string, extra = ""): string =>
+    `  - name: ${name}\n    file: web.yaml\n    image: registry.example/web/nginx\n    constraint: "${constraint}"\n${extra}`;
+  const pod = "apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:1.27.3\n";
+
+  it("refuses a file two targets set to different versions, writing neither, naming both", async () => {
+    write(".github/argocd-image-pr.yml", config(target("a", "~1.27.0", '    platforms: [linux/arm64]\n') + target("b", "~1.27.0")));
+    write("web.yaml", pod);
+
+    const result = await runPlan(options());
+
+    expect(result.updates).toEqual([]);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      "web.yaml: several targets set registry.example/web/nginx to different versions (a/nginx wants 1.27.4; b/nginx wants 1.27.5), so nothing was written to the file; keep one declaration of the image for this file",
+    ]);
+    expect(readFileSync(join(repo, "web.yaml"), "utf8")).toBe(pod);
+  });
+
+  it("lets two targets agree on one file", async () => {
+    write(".github/argocd-image-pr.yml", config(target("a", "~1.27.0") + target("b", ">=1.27.0 <1.28.0")));
+    write("web.yaml", pod);
+
+    const result = await runPlan(options());
+
+    expect(result.errors).toEqual([]);
+    expect(result.updates.map((u) => u.to)).toEqual(["1.27.5", "1.27.5"]);
+    expect(readFileSync(join(repo, "web.yaml"), "utf8")).toBe(pod.replace("1.27.3", "1.27.5"));
+  });
+
+  it("refuses a file that is not UTF-8 rather than writing replacement characters", async () => {
+    write(".github/argocd-image-pr.yml", config(target("a", "~1.27.0")));
+    const latin1 = Buffer.concat([Buffer.from("# Caf"), Buffer.from([0xe9]), Buffer.from(" team\n"), Buffer.from(pod)]);
+    writeFileSync(join(repo, "web.yaml"), latin1);
+
+    const result = await runPlan(options());
+
+    expect(result.updates).toEqual([]);
+    expect(result.errors.map((e) => e.message)).toEqual([expect.stringContaining('targets[0] (a): "web.yaml" is not UTF-8 text (convert the file to UTF-8')]);
+    expect(readFileSync(join(repo, "web.yaml")).equals(latin1)).toBe(true);
+  });
+
+  it("says a directory is not a file", async () => {
+    write(".github/argocd-image-pr.yml", config("  - name: a\n    file: apps\n    image: registry.example/web/nginx\n"));
+    write("apps/web.yaml", pod);
+
+    const result = await runPlan(options());
+
+    expect(result.errors.map((e) => e.message)).toEqual([expect.stringContaining('"apps" is a directory, not a file (name the file to edit, or give the directory as path: for a kustomization)')]);
+  });
+
+  it("writes every file it can when one cannot be written, and reports that one", async () => {
+    write(".github/argocd-image-pr.yml", config(target("a", "~1.27.0") + "  - name: b\n    file: locked/web.yaml\n    image: registry.example/web/nginx\n    constraint: \"~1.27.0\"\n"));
+    write("web.yaml", pod);
+    write("locked/web.yaml", pod);
+    // A disk that refuses one file (root ignores permissions, so the refusal is made here).
+    const disk = openWorkspace(repo);
+    const workspace: Workspace = {
+      ...disk,
+      read: (file) => disk.read(file),
+      list: (dir) => disk.list(dir),
+      originUrl: () => disk.originUrl(),
+      write: (file, text) => (file.startsWith("locked/") ? Promise.reject(Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" })) : disk.write(file, text)),
+    };
+    const registryClient = createRegistryClient(options().registry);
+    try {
+      const input = await gatherTargets(options(), workspace);
+      const result = await plan(input, { workspace, registry: registryClient, now: () => 0 }, { concurrency: 2, write: true });
+
+      expect(result.updates.map((u) => u.file)).toEqual(["web.yaml"]);
+      expect(result.changes.map((c) => c.file)).toEqual(["web.yaml"]);
+      expect(result.errors.map((e) => e.message)).toEqual([
+        "cannot write locked/web.yaml: EACCES: permission denied; check the file's and its directory's permissions (the other files were written)",
+      ]);
+      expect(readFileSync(join(repo, "web.yaml"), "utf8")).toBe(pod.replace("1.27.3", "1.27.5"));
+      expect(readFileSync(join(repo, "locked/web.yaml"), "utf8")).toBe(pod);
+    } finally {
+      await registryClient.close();
+    }
   });
 });
