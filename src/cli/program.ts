@@ -2,7 +2,7 @@
  * The commander program: each command lives in its own file under src/cli/ and registers itself.
  */
 import { Command, CommanderError } from "commander";
-import { AppError, describeError } from "../errors/index.js";
+import { AppError, ConfigError, describeError } from "../errors/index.js";
 import { registerPlanCommand } from "./plan.js";
 import { registerTagsCommand } from "./tags.js";
 
@@ -17,7 +17,10 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Run the CLI: exit 0 on success, 1 on a failure, 2 on bad usage. */
+/**
+ * Run the CLI: exit 0 on success, 1 on a failure (plan: some targets failed, the rest planned),
+ * 2 on bad usage or a configuration file that cannot be used (nothing was done).
+ */
 export async function runCli(argv: readonly string[], program: Command = buildProgram()): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: "user" });
@@ -29,6 +32,6 @@ export async function runCli(argv: readonly string[], program: Command = buildPr
       return 2;
     }
     process.stderr.write(`error: ${error instanceof AppError ? error.message : describeError(error)}\n`);
-    return 1;
+    return error instanceof ConfigError ? 2 : 1;
   }
 }

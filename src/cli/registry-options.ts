@@ -1,7 +1,7 @@
 /** Registry client options from the CLI's `--registries` and `--docker-config` files. */
 import { readFile } from "node:fs/promises";
 import { ConfigError, describeError } from "../errors/index.js";
-import { parseRegistriesConfig } from "../registry/index.js";
+import { parseDockerConfig, parseRegistriesConfig } from "../registry/index.js";
 import type { RegistryClientOptions } from "../registry/index.js";
 
 async function readFlagFile(file: string, flag: string): Promise<string> {
@@ -32,7 +32,9 @@ export async function loadRegistryOptions(
     options.config = parseRegistriesConfig(await readFlagFile(registries, "--registries"), registries);
   }
   if (dockerConfig !== undefined) {
-    options.dockerConfigJson = await readFlagFile(dockerConfig, "--docker-config");
+    const text = await readFlagFile(dockerConfig, "--docker-config");
+    parseDockerConfig(text, dockerConfig); // checked here, so an error names the file
+    options.dockerConfigJson = text;
   }
   return options;
 }

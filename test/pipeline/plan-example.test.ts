@@ -19,6 +19,8 @@ import { startRegistry } from "../support/registry.js";
 import type { TestRegistry } from "../support/registry.js";
 
 const CLI = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
+/** A file that exists everywhere the tests run, and is not JSON. */
+const README = fileURLToPath(new URL("../../README.md", import.meta.url));
 
 let registry: TestRegistry;
 let example: ExampleCheckout;
@@ -364,6 +366,8 @@ describe("argocd-image-pr plan (the CLI)", () => {
     [["--format", "xml"], 'expected "table" or "json"'],
     [["--repo", "/nonexistent/gitops"], '"/nonexistent/gitops" is not a directory'],
     [["--concurrency", "0"], "expected a whole number from 1 to 256"],
+    [["--registries", "/nonexistent/registries.conf"], 'cannot read --registries file "/nonexistent/registries.conf"'],
+    [["--docker-config", README], `${README}: not valid JSON`],
   ])("exits 2 on bad usage: %j", (args, message) => {
     const run = cli(["plan", ...args]);
 
