@@ -38,7 +38,11 @@ const CONSTRAINT_LOOKALIKES = new Set(["semver", "constraint", "version", "versi
 
 export interface AnnotationIssue {
   readonly key: string;
-  readonly value: string;
+  /**
+   * The value as written, or null for a key image-updater does not read (unknown, or naming no
+   * alias): such a value may be anything, a pasted credential included, so it is never echoed.
+   */
+  readonly value: string | null;
   readonly message: string;
   readonly severity: "error" | "warning";
 }
@@ -161,10 +165,11 @@ function helmFor(annotations: Readonly<Record<string, string>>, scope: string): 
   return { ...(name ? { name } : {}), ...(tag ? { tag } : {}), ...(spec ? { spec } : {}) };
 }
 
+/** Issues name the key only: the value of a key nobody reads may be a credential (see AnnotationIssue). */
 function unknownKeys(annotations: Readonly<Record<string, string>>, aliases: ReadonlySet<string>): AnnotationIssue[] {
   const issues: AnnotationIssue[] = [];
   const imageList = annotations[IMAGE_LIST] ?? "";
-  for (const [fullKey, value] of Object.entries(annotations)) {
+  for (const fullKey of Object.keys(annotations)) {
     if (!fullKey.startsWith(PREFIX)) continue;
     const key = fullKey.slice(PREFIX.length);
     if (APP_KEYS.has(key)) continue;
@@ -175,7 +180,7 @@ function unknownKeys(annotations: Readonly<Record<string, string>>, aliases: Rea
       if (!aliases.has(alias)) {
         issues.push({
           key: fullKey,
-          value,
+          value: null,
           message: `"${key}" is set but image-list has no alias "${alias}", so image-updater ignores it; add "${alias}=<image>" to image-list or fix the alias`,
           severity: "warning",
         });
@@ -190,8 +195,8 @@ function unknownKeys(annotations: Readonly<Record<string, string>>, aliases: Rea
       const image = entry === undefined ? "<image>" : splitImageSpec(entry).name;
       issues.push({
         key: fullKey,
-        value,
-        message: `"${key}" is not an argocd-image-updater annotation and is ignored; a version constraint belongs in image-list after the image: "image-list: ${alias}=${image}:${value.trim()}"`,
+        value: null,
+        message: `"${key}" is not an argocd-image-updater annotation and is ignored; a version constraint belongs in image-list after the image: "image-list: ${alias}=${image}:<constraint>"`,
         severity: "warning",
       });
       continue;
@@ -204,7 +209,7 @@ function unknownKeys(annotations: Readonly<Record<string, string>>, aliases: Rea
           : `known keys are image-list, write-back-method, write-back-target, git-branch, git-repository, update-strategy, allow-tags, ignore-tags, force-update, pull-secret and <alias>.{${[...ALIAS_KEYS].join(",")}}`;
     issues.push({
       key: fullKey,
-      value,
+      value: null,
       message: `"${key}" is not an argocd-image-updater annotation and is ignored (${hint})`,
       severity: "warning",
     });

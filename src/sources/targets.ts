@@ -37,7 +37,7 @@ function annotationProblems(app: Application, config: AnnotationConfig, declared
     app: appLabel(app),
     image: null,
     file: app.file,
-    message: `${declaredIn}: ${issue.key}: "${issue.value}": ${issue.message}`,
+    message: `${declaredIn}: ${issue.key}${issue.value === null ? "" : `: "${issue.value}"`}: ${issue.message}`,
     severity: issue.severity,
   }));
 }
