@@ -8,7 +8,7 @@ import posix from "node:path/posix";
 import { argocdSourceFileName } from "../editors/index.js";
 import type { GitTarget, HelmKeys, Target, TargetOrigin, TargetProblem, WriteKind, WriteTarget } from "../model/index.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
-import { defaultAlias, parseImageSpec } from "./image-spec.js";
+import { defaultAlias, parseImageSpec, splitImageSpec } from "./image-spec.js";
 import { buildPolicy } from "./policy.js";
 import { parseGitHubRepoURL } from "./repo-url.js";
 import { DEFAULT_NAMESPACE, type Application, type ApplicationSource } from "./resources.js";
@@ -224,7 +224,16 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
   for (const decl of images) {
     const parsed = parseImageSpec(decl.spec);
     if (!parsed.ok) {
-      problem(`${decl.key} entry "${decl.spec}" is not a valid image: ${parsed.reason}. Write it as alias=registry/repository[:constraint]`, decl.spec);
+      switch (parsed.problem) {
+        case "digest": {
+          const alias = decl.alias ?? splitImageSpec(decl.spec).alias;
+          problem(`${decl.key} entry "${decl.spec}"${alias ? ` (alias "${alias}")` : ""}: ${parsed.reason}. This image was skipped`, decl.spec);
+          break;
+        }
+        case "invalid":
+          problem(`${decl.key} entry "${decl.spec}" is not a valid image: ${parsed.reason}. Write it as alias=registry/repository[:constraint]`, decl.spec);
+          break;
+      }
       continue;
     }
     const alias = decl.alias ?? parsed.spec.alias ?? defaultAlias(parsed.spec.image);

@@ -13,7 +13,11 @@ export interface ImageSpec {
   readonly constraint: string | null;
 }
 
-export type ImageSpecResult = { ok: true; spec: ImageSpec } | { ok: false; reason: string };
+/** `digest`: the spec pins `@sha256:…`, which names one image and constrains nothing. */
+export type ImageSpecResult = { ok: true; spec: ImageSpec } | { ok: false; problem: "invalid" | "digest"; reason: string };
+
+export const DIGEST_NOT_A_CONSTRAINT =
+  "a digest is not a constraint; write a tag constraint (e.g. ~1.27) and use update-strategy digest to follow a tag by digest";
 
 /**
  * image-updater takes the first `/`-separated component as the registry when it contains a `.`,
@@ -49,18 +53,24 @@ export function splitImageSpec(value: string): { alias: string | null; name: str
   return { alias, name: `${registry}${rest.slice(0, colon)}`, constraint: constraint === "" ? null : constraint, digest: null };
 }
 
+/**
+ * A digest (`image@sha256:…`, or `image:tag@sha256:…`) is refused: image-updater reads it as an
+ * empty constraint, so the image would follow every tag, which is never what pinning meant.
+ */
 export function parseImageSpec(value: string): ImageSpecResult {
-  const { alias, name, constraint } = splitImageSpec(value);
-  if (alias !== null && alias === "") return { ok: false, reason: `"${value.trim()}" has an empty alias before "="` };
+  const { alias, name, constraint, digest } = splitImageSpec(value);
+  const invalid = (reason: string): ImageSpecResult => ({ ok: false, problem: "invalid", reason });
+  if (alias !== null && alias === "") return invalid(`"${value.trim()}" has an empty alias before "="`);
   if (alias !== null && !/^[a-zA-Z0-9][a-zA-Z0-9-._]*$/.test(alias)) {
-    return { ok: false, reason: `alias "${alias}" may only contain letters, digits, "-", "." and "_"` };
+    return invalid(`alias "${alias}" may only contain letters, digits, "-", "." and "_"`);
   }
-  if (name.trim() === "") return { ok: false, reason: `"${value.trim()}" names no image` };
+  if (name.trim() === "") return invalid(`"${value.trim()}" names no image`);
+  if (digest !== null) return { ok: false, problem: "digest", reason: DIGEST_NOT_A_CONSTRAINT };
   let image: ImageRef;
   try {
     image = parseImageRef(name);
   } catch (error) {
-    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+    return invalid(error instanceof Error ? error.message : String(error));
   }
   return { ok: true, spec: { alias, image: { ...image, tag: null, digest: null }, constraint } };
 }

@@ -164,7 +164,14 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
     names.add(t.name);
     const spec = parseImageSpec(t.image);
     if (!spec.ok) {
-      fail(`${label}.image "${t.image}" is not a valid image: ${spec.reason}; write registry/repository[:constraint]`, t.image);
+      switch (spec.problem) {
+        case "digest":
+          fail(`${label}.image "${t.image}": a digest is not a constraint; write a tag constraint (e.g. ~1.27) and use strategy: digest to follow a tag by digest. This target was skipped`, t.image);
+          break;
+        case "invalid":
+          fail(`${label}.image "${t.image}" is not a valid image: ${spec.reason}; write registry/repository[:constraint]`, t.image);
+          break;
+      }
       return;
     }
     if (spec.spec.alias !== null) {

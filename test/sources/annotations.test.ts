@@ -200,6 +200,9 @@ describe("bad annotations: a problem naming app, key, value and fix; other image
     ["bad platform", { "image-list": "web=nginx,api=org/api", "web.platforms": "linux" }, 1, /web\.platforms for image "web": platform "linux" is not os\/arch\[\/variant\]; write it as os\/arch\[\/variant\], e\.g\. linux\/amd64.*This image was skipped/],
     ["bad platform next to a good one", { "image-list": "web=nginx,api=org/api", "web.platforms": "linux/arm64, linux-amd64" }, 1, /platform "linux-amd64" is not os\/arch\[\/variant\]; write it as linux\/amd64.*This image was skipped/],
     ["duplicate alias", { "image-list": "web=nginx,web=org/api" }, 1, /two images share the alias "web"/],
+    // image-updater reads a digest as an empty constraint: the image would follow every tag.
+    ["digest", { "image-list": "web=ghcr.io/x/y@sha256:0123abcd,api=org/api" }, 1, /image-list entry "web=ghcr\.io\/x\/y@sha256:0123abcd" \(alias "web"\): a digest is not a constraint; write a tag constraint \(e\.g\. ~1\.27\) and use update-strategy digest/],
+    ["tag and digest", { "image-list": "web=ghcr.io/x/y:~1.27@sha256:0123abcd,api=org/api" }, 1, /\(alias "web"\): a digest is not a constraint/],
   ])("%s", (_name, annotations, targets, message) => {
     const result = run(annotations);
     expect(result.targets).toHaveLength(targets);

@@ -257,6 +257,23 @@ spec:
     expect(result.problems.map((p) => p.message)).toEqual([expect.stringContaining("spec.applicationRefs[0] selects Application argocd/a but lists no images")]);
   });
 
+  it("a digest in imageName skips that image, naming the alias and the fix", () => {
+    const cr = `
+apiVersion: argocd-image-updater.argoproj.io/v1alpha1
+kind: ImageUpdater
+metadata: { name: u, namespace: argocd }
+spec:
+  applicationRefs:
+    - namePattern: "a"
+      images: [{ alias: x, imageName: "org/x@sha256:0123abcd" }, { alias: y, imageName: org/y }]
+`;
+    const result = resolve(`${cr}---${apps({ name: "a" })}`);
+    expect(result.targets.map((t) => t.id)).toEqual(["a/y"]);
+    expect(result.problems.map((p) => p.message)).toEqual([
+      'ImageUpdater argocd/u: spec.applicationRefs[0].images[0] entry "org/x@sha256:0123abcd" (alias "x"): a digest is not a constraint; write a tag constraint (e.g. ~1.27) and use update-strategy digest to follow a tag by digest. This image was skipped',
+    ]);
+  });
+
   it("unknown updateStrategy names the field", () => {
     const cr = `
 apiVersion: argocd-image-updater.argoproj.io/v1alpha1

@@ -120,6 +120,7 @@ describe("repo config: errors name the file, the target, the key and the fix; ot
     ["neither path nor file", "  - { name: a, image: org/a }\n", /give exactly one of path or file/],
     ["no image", "  - { name: a, path: p }\n", /targets\[0\] \(a\)\.image/],
     ["invalid image", "  - { name: a, path: p, image: 'Org/A' }\n", /targets\[0\] \(a\)\.image "Org\/A" is not a valid image/],
+    ["digest in image", "  - { name: a, path: p, image: 'org/a@sha256:0123abcd' }\n", /targets\[0\] \(a\)\.image "org\/a@sha256:0123abcd": a digest is not a constraint; write a tag constraint \(e\.g\. ~1\.27\) and use strategy: digest/],
     ["alias in image", "  - { name: a, path: p, image: 'x=org/a' }\n", /use the alias field instead/],
     ["constraint twice", "  - { name: a, path: p, image: 'org/a:^1', constraint: '^2' }\n", /the constraint is given twice/],
     ["invalid regexp", "  - { name: a, path: p, image: org/a, allowTags: 'regexp:([' }\n", /targets\[0\] \(a\)\.allowTags: allow-tags "regexp:\(\[" is not a valid regular expression/],
