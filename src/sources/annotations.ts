@@ -165,11 +165,14 @@ function helmFor(annotations: Readonly<Record<string, string>>, scope: string): 
   return { ...(name ? { name } : {}), ...(tag ? { tag } : {}), ...(spec ? { spec } : {}) };
 }
 
+/** Digits, version letters (v, x) and constraint operators only: `>=1.27.0 <1.28.0`, `~1.4`, `1.x`. */
+const CONSTRAINT_SHAPE = /^[0-9vVxX.*^~<>=!|,\s-]{1,64}$/;
+
 /** Issues name the key only: the value of a key nobody reads may be a credential (see AnnotationIssue). */
 function unknownKeys(annotations: Readonly<Record<string, string>>, aliases: ReadonlySet<string>): AnnotationIssue[] {
   const issues: AnnotationIssue[] = [];
   const imageList = annotations[IMAGE_LIST] ?? "";
-  for (const fullKey of Object.keys(annotations)) {
+  for (const [fullKey, value] of Object.entries(annotations)) {
     if (!fullKey.startsWith(PREFIX)) continue;
     const key = fullKey.slice(PREFIX.length);
     if (APP_KEYS.has(key)) continue;
@@ -193,10 +196,12 @@ function unknownKeys(annotations: Readonly<Record<string, string>>, aliases: Rea
         .map((item) => item.trim())
         .find((item) => splitImageSpec(item).alias === alias);
       const image = entry === undefined ? "<image>" : splitImageSpec(entry).name;
+      // Echo the value only when it is shaped like a constraint (a credential is not).
+      const constraint = CONSTRAINT_SHAPE.test(value.trim()) ? value.trim() : "<constraint>";
       issues.push({
         key: fullKey,
         value: null,
-        message: `"${key}" is not an argocd-image-updater annotation and is ignored; a version constraint belongs in image-list after the image: "image-list: ${alias}=${image}:<constraint>"`,
+        message: `"${key}" is not an argocd-image-updater annotation and is ignored; a version constraint belongs in image-list after the image: "image-list: ${alias}=${image}:${constraint}"`,
         severity: "warning",
       });
       continue;
