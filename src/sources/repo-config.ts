@@ -109,8 +109,25 @@ function list(value: string | string[] | undefined): string[] | undefined {
   return (Array.isArray(value) ? value : value.split(",")).map((v) => v.trim()).filter((v) => v !== "");
 }
 
-function normalizePath(value: string): string {
-  return value.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/^\/+/, "").replace(/\/+$/, "");
+/** `version` is checked alone first: zod's "expected 1" does not say what to write. */
+function versionProblem(raw: unknown): string | null {
+  if (typeof raw !== "object" || raw === null || !("version" in raw)) return null;
+  const version = raw.version;
+  if (version === undefined || version === 1) return null;
+  if (typeof version === "string" && version.trim() === "1") return `version: "${version}" is a string; write the number 1, unquoted`;
+  if (typeof version === "number") return `version ${version} is not supported; this argocd-image-pr reads version 1`;
+  return "version: write the number 1 (or leave version out)";
+}
+
+/**
+ * A target's path relative to the repository root, or null when it is absolute or climbs out
+ * with `..` (a leading `/` must not quietly become a repo path, nor `../` leave the checkout).
+ */
+function normalizePath(value: string): string | null {
+  const slashed = value.replace(/\\/g, "/");
+  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) return null;
+  if (slashed.split("/").includes("..")) return null;
+  return slashed.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
 }
 
 function inferKind(target: RepoConfigTarget): WriteKind {
@@ -139,6 +156,11 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
     return result;
   }
   const raw: unknown = doc.toJS() ?? {};
+  const version = versionProblem(raw);
+  if (version !== null) {
+    fail(`${version} (no target was read)`);
+    return result;
+  }
   const top = TopLevel.safeParse(raw);
   if (!top.success) {
     fail(`${issuesText(top.error, "")} (see schema/argocd-image-pr.schema.json; no target was read)`);
@@ -205,6 +227,13 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
       fail(`${label}.${field}: ${issue.message}`, imageName);
     }
     if (policy === null) return;
+    const pathKey = t.path === undefined ? "file" : "path";
+    const written = t.path ?? t.file ?? "";
+    const relativePath = normalizePath(written);
+    if (relativePath === null) {
+      fail(`${label}.${pathKey} "${written}" is absolute or contains ".."; paths are relative to the repository root (e.g. apps/web/values.yaml). This target was skipped`, imageName);
+      return;
+    }
     const alias = t.alias ?? defaultAlias(spec.spec.image);
     const helm: HelmKeys | null =
       t.helm === undefined
@@ -225,7 +254,7 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
       git: { repoURL: repo === null ? "" : `https://github.com/${repo.owner}/${repo.name}`, repo, branch },
       write: {
         kind: inferKind(t),
-        path: normalizePath(t.path ?? t.file ?? ""),
+        path: relativePath,
         kustomizeImageName: t.kustomize?.imageName ?? null,
         helm,
       },

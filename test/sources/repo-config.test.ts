@@ -121,6 +121,10 @@ describe("repo config: errors name the file, the target, the key and the fix; ot
     ["no image", "  - { name: a, path: p }\n", /targets\[0\] \(a\)\.image/],
     ["invalid image", "  - { name: a, path: p, image: 'Org/A' }\n", /targets\[0\] \(a\)\.image "Org\/A" is not a valid image/],
     ["digest in image", "  - { name: a, path: p, image: 'org/a@sha256:0123abcd' }\n", /targets\[0\] \(a\)\.image "org\/a@sha256:0123abcd": a digest is not a constraint; write a tag constraint \(e\.g\. ~1\.27\) and use strategy: digest/],
+    ["absolute file", "  - { name: a, file: /etc/passwd, image: org/a }\n", /targets\[0\] \(a\)\.file "\/etc\/passwd" is absolute or contains "\.\."; paths are relative to the repository root/],
+    ["absolute path", "  - { name: a, path: /apps/a, image: org/a }\n", /targets\[0\] \(a\)\.path "\/apps\/a" is absolute.*paths are relative to the repository root/],
+    ["file climbing out", "  - { name: a, file: apps/../../secrets.yaml, image: org/a }\n", /targets\[0\] \(a\)\.file "apps\/\.\.\/\.\.\/secrets\.yaml".*paths are relative to the repository root/],
+    ["windows drive", "  - { name: a, file: 'C:\\\\repo\\\\values.yaml', image: org/a }\n", /targets\[0\] \(a\)\.file .*paths are relative to the repository root/],
     ["alias in image", "  - { name: a, path: p, image: 'x=org/a' }\n", /use the alias field instead/],
     ["constraint twice", "  - { name: a, path: p, image: 'org/a:^1', constraint: '^2' }\n", /the constraint is given twice/],
     ["invalid regexp", "  - { name: a, path: p, image: org/a, allowTags: 'regexp:([' }\n", /targets\[0\] \(a\)\.allowTags: allow-tags "regexp:\(\[" is not a valid regular expression/],
@@ -140,6 +144,21 @@ describe("repo config: errors name the file, the target, the key and the fix; ot
     const result = parseRepoConfig(`targets:\n  - { name: a, path: p, image: org/a, platforms: [linux/arm64, linux-amd64] }\n${good}`, FILE, REPO);
     expect(result.targets.map((t) => t.id)).toEqual(["ok/ok"]);
     expect(result.problems.map((p) => p.message)).toEqual([expect.stringMatching(/targets\[0\] \(a\)\.platforms: platform "linux-amd64" is not os\/arch\[\/variant\]; write it as linux\/amd64/)]);
+  });
+
+  it.each<[string, string, string]>([
+    ["a quoted 1", 'version: "1"', 'version: "1" is a string; write the number 1, unquoted (no target was read)'],
+    ["another number", "version: 2", "version 2 is not supported; this argocd-image-pr reads version 1 (no target was read)"],
+    ["not a number", "version: v1", "version: write the number 1 (or leave version out) (no target was read)"],
+  ])("version: %s says what to write", (_name, line, message) => {
+    const result = parseRepoConfig(`${line}\ntargets:\n${good}`, FILE, REPO);
+    expect(result.targets).toEqual([]);
+    expect(result.problems).toEqual([{ app: null, image: null, file: FILE, message: `${FILE}: ${message}` }]);
+  });
+
+  it("version: 1 and no version are both read", () => {
+    expect(parseRepoConfig(`version: 1\ntargets:\n${good}`, FILE, REPO).targets).toHaveLength(1);
+    expect(parseRepoConfig(`targets:\n${good}`, FILE, REPO).targets).toHaveLength(1);
   });
 
   it("duplicate names: the second is skipped", () => {
