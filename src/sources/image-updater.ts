@@ -80,19 +80,23 @@ export function malformedNamePatterns(updater: ImageUpdater): { index: number; p
   return updater.spec.applicationRefs.flatMap((ref, index) => (globToRegExp(ref.namePattern) === null ? [{ index, pattern: ref.namePattern }] : []));
 }
 
+/** Whether `ref` (of `updater`) matches `app`: same namespace, namePattern and labelSelectors. */
+export function refMatches(updater: ImageUpdater, ref: ApplicationRef, app: Application): boolean {
+  if ((app.metadata.namespace ?? DEFAULT_NAMESPACE) !== updaterNamespaceOf(updater)) return false;
+  const re = globToRegExp(ref.namePattern);
+  if (re === null || !re.test(app.metadata.name)) return false;
+  return matchesSelector(app.metadata.labels ?? {}, ref.labelSelectors);
+}
+
 /**
  * The ref of `updater` that selects `app`: the most specific (refSpecificity) of those whose
  * pattern and labelSelectors match; on a tie, the first in list order, as image-updater's stable
  * sort keeps it. Null when none does.
  */
 export function selectRef(updater: ImageUpdater, app: Application): { ref: ApplicationRef; index: number } | null {
-  const updaterNamespace = updaterNamespaceOf(updater);
-  if ((app.metadata.namespace ?? DEFAULT_NAMESPACE) !== updaterNamespace) return null;
   let best: { ref: ApplicationRef; index: number; score: number } | null = null;
   updater.spec.applicationRefs.forEach((ref, index) => {
-    const re = globToRegExp(ref.namePattern);
-    if (re === null || !re.test(app.metadata.name)) return;
-    if (!matchesSelector(app.metadata.labels ?? {}, ref.labelSelectors)) return;
+    if (!refMatches(updater, ref, app)) return;
     const score = refSpecificity(ref);
     if (best === null || score > best.score) best = { ref, index, score };
   });

@@ -7,7 +7,7 @@ import type { GitTarget, Target, TargetProblem } from "../model/index.js";
 import { readAnnotations, type AnnotationConfig } from "./annotations.js";
 import { appLabel, targetsForApplication } from "./application.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
-import { malformedNamePatterns, resolveForApp, selectRef } from "./image-updater.js";
+import { malformedNamePatterns, refMatches, resolveForApp, selectRef, updaterNamespaceOf } from "./image-updater.js";
 import { DEFAULT_NAMESPACE, qualifiedName, type Application, type ImageUpdater } from "./resources.js";
 
 export interface SourceResult {
@@ -84,6 +84,23 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
     }
     return malformed.length === 0;
   });
+
+  // A ref matching nothing is a typo more often than a placeholder; with no Applications read at
+  // all, every ref would match nothing and the warning would say nothing useful.
+  if (input.applications.length > 0) {
+    for (const updater of imageUpdaters) {
+      updater.spec.applicationRefs.forEach((ref, index) => {
+        if (input.applications.some((app) => refMatches(updater, ref, app))) return;
+        result.problems.push({
+          app: null,
+          image: null,
+          file: updater.file,
+          message: `ImageUpdater ${qualifiedName(updater.metadata)}: spec.applicationRefs[${index}] (namePattern "${ref.namePattern}"${ref.labelSelectors === undefined ? "" : " with labelSelectors"}) selects no Application in namespace ${updaterNamespaceOf(updater)} among the ${input.applications.length} read; check namePattern${ref.labelSelectors === undefined ? "" : " and labelSelectors"}`,
+          severity: "warning",
+        });
+      });
+    }
+  }
 
   for (const app of input.applications) {
     const selecting = imageUpdaters.flatMap((updater) => {

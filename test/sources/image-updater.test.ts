@@ -337,7 +337,7 @@ spec:
     ["a.b", "axb", false],
   ])("%s ~ %s = %s", (pattern, name, selected) => {
     const result = resolve(`${updaterFor(pattern)}---${apps({ name })}`);
-    expect(result.problems).toEqual([]);
+    expect(result.problems).toEqual(selected ? [] : [expect.objectContaining({ severity: "warning", message: expect.stringContaining("selects no Application") })]);
     expect(result.targets.map((t) => t.id)).toEqual(selected ? [`${name}/x`] : []);
   });
 
@@ -355,6 +355,52 @@ spec:
     ]);
   });
 
+});
+
+describe("an applicationRef that selects no Application is a warning naming the ImageUpdater, the ref and the pattern", () => {
+  const cr = `
+apiVersion: argocd-image-updater.argoproj.io/v1alpha1
+kind: ImageUpdater
+metadata: { name: u, namespace: argocd }
+spec:
+  applicationRefs:
+    - namePattern: "web"
+      images: [{ alias: x, imageName: org/x }]
+    - namePattern: "wbe-*"
+      images: [{ alias: x, imageName: org/x }]
+    - namePattern: "api"
+      labelSelectors: { matchLabels: { team: core } }
+      images: [{ alias: x, imageName: org/x }]
+`;
+  it("the other refs go on", () => {
+    const result = resolve(`${cr}---${apps({ name: "web" }, { name: "api", labels: { team: "edge" } })}`);
+    expect(result.targets.map((t) => t.id)).toEqual(["web/x"]);
+    expect(result.problems).toEqual([
+      {
+        app: null,
+        image: null,
+        file: "cluster.yaml",
+        message: 'ImageUpdater argocd/u: spec.applicationRefs[1] (namePattern "wbe-*") selects no Application in namespace argocd among the 2 read; check namePattern',
+        severity: "warning",
+      },
+      {
+        app: null,
+        image: null,
+        file: "cluster.yaml",
+        message: 'ImageUpdater argocd/u: spec.applicationRefs[2] (namePattern "api" with labelSelectors) selects no Application in namespace argocd among the 2 read; check namePattern and labelSelectors',
+        severity: "warning",
+      },
+    ]);
+  });
+
+  it("a ref outranked by a more specific one still selects, so no warning", () => {
+    const result = resolve(`${cr.replace('"wbe-*"', '"we*"').replace('"api"', '"web"').replace("{ team: core }", "{}")}---${apps({ name: "web" })}`);
+    expect(result.problems).toEqual([]);
+  });
+
+  it("no warning when no Application was read at all", () => {
+    expect(resolve(cr).problems).toEqual([]);
+  });
 });
 
 describe("which applicationRef selects an Application: image-updater's calculateSpecificity", () => {
