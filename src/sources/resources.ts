@@ -165,7 +165,36 @@ function describeIssues(error: z.ZodError): string {
     .join("; ");
 }
 
-/** Validate one object as an Application / ImageUpdater; other kinds return `ignored`. */
+const IMAGE_UPDATER_PREFIX = "argocd-image-updater.argoproj.io/";
+
+const KINDS = [
+  { name: "Application", group: "argoproj.io/" },
+  { name: "ApplicationSet", group: "argoproj.io/" },
+  { name: "ImageUpdater", group: "argocd-image-updater.argoproj.io/" },
+] as const;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Whether an ApplicationSet's template (or templatePatch) carries argocd-image-updater annotations. */
+function generatesAnnotated(appSet: Record<string, unknown>): boolean {
+  const spec = isRecord(appSet["spec"]) ? appSet["spec"] : {};
+  const template = isRecord(spec["template"]) ? spec["template"] : {};
+  const metadata = isRecord(template["metadata"]) ? template["metadata"] : {};
+  const annotations = isRecord(metadata["annotations"]) ? metadata["annotations"] : {};
+  const patch = spec["templatePatch"];
+  return (
+    Object.keys(annotations).some((key) => key.startsWith(IMAGE_UPDATER_PREFIX)) ||
+    (typeof patch === "string" && patch.includes(IMAGE_UPDATER_PREFIX))
+  );
+}
+
+/**
+ * Validate one object as an Application / ImageUpdater; other kinds return `ignored`, except an
+ * ApplicationSet generating annotated Applications (a warning: they cannot be read from files)
+ * and a miscased kind of ours (an error).
+ */
 export function classifyResource(
   value: unknown,
   file: string | null,
@@ -178,15 +207,45 @@ export function classifyResource(
   const record = value as Record<string, unknown>;
   const kind = record["kind"];
   const apiVersion = typeof record["apiVersion"] === "string" ? record["apiVersion"] : "";
-  const isApplication = kind === "Application" && apiVersion.startsWith("argoproj.io/");
+  const isArgo = apiVersion.startsWith("argoproj.io/");
+  const isApplication = kind === "Application" && isArgo;
   const isImageUpdater = kind === "ImageUpdater" && apiVersion.startsWith("argocd-image-updater.argoproj.io/");
-  if (!isApplication && !isImageUpdater) return { kind: "ignored" };
 
   const meta = record["metadata"];
-  const metaRecord = typeof meta === "object" && meta !== null ? (meta as Record<string, unknown>) : {};
+  const metaRecord = isRecord(meta) ? meta : {};
   const name = typeof metaRecord["name"] === "string" ? metaRecord["name"] : "(unnamed)";
   const namespace = typeof metaRecord["namespace"] === "string" ? metaRecord["namespace"] : undefined;
-  const label = `${String(kind)} ${qualifiedName({ name, namespace })}`;
+  const qualified = qualifiedName({ name, namespace });
+
+  if (!isApplication && !isImageUpdater) {
+    if (kind === "ApplicationSet" && isArgo && generatesAnnotated(record)) {
+      return {
+        kind: "problem",
+        problem: {
+          app: null,
+          image: null,
+          file,
+          message: `ApplicationSet ${qualified}: the Applications it generates are not read from files; plan against the cluster (--kubeconfig) or declare the targets in .github/argocd-image-pr.yml`,
+          severity: "warning",
+        },
+      };
+    }
+    // A kind Kubernetes would reject (kinds are case-sensitive) but that was surely meant as ours.
+    const meant = typeof kind === "string" ? KINDS.find((k) => k.name.toLowerCase() === kind.toLowerCase() && apiVersion.startsWith(k.group)) : undefined;
+    if (meant !== undefined && kind !== meant.name) {
+      return {
+        kind: "problem",
+        problem: {
+          app: meant.name === "Application" ? qualified : null,
+          image: null,
+          file,
+          message: `${String(kind)} ${qualified}: kind must be ${meant.name} (kinds are case-sensitive); it was skipped`,
+        },
+      };
+    }
+    return { kind: "ignored" };
+  }
+  const label = `${String(kind)} ${qualified}`;
 
   const malformed = (error: z.ZodError) =>
     ({

@@ -206,6 +206,42 @@ items:
     if (message !== null) expect(parsed.problems[0]?.message).toMatch(message);
   });
 
+  const appSet = (annotations: string) => `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: { name: envs, namespace: argocd }
+spec:
+  generators: [{ list: { elements: [{ env: dev }] } }]
+  template:
+    metadata:
+      name: "web-{{env}}"
+      annotations: ${annotations}
+    spec: { source: { repoURL: "https://github.com/acme/gitops", path: "apps/{{env}}" } }
+`;
+
+  it.each<[string, string, { message: string; severity?: "warning" } | null]>([
+    [
+      "an ApplicationSet with image-updater annotations",
+      appSet('{ argocd-image-updater.argoproj.io/image-list: "web=org/web" }'),
+      {
+        message:
+          "ApplicationSet argocd/envs: the Applications it generates are not read from files; plan against the cluster (--kubeconfig) or declare the targets in .github/argocd-image-pr.yml",
+        severity: "warning",
+      },
+    ],
+    ["an ApplicationSet without them", appSet("{ team: core }"), null],
+    ["a miscased kind: application", "apiVersion: argoproj.io/v1alpha1\nkind: application\nmetadata: { name: web }\nspec: { source: { repoURL: x } }\n", { message: "application argocd/web: kind must be Application (kinds are case-sensitive); it was skipped" }],
+    [
+      "a miscased kind: imageupdater",
+      "apiVersion: argocd-image-updater.argoproj.io/v1alpha1\nkind: imageUpdater\nmetadata: { name: u }\nspec: {}\n",
+      { message: "imageUpdater argocd/u: kind must be ImageUpdater (kinds are case-sensitive); it was skipped" },
+    ],
+    ["application of another group", "apiVersion: example.com/v1\nkind: application\nmetadata: { name: web }\n", null],
+  ])("%s", (_name, yaml, problem) => {
+    const { parsed } = run(yaml);
+    expect(parsed.applications).toEqual([]);
+    expect(parsed.problems).toEqual(problem === null ? [] : [expect.objectContaining({ file: "apps/app.yaml", ...problem })]);
+  });
+
   it("invalid YAML in one document is a problem; the others are read", () => {
     const { parsed } = run(`a: [\n---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: ok }\nspec: { source: { repoURL: x } }\n`);
     expect(parsed.applications).toHaveLength(1);
