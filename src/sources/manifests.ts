@@ -7,40 +7,65 @@ import { parseAllDocuments } from "yaml";
 import type { TargetProblem } from "../model/index.js";
 import { classifyResource, type Resources } from "./resources.js";
 
+/**
+ * Whether a document's raw text may hold a kind we read (or report: ApplicationSet, a miscased
+ * kind). Conservative: any `kind:` naming one, quoted or not, block or flow style, in any case;
+ * a document that fails it cannot be one of ours (short of a kind spelled through an alias or an
+ * escape), and skipping it spares the full parse, which is slow on huge values files.
+ */
+const CANDIDATE = /\bkind["']?\s*:\s*["']?(?:Application(?:Set)?|ImageUpdater)\b/i;
+
+/**
+ * The documents of a stream, split at `---` lines. A line starting with `---` and a blank is a
+ * document marker wherever it appears (YAML forbids one inside a scalar), so the split is exact.
+ * With directives (`%YAML`, `%TAG`), which belong to the document after them, the file stays whole.
+ * `first` is the number of the chunk's first document (a leading chunk of only comments is none).
+ */
+function splitDocuments(text: string): { text: string; first: number }[] {
+  if (/^%/m.test(text)) return [{ text, first: 1 }];
+  const starts = [0];
+  for (const match of text.matchAll(/^---(?=[ \t\r]|$)/gm)) if (match.index > 0) starts.push(match.index);
+  const chunks = starts.map((start, i) => text.slice(start, starts[i + 1] ?? text.length));
+  const leading = chunks[0] ?? "";
+  const offset = leading.startsWith("---") || /^[ \t]*[^\s#]/m.test(leading) ? 1 : 0;
+  return chunks.map((chunk, i) => ({ text: chunk, first: i + offset }));
+}
+
 /** Multi-document YAML → Applications and ImageUpdaters; other kinds are ignored. */
 export function parseManifests(text: string, file: string): Resources {
   const out: Resources = { applications: [], imageUpdaters: [], problems: [] };
-  const docs = parseAllDocuments(text);
-  const list = Array.isArray(docs) ? docs : [docs];
-  list.forEach((doc, index) => {
-    if (doc.errors.length > 0) {
-      out.problems.push({
-        app: null,
-        image: null,
-        file,
-        message: `${file}: document ${index + 1} is not valid YAML (${doc.errors[0]?.message.split("\n")[0] ?? "parse error"}); it was skipped`,
-      });
-      return;
-    }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
-    const items = isList(value) ? value.items : [value];
-    for (const item of items) {
-      const classified = classifyResource(item, file);
-      switch (classified.kind) {
-        case "application":
-          out.applications.push(classified.value);
-          break;
-        case "image-updater":
-          out.imageUpdaters.push(classified.value);
-          break;
-        case "problem":
-          out.problems.push(classified.problem);
-          break;
-        case "ignored":
-          break;
+  for (const chunk of splitDocuments(text)) {
+    if (!CANDIDATE.test(chunk.text)) continue;
+    parseAllDocuments(chunk.text).forEach((doc, index) => {
+      if (doc.errors.length > 0) {
+        out.problems.push({
+          app: null,
+          image: null,
+          file,
+          message: `${file}: document ${chunk.first + index} is not valid YAML (${doc.errors[0]?.message.split("\n")[0] ?? "parse error"}); it was skipped`,
+        });
+        return;
       }
-    }
-  });
+      const value: unknown = doc.toJS({ maxAliasCount: 100 });
+      const items = isList(value) ? value.items : [value];
+      for (const item of items) {
+        const classified = classifyResource(item, file);
+        switch (classified.kind) {
+          case "application":
+            out.applications.push(classified.value);
+            break;
+          case "image-updater":
+            out.imageUpdaters.push(classified.value);
+            break;
+          case "problem":
+            out.problems.push(classified.problem);
+            break;
+          case "ignored":
+            break;
+        }
+      }
+    });
+  }
   return out;
 }
 

@@ -243,9 +243,30 @@ spec:
   });
 
   it("invalid YAML in one document is a problem; the others are read", () => {
-    const { parsed } = run(`a: [\n---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: ok }\nspec: { source: { repoURL: x } }\n`);
+    const ok = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: ok }\nspec: { source: { repoURL: x } }\n";
+    const { parsed } = run(`# apps\n---\n${ok}---\nkind: Application\nmetadata: [\n---\n${ok.replace("ok", "ok2")}`);
+    expect(parsed.applications.map((a) => a.metadata.name)).toEqual(["ok", "ok2"]);
+    expect(parsed.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^apps\/app\.yaml: document 2 is not valid YAML/)]);
+  });
+
+  it.each([
+    ["quoted", `"kind": "Application"`],
+    ["single-quoted", `'kind': 'Application'`],
+    ["JSON", `{"apiVersion":"argoproj.io/v1alpha1","kind":"Application","metadata":{"name":"ok"},"spec":{"source":{"repoURL":"x"}}}`],
+    ["kind on the next line", "kind:\n  Application"],
+    ["CRLF and a marker with a comment", "kind: Application"],
+  ])("a document whose kind is written %s is still read", (name, kind) => {
+    const body = kind.startsWith("{") ? kind : `apiVersion: argoproj.io/v1alpha1\n${kind}\nmetadata: { name: ok }\nspec: { source: { repoURL: x } }\n`;
+    const text = name.startsWith("CRLF") ? `a: 1\r\n--- # next\r\n${body.replace(/\n/g, "\r\n")}` : `a: 1\n---\n${body}`;
+    const { parsed } = run(text);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.applications.map((a) => a.metadata.name)).toEqual(["ok"]);
+  });
+
+  it("a document that cannot be ours is not parsed, so its errors are not reported", () => {
+    const { parsed } = run(`image: { tag: 1 }\nimage: { tag: 2 }\n---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: ok }\nspec: { source: { repoURL: x } }\n`);
+    expect(parsed.problems).toEqual([]);
     expect(parsed.applications).toHaveLength(1);
-    expect(parsed.problems[0]?.message).toMatch(/apps\/app\.yaml: document 1 is not valid YAML/);
   });
 });
 

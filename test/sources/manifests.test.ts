@@ -43,6 +43,21 @@ describe("readManifestsFromPaths (app-of-apps repos)", () => {
     expect(found.applications.map((a) => a.metadata.name)).toEqual(["root", "a1", "a2"]);
   });
 
+  it("a huge document that cannot be an Application is skipped before parsing; the Applications beside it are read", async () => {
+    const big = await mkdtemp(path.join(tmpdir(), "sources-big-"));
+    try {
+      // 50k keys, the last one repeated: the full parse would report "Map keys must be unique".
+      const keys = Array.from({ length: 50_000 }, (_, i) => `key${i}: value${i}`).join("\n");
+      await writeFile(path.join(big, "values.yaml"), `${keys}\nkey0: again\n`);
+      await writeFile(path.join(big, "app.yaml"), app("web"));
+      const found = await readManifestsFromPaths([big], { root: big });
+      expect(found.problems).toEqual([]);
+      expect(found.applications.map((a) => [a.metadata.name, a.file])).toEqual([["web", "app.yaml"]]);
+    } finally {
+      await rm(big, { recursive: true, force: true });
+    }
+  });
+
   it("a missing path is a problem; the others are read", async () => {
     const missing = path.join(dir, "nope");
     const found = await readManifestsFromPaths([missing, path.join(dir, "apps/root.yaml")], { root: dir });
