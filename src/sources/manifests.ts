@@ -34,10 +34,27 @@ function splitDocuments(text: string): { text: string; first: number }[] {
 /** Multi-document YAML → Applications and ImageUpdaters; other kinds are ignored. */
 export function parseManifests(text: string, file: string): Resources {
   const out: Resources = { applications: [], imageUpdaters: [], problems: [] };
+  // A document of an unrendered chart fails for reasons that point nowhere useful ("expected
+  // string, received object"); its `{{` says what it is. Said once per file.
+  let template = false;
+  const looksLikeTemplate = (chunk: string): boolean => {
+    if (!chunk.includes("{{")) return false;
+    if (!template) {
+      template = true;
+      out.problems.push({
+        app: null,
+        image: null,
+        file,
+        message: `${file} looks like an unrendered Helm template ({{ … }}); pass the output of helm template to --apps, or leave templates/ out`,
+      });
+    }
+    return true;
+  };
   for (const chunk of splitDocuments(text)) {
     if (!CANDIDATE.test(chunk.text)) continue;
     parseAllDocuments(chunk.text).forEach((doc, index) => {
       if (doc.errors.length > 0) {
+        if (looksLikeTemplate(chunk.text)) return;
         out.problems.push({
           app: null,
           image: null,
@@ -58,6 +75,7 @@ export function parseManifests(text: string, file: string): Resources {
             out.imageUpdaters.push(classified.value);
             break;
           case "problem":
+            if ((classified.problem.severity ?? "error") === "error" && looksLikeTemplate(chunk.text)) break;
             out.problems.push(classified.problem);
             break;
           case "ignored":

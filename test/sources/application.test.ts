@@ -263,6 +263,28 @@ spec:
     expect(parsed.applications.map((a) => a.metadata.name)).toEqual(["ok"]);
   });
 
+  const helm = "apps/templates/apps.yaml looks like an unrendered Helm template ({{ … }}); pass the output of helm template to --apps, or leave templates/ out";
+  it.each([
+    [
+      "a templated value (malformed)",
+      "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: web }\nspec:\n  source:\n    repoURL: {{ .Values.repoURL }}\n",
+    ],
+    [
+      "a range block (invalid YAML), once per file",
+      "{{- range .Values.apps }}\n---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {{ .name }}\nspec:\n  source:\n    repoURL: {{ $.Values.repoURL }}\n{{- end }}\n---\nkind: Application\n{{- if .Values.x }}\n  - [\n{{- end }}\n",
+    ],
+  ])("an unrendered Helm template with %s is one error naming the file", (_name, yaml) => {
+    const { parsed } = run(`${yaml}---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: plain }\nspec: { source: { repoURL: x } }\n`, "apps/templates/apps.yaml");
+    expect(parsed.applications.map((a) => a.metadata.name)).toEqual(["plain"]);
+    expect(parsed.problems).toEqual([{ app: null, image: null, file: "apps/templates/apps.yaml", message: helm }]);
+  });
+
+  it("a valid Application whose values contain {{ is read as it is", () => {
+    const { parsed } = run(`apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: web, annotations: { note: "{{ kept }}" } }\nspec: { source: { repoURL: x } }\n`);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.applications).toHaveLength(1);
+  });
+
   it("a document that cannot be ours is not parsed, so its errors are not reported", () => {
     const { parsed } = run(`image: { tag: 1 }\nimage: { tag: 2 }\n---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: ok }\nspec: { source: { repoURL: x } }\n`);
     expect(parsed.problems).toEqual([]);
