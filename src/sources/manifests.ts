@@ -5,7 +5,7 @@ import path from "node:path";
 import { parseAllDocuments } from "yaml";
 
 import type { TargetProblem } from "../model/index.js";
-import { classifyResource, type Resources } from "./resources.js";
+import { classifyResource, qualifiedName, type Application, type ImageUpdater, type Resources } from "./resources.js";
 
 /**
  * Whether a document's raw text may hold a kind we read (or report: ApplicationSet, a miscased
@@ -155,5 +155,34 @@ export async function readManifestsFromPaths(paths: string[], options: ReadManif
     out.imageUpdaters.push(...parsed.imageUpdaters);
     out.problems.push(...parsed.problems);
   }
+  out.applications = withoutDuplicates("Application", out.applications, out.problems);
+  out.imageUpdaters = withoutDuplicates("ImageUpdater", out.imageUpdaters, out.problems);
   return out;
+}
+
+/**
+ * Resources defined more than once (a copy-paste under --apps): the API server would keep one of
+ * them, and which one is a guess, so every copy is dropped with an error naming the files.
+ */
+function withoutDuplicates<T extends Application | ImageUpdater>(kind: T["kind"], resources: T[], problems: TargetProblem[]): T[] {
+  const byName = new Map<string, T[]>();
+  for (const resource of resources) {
+    const key = qualifiedName(resource.metadata);
+    byName.set(key, [...(byName.get(key) ?? []), resource]);
+  }
+  const duplicated = new Set<string>();
+  for (const [key, copies] of byName) {
+    if (copies.length < 2) continue;
+    duplicated.add(key);
+    const files = [...new Set(copies.map((copy) => copy.file ?? "(unknown file)"))];
+    const where =
+      files.length === 1 ? `${copies.length} times in ${files[0] ?? ""}` : `in ${files.length === 2 ? "both " : ""}${files.slice(0, -1).join(", ")} and ${files[files.length - 1] ?? ""}`;
+    problems.push({
+      app: kind === "Application" ? key : null,
+      image: null,
+      file: copies[0]?.file ?? null,
+      message: `${kind} ${key} is defined ${where}; keep one (it was skipped)`,
+    });
+  }
+  return resources.filter((resource) => !duplicated.has(qualifiedName(resource.metadata)));
 }

@@ -58,6 +58,48 @@ describe("readManifestsFromPaths (app-of-apps repos)", () => {
     }
   });
 
+  const updater = (name: string) => `apiVersion: argocd-image-updater.argoproj.io/v1alpha1
+kind: ImageUpdater
+metadata: { name: ${name}, namespace: argocd }
+spec: { applicationRefs: [{ namePattern: "*" }] }
+`;
+  it.each<[string, Record<string, string>, string[], string[], { app: string | null; file: string; message: string }[]]>([
+    [
+      "an Application in two files",
+      { "a.yaml": app("my-app-prod"), "b.yaml": `${app("my-app-prod")}---\n${app("other")}` },
+      ["other"],
+      [],
+      [{ app: "argocd/my-app-prod", file: "apps/a.yaml", message: "Application argocd/my-app-prod is defined in both apps/a.yaml and apps/b.yaml; keep one (it was skipped)" }],
+    ],
+    [
+      "an Application twice in one file",
+      { "a.yaml": `${app("web")}---\n${app("web")}` },
+      [],
+      [],
+      [{ app: "argocd/web", file: "apps/a.yaml", message: "Application argocd/web is defined 2 times in apps/a.yaml; keep one (it was skipped)" }],
+    ],
+    [
+      "an ImageUpdater in three files",
+      { "a.yaml": updater("u"), "b.yaml": updater("u"), "c.yaml": `${updater("u")}---\n${updater("v")}` },
+      [],
+      ["v"],
+      [{ app: null, file: "apps/a.yaml", message: "ImageUpdater argocd/u is defined in apps/a.yaml, apps/b.yaml and apps/c.yaml; keep one (it was skipped)" }],
+    ],
+    ["the same name in two namespaces is no duplicate", { "a.yaml": app("web"), "b.yaml": app("web").replace("{ name: web }", "{ name: web, namespace: team }") }, ["web", "web"], [], []],
+  ])("%s is an error naming the files; every copy is skipped", async (_name, files, apps, updaters, problems) => {
+    const root = await mkdtemp(path.join(tmpdir(), "sources-dup-"));
+    try {
+      await mkdir(path.join(root, "apps"));
+      for (const [name, text] of Object.entries(files)) await writeFile(path.join(root, "apps", name), text);
+      const found = await readManifestsFromPaths([path.join(root, "apps")], { root });
+      expect(found.applications.map((a) => a.metadata.name)).toEqual(apps);
+      expect(found.imageUpdaters.map((u) => u.metadata.name)).toEqual(updaters);
+      expect(found.problems).toEqual(problems.map((p) => ({ ...p, image: null })));
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   it("a missing path is a problem; the others are read", async () => {
     const missing = path.join(dir, "nope");
     const found = await readManifestsFromPaths([missing, path.join(dir, "apps/root.yaml")], { root: dir });
