@@ -90,8 +90,6 @@ interface AuthState {
   service: string | null;
   readonly tokens: Map<string, { token: string; expiresAt: number }>;
   readonly pendingTokens: Map<string, Promise<string>>;
-  credentials: { value: Credentials | null; expiresAt: number } | null;
-  pendingCredentials: Promise<Credentials | null> | null;
 }
 
 interface Call {
@@ -178,7 +176,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         now,
         sleep,
       }),
-      auth: { scheme: "unknown", realm: null, service: null, tokens: new Map(), pendingTokens: new Map(), credentials: null, pendingCredentials: null },
+      auth: { scheme: "unknown", realm: null, service: null, tokens: new Map(), pendingTokens: new Map() },
     };
     endpoints.set(image.registry, endpoint);
     return endpoint;
@@ -233,21 +231,13 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return [...new Set([entry?.prefix ?? registry, new URL(baseUrl).host])];
   }
 
-  /** Credentials read from an image's own source, by source, with the registry's expiry. */
-  const imageCredentials = new Map<string, { value: Promise<Credentials>; expiresAt: number }>();
+  /** Credentials read from a source (the image's pull secret, or the registry's), per registry and source, until they expire. */
+  const readSources = new Map<string, { value: Promise<Credentials>; expiresAt: number }>();
 
   async function credentialsFor(call: Call): Promise<Credentials | null> {
-    const { auth, entry, registry } = call.endpoint;
-    if (call.credentials !== null) {
-      const key = `${registry}|${accessKey(call.credentials)}`;
-      const cached = imageCredentials.get(key);
-      if (cached && cached.expiresAt > now()) return cached.value;
-      const value = readCredentials(call.credentials, { registry, repository: repositoryPath(call), image: call.label, resolver: options.credentialResolver, env, timeoutMs });
-      imageCredentials.set(key, { value, expiresAt: entry?.credsExpireMs ? now() + entry.credsExpireMs : Number.POSITIVE_INFINITY });
-      value.catch(() => imageCredentials.delete(key));
-      return value;
-    }
-    if (!entry?.credentials) {
+    const { entry, registry } = call.endpoint;
+    const source = call.credentials ?? entry?.credentials ?? null;
+    if (source === null) {
       // A Docker config is matched per repository (`host/team-a` keys), and costs no I/O.
       const repository = repositoryPath(call);
       for (const host of credentialHosts(call)) {
@@ -256,18 +246,13 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       }
       return null;
     }
-    const source = entry.credentials;
-    if (auth.credentials && auth.credentials.expiresAt > now()) return auth.credentials.value;
-    if (auth.pendingCredentials) return auth.pendingCredentials;
-    const load = readCredentials(source, { registry, repository: repositoryPath(call), image: call.label, resolver: options.credentialResolver, env, timeoutMs });
-    auth.pendingCredentials = load;
-    try {
-      const value = await load;
-      auth.credentials = { value, expiresAt: entry.credsExpireMs ? now() + entry.credsExpireMs : Number.POSITIVE_INFINITY };
-      return value;
-    } finally {
-      auth.pendingCredentials = null;
-    }
+    const key = `${registry}|${accessKey(source)}`;
+    const cached = readSources.get(key);
+    if (cached && cached.expiresAt > now()) return cached.value;
+    const value = readCredentials(source, { registry, repository: repositoryPath(call), image: call.label, resolver: options.credentialResolver, env, timeoutMs });
+    readSources.set(key, { value, expiresAt: entry?.credsExpireMs ? now() + entry.credsExpireMs : Number.POSITIVE_INFINITY });
+    value.catch(() => readSources.delete(key)); // a failed read is tried again by the next call
+    return value;
   }
 
   /** Why no credentials were sent, when the registry wants some. */
