@@ -16,7 +16,19 @@ import { applyReplacements, conflict, parseSource, type Replacement } from "./ya
 
 export type { Editor, FoundImage, ImageLocator, ImageVersion, MissingReason, Occurrence, Span } from "./editor.js";
 export { argocdSourceFileName } from "./application.js";
-export { kustomizationFileName } from "./kustomize.js";
+export { KUSTOMIZATION_FILES, kustomizationFileName } from "./kustomize.js";
+export {
+  applyImageEntry,
+  kustomizationRefs,
+  kustomizeImageEntries,
+  kustomizeNameMatches,
+  renderKustomization,
+  runsRepository,
+  splitKustomizeImage,
+  versionOf,
+  withKustomizationText,
+} from "./kustomize-render.js";
+export type { KustomizationRefs, KustomizationTree, KustomizeImageEntry, KustomizeResource, RenderedContainer, SplitImage } from "./kustomize-render.js";
 
 const EDITORS = {
   kustomize: kustomizeEditor,

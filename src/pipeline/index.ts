@@ -19,6 +19,8 @@ export { plan } from "./plan.js";
 export type { PlanDeps, PlanInput, PlanOptions } from "./plan.js";
 export { openWorkspace } from "./workspace.js";
 export type { Workspace } from "./workspace.js";
+export { readKustomizationTree, renderedImage } from "./rendered-image.js";
+export type { RenderedTarget, TextReader } from "./rendered-image.js";
 export type * from "./types.js";
 
 export interface RunPlanOptions extends GatherOptions {

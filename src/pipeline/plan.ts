@@ -6,7 +6,7 @@
 import path from "node:path";
 import { ConfigError, RegistryError, describeError } from "../errors/index.js";
 import { argocdSourceFileName, kustomizationFileName, readImage, writeImage } from "../editors/index.js";
-import type { ImageLocator } from "../editors/index.js";
+import type { ImageLocator, ImageVersion } from "../editors/index.js";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Target, TagDetails, WriteKind } from "../model/index.js";
 import { imageSourceLabels, parseCredentialSource, type ImageAccess, type RegistryClient } from "../registry/index.js";
@@ -14,6 +14,7 @@ import { decide, meetsPlatforms, selectCandidates } from "../strategy/index.js";
 import type { Candidates, CurrentImage, Decision } from "../strategy/index.js";
 import { mapLimit } from "./limit.js";
 import type { FileChange, PlanProblem, PlanQuiet, PlanResult, PlanSkip, PlannedUpdate } from "./types.js";
+import { renderedImage, type RenderedTarget } from "./rendered-image.js";
 import type { Workspace } from "./workspace.js";
 
 export interface PlanInput {
@@ -42,6 +43,8 @@ interface Located {
   readonly text: string;
   readonly locator: ImageLocator;
   readonly current: CurrentImage;
+  /** kustomize: what the stack deploys, and how to check an edit changes it. */
+  readonly rendered: RenderedTarget | null;
 }
 
 type Outcome =
@@ -120,7 +123,7 @@ async function locate(target: Target, workspace: Workspace): Promise<Located> {
     });
   }
   const text = stored ?? "";
-  const locator: ImageLocator = {
+  let locator: ImageLocator = {
     kind,
     image: target.image,
     kustomizeImageName: target.write.kustomizeImageName,
@@ -135,7 +138,24 @@ async function locate(target: Target, workspace: Workspace): Promise<Located> {
       hint: notFoundHint(kind),
     });
   }
-  return { kind, file, text, locator, current: { tag: found?.tag ?? null, digest: found?.digest ?? null } };
+  let current: CurrentImage = { tag: found?.tag ?? null, digest: found?.digest ?? null };
+  // What runs is what the kustomization stack renders, not only what this file says.
+  const rendered = kind === "kustomize" ? await renderedImage(target, file, text, found !== null, workspace) : null;
+  if (rendered?.current != null) current = rendered.current;
+  if (rendered?.entryName != null) locator = { ...locator, newEntryName: rendered.entryName };
+  return { kind, file, text, locator, current, rendered };
+}
+
+/** kustomize: the edit must change what the stack renders; null when it does (or cannot be checked). */
+function renderCheck(located: Located, to: ImageVersion): Error | null {
+  if (located.rendered === null) return null;
+  let edited: string;
+  try {
+    edited = writeImage(located.text, located.file, located.locator, to);
+  } catch {
+    return null; // applyEdits reports the edit's own failure
+  }
+  return located.rendered.check(edited, to);
 }
 
 function isDeployed(target: Target): boolean {
@@ -261,6 +281,10 @@ async function planTarget(target: Target, deps: PlanDeps, concurrency: number): 
           }),
         );
       }
+      const digest = decision.to.digest ?? (pinned ? imageDigest : null);
+      const unapplied = renderCheck(located, { tag: decision.to.tag, digest });
+      if (unapplied !== null) return problemOf(target, located.file, unapplied);
+      const unchecked = located.rendered?.unchecked ?? [];
       const { sourceUrl, revision } = imageSourceLabels(chosen?.labels ?? {});
       return {
         kind: "update",
@@ -272,10 +296,10 @@ async function planTarget(target: Target, deps: PlanDeps, concurrency: number): 
           from: located.current.tag,
           fromDigest: located.current.digest,
           to: decision.to.tag,
-          digest: decision.to.digest ?? (pinned ? imageDigest : null),
+          digest,
           imageDigest,
           strategy: target.policy.strategy,
-          reason: decision.reason,
+          reason: unchecked.length === 0 ? decision.reason : `${decision.reason} (what runs is not fully checked: ${unchecked.join("; ")})`,
           created: chosen?.created ?? null,
           sourceUrl,
           revision,
