@@ -12,7 +12,7 @@ import { isValidTag } from "../image-ref/index.js";
 import type { ImagePolicy, TagDetails, UpdateLevel, UpdateStrategy } from "../model/index.js";
 import { parseConstraint, satisfies, type Constraint } from "./constraint.js";
 import { compileAllowTags, compileIgnoreTags, offersPlatforms } from "./filters.js";
-import { compareVersions, compareVersionsDescending, parseVersion, type Version } from "./version.js";
+import { compareSuffixed, compareSuffixedDescending, compareVersions, compareVersionsDescending, parseVersion, sameSuffix, type Version } from "./version.js";
 
 export { parseConstraint, satisfies } from "./constraint.js";
 export type { Constraint, ConstraintResult } from "./constraint.js";
@@ -194,7 +194,7 @@ export function selectCandidates(tags: readonly string[], policy: ImagePolicy, c
       drops.notApplicable += 1;
       continue;
     }
-    if (suffixFilter && (version === null || version.pre !== currentVersion.pre)) {
+    if (suffixFilter && (version === null || !sameSuffix(version, currentVersion))) {
       drops.otherSuffix += 1;
       continue;
     }
@@ -217,7 +217,7 @@ export function selectCandidates(tags: readonly string[], policy: ImagePolicy, c
 
   const ordered =
     strategy === "semver"
-      ? versions.sort(compareVersionsDescending).map((v) => v.original)
+      ? versions.sort(suffixFilter ? compareSuffixedDescending : compareVersionsDescending).map((v) => v.original)
       : names.sort(byNameDescending);
   return { ...base, ordered, dropped: drops, needsDetails: needsFor(strategy, policy), error: null, matching };
 }
@@ -276,7 +276,9 @@ function isNotNewer(best: string, input: DecideInput): boolean {
     case "semver": {
       const b = parseVersion(best);
       const c = parseVersion(current);
-      return b !== null && c !== null && compareVersions(b, c) <= 0;
+      if (b === null || c === null) return false;
+      // keep-suffix: a rebuild's revision counts (`-r12` is newer than `-r9`).
+      return (input.policy.keepSuffix && sameSuffix(b, c) ? compareSuffixed(b, c) : compareVersions(b, c)) <= 0;
     }
     case "newest-build": {
       const b = createdAt(input.details.get(best));
