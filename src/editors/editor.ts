@@ -25,6 +25,8 @@ export interface ImageLocator {
    * familiar name (`redis`). `kustomizeImageName` wins over it.
    */
   readonly newEntryName?: string | null;
+  /** application: the Application's type, for a source with no override block yet (see WriteTarget). */
+  readonly applicationType?: "kustomize" | "helm";
 }
 
 /** What to write. `tag: null` keeps the tag as written; `digest: null` means no digest (one is removed). */

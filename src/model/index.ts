@@ -75,6 +75,12 @@ export interface WriteTarget {
    * outside Argo CD's namespace). Absent: named after the Application, else the alias.
    */
   readonly argocdSourceFileName?: string;
+  /**
+   * application: the Application's type as Argo CD decides it, so that an override block of that
+   * kind (`kustomize.images` or `helm.parameters`) can be added to a source that has none yet.
+   * Absent: decided from the source's own blocks (`helm:`/`chart:` or `kustomize:`).
+   */
+  readonly applicationType?: "kustomize" | "helm";
 }
 
 export interface GitHubRepo {

@@ -114,7 +114,8 @@ function notFoundHint(kind: WriteKind): string {
 
 async function locate(target: Target, workspace: Workspace): Promise<Located> {
   const { kind, file } = await resolveFile(target, workspace);
-  const createIfMissing = kind === "kustomize" || kind === "argocd-source";
+  // An Application with no override for the image yet gets one, as image-updater's argocd write-back sets it.
+  const createIfMissing = kind === "kustomize" || kind === "argocd-source" || kind === "application";
   const stored = await workspace.read(file);
   if (stored === null && kind !== "argocd-source") {
     throw new ConfigError(`file "${file}" does not exist in the repository`, {
@@ -130,6 +131,7 @@ async function locate(target: Target, workspace: Workspace): Promise<Located> {
     helm: target.write.helm,
     appName: target.app?.name ?? null,
     createIfMissing,
+    ...(target.write.applicationType === undefined ? {} : { applicationType: target.write.applicationType }),
   };
   const found = readImage(text, file, locator);
   if (found === null && !createIfMissing) {

@@ -300,7 +300,7 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
     if (method === "argocd" && app.file !== null) {
       const git = input.manifestsRepo ?? gitFor(source.repoURL, source.targetRevision);
       if (git === null) return null;
-      return { git, write: { kind: "application", path: normalizeRepoPath(app.file) } };
+      return { git, write: { kind: "application", path: normalizeRepoPath(app.file), ...(type === "helm" || type === "kustomize" ? { applicationType: type } : {}) } };
     }
     if (method === "git" && target !== undefined) {
       if (target.startsWith("kustomization")) {

@@ -99,7 +99,7 @@ spec: { source: { repoURL: "https://github.com/acme/app-source", path: k } }
     const manifestsRepo = { repoURL: "https://github.com/acme/apps", repo: { owner: "acme", name: "apps" }, branch: null };
     const result = targetsFromApplications({ ...parsed, manifestsRepo });
     expect(result.targets[0]?.git).toEqual(manifestsRepo);
-    expect(result.targets[0]?.write).toEqual({ kind: "application", path: "argocd/apps/a.yaml", kustomizeImageName: null, helm: null });
+    expect(result.targets[0]?.write).toEqual({ kind: "application", path: "argocd/apps/a.yaml", kustomizeImageName: null, helm: null, applicationType: "kustomize" });
   });
 
   it("a commit SHA as targetRevision is a problem unless git-branch names the branch", () => {
