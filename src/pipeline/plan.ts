@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { ConfigError, RegistryError, describeError } from "../errors/index.js";
-import { argocdSourceFileName, kustomizationFileName, readImage, writeImage } from "../editors/index.js";
+import { argocdSourceFileName, explainMissingImage, kustomizationFileName, readImage, writeImage } from "../editors/index.js";
 import type { ImageLocator, ImageVersion } from "../editors/index.js";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Target, TagDetails, WriteKind } from "../model/index.js";
@@ -115,7 +115,8 @@ function notFoundHint(kind: WriteKind): string {
 async function locate(target: Target, workspace: Workspace): Promise<Located> {
   const { kind, file } = await resolveFile(target, workspace);
   // An Application with no override for the image yet gets one, as image-updater's argocd write-back sets it.
-  const createIfMissing = kind === "kustomize" || kind === "argocd-source" || kind === "application";
+  // So does a helmvalues file of an Application that lacks the image's keys (a repo-config file is edited only where it holds the image).
+  const createIfMissing = kind === "kustomize" || kind === "argocd-source" || kind === "application" || (kind === "helm" && target.app !== null);
   const stored = await workspace.read(file);
   if (stored === null && kind !== "argocd-source") {
     throw new ConfigError(`file "${file}" does not exist in the repository`, {
@@ -135,9 +136,11 @@ async function locate(target: Target, workspace: Workspace): Promise<Located> {
   };
   const found = readImage(text, file, locator);
   if (found === null && !createIfMissing) {
-    throw new ConfigError(`image ${repositoryKey(target.image)} is not in "${file}"`, {
+    // The editor's own reading of a near miss (keys that name another repository…) says more than "absent".
+    const reason = explainMissingImage(text, file, locator);
+    throw new ConfigError(reason?.message ?? `image ${repositoryKey(target.image)} is not in "${file}"`, {
       context: { file, image: repositoryKey(target.image) },
-      hint: notFoundHint(kind),
+      hint: reason?.hint ?? notFoundHint(kind),
     });
   }
   let current: CurrentImage = { tag: found?.tag ?? null, digest: found?.digest ?? null };
