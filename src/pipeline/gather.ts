@@ -93,20 +93,18 @@ export async function gatherTargets(options: GatherOptions, workspace: Workspace
     ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
   });
   problems.push(...fromApps.problems);
-  const skipped: PlanSkip[] = fromApps.skipped.map((skip) => ({ app: skip.app, image: null, reason: skip.reason }));
+  // An Application skipped whole made no target.
+  const skipped: PlanSkip[] = fromApps.skipped.map((skip) => ({ target: null, app: skip.app, image: null, reason: skip.reason }));
 
   const targets: Target[] = [];
-  const elsewhere = new Map<string, PlanSkip>();
   for (const target of [...fromConfig.targets, ...fromApps.targets]) {
     const repo = target.git.repo;
     if (origin !== null && repo !== null && !sameRepo(repo, origin)) {
-      const app = target.app?.name ?? null;
       const reason = `writes to ${repo.owner}/${repo.name}, not to this checkout (${origin.owner}/${origin.name})`;
-      // One line per Application, however many images it has.
-      elsewhere.set(`${app ?? target.id}\u0000${reason}`, { app, image: null, reason });
+      skipped.push({ target: target.id, app: target.app?.name ?? null, image: null, reason });
       continue;
     }
     targets.push(target);
   }
-  return { targets, problems, skipped: [...skipped, ...elsewhere.values()] };
+  return { targets, problems, skipped };
 }

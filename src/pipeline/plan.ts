@@ -58,6 +58,7 @@ function problemOf(target: Target, file: string | null, ...errors: readonly unkn
   return {
     kind: "problem",
     problems: errors.map((error) => ({
+      target: target.id,
       app: appName(target),
       image: repositoryKey(target.image),
       file,
@@ -199,6 +200,7 @@ async function planTarget(target: Target, deps: PlanDeps, concurrency: number): 
     return {
       kind: "skip",
       skip: {
+        target: target.id,
         app: appName(target),
         image: repositoryKey(target.image),
         reason: "not deployed by the Application (set force-update: true to update it anyway)",
@@ -305,7 +307,7 @@ function applyEdits(outcomes: readonly Outcome[]): { changes: FileChange[]; fail
       byFile.set(located.file, entry);
     } catch (error) {
       byFile.delete(located.file);
-      failed.set(located.file, { app: update.app, image: update.image, file: located.file, message: describeError(error) });
+      failed.set(located.file, { target: update.targetId, app: update.app, image: update.image, file: located.file, message: describeError(error) });
     }
   }
   for (const [file, entry] of byFile) {
@@ -331,6 +333,7 @@ function conflictIn(file: string, text: string, edits: readonly { update: Planne
   const others = edits.filter((edit) => edit.update.image === overwritten.update.image && edit !== overwritten);
   const versions = [overwritten, ...others].map(({ update }) => `${update.targetId} wants ${update.to}${update.digest === null ? "" : `@${update.digest}`}`);
   return {
+    target: overwritten.update.targetId,
     app: overwritten.update.app,
     image: overwritten.update.image,
     file,
@@ -381,6 +384,7 @@ export async function plan(input: PlanInput, deps: PlanDeps, options: PlanOption
       } catch (error) {
         const update = updates.find((u) => u.file === change.file);
         failed.set(change.file, {
+          target: update?.targetId ?? null,
           app: update?.app ?? null,
           image: update?.image ?? null,
           file: change.file,
