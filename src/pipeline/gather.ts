@@ -10,8 +10,7 @@ import {
   readManifestsFromPaths,
   targetsFromApplications,
 } from "../sources/index.js";
-import type { PlanInput } from "./plan.js";
-import type { PlanProblem, PlanSkip } from "./types.js";
+import type { PlanInput, PlanProblem, PlanSkip } from "./types.js";
 import type { Workspace } from "./workspace.js";
 
 export const REPO_CONFIG_FILE = ".github/argocd-image-pr.yml";

@@ -9,14 +9,16 @@ import { createSecretReader } from "../sources/index.js";
 import { secretCredentials } from "./credentials.js";
 import { gatherTargets } from "./gather.js";
 import type { GatherOptions } from "./gather.js";
-import { plan } from "./plan.js";
+import { planCheckout } from "./plan-checkout.js";
 import type { PlanResult } from "./types.js";
 import { openWorkspace } from "./workspace.js";
 
 export { gatherTargets, REPO_CONFIG_FILE } from "./gather.js";
 export type { ClusterOptions, GatherOptions } from "./gather.js";
-export { plan } from "./plan.js";
-export type { PlanDeps, PlanInput, PlanOptions } from "./plan.js";
+export { evaluateTargets } from "./evaluate-targets.js";
+export type { EvaluateDeps, EvaluateOptions } from "./evaluate-targets.js";
+export { planCheckout } from "./plan-checkout.js";
+export type { PlanCheckoutDeps, PlanCheckoutOptions } from "./plan-checkout.js";
 export { openWorkspace } from "./workspace.js";
 export type { Workspace } from "./workspace.js";
 export type * from "./types.js";
@@ -39,7 +41,7 @@ export async function runPlan(options: RunPlanOptions, registry?: RegistryClient
   const client = registry ?? createRegistryClient({ ...options.registry, ...resolver });
   try {
     const input = await gatherTargets(options, workspace);
-    const result = await plan(input, { workspace, registry: client, now: () => performance.now() }, {
+    const result = await planCheckout(input, { checkout: workspace, registry: client, now: () => performance.now() }, {
       concurrency: options.concurrency,
       write: options.write,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { gatherTargets, openWorkspace, plan, runPlan } from "../../src/pipeline/index.js";
+import { gatherTargets, openWorkspace, planCheckout, runPlan } from "../../src/pipeline/index.js";
 import type { RunPlanOptions, Workspace } from "../../src/pipeline/index.js";
 import { createRegistryClient, parseRegistriesConfig } from "../../src/registry/index.js";
 import { pushImage, startRegistry } from "../support/registry.js";
@@ -242,7 +242,7 @@ describe("files the pass cannot edit safely", () => {
     const registryClient = createRegistryClient(options().registry);
     try {
       const input = await gatherTargets(options(), workspace);
-      const result = await plan(input, { workspace, registry: registryClient, now: () => 0 }, { concurrency: 2, write: true });
+      const result = await planCheckout(input, { checkout: workspace, registry: registryClient, now: () => 0 }, { concurrency: 2, write: true });
 
       expect(result.updates.map((u) => u.file)).toEqual(["web.yaml"]);
       expect(result.changes.map((c) => c.file)).toEqual(["web.yaml"]);
