@@ -13,12 +13,11 @@ import { imageSourceLabels, parseCredentialSource, type ImageAccess, type Regist
 import { decide, meetsPlatforms, selectCandidates } from "../strategy/index.js";
 import type { Candidates, CurrentImage, Decision } from "../strategy/index.js";
 import { mapLimit } from "./limit.js";
-import type { PlanProblem, TargetOutcome } from "./types.js";
-import type { Workspace } from "./workspace.js";
+import type { PlanProblem, RepoEntry, RepoReader, TargetOutcome } from "./types.js";
 
 export interface EvaluateDeps {
   /** The repository at the revision planned: files are read, never written. */
-  readonly reader: Pick<Workspace, "read" | "list">;
+  readonly reader: RepoReader;
   readonly registry: RegistryClient;
 }
 
@@ -54,8 +53,13 @@ function problemOf(target: Target, file: string | null, ...errors: readonly unkn
   };
 }
 
+/** Names of the entries that can be read as files (a link is read through). */
+function fileNames(entries: readonly RepoEntry[]): string[] {
+  return entries.filter((entry) => entry.type === "file" || entry.type === "symlink").map((entry) => entry.name);
+}
+
 /** The file a target writes, and how: the kustomization inside a directory, the `.argocd-source-…yaml` override file, or the path itself. */
-async function resolveFile(target: Target, reader: EvaluateDeps["reader"]): Promise<{ kind: WriteKind; file: string }> {
+async function resolveFile(target: Target, reader: RepoReader): Promise<{ kind: WriteKind; file: string }> {
   const { kind, path: where, argocdSourcePath } = target.write;
   // argocd-image-updater's git write-back keeps overrides in `.argocd-source-[<ns>_]<app>.yaml`, which Argo CD
   // applies over the kustomization or values file: where one exists, only an edit there takes effect.
@@ -65,7 +69,7 @@ async function resolveFile(target: Target, reader: EvaluateDeps["reader"]): Prom
   if (kind === "kustomize") {
     const entries = await reader.list(where);
     if (entries === null) return { kind, file: where }; // a file path, or a missing directory: reading it says which
-    const name = kustomizationFileName(entries);
+    const name = kustomizationFileName(fileNames(entries));
     if (name === null) {
       throw new ConfigError(`no kustomization file in "${where}"`, {
         context: { file: where },
@@ -96,7 +100,7 @@ function notFoundHint(kind: WriteKind): string {
   }
 }
 
-async function locate(target: Target, reader: EvaluateDeps["reader"]): Promise<Located> {
+async function locate(target: Target, reader: RepoReader): Promise<Located> {
   const { kind, file } = await resolveFile(target, reader);
   const createIfMissing = kind === "kustomize" || kind === "argocd-source";
   const stored = await reader.read(file);

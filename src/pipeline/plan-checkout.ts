@@ -9,10 +9,10 @@ import { evaluateTargets } from "./evaluate-targets.js";
 import type { EvaluateOptions } from "./evaluate-targets.js";
 import type { RegistryClient } from "../registry/index.js";
 import type { FileChange, PlanInput, PlanProblem, PlanQuiet, PlanResult, PlanSkip, TargetOutcome } from "./types.js";
-import type { Workspace } from "./workspace.js";
+import type { Checkout } from "./checkout.js";
 
 export interface PlanCheckoutDeps {
-  readonly checkout: Workspace;
+  readonly checkout: Checkout;
   readonly registry: RegistryClient;
   /** Monotonic milliseconds; injected so tests control it. */
   readonly now: () => number;
