@@ -254,8 +254,13 @@ function overrideEntries(
       items: [param(keys.imageName ?? DEFAULT_NAME_PARAMS[0] ?? "image.name", image), param(keys.imageTag ?? DEFAULT_TAG_PARAM, tag)],
     };
   }
-  const alias = locator.kustomizeImageName !== null && locator.kustomizeImageName !== image ? `${locator.kustomizeImageName}=` : "";
-  const value = formatImageString({ alias, name: image, tag: to.tag, digest: to.digest });
+  // Argo CD applies the string with `kustomize edit set image`, whose entry matches the name as the
+  // resources spell it: that spelling is written, as the image or (another name) as the alias.
+  const spelled = locator.newEntryName ?? null;
+  const asImage = spelled !== null && sameRepository(spelled, repositoryKey(locator.image));
+  const aliasName = locator.kustomizeImageName ?? (spelled !== null && !asImage ? spelled : null);
+  const alias = aliasName !== null && aliasName !== image ? `${aliasName}=` : "";
+  const value = formatImageString({ alias, name: asImage ? spelled : image, tag: to.tag, digest: to.digest });
   return { section: "kustomize", list: "images", items: [{ param: null, lines: [renderScalar(null, value, context)] }] };
 }
 

@@ -13,7 +13,7 @@ import { imageSourceLabels, parseCredentialSource, type ImageAccess, type Regist
 import { decide, meetsPlatforms, selectCandidates } from "../strategy/index.js";
 import type { Candidates, CurrentImage, Decision } from "../strategy/index.js";
 import { mapLimit } from "./limit.js";
-import { renderedImage, type RenderedTarget } from "./rendered-image.js";
+import { kustomizationIn, renderedImage, type RenderedTarget } from "./rendered-image.js";
 import type { PlanProblem, RepoEntry, RepoReader, TargetOutcome } from "./types.js";
 
 export interface EvaluateDeps {
@@ -138,10 +138,35 @@ async function locate(target: Target, reader: RepoReader): Promise<Located> {
   }
   let current: CurrentImage = { tag: found?.tag ?? null, digest: found?.digest ?? null };
   // What runs is what the kustomization stack renders, not only what this file says.
-  const rendered = kind === "kustomize" ? await renderedImage(target, file, text, found !== null, reader) : null;
+  const rendered = kind === "kustomize" ? await renderedImage(target, file, text, found !== null, reader) : kind === "argocd-source" && found === null ? await renderedUnderOverride(target, file, locator, reader) : null;
   if (rendered?.current != null) current = rendered.current;
   if (rendered?.entryName != null) locator = { ...locator, newEntryName: rendered.entryName };
   return { kind, file, locator, current, text, rendered };
+}
+
+/**
+ * A new kustomize override in `.argocd-source-<app>.yaml`: Argo CD applies it to the kustomization
+ * beside it (`kustomize edit set image`), so what runs is that kustomization's render, and the
+ * override is checked as the images entry it becomes there.
+ */
+async function renderedUnderOverride(target: Target, file: string, locator: ImageLocator, reader: RepoReader): Promise<RenderedTarget | null> {
+  if (locator.helm !== null) return null;
+  const kustomization = await kustomizationIn(path.posix.dirname(file), reader);
+  if (kustomization === null) return null;
+  const entry: ImageLocator = { ...locator, kind: "kustomize", createIfMissing: true };
+  const rendered = await renderedImage(target, kustomization.file, kustomization.text, readImage(kustomization.text, kustomization.file, entry) !== null, reader);
+  return {
+    ...rendered,
+    check(_override, to) {
+      let edited: string;
+      try {
+        edited = writeImage(kustomization.text, kustomization.file, { ...entry, ...(rendered.entryName === null ? {} : { newEntryName: rendered.entryName }) }, to);
+      } catch {
+        return null; // the kustomization's own edit is not what is written; the override's is checked on compose
+      }
+      return rendered.check(edited, to);
+    },
+  };
 }
 
 /** kustomize: the edit must change what the stack renders; null when it does (or cannot be checked). */

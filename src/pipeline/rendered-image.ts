@@ -115,6 +115,11 @@ async function readTree(file: string, text: string, walk: Walk, ancestors: Reado
   return { file, text, resources, components, unresolved };
 }
 
+/** The kustomization file in `dir` (kustomize's order of names), or null when there is none. */
+export async function kustomizationIn(dir: string, reader: TextReader): Promise<{ file: string; text: string } | null> {
+  return findKustomization(dir === "" ? "." : dir, { reader, files: 0 });
+}
+
 /** The kustomization at `file` (its text already read) and every local resource and component below it. */
 export async function readKustomizationTree(file: string, text: string, reader: TextReader): Promise<KustomizationTree> {
   return readTree(file, text, { reader, files: 0 }, new Set([file]));

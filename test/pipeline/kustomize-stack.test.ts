@@ -45,7 +45,7 @@ function checkout(files: Record<string, string>, images: Record<string, string> 
   const targets = Object.entries(images)
     .map(([image, constraint]) => `  - name: ${image}\n    path: overlays/prod\n    image: ${image}\n    constraint: "${constraint}"\n`)
     .join("");
-  repo = writeTree({ ".github/argocd-image-pr.yml": `targets:\n${targets}`, ...files }, "argocd-image-pr-stack-");
+  repo = writeTree({ ...(targets === "" ? {} : { ".github/argocd-image-pr.yml": `targets:\n${targets}` }), ...files }, "argocd-image-pr-stack-");
   execFileSync("git", ["init", "-q", repo]);
 }
 
@@ -202,5 +202,39 @@ describe("a stack the model cannot fully follow", () => {
     expect(result.updates[0]?.reason).toBe(
       "7.2.6: newest tag matching ~7.2 of 3 tags (what runs is not fully checked: overlays/prod/kustomization.yaml: the remote resource https://github.com/acme/base//redis?ref=v1 is not read)",
     );
+  });
+});
+
+describe.skipIf(!hasKustomize)("a new kustomize override in .argocd-source-<app>.yaml", () => {
+  /** What Argo CD does with the override: `kustomize edit set image <name>[:tag]` on the kustomization beside it. */
+  function renderedWithOverride(): string[] {
+    const override = readFileSync(join(repo, "overlays/prod/.argocd-source-cache.yaml"), "utf8");
+    const images = [...override.matchAll(/^\s+- (\S+)$/gm)].map((match) => match[1] ?? "");
+    const entries = images.map((image) => {
+      const [name, tag] = image.split(/:(?=[^:/]+$)/);
+      return `  - name: ${name ?? ""}\n    newTag: "${tag ?? ""}"\n`;
+    });
+    const dir = writeTree({ "base/deployment.yaml": readFileSync(join(repo, "base/deployment.yaml"), "utf8"), "base/kustomization.yaml": readFileSync(join(repo, "base/kustomization.yaml"), "utf8"), "overlays/prod/kustomization.yaml": `${overlay()}images:\n${entries.join("")}` });
+    try {
+      return kustomizeImages(join(dir, "overlays/prod"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("names the image as the resources spell it, and reads the current tag from the render", async () => {
+    checkout({
+      "apps/cache.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cache\n  namespace: argocd\n  annotations:\n    argocd-image-updater.argoproj.io/image-list: redis=redis:~7.2\n    argocd-image-updater.argoproj.io/write-back-method: git\n    argocd-image-updater.argoproj.io/write-back-target: overlays/prod\nspec:\n  source: { repoURL: https://github.com/acme/gitops, path: overlays/prod }\n  destination: { server: https://kubernetes.default.svc, namespace: cache }\n",
+      "base/deployment.yaml": deployment("docker.io/redis:7.2.4"),
+      "base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+      "overlays/prod/kustomization.yaml": "resources:\n  - ../../base\n",
+    }, {});
+
+    const result = await runPlan(options({ appPaths: [join(repo, "apps")] }));
+
+    expect(result.errors).toEqual([]);
+    expect(result.updates).toMatchObject([{ kind: "argocd-source", file: "overlays/prod/.argocd-source-cache.yaml", from: "7.2.4", to: "7.2.6" }]);
+    expect(readFileSync(join(repo, "overlays/prod/.argocd-source-cache.yaml"), "utf8")).toBe("kustomize:\n  images:\n  - docker.io/redis:7.2.6\n");
+    expect(renderedWithOverride()).toEqual(["docker.io/redis:7.2.6"]);
   });
 });
