@@ -16,6 +16,7 @@
  * generators, `tagSuffix` — which kustomize 5.5 applies once or twice depending on the field) is
  * listed in `partial`, so a caller can say what it could not check.
  */
+import { RE2JS } from "re2js";
 import { isMap, isScalar, isSeq, type Document } from "yaml";
 import { sameRepository } from "../image-ref/index.js";
 import type { ImageVersion } from "./editor.js";
@@ -85,15 +86,25 @@ export function splitKustomizeImage(image: string): SplitImage {
   return { name: image.slice(0, from + colon), tag: image.slice(from + colon + 1), digest: null };
 }
 
-/** kustomize's `image.IsImageMatched`: the entry's name (a regular expression there, too) then an optional tag and digest. */
+const NAME_PATTERNS = new Map<string, RE2JS | null>();
+
+/**
+ * kustomize's `image.IsImageMatched`: the entry's name — a Go regular expression there, so here too,
+ * with RE2's syntax and its linear time (a repository's kustomization must not stall the pass) —
+ * then an optional tag and digest.
+ */
 export function kustomizeNameMatches(image: string, name: string): boolean {
-  let pattern: RegExp;
-  try {
-    pattern = new RegExp(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{}-]*)?$`);
-  } catch {
-    return false; // kustomize: an entry name that is not a valid expression matches nothing
+  let pattern = NAME_PATTERNS.get(name);
+  if (pattern === undefined) {
+    try {
+      pattern = RE2JS.compile(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{}-]*)?$`);
+    } catch {
+      pattern = null; // kustomize: an entry name that is not a valid expression matches nothing
+    }
+    if (NAME_PATTERNS.size > 1000) NAME_PATTERNS.clear();
+    NAME_PATTERNS.set(name, pattern);
   }
-  return pattern.test(image);
+  return pattern !== null && pattern.matches(image);
 }
 
 /** One entry applied to one image (kustomize's imageTagUpdater): unchanged when the name does not match. */

@@ -181,6 +181,12 @@ describe("kustomize's name rules", () => {
     expect(splitKustomizeImage(image)).toEqual(parts);
   });
 
+  it("reads an entry name as Go's RE2 does: its syntax, and linear time for a hostile name", () => {
+    // A backtracking engine (JavaScript's RegExp) would not return from the first line.
+    expect(kustomizeNameMatches(`${"a".repeat(5000)}!`, "(a+)+b")).toBe(false);
+    expect(kustomizeNameMatches("x:1", "(?P<n>x)")).toBe(true);
+  });
+
   it("replaces nothing when no field is set but the name", () => {
     expect(applyImageEntry(`busybox:1.38.0@${DIGEST_A}`, { name: "busybox", newName: null, newTag: null, digest: null })).toBe(`busybox:1.38.0@${DIGEST_A}`);
   });
