@@ -5,15 +5,15 @@
  */
 import path from "node:path";
 import { ConfigError, RegistryError, describeError } from "../errors/index.js";
-import { argocdSourceFileName, explainMissingImage, kustomizationFileName, readImage, writeImage } from "../editors/index.js";
-import type { ImageLocator, ImageVersion } from "../editors/index.js";
+import { argocdSourceFileName, explainMissingImage, kustomizationFileName, readImage } from "../editors/index.js";
+import type { ImageLocator } from "../editors/index.js";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Target, TagDetails, WriteKind } from "../model/index.js";
 import { imageSourceLabels, parseCredentialSource, type ImageAccess, type RegistryClient } from "../registry/index.js";
 import { decide, meetsPlatforms, selectCandidates } from "../strategy/index.js";
 import type { Candidates, CurrentImage, Decision } from "../strategy/index.js";
 import { mapLimit } from "./limit.js";
-import { kustomizationIn, renderedImage, type RenderedTarget } from "./rendered-image.js";
+import { checkRenderedEdit, renderedImage, renderedUnderOverride, type RenderedTarget } from "./rendered-image.js";
 import type { PlanProblem, RepoEntry, RepoReader, TargetOutcome } from "./types.js";
 
 export interface EvaluateDeps {
@@ -144,43 +144,6 @@ async function locate(target: Target, reader: RepoReader): Promise<Located> {
   return { kind, file, locator, current, text, rendered };
 }
 
-/**
- * A new kustomize override in `.argocd-source-<app>.yaml`: Argo CD applies it to the kustomization
- * beside it (`kustomize edit set image`), so what runs is that kustomization's render, and the
- * override is checked as the images entry it becomes there.
- */
-async function renderedUnderOverride(target: Target, file: string, locator: ImageLocator, reader: RepoReader): Promise<RenderedTarget | null> {
-  if (locator.helm !== null) return null;
-  const kustomization = await kustomizationIn(path.posix.dirname(file), reader);
-  if (kustomization === null) return null;
-  const entry: ImageLocator = { ...locator, kind: "kustomize", createIfMissing: true };
-  const rendered = await renderedImage(target, kustomization.file, kustomization.text, readImage(kustomization.text, kustomization.file, entry) !== null, reader);
-  return {
-    ...rendered,
-    check(_override, to) {
-      let edited: string;
-      try {
-        edited = writeImage(kustomization.text, kustomization.file, { ...entry, ...(rendered.entryName === null ? {} : { newEntryName: rendered.entryName }) }, to);
-      } catch {
-        return null; // the kustomization's own edit is not what is written; the override's is checked on compose
-      }
-      return rendered.check(edited, to);
-    },
-  };
-}
-
-/** kustomize: the edit must change what the stack renders; null when it does (or cannot be checked). */
-function renderCheck(located: Located, to: ImageVersion): Error | null {
-  if (located.rendered === null) return null;
-  let edited: string;
-  try {
-    edited = writeImage(located.text, located.file, located.locator, to);
-  } catch {
-    return null; // composing the edits reports the edit's own failure
-  }
-  return located.rendered.check(edited, to);
-}
-
 function isDeployed(target: Target): boolean {
   if (target.forceUpdate || target.liveImages === null) return true;
   return target.liveImages.some((image) => sameRepository(image, repositoryKey(target.image)));
@@ -308,7 +271,7 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
         );
       }
       const digest = decision.to.digest ?? (pinned ? imageDigest : null);
-      const unapplied = renderCheck(located, { tag: decision.to.tag, digest });
+      const unapplied = checkRenderedEdit(located.rendered, located.text, located.file, located.locator, { tag: decision.to.tag, digest });
       if (unapplied !== null) return problemOf(target, located.file, unapplied);
       const unchecked = located.rendered?.unchecked ?? [];
       const { sourceUrl, revision } = imageSourceLabels(chosen?.labels ?? {});

@@ -14,12 +14,15 @@ import { ConfigError } from "../errors/index.js";
 import {
   KUSTOMIZATION_FILES,
   kustomizationRefs,
+  readImage,
+  writeImage,
   kustomizeNameMatches,
   renderKustomization,
   runsRepository,
   splitKustomizeImage,
   versionOf,
   withKustomizationText,
+  type ImageLocator,
   type ImageVersion,
   type KustomizationTree,
   type KustomizeResource,
@@ -209,4 +212,41 @@ export async function renderedImage(target: Target, file: string, text: string, 
       });
     },
   };
+}
+
+/**
+ * A new kustomize override in `.argocd-source-<app>.yaml`: Argo CD applies it to the kustomization
+ * beside it (`kustomize edit set image`), so what runs is that kustomization's render, and the
+ * override is checked as the images entry it becomes there. Null for a Helm override, or with no
+ * kustomization beside the file.
+ */
+export async function renderedUnderOverride(target: Target, file: string, locator: ImageLocator, reader: TextReader): Promise<RenderedTarget | null> {
+  if (locator.helm !== null) return null;
+  const kustomization = await kustomizationIn(path.posix.dirname(file), reader);
+  if (kustomization === null) return null;
+  const entry: ImageLocator = { ...locator, kind: "kustomize", createIfMissing: true };
+  const rendered = await renderedImage(target, kustomization.file, kustomization.text, readImage(kustomization.text, kustomization.file, entry) !== null, reader);
+  return {
+    ...rendered,
+    check(_override, to) {
+      const named: ImageLocator = rendered.entryName === null ? entry : { ...entry, newEntryName: rendered.entryName };
+      return checkRenderedEdit(rendered, kustomization.text, kustomization.file, named, to);
+    },
+  };
+}
+
+/**
+ * Whether writing `to` into `text` (the file `located` reads) changes what the stack renders: null
+ * when it does, when there is no render to check, or when the edit itself fails (composing the
+ * edits reports that failure); else the error saying why the override would not apply.
+ */
+export function checkRenderedEdit(rendered: RenderedTarget | null, text: string, file: string, locator: ImageLocator, to: ImageVersion): ConfigError | null {
+  if (rendered === null) return null;
+  let edited: string;
+  try {
+    edited = writeImage(text, file, locator, to);
+  } catch {
+    return null;
+  }
+  return rendered.check(edited, to);
 }
