@@ -18,7 +18,7 @@
  */
 import { RE2JS } from "re2js";
 import { isMap, isScalar, isSeq, type Document } from "yaml";
-import { sameRepository } from "../image-ref/index.js";
+import { parseImageRef, repositoryKey } from "../image-ref/index.js";
 import type { ImageVersion } from "./editor.js";
 import { deref, get, getScalar, getSeq, parseSource, scalarString, type Source } from "./yaml-text.js";
 
@@ -86,6 +86,23 @@ export function splitKustomizeImage(image: string): SplitImage {
   return { name: image.slice(0, from + colon), tag: image.slice(from + colon + 1), digest: null };
 }
 
+/**
+ * A bounded memo of a pure function of a file's text: a pass renders the same bases once per target
+ * (and again to check each edit), so their parse is kept rather than repeated.
+ */
+function memo<T>(compute: (text: string, file: string) => T, limit = 2000): (text: string, file: string) => T {
+  const cache = new Map<string, T>();
+  return (text, file) => {
+    const key = `${file}\u0000${text}`;
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit;
+    const value = compute(text, file);
+    if (cache.size >= limit) cache.clear();
+    cache.set(key, value);
+    return value;
+  };
+}
+
 const NAME_PATTERNS = new Map<string, RE2JS | null>();
 
 /**
@@ -142,7 +159,9 @@ function parseOrNull(text: string, file: string): Source | null {
 }
 
 /** The `images:` entries of a kustomization, in order (an entry without a name matches nothing and is left out). */
-export function kustomizeImageEntries(text: string, file: string): KustomizeImageEntry[] {
+export const kustomizeImageEntries: (text: string, file: string) => readonly KustomizeImageEntry[] = memo(readImageEntries);
+
+function readImageEntries(text: string, file: string): KustomizeImageEntry[] {
   const source = parseOrNull(text, file);
   const doc = source?.docs[0];
   if (source === null || doc === undefined) return [];
@@ -185,7 +204,9 @@ function patchesMayChangeImages(root: unknown, doc: Document.Parsed, source: Sou
 }
 
 /** What a kustomization includes, from its text. An unparsable kustomization includes nothing the model can follow. */
-export function kustomizationRefs(text: string, file: string): KustomizationRefs {
+export const kustomizationRefs: (text: string, file: string) => KustomizationRefs = memo(readRefs);
+
+function readRefs(text: string, file: string): KustomizationRefs {
   const source = parseOrNull(text, file);
   const doc = source?.docs[0];
   if (source === null || doc === undefined) return { resources: [], components: [], unsupported: [`${file} is not valid YAML`] };
@@ -207,7 +228,9 @@ export function kustomizationRefs(text: string, file: string): KustomizationRefs
 }
 
 /** Every `image` of a `containers` / `initContainers` list anywhere in a resource file (kustomize's legacy walk). */
-function containerImages(text: string, file: string): { images: string[]; problem: string | null } {
+const containerImages: (text: string, file: string) => { readonly images: readonly string[]; readonly problem: string | null } = memo(readContainerImages);
+
+function readContainerImages(text: string, file: string): { images: string[]; problem: string | null } {
   const source = parseOrNull(text, file);
   if (source === null) return { images: [], problem: `${file} is not valid YAML` };
   const images: string[] = [];
@@ -247,10 +270,26 @@ function applyEntries(containers: readonly RenderedContainer[], entries: readonl
   });
 }
 
+/** What a kustomization's own text adds to `partial`: the fields the model does not render. */
+function notesOf(tree: KustomizationTree): string[] {
+  return [...tree.unresolved, ...kustomizationRefs(tree.text, tree.file).unsupported.map((note) => `${tree.file}: ${note}`)];
+}
+
+/** A local kustomization built on its own (trees are immutable: each is built once). */
+const BUILT = new WeakMap<KustomizationTree, Accumulated>();
+
+function built(tree: KustomizationTree, depth: number): Accumulated {
+  const hit = BUILT.get(tree);
+  if (hit !== undefined) return hit;
+  const result = accumulate(tree, { containers: [], partial: [] }, true, depth);
+  BUILT.set(tree, result);
+  return result;
+}
+
 /** kusttarget's accumulation: resources, then components over all of it, then (unless `own` is false) its own `images:`. */
 function accumulate(tree: KustomizationTree, onto: Accumulated, own: boolean, depth: number): Accumulated {
-  const refs = kustomizationRefs(tree.text, tree.file);
-  const partial = [...onto.partial, ...tree.unresolved, ...refs.unsupported.map((note) => `${tree.file}: ${note}`)];
+  // The top kustomization (own: false) has its notes added by renderKustomization: its text changes with an edit.
+  const partial = [...onto.partial, ...(own ? notesOf(tree) : tree.unresolved)];
   let containers = [...onto.containers];
   if (depth > 32) return { containers, partial: [...partial, `${tree.file}: kustomizations nested too deep`] };
   for (const resource of tree.resources) {
@@ -259,9 +298,9 @@ function accumulate(tree: KustomizationTree, onto: Accumulated, own: boolean, de
       if (problem !== null) partial.push(problem);
       containers.push(...images.map((image) => ({ file: resource.file, written: image, input: image, rendered: image })));
     } else {
-      const built = accumulate(resource.tree, { containers: [], partial: [] }, true, depth + 1);
-      containers.push(...built.containers);
-      partial.push(...built.partial);
+      const base = built(resource.tree, depth + 1);
+      containers.push(...base.containers);
+      partial.push(...base.partial);
     }
   }
   let state: Accumulated = { containers, partial };
@@ -270,11 +309,26 @@ function accumulate(tree: KustomizationTree, onto: Accumulated, own: boolean, de
   return { containers, partial: state.partial };
 }
 
+/**
+ * The top kustomization's input (everything below its own `images:`), kept per resources list, so
+ * rendering an edit of its text (withKustomizationText keeps the lists) reuses it.
+ */
+const BELOW = new WeakMap<readonly KustomizeResource[], { readonly components: readonly KustomizationTree[]; readonly below: Accumulated }>();
+
+function belowOf(tree: KustomizationTree): Accumulated {
+  const hit = BELOW.get(tree.resources);
+  if (hit !== undefined && hit.components === tree.components) return hit.below;
+  const below = accumulate(tree, { containers: [], partial: [] }, false, 0);
+  BELOW.set(tree.resources, { components: tree.components, below });
+  return below;
+}
+
 /** Every container the kustomization renders, each with its image at the kustomization's input and as rendered. */
 export function renderKustomization(tree: KustomizationTree): { containers: RenderedContainer[]; partial: string[] } {
-  const below = accumulate(tree, { containers: [], partial: [] }, false, 0);
+  const below = belowOf(tree);
   const inputs = below.containers.map((container) => ({ ...container, input: container.rendered }));
-  return { containers: applyEntries(inputs, kustomizeImageEntries(tree.text, tree.file), "rendered"), partial: [...new Set(below.partial)] };
+  const partial = [...new Set([...kustomizationRefs(tree.text, tree.file).unsupported.map((note) => `${tree.file}: ${note}`), ...below.partial])];
+  return { containers: applyEntries(inputs, kustomizeImageEntries(tree.text, tree.file), "rendered"), partial };
 }
 
 /** The same tree with the top kustomization's text replaced (to render an edit before it is written). */
@@ -282,9 +336,29 @@ export function withKustomizationText(tree: KustomizationTree, text: string): Ku
   return { ...tree, text };
 }
 
-/** Whether a rendered image string runs `repository` (`registry/repository`, any spelling of Docker Hub). */
+const REPOSITORY_KEYS = new Map<string, string | null>();
+
+/** `registry/repository` of a name, or null when it is not an image name (kept: a render asks for each container, per target). */
+function keyOf(name: string): string | null {
+  let key = REPOSITORY_KEYS.get(name);
+  if (key === undefined) {
+    try {
+      key = repositoryKey(parseImageRef(name));
+    } catch {
+      key = null;
+    }
+    if (REPOSITORY_KEYS.size > 10000) REPOSITORY_KEYS.clear();
+    REPOSITORY_KEYS.set(name, key);
+  }
+  return key;
+}
+
+/** Whether a rendered image string runs `repository` (`registry/repository`, any spelling of Docker Hub): sameRepository, memoised. */
 export function runsRepository(image: string, repository: string): boolean {
-  return sameRepository(splitKustomizeImage(image).name, repository);
+  const name = splitKustomizeImage(image).name;
+  const a = keyOf(name);
+  const b = keyOf(repository);
+  return a !== null && b !== null ? a === b : name === repository;
 }
 
 export function versionOf(image: string): ImageVersion {

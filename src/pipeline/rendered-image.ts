@@ -123,9 +123,26 @@ export async function kustomizationIn(dir: string, reader: TextReader): Promise<
   return findKustomization(dir === "" ? "." : dir, { reader, files: 0 });
 }
 
+/**
+ * Trees already read, per reader: a reader is one revision of the repository (a checkout during a
+ * pass, a commit's tree), and every target of an overlay reads the same stack.
+ */
+const TREES = new WeakMap<TextReader, Map<string, Promise<KustomizationTree>>>();
+
 /** The kustomization at `file` (its text already read) and every local resource and component below it. */
 export async function readKustomizationTree(file: string, text: string, reader: TextReader): Promise<KustomizationTree> {
-  return readTree(file, text, { reader, files: 0 }, new Set([file]));
+  let trees = TREES.get(reader);
+  if (trees === undefined) {
+    trees = new Map();
+    TREES.set(reader, trees);
+  }
+  const key = `${file}\u0000${text}`;
+  let tree = trees.get(key);
+  if (tree === undefined) {
+    tree = readTree(file, text, { reader, files: 0 }, new Set([file]));
+    trees.set(key, tree);
+  }
+  return tree;
 }
 
 export interface RenderedTarget {
