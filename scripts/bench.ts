@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { runSelectionWorkload, syntheticTags } from "../src/strategy/index.js";
+import { runSelectionWorkload, syntheticTags } from "./bench-selection.js";
 import { startRegistry, type TestRegistry } from "../test/support/registry.js";
 import { kindOf, startCountingProxy, type CountingProxy, type RequestKind } from "./bench-counting-proxy.js";
 import {
