@@ -21,6 +21,7 @@ interface PlanFlags {
   format: "table" | "json";
   write: boolean;
   concurrency: number;
+  cacheDir?: string;
 }
 
 function positiveInt(value: string): number {
@@ -82,6 +83,7 @@ export function registerPlanCommand(program: Command): void {
     .option("--format <format>", "table | json", format, "table")
     .option("--write", "apply the edits to the working tree", false)
     .option("--concurrency <n>", "targets planned at once", positiveInt, 8)
+    .option("--cache-dir <dir>", "keep tag details (digest, build date, platforms, labels) here between runs; a later run asks registries only for tag lists")
     .action(async (flags: PlanFlags) => {
       const [{ runPlan }, { formatPlanTable, planToJson }, { loadRegistryOptions }] = await Promise.all([
         import("../pipeline/index.js"),
@@ -99,6 +101,7 @@ export function registerPlanCommand(program: Command): void {
         registry,
         concurrency: flags.concurrency,
         write: flags.write,
+        ...(flags.cacheDir === undefined ? {} : { cacheDir: path.resolve(flags.cacheDir) }),
         ...(progress === undefined ? {} : { onProgress: progress }),
       });
       if (flags.format === "json") {

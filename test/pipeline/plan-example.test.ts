@@ -340,7 +340,7 @@ describe("argocd-image-pr plan (the CLI)", () => {
         ["alias", "app", "created", "digest", "file", "from", "image", "imageDigest", "kind", "reason", "revision", "sourceUrl", "strategy", "to"].sort(),
       );
     }
-    expect(Object.keys(json["stats"] as object).sort()).toEqual(["durationMs", "images", "registryRequests", "targets"]);
+    expect(Object.keys(json["stats"] as object).sort()).toEqual(["cachedTagDetails", "durationMs", "images", "registryRequests", "targets"]);
   });
 
   it("prints a table for people, grouped by app", () => {
