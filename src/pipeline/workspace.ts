@@ -40,13 +40,14 @@ export function resolveInside(root: string, file: string): string {
  * repo could otherwise make --write change any file the user can write). A file that does not
  * exist yet is placed in its parent directory's real path.
  */
-async function realInside(root: string, file: string, realRoot: Promise<string> = realpath(root)): Promise<string> {
+async function realInside(root: string, file: string, realRoot: Promise<string> = realpath(root), options: { existing?: boolean } = {}): Promise<string> {
   const absolute = resolveInside(root, file);
   let real: string;
   try {
     real = await realpath(absolute);
   } catch (error) {
-    if (!isNotFound(error)) throw error;
+    // `existing`: the caller reads, so a file that is not there is not-found, wherever it would be.
+    if (!isNotFound(error) || options.existing === true) throw error;
     real = path.join(await realpath(path.dirname(absolute)), path.basename(absolute));
   }
   const relative = path.relative(await realRoot, real);
@@ -92,7 +93,8 @@ export function openWorkspace(root: string): Workspace {
     read(file) {
       let pending = texts.get(file);
       if (!pending) {
-        pending = realInside(root, file, realRoot())
+        // A file that does not exist (most `.argocd-source-…` probes) costs one realpath, no more.
+        pending = realInside(root, file, realRoot(), { existing: true })
           .then(async (real) => decodeUtf8(await readFile(real), file))
           .catch((error: unknown) => {
             if (isNotFound(error)) return null;

@@ -140,13 +140,15 @@ export async function readManifestsFromPaths(paths: string[], options: ReadManif
   const files: string[] = [];
   for (const entry of paths) await collect(entry, files, out.problems);
   const root = path.resolve(options.root ?? process.cwd());
-  for (const file of [...new Set(files)]) {
+  const unique = [...new Set(files)];
+  // Read a few at a time (an app-of-apps folder holds thousands), then parse in file order.
+  const texts = await readTexts(unique, 16);
+  for (const [index, file] of unique.entries()) {
     const relative = path.relative(root, path.resolve(file));
     const name = relative.startsWith("..") || path.isAbsolute(relative) ? file : relative.split(path.sep).join("/");
-    let text: string;
-    try {
-      text = await readFile(file, "utf8");
-    } catch (error) {
+    const text = texts[index];
+    if (typeof text !== "string") {
+      const error = text?.error;
       out.problems.push({ app: null, image: null, file: name, message: `cannot read "${name}": ${error instanceof Error ? error.message : String(error)}` });
       continue;
     }
@@ -158,6 +160,19 @@ export async function readManifestsFromPaths(paths: string[], options: ReadManif
   out.applications = withoutDuplicates("Application", out.applications, out.problems);
   out.imageUpdaters = withoutDuplicates("ImageUpdater", out.imageUpdaters, out.problems);
   return out;
+}
+
+/** Every file's text, or what reading it threw, in the order given; at most `concurrency` reads at once. */
+async function readTexts(files: readonly string[], concurrency: number): Promise<(string | { error: unknown })[]> {
+  const texts = new Array<string | { error: unknown }>(files.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    for (let index = next++; index < files.length; index = next++) {
+      texts[index] = await readFile(files[index] ?? "", "utf8").catch((error: unknown) => ({ error }));
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  return texts;
 }
 
 /**
