@@ -188,16 +188,17 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
   else if (methodValue === "git" || methodValue.startsWith("git:")) {
     method = "git";
     const creds = methodValue.slice(4);
-    if (methodValue.startsWith("git:") && creds !== "repocreds" && !/^secret:[^/\s]+\/[^/\s]+$/.test(creds)) {
+    // image-updater v1 (getGitCredsSource): repocreds, secret:<name> (in the app's namespace) or secret:<namespace>/<name>.
+    if (methodValue.startsWith("git:") && creds !== "repocreds" && !/^secret:(?:[^/\s]+\/)?[^/\s]+$/.test(creds)) {
       problem(
-        `${key("write-back-method", "writeBackConfig.method")} "${methodValue}" has unknown credentials "${creds}"; use git, git:repocreds or git:secret:<namespace>/<name> (credentials are not used by argocd-image-pr, which writes through the GitHub App)`,
+        `${key("write-back-method", "writeBackConfig.method")} "${methodValue}" has unknown credentials "${creds}"; use git, git:repocreds, git:secret:<name> or git:secret:<namespace>/<name> (credentials are not used by argocd-image-pr, which writes through the GitHub App)`,
         null,
         "warning",
       );
     }
   } else {
     problem(
-      `${key("write-back-method", "writeBackConfig.method")} "${methodValue}" is not a write-back method; use argocd, git, git:repocreds or git:secret:<namespace>/<name>. No target was made for this application`,
+      `${key("write-back-method", "writeBackConfig.method")} "${methodValue}" is not a write-back method; use argocd, git, git:repocreds, git:secret:<name> or git:secret:<namespace>/<name>. No target was made for this application`,
     );
     return { targets, problems, skipped };
   }

@@ -128,12 +128,15 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
         if (resolved.useAnnotations) {
           const config = readAnnotations(app.metadata.annotations ?? {});
           if (config === null) {
+            // image-updater v1 makes an empty image list of it and moves on: a skip, not a failure.
             result.problems.push({
               app: appLabel(app),
               image: null,
               file: app.file,
-              message: `${declaredIn}: ${resolved.refKey}.useAnnotations is true but Application ${appLabel(app)} has no argocd-image-updater.argoproj.io/image-list annotation; add it or list images in the ImageUpdater`,
+              message: `${declaredIn}: ${resolved.refKey}.useAnnotations is true but Application ${appLabel(app)} has no argocd-image-updater.argoproj.io/image-list annotation, so it is skipped (as argocd-image-updater skips it); add the annotation, list images in the ImageUpdater, or narrow namePattern`,
+              severity: "warning",
             });
+            result.skipped.push({ app: appLabel(app), reason: `selected by ${declaredIn} with useAnnotations: true, but has no image-list annotation` });
             continue;
           }
           result.problems.push(...annotationProblems(app, config, `Application ${appLabel(app)}`));

@@ -1,0 +1,63 @@
+/**
+ * Issue 8, sources side: layouts of real GitOps repositories that argocd-image-updater accepts
+ * (v1's git:secret:<name>, useAnnotations over unannotated apps, plugin apps with git write-back).
+ */
+import { describe, expect, it } from "vitest";
+
+import { parseManifests, targetsFromApplications } from "../../src/sources/index.js";
+
+const P = "argocd-image-updater.argoproj.io";
+
+function app(name: string, annotations: Record<string, string>, source = "{ repoURL: https://github.com/acme/gitops, path: apps/web, kustomize: {} }"): string {
+  return `
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: ${name}
+  namespace: argocd
+  annotations: ${JSON.stringify(annotations)}
+spec:
+  source: ${source}
+`;
+}
+
+function resolve(yaml: string) {
+  const parsed = parseManifests(yaml, "apps.yaml");
+  expect(parsed.problems).toEqual([]);
+  return targetsFromApplications(parsed);
+}
+
+describe("write-back credentials as argocd-image-updater v1 spells them", () => {
+  it.each(["git:secret:git-creds", "git:secret:argocd/git-creds", "git:repocreds", "git"])("%s is accepted without a warning", (method) => {
+    const result = resolve(app("web", { [`${P}/image-list`]: "web=nginx", [`${P}/write-back-method`]: method }));
+    expect(result.problems).toEqual([]);
+    expect(result.targets.map((t) => [t.id, t.write.kind])).toEqual([["web/web", "kustomize"]]);
+  });
+
+  it.each(["git:secret:", "git:secret:a/b/c", "git:token:x"])("%s still gets a warning naming the forms", (method) => {
+    const result = resolve(app("web", { [`${P}/image-list`]: "web=nginx", [`${P}/write-back-method`]: method }));
+    expect(result.problems.map((p) => [p.severity, p.message])).toEqual([
+      ["warning", expect.stringContaining("use git, git:repocreds, git:secret:<name> or git:secret:<namespace>/<name>")],
+    ]);
+  });
+});
+
+describe("ImageUpdater useAnnotations: true over Applications without image-list", () => {
+  const updater = `
+apiVersion: argocd-image-updater.argoproj.io/v1alpha1
+kind: ImageUpdater
+metadata: { name: all, namespace: argocd }
+spec:
+  applicationRefs:
+    - namePattern: "*"
+      useAnnotations: true
+`;
+  it("skips them with a warning (as image-updater does), not an error, and plans the annotated ones", () => {
+    const result = resolve(`${updater}---${app("plain", {})}---${app("web", { [`${P}/image-list`]: "web=nginx", [`${P}/write-back-method`]: "git" })}`);
+    expect(result.targets.map((t) => t.id)).toEqual(["web/web"]);
+    expect(result.problems.map((p) => [p.severity, p.app, p.message])).toEqual([
+      ["warning", "argocd/plain", expect.stringMatching(/useAnnotations is true but Application argocd\/plain has no argocd-image-updater\.argoproj\.io\/image-list annotation, so it is skipped \(as argocd-image-updater skips it\)/)],
+    ]);
+    expect(result.skipped).toEqual([{ app: "argocd/plain", reason: "selected by ImageUpdater argocd/all with useAnnotations: true, but has no image-list annotation" }]);
+  });
+});
