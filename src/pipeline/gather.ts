@@ -4,6 +4,7 @@ import path from "node:path";
 import { ConfigError, describeError } from "../errors/index.js";
 import type { GitHubRepo, Target } from "../model/index.js";
 import {
+  detectApplicationTypes,
   listFromCluster,
   parseGitHubRepoURL,
   parseRepoConfig,
@@ -11,7 +12,7 @@ import {
   targetsFromApplications,
 } from "../sources/index.js";
 import type { PlanInput } from "./plan.js";
-import type { PlanProblem, PlanSkip } from "./types.js";
+import type { PlanProblem, PlanSkip, RepoReader } from "./types.js";
 import type { Workspace } from "./workspace.js";
 
 export const REPO_CONFIG_FILE = ".github/argocd-image-pr.yml";
@@ -59,6 +60,14 @@ async function readRepoConfig(
   return text === null ? { targets: [], problems: [] } : parseRepoConfig(text, REPO_CONFIG_FILE, origin);
 }
 
+/** The workspace's read side as a RepoReader (entry types from the names alone: only files are looked for). */
+function readerOf(workspace: Workspace): RepoReader {
+  return {
+    read: (file) => workspace.read(file),
+    list: async (dir) => (await workspace.list(dir))?.map((name) => ({ name, type: "file" as const })) ?? null,
+  };
+}
+
 export async function gatherTargets(options: GatherOptions, workspace: Workspace): Promise<PlanInput> {
   const originUrl = await workspace.originUrl();
   const origin = originUrl === null ? null : parseGitHubRepoURL(originUrl);
@@ -85,9 +94,17 @@ export async function gatherTargets(options: GatherOptions, workspace: Workspace
     imageUpdaters.push(...found.imageUpdaters);
     problems.push(...found.problems);
   }
+  // Applications read from files have no status: their type is what Argo CD decides from this checkout.
+  const argocdNamespace = options.argocdNamespace ?? "argocd";
+  const inCheckout = (repoURL: string): boolean => {
+    const repo = parseGitHubRepoURL(repoURL);
+    return origin === null || (repo !== null && sameRepo(repo, origin));
+  };
+  const sourceTypes = await detectApplicationTypes(applications, readerOf(workspace), inCheckout, argocdNamespace);
   const fromApps = targetsFromApplications({
     applications,
     imageUpdaters,
+    sourceTypes,
     // Application manifests read from this checkout live in this repository.
     manifestsRepo: originUrl === null ? null : { repoURL: originUrl, repo: origin, branch: null },
     ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),

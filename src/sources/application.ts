@@ -7,6 +7,7 @@ import posix from "node:path/posix";
 
 import { argocdSourceFileName } from "../editors/index.js";
 import type { GitTarget, HelmKeys, Target, TargetOrigin, TargetProblem, WriteKind, WriteTarget } from "../model/index.js";
+import type { DetectedSourceType } from "./app-type.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
 import { defaultAlias, parseImageSpec, splitImageSpec } from "./image-spec.js";
 import { buildPolicy } from "./policy.js";
@@ -31,6 +32,11 @@ export interface AppTargetsInput {
   readonly qualifyId?: boolean;
   /** Argo CD's control-plane namespace: Applications elsewhere get `.argocd-source-<ns>_<app>.yaml`. */
   readonly argocdNamespace: string;
+  /**
+   * The type of each source as Argo CD would decide it from the repository (app-type.ts), for an
+   * Application without `status`; in `spec.sources` order (or `[spec.source]`), null where unread.
+   */
+  readonly sourceTypes?: readonly (DetectedSourceType | null)[];
 }
 
 export interface AppTargetsResult {
@@ -62,7 +68,7 @@ function firstSourceWithBlock(app: Application): ApplicationSource {
  * type (a `helm:` block for Helm, `kustomize:` for Kustomize), else the first with either block,
  * else the first.
  */
-export function chooseSource(app: Application, type: AppType): ApplicationSource {
+export function chooseSource(app: Application, type: AppType, detected?: readonly (DetectedSourceType | null)[]): ApplicationSource {
   const sources = app.spec.sources ?? [];
   if (sources.length === 0) return app.spec.source as ApplicationSource;
   let ofType: ApplicationSource | undefined;
@@ -75,8 +81,14 @@ export function chooseSource(app: Application, type: AppType): ApplicationSource
       break;
     case "directory":
     case "plugin":
-      ofType = undefined;
+      ofType = sources.find((s) => s.plugin !== undefined);
       break;
+  }
+  // v1's second pass: the source whose type (status.sourceTypes, or what the repository says) is the app's.
+  if (ofType === undefined && type !== "directory") {
+    const types = app.status?.sourceTypes?.length === sources.length ? app.status.sourceTypes : detected?.map((d) => d?.type ?? null);
+    const index = types?.findIndex((t) => t?.toLowerCase() === type) ?? -1;
+    if (index >= 0) ofType = sources[index];
   }
   return ofType ?? firstSourceWithBlock(app);
 }
@@ -89,7 +101,7 @@ export function chooseSource(app: Application, type: AppType): ApplicationSource
  * Without status (a manifest read from git) we infer as v0.x did, from the blocks of the first
  * source that has one, then the write-back target and helm keys, and assume Kustomize otherwise.
  */
-export function applicationType(app: Application, writeBack: WriteBackDecl, images: readonly ImageDecl[]): AppType {
+export function applicationType(app: Application, writeBack: WriteBackDecl, images: readonly ImageDecl[], detected?: readonly (DetectedSourceType | null)[]): AppType {
   if (isGitMethod(writeBack.method)) {
     if (writeBack.target?.startsWith("kustomization")) return "kustomize";
     if (writeBack.target?.startsWith("helmvalues")) return "helm";
@@ -117,6 +129,19 @@ export function applicationType(app: Application, writeBack: WriteBackDecl, imag
   }
   const single = fromStatus(app.status?.sourceType);
   if (single !== null) return single;
+  // No status (read from files): what Argo CD would decide from the repository, as status would say.
+  const known = detected?.filter((d): d is DetectedSourceType & { type: string } => d !== null && d.type !== null) ?? [];
+  if (known.length > 0) {
+    if ((app.spec.sources?.length ?? 0) > 0) {
+      for (const { type } of known) {
+        const t = fromStatus(type);
+        if (t === "helm" || t === "kustomize" || t === "plugin") return t;
+      }
+      return "directory";
+    }
+    const t = fromStatus(known[0]?.type);
+    if (t !== null) return t;
+  }
   const source = firstSourceWithBlock(app);
   if (source.kustomize !== undefined) return "kustomize";
   if (source.helm !== undefined || source.chart !== undefined) return "helm";
@@ -171,8 +196,16 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
     problems.push({ app: label, image, file: app.file, message: `${input.declaredIn}: ${message}`, severity });
   };
 
-  const type = applicationType(app, writeBack, images);
-  const source = chooseSource(app, type);
+  for (const [index, detected] of (input.sourceTypes ?? []).entries()) {
+    if (detected === null || detected.type !== null) continue;
+    const where = (app.spec.sources?.length ?? 0) > 0 ? `spec.sources[${index}]` : "spec.source";
+    problem(
+      `${where} is ${detected.conflict.join(" and ")} at once${detected.from === "override-file" ? " (with the blocks its .argocd-source file adds)" : ""}, which Argo CD refuses to render ("multiple application sources defined"); keep one of its ${detected.conflict.map((t) => t.toLowerCase()).join(" / ")} blocks. No target was made for this application`,
+    );
+    return { targets, problems, skipped };
+  }
+  const type = applicationType(app, writeBack, images, input.sourceTypes);
+  const source = chooseSource(app, type, input.sourceTypes);
   if (type === "directory" || type === "plugin") {
     skipped.push({
       app: label,

@@ -5,6 +5,7 @@
 export type { Application, ImageUpdater, Resources } from "./resources.js";
 export { parseManifests, readManifestsFromPaths, type ReadManifestsOptions } from "./manifests.js";
 export { createSecretReader, listFromCluster, type ClusterOptions, type SecretReader } from "./cluster.js";
+export { detectApplicationTypes, detectSourceType, typeFromFileNames, type ArgoSourceType, type DetectedSourceType, type DetectedTypes } from "./app-type.js";
 export { targetsFromApplications, type SourceResult, type TargetsFromApplicationsInput } from "./targets.js";
 export {
   parseRepoConfig,

@@ -5,6 +5,7 @@
  */
 import type { GitTarget, Target, TargetProblem } from "../model/index.js";
 import { readAnnotations, type AnnotationConfig } from "./annotations.js";
+import type { DetectedTypes } from "./app-type.js";
 import { appLabel, targetsForApplication } from "./application.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
 import { malformedNamePatterns, refMatches, resolveForApp, selectRef, updaterNamespaceOf } from "./image-updater.js";
@@ -30,6 +31,8 @@ export interface TargetsFromApplicationsInput {
    * image-updater's `.argocd-source-<namespace>_<app>.yaml` override file.
    */
   argocdNamespace?: string;
+  /** Source types detected from the repository for Applications without status (detectApplicationTypes). */
+  sourceTypes?: DetectedTypes;
 }
 
 function annotationProblems(app: Application, config: AnnotationConfig, declaredIn: string): TargetProblem[] {
@@ -64,6 +67,10 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
   };
   const manifestsRepo = input.manifestsRepo ?? null;
   const argocdNamespace = input.argocdNamespace ?? DEFAULT_NAMESPACE;
+  const sourceTypesOf = (app: Application) => {
+    const types = input.sourceTypes?.get(app);
+    return types === undefined ? {} : { sourceTypes: types };
+  };
   const namespacesByName = new Map<string, Set<string>>();
   for (const app of input.applications) {
     const set = namespacesByName.get(app.metadata.name) ?? new Set<string>();
@@ -168,6 +175,7 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
           keyStyle,
           qualifyId: qualify(app),
           argocdNamespace,
+          ...sourceTypesOf(app),
         });
         add(app, out.targets);
         result.problems.push(...out.problems);
@@ -196,6 +204,7 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
       keyStyle: "annotation",
       qualifyId: qualify(app),
       argocdNamespace,
+      ...sourceTypesOf(app),
     });
     add(app, out.targets);
     result.problems.push(...out.problems);
