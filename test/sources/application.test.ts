@@ -46,7 +46,7 @@ status:
     });
   });
 
-  it("multi-source without helm/kustomize blocks: the first source, type from status.sourceTypes", () => {
+  it("multi-source without helm/kustomize blocks: the source whose status.sourceTypes entry is the app's type (image-updater v1's index alignment)", () => {
     const { result } = run(`
 apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -57,7 +57,7 @@ spec:
     - { repoURL: "git@github.com:acme/two.git", path: other }
 status: { sourceTypes: [Directory, Kustomize] }
 `);
-    expect(result.targets.map((t) => [t.git.repo?.name, t.write.kind, t.write.path])).toEqual([["one", "kustomize", "base"]]);
+    expect(result.targets.map((t) => [t.git.repo?.name, t.write.kind, t.write.path])).toEqual([["two", "kustomize", "other"]]);
   });
 
   it.each([
