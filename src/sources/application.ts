@@ -90,6 +90,8 @@ export function chooseSource(app: Application, type: AppType, detected?: readonl
     const index = types?.findIndex((t) => t?.toLowerCase() === type) ?? -1;
     if (index >= 0) ofType = sources[index];
   }
+  // A kustomization lives in git: never fall back to a chart from a Helm repository for it.
+  if (ofType === undefined && type === "kustomize") ofType = sources.find((s) => s.chart === undefined && s.path !== undefined && s.helm === undefined && s.plugin === undefined && s.directory === undefined);
   return ofType ?? firstSourceWithBlock(app);
 }
 
@@ -346,6 +348,12 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
       if (target.startsWith("helmvalues")) {
         if (target !== "helmvalues" && !target.startsWith("helmvalues:")) return badTarget(target);
         const rest = target === "helmvalues" ? "values.yaml" : target.slice("helmvalues:".length);
+        const values = source.chart !== undefined && writeBack.repository === undefined ? valuesSource() : null;
+        if (values !== null) {
+          // A chart from a Helm or OCI repository: its values in git are in the `ref:` source it reads.
+          const git = gitFor(values.repoURL, values.targetRevision);
+          return git && { git, write: { kind: "helm", path: resolveTargetPath(rest, "") } };
+        }
         const git = gitFor(source.repoURL, source.targetRevision);
         return git && { git, write: { kind: "helm", path: resolveTargetPath(rest, sourcePath) } };
       }
@@ -354,6 +362,19 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
       return git && { git, write: { kind: "argocd-source", path: normalizeRepoPath(target), argocdSourceFileName: overrideFileName(app, input.argocdNamespace) } };
     }
     return defaultLocation(sourcePath);
+  }
+
+  /**
+   * The git source holding a chart source's values: the `ref:` source its `$<ref>/…` valueFiles
+   * name, else the only `ref:` source. Null when there is none (or several, none of them named).
+   */
+  function valuesSource(): ApplicationSource | null {
+    const refs = (app.spec.sources ?? []).filter((s) => s.ref !== undefined && s.chart === undefined);
+    const named = (source.helm?.valueFiles ?? []).flatMap((file) => {
+      const match = /^\$([^/]+)\//.exec(file);
+      return match === null ? [] : refs.filter((s) => s.ref === match[1]);
+    });
+    return named[0] ?? (refs.length === 1 ? (refs[0] as ApplicationSource) : null);
   }
 
   function badTarget(target: string): null {

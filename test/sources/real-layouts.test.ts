@@ -61,3 +61,61 @@ spec:
     expect(result.skipped).toEqual([{ app: "argocd/plain", reason: "selected by ImageUpdater argocd/all with useAnnotations: true, but has no image-list annotation" }]);
   });
 });
+
+describe("multi-source Applications as argocd-image-updater's docs show them", () => {
+  const chartWithValues = (annotations: Record<string, string>) =>
+    app(
+      "shop",
+      { [`${P}/image-list`]: "web=ghcr.io/acme/shop", [`${P}/write-back-method`]: "git", ...annotations },
+      `null
+  sources:
+    - repoURL: https://charts.example.com
+      chart: shop
+      targetRevision: 1.2.3
+      helm:
+        valueFiles: [$values/envs/prod/shop.yaml]
+    - repoURL: https://github.com/acme/gitops.git
+      targetRevision: main
+      ref: values`,
+    );
+
+  it.each([
+    ["helmvalues:/envs/prod/shop.yaml", "envs/prod/shop.yaml"],
+    ["helmvalues:envs/prod/shop.yaml", "envs/prod/shop.yaml"],
+    ["helmvalues:/envs/other.yaml", "envs/other.yaml"],
+  ])("a chart from a Helm repository + values from git: %s is written in the ref: source's repository", (target, path) => {
+    const result = resolve(chartWithValues({ [`${P}/write-back-target`]: target }));
+    expect(result.problems).toEqual([]);
+    expect(result.targets.map((t) => [t.git.repo?.name, t.git.branch, t.write.kind, t.write.path])).toEqual([["gitops", "main", "helm", path]]);
+  });
+
+  it("without a target, the values file the chart reads through $values", () => {
+    const result = resolve(chartWithValues({}));
+    expect(result.problems).toEqual([]);
+    expect(result.targets.map((t) => [t.git.repo?.name, t.write.kind, t.write.path])).toEqual([["gitops", "helm", "envs/prod/shop.yaml"]]);
+  });
+
+  it("Kustomize workload + third-party chart + values ref, write-back-target kustomization: the git Kustomize source, not the chart", () => {
+    const result = resolve(
+      app(
+        "myapp",
+        { [`${P}/image-list`]: "web=ghcr.io/acme/web", [`${P}/write-back-method`]: "git", [`${P}/write-back-target`]: "kustomization" },
+        `null
+  sources:
+    - repoURL: https://github.com/acme/gitops.git
+      path: ./deployments/myapp/overlays/staging
+      targetRevision: main
+    - repoURL: registry-1.docker.io/bitnamicharts
+      chart: redis
+      targetRevision: "20.11.*"
+      helm:
+        valueFiles: [$values/deployments/myapp/base/redis/values.yaml]
+    - repoURL: https://github.com/acme/gitops.git
+      ref: values
+      targetRevision: main`,
+      ),
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.targets.map((t) => [t.git.repo?.name, t.write.kind, t.write.path])).toEqual([["gitops", "kustomize", "deployments/myapp/overlays/staging"]]);
+  });
+});
