@@ -154,6 +154,22 @@ export function applicationType(app: Application, writeBack: WriteBackDecl, imag
 }
 
 /**
+ * Why a Plugin application without a git write-back target is not updated. image-updater v1 with
+ * git write-back serialises it as Helm: `helm.parameters` in `.argocd-source-<app>.yaml`, which
+ * Argo CD merges into the source before deciding its type, so the source has a `plugin:` and a
+ * `helm:` block and does not render (or, with the plugin found by discovery, renders with Helm
+ * instead of the plugin). With write-back-method argocd, v1 sets the plugin's env on the live
+ * Application (`manifestTargets.plugin`), which is not an edit of a file in git.
+ */
+function pluginReason(app: Application, git: boolean, overrideName: string): string {
+  const instead = "point write-back-target helmvalues:<file> or kustomization:<dir> at the file the plugin reads the image from, or declare the image in .github/argocd-image-pr.yml (kind: manifest or helm)";
+  if (git) {
+    return `Plugin application: argocd-image-updater v1 writes its image as helm.parameters into ${overrideName}, which Argo CD merges into the source before rendering; next to its plugin: block that makes two source types, which Argo CD refuses to render, so no pull request is opened for it; ${instead}`;
+  }
+  return `Plugin application with write-back-method argocd: image-updater sets the plugin's env on the live Application ${app.metadata.name}, which is not a file in git and is not edited by argocd-image-pr; ${instead}`;
+}
+
+/**
  * image-updater's override file for `app` (parseDefaultTarget): namespaced when the Application is
  * outside the control-plane namespace. As there, an Application without a namespace, or a control
  * plane in `default` (what image-updater resolves when none is configured), gets the plain name.
@@ -208,11 +224,17 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
   }
   const type = applicationType(app, writeBack, images, input.sourceTypes);
   const source = chooseSource(app, type, input.sourceTypes);
-  if (type === "directory" || type === "plugin") {
+  if (type === "directory") {
     skipped.push({
       app: label,
-      reason: `${type === "directory" ? "Directory" : "Plugin"} application: argocd-image-updater only updates Kustomize and Helm applications; declare its images in .github/argocd-image-pr.yml (kind: manifest) instead`,
+      reason: "Directory application: argocd-image-updater only updates Kustomize and Helm applications; declare its images in .github/argocd-image-pr.yml (kind: manifest) instead",
     });
+    return { targets, problems, skipped };
+  }
+  if (type === "plugin") {
+    // A git target (helmvalues / kustomization) made the type Helm or Kustomize above; what is left
+    // is what image-updater v1 does that a reviewed PR must not: see pluginReason.
+    skipped.push({ app: label, reason: pluginReason(app, isGitMethod(writeBack.method), overrideFileName(app, input.argocdNamespace)) });
     return { targets, problems, skipped };
   }
 

@@ -119,3 +119,26 @@ describe("multi-source Applications as argocd-image-updater's docs show them", (
     expect(result.targets.map((t) => [t.git.repo?.name, t.write.kind, t.write.path])).toEqual([["gitops", "kustomize", "deployments/myapp/overlays/staging"]]);
   });
 });
+
+describe("plugin applications", () => {
+  const plugin = "{ repoURL: https://github.com/acme/gitops, path: apps/web, plugin: { name: envsubst } }";
+  it.each([
+    ["helmvalues:values.yaml", "helm", "apps/web/values.yaml"],
+    ["kustomization", "kustomize", "apps/web"],
+  ])("with git write-back to %s: written there, as image-updater does", (target, kind, path) => {
+    const result = resolve(app("web", { [`${P}/image-list`]: "web=nginx", [`${P}/write-back-method`]: "git", [`${P}/write-back-target`]: target }, plugin));
+    expect(result.problems).toEqual([]);
+    expect(result.targets.map((t) => [t.write.kind, t.write.path])).toEqual([[kind, path]]);
+  });
+
+  it.each([
+    ["git write-back without a target", { [`${P}/write-back-method`]: "git" }, /\.argocd-source-web\.yaml.*Argo CD merges into the source before rendering.*refuses to render/],
+    ["write-back-method argocd", {}, /image-updater sets the plugin's env.*not edited by argocd-image-pr/],
+  ])("%s: refused with a message that says why and what to do", (_name, annotations, why) => {
+    const result = resolve(app("web", { [`${P}/image-list`]: "web=nginx", ...annotations }, plugin));
+    expect(result.targets).toEqual([]);
+    expect(result.problems).toEqual([]);
+    expect(result.skipped).toEqual([{ app: "argocd/web", reason: expect.stringMatching(why) }]);
+    expect(result.skipped[0]?.reason).toMatch(/write-back-target helmvalues:<file> or kustomization:<dir>|\.github\/argocd-image-pr\.yml/);
+  });
+});
