@@ -5,14 +5,19 @@ import { ConfigError, describeError } from "../errors/index.js";
 import type { GitHubRepo, Target } from "../model/index.js";
 import {
   detectApplicationTypes,
+  generatesAnnotated,
   listFromCluster,
   parseGitHubRepoURL,
   parseRepoConfig,
   readManifestsFromPaths,
+  renderApplicationSets,
   targetsFromApplications,
+  type Application,
+  type RawApplicationSet,
 } from "../sources/index.js";
 import type { PlanInput } from "./plan.js";
-import type { PlanProblem, PlanSkip, RepoReader } from "./types.js";
+import { checkoutReader } from "./checkout-reader.js";
+import type { PlanProblem, PlanSkip } from "./types.js";
 import type { Workspace } from "./workspace.js";
 
 export const REPO_CONFIG_FILE = ".github/argocd-image-pr.yml";
@@ -60,21 +65,14 @@ async function readRepoConfig(
   return text === null ? { targets: [], problems: [] } : parseRepoConfig(text, REPO_CONFIG_FILE, origin);
 }
 
-/** The workspace's read side as a RepoReader (entry types from the names alone: only files are looked for). */
-function readerOf(workspace: Workspace): RepoReader {
-  return {
-    read: (file) => workspace.read(file),
-    list: async (dir) => (await workspace.list(dir))?.map((name) => ({ name, type: "file" as const })) ?? null,
-  };
-}
-
 export async function gatherTargets(options: GatherOptions, workspace: Workspace): Promise<PlanInput> {
   const originUrl = await workspace.originUrl();
   const origin = originUrl === null ? null : parseGitHubRepoURL(originUrl);
 
   const fromConfig = await readRepoConfig(options, workspace, origin);
-  const applications = [];
+  const applications: Application[] = [];
   const imageUpdaters = [];
+  const applicationSets: RawApplicationSet[] = [];
   const problems: PlanProblem[] = [...fromConfig.problems];
   if (options.appPaths.length > 0) {
     // File names (and `application` targets) are relative to the checkout's root.
@@ -82,6 +80,7 @@ export async function gatherTargets(options: GatherOptions, workspace: Workspace
     applications.push(...found.applications);
     imageUpdaters.push(...found.imageUpdaters);
     problems.push(...found.problems);
+    applicationSets.push(...(found.applicationSets ?? []));
   }
   if (options.cluster !== null) {
     const { kubeconfig, context, namespaces } = options.cluster;
@@ -94,13 +93,22 @@ export async function gatherTargets(options: GatherOptions, workspace: Workspace
     imageUpdaters.push(...found.imageUpdaters);
     problems.push(...found.problems);
   }
-  // Applications read from files have no status: their type is what Argo CD decides from this checkout.
   const argocdNamespace = options.argocdNamespace ?? "argocd";
+  const reader = checkoutReader(workspace);
   const inCheckout = (repoURL: string): boolean => {
     const repo = parseGitHubRepoURL(repoURL);
     return origin === null || (repo !== null && sameRepo(repo, origin));
   };
-  const sourceTypes = await detectApplicationTypes(applications, readerOf(workspace), inCheckout, argocdNamespace);
+  // ApplicationSets in the repository generate Applications as the controller would (only those an
+  // ImageUpdater could select or whose template carries image-updater annotations).
+  const relevant = applicationSets.filter((set) => imageUpdaters.length > 0 || generatesAnnotated(set.value));
+  if (relevant.length > 0) {
+    const rendered = await renderApplicationSets(relevant, reader, { inReader: inCheckout });
+    applications.push(...rendered.applications);
+    problems.push(...rendered.problems);
+  }
+  // Applications read from files have no status: their type is what Argo CD decides from this checkout.
+  const sourceTypes = await detectApplicationTypes(applications, reader, inCheckout, argocdNamespace);
   const fromApps = targetsFromApplications({
     applications,
     imageUpdaters,

@@ -33,7 +33,7 @@ function splitDocuments(text: string): { text: string; first: number }[] {
 
 /** Multi-document YAML → Applications and ImageUpdaters; other kinds are ignored. */
 export function parseManifests(text: string, file: string): Resources {
-  const out: Resources = { applications: [], imageUpdaters: [], problems: [] };
+  const out: Resources = { applications: [], imageUpdaters: [], problems: [], applicationSets: [] };
   // A document of an unrendered chart fails for reasons that point nowhere useful ("expected
   // string, received object"); its `{{` says what it is. Said once per file.
   let template = false;
@@ -73,6 +73,9 @@ export function parseManifests(text: string, file: string): Resources {
             break;
           case "image-updater":
             out.imageUpdaters.push(classified.value);
+            break;
+          case "application-set":
+            out.applicationSets?.push(classified.value);
             break;
           case "problem":
             if ((classified.problem.severity ?? "error") === "error" && looksLikeTemplate(chunk.text)) break;
@@ -136,7 +139,7 @@ export interface ReadManifestsOptions {
 
 /** Files or directories (recursive, `*.yaml` / `*.yml`, skipping `.git` and `node_modules`). */
 export async function readManifestsFromPaths(paths: string[], options: ReadManifestsOptions = {}): Promise<Resources> {
-  const out: Resources = { applications: [], imageUpdaters: [], problems: [] };
+  const out: Resources = { applications: [], imageUpdaters: [], problems: [], applicationSets: [] };
   const files: string[] = [];
   for (const entry of paths) await collect(entry, files, out.problems);
   const root = path.resolve(options.root ?? process.cwd());
@@ -154,6 +157,7 @@ export async function readManifestsFromPaths(paths: string[], options: ReadManif
     out.applications.push(...parsed.applications);
     out.imageUpdaters.push(...parsed.imageUpdaters);
     out.problems.push(...parsed.problems);
+    out.applicationSets?.push(...(parsed.applicationSets ?? []));
   }
   out.applications = withoutDuplicates("Application", out.applications, out.problems);
   out.imageUpdaters = withoutDuplicates("ImageUpdater", out.imageUpdaters, out.problems);

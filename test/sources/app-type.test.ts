@@ -1,25 +1,8 @@
 /** The app type as Argo CD decides it for Applications read from files (issue 8, item 4). */
 import { describe, expect, it } from "vitest";
 
-import type { RepoReader } from "../../src/plan/index.js";
+import { memoryReader } from "../support/memory-reader.js";
 import { detectApplicationTypes, detectSourceType, parseManifests, targetsFromApplications, typeFromFileNames } from "../../src/sources/index.js";
-
-/** A repository in memory: path → text; directories are implied by the paths. */
-export function memoryReader(files: Record<string, string>): RepoReader {
-  return {
-    read: async (path) => files[path] ?? null,
-    list: async (dir) => {
-      const prefix = dir === "" ? "" : `${dir}/`;
-      const names = new Map<string, "file" | "dir">();
-      for (const path of Object.keys(files)) {
-        if (!path.startsWith(prefix)) continue;
-        const [name, ...rest] = path.slice(prefix.length).split("/");
-        if (name !== undefined && name !== "") names.set(name, rest.length > 0 ? "dir" : "file");
-      }
-      return names.size === 0 ? null : [...names].map(([name, type]) => ({ name, type }));
-    },
-  };
-}
 
 const source = (extra = "") => ({ repoURL: "https://github.com/acme/gitops", path: "apps/web", ...(extra === "" ? {} : JSON.parse(extra)) });
 
