@@ -17,6 +17,7 @@ import {
 } from "../sources/index.js";
 import type { PlanInput } from "./plan.js";
 import { checkoutReader } from "./checkout-reader.js";
+import { noTargetsWarning } from "./no-targets.js";
 import type { PlanProblem, PlanSkip } from "./types.js";
 import type { Workspace } from "./workspace.js";
 
@@ -29,8 +30,11 @@ export interface ClusterOptions {
 }
 
 export interface GatherOptions {
-  /** Repo config file (absolute or relative to cwd); null: `.github/argocd-image-pr.yml` in the checkout if present. */
-  readonly configFile: string | null;
+  /**
+   * Repo config file (absolute or relative to cwd); null: `.github/argocd-image-pr.yml` in the
+   * checkout if present; false: none, the repository's own is ignored (`--no-config`).
+   */
+  readonly configFile: string | null | false;
   /** Application / ImageUpdater manifests: files or directories. */
   readonly appPaths: readonly string[];
   /** Read Applications from a cluster; null: don't. */
@@ -47,7 +51,8 @@ async function readRepoConfig(
   options: GatherOptions,
   workspace: Workspace,
   origin: GitHubRepo | null,
-): Promise<{ targets: Target[]; problems: PlanProblem[] }> {
+): Promise<{ targets: Target[]; problems: PlanProblem[]; state: "read" | "absent" | "ignored"; file: string }> {
+  if (options.configFile === false) return { targets: [], problems: [], state: "ignored", file: REPO_CONFIG_FILE };
   if (options.configFile !== null) {
     let text: string;
     try {
@@ -59,10 +64,11 @@ async function readRepoConfig(
       });
     }
     const relative = path.relative(workspace.root, path.resolve(options.configFile));
-    return parseRepoConfig(text, relative.startsWith("..") ? options.configFile : relative, origin);
+    const file = relative.startsWith("..") ? options.configFile : relative;
+    return { ...parseRepoConfig(text, file, origin), state: "read", file };
   }
   const text = await workspace.read(REPO_CONFIG_FILE);
-  return text === null ? { targets: [], problems: [] } : parseRepoConfig(text, REPO_CONFIG_FILE, origin);
+  return text === null ? { targets: [], problems: [], state: "absent", file: REPO_CONFIG_FILE } : { ...parseRepoConfig(text, REPO_CONFIG_FILE, origin), state: "read", file: REPO_CONFIG_FILE };
 }
 
 export async function gatherTargets(options: GatherOptions, workspace: Workspace): Promise<PlanInput> {
@@ -133,5 +139,16 @@ export async function gatherTargets(options: GatherOptions, workspace: Workspace
     }
     targets.push(target);
   }
-  return { targets, problems, skipped: [...skipped, ...elsewhere.values()] };
+  const allSkipped = [...skipped, ...elsewhere.values()];
+  if (targets.length === 0 && allSkipped.length === 0 && problems.every((p) => p.severity === "warning")) {
+    problems.push(
+      noTargetsWarning({
+        config: { file: fromConfig.file, state: fromConfig.state },
+        appPaths: options.appPaths,
+        resources: applications.length + imageUpdaters.length + applicationSets.length,
+        cluster: options.cluster !== null,
+      }),
+    );
+  }
+  return { targets, problems, skipped: allSkipped };
 }

@@ -105,7 +105,7 @@ export function formatPlanTable(result: PlanResult, style: TableStyle): string {
       if (about !== null) lines.push(`    ${paint(style, "dim", about)}`);
     }
   }
-  if (result.updates.length === 0) lines.push("No updates.");
+  if (result.updates.length === 0) lines.push(result.stats.targets === 0 && result.skipped.length === 0 ? "No targets." : "No updates.");
   if (result.upToDate.length > 0) {
     lines.push("", paint(style, "bold", "Up to date"));
     for (const q of result.upToDate) {
