@@ -96,3 +96,38 @@ describe("no targets at all", () => {
     expect(result.warnings.map((w) => w.message)).toEqual([expect.stringContaining(".github/argocd-image-pr.yml (ignored: --no-config)")]);
   });
 });
+
+describe("Applications from an ApplicationSet, typed as Argo CD types them, through the whole pass", () => {
+  it("a git directories generator over a kustomize overlay and a Helm chart kept in git (no helm: block)", async () => {
+    write(
+      "apps/web.yaml",
+      `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: { name: web, namespace: argocd }
+spec:
+  generators:
+    - git: { repoURL: https://github.com/acme/gitops.git, revision: HEAD, directories: [{ path: "envs/*" }] }
+  template:
+    metadata:
+      name: "web-{{path.basename}}"
+      annotations:
+        argocd-image-updater.argoproj.io/image-list: "web=registry.example/acme/web:~1.27"
+        argocd-image-updater.argoproj.io/write-back-method: git
+    spec:
+      project: default
+      source: { repoURL: https://github.com/acme/gitops.git, path: "{{path}}", targetRevision: main }
+      destination: { server: https://kubernetes.default.svc, namespace: web }
+`,
+    );
+    write("envs/dev/kustomization.yaml", "resources: [deployment.yaml]\nimages:\n  - name: registry.example/acme/web\n    newTag: 1.27.0\n");
+    write("envs/dev/deployment.yaml", DEPLOYMENT);
+    write("envs/prod/Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.0.0\n");
+    write("envs/prod/values.yaml", "image:\n  repository: registry.example/acme/web\n  tag: 1.27.0\n");
+    const result = await runPlan(options({ appPaths: [join(repo, "apps")] }));
+    expect(result.errors).toEqual([]);
+    expect(result.updates.map((u) => [u.app, u.file, u.kind, u.from, u.to])).toEqual([
+      ["web-dev", "envs/dev/kustomization.yaml", "kustomize", "1.27.0", "1.27.4"],
+      ["web-prod", "envs/prod/values.yaml", "helm", "1.27.0", "1.27.4"],
+    ]);
+  });
+});
