@@ -50,8 +50,7 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
   const ids = new Set<string>();
   const add = (app: Application, targets: readonly Target[]): void => {
     for (const target of targets) {
-      const key = `${target.app?.namespace ?? ""}/${target.id}`;
-      if (ids.has(key)) {
+      if (ids.has(target.id)) {
         result.problems.push({
           app: appLabel(app),
           image: `${target.image.registry}/${target.image.repository}`,
@@ -61,7 +60,7 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
         });
         continue;
       }
-      ids.add(key);
+      ids.add(target.id);
       result.targets.push(target);
     }
   };
@@ -71,13 +70,6 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
     const types = input.sourceTypes?.get(app);
     return types === undefined ? {} : { sourceTypes: types };
   };
-  const namespacesByName = new Map<string, Set<string>>();
-  for (const app of input.applications) {
-    const set = namespacesByName.get(app.metadata.name) ?? new Set<string>();
-    set.add(appLabel(app));
-    namespacesByName.set(app.metadata.name, set);
-  }
-  const qualify = (app: Application): boolean => (namespacesByName.get(app.metadata.name)?.size ?? 0) > 1;
 
   const imageUpdaters = input.imageUpdaters.filter((updater) => {
     const malformed = malformedNamePatterns(updater);
@@ -173,7 +165,6 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
           declaredIn,
           manifestsRepo,
           keyStyle,
-          qualifyId: qualify(app),
           argocdNamespace,
           ...sourceTypesOf(app),
         });
@@ -202,7 +193,6 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
       declaredIn,
       manifestsRepo,
       keyStyle: "annotation",
-      qualifyId: qualify(app),
       argocdNamespace,
       ...sourceTypesOf(app),
     });

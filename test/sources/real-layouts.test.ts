@@ -31,7 +31,7 @@ describe("write-back credentials as argocd-image-updater v1 spells them", () => 
   it.each(["git:secret:git-creds", "git:secret:argocd/git-creds", "git:repocreds", "git"])("%s is accepted without a warning", (method) => {
     const result = resolve(app("web", { [`${P}/image-list`]: "web=nginx", [`${P}/write-back-method`]: method }));
     expect(result.problems).toEqual([]);
-    expect(result.targets.map((t) => [t.id, t.write.kind])).toEqual([["web/web", "kustomize"]]);
+    expect(result.targets.map((t) => [t.id, t.write.kind])).toEqual([["argocd/web/web", "kustomize"]]);
   });
 
   it.each(["git:secret:", "git:secret:a/b/c", "git:token:x"])("%s still gets a warning naming the forms", (method) => {
@@ -54,7 +54,7 @@ spec:
 `;
   it("skips them with a warning (as image-updater does), not an error, and plans the annotated ones", () => {
     const result = resolve(`${updater}---${app("plain", {})}---${app("web", { [`${P}/image-list`]: "web=nginx", [`${P}/write-back-method`]: "git" })}`);
-    expect(result.targets.map((t) => t.id)).toEqual(["web/web"]);
+    expect(result.targets.map((t) => t.id)).toEqual(["argocd/web/web"]);
     expect(result.problems.map((p) => [p.severity, p.app, p.message])).toEqual([
       ["warning", "argocd/plain", expect.stringMatching(/useAnnotations is true but Application argocd\/plain has no argocd-image-updater\.argoproj\.io\/image-list annotation, so it is skipped \(as argocd-image-updater skips it\)/)],
     ]);
