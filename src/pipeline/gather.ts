@@ -16,6 +16,7 @@ import {
 } from "../sources/index.js";
 import type { Application, ManifestPaths, RawApplicationSet } from "../sources/index.js";
 import { noTargetsWarning } from "./no-targets.js";
+import { targetLabel } from "./target-label.js";
 import type { PlanInput, PlanProblem, PlanSkip, RepoReader } from "./types.js";
 
 export const REPO_CONFIG_FILE = ".github/argocd-image-pr.yml";
@@ -153,7 +154,7 @@ export async function gatherTargets(options: GatherOptions, repo: RepoSource): P
     const repo = target.git.repo;
     if (origin !== null && repo !== null && !sameRepo(repo, origin)) {
       const reason = `writes to ${repo.owner}/${repo.name}, not to this checkout (${origin.owner}/${origin.name})`;
-      skipped.push({ target: target.id, app: target.app?.name ?? null, image: null, reason });
+      skipped.push({ target: target.id, app: targetLabel(target), image: null, reason });
       continue;
     }
     targets.push(target);

@@ -126,8 +126,103 @@ spec:
     const result = await runPlan(options({ appPaths: [join(repo, "apps")] }));
     expect(result.errors).toEqual([]);
     expect(result.updates.map((u) => [u.app, u.file, u.kind, u.from, u.to])).toEqual([
-      ["web-dev", "envs/dev/kustomization.yaml", "kustomize", "1.27.0", "1.27.4"],
-      ["web-prod", "envs/prod/values.yaml", "helm", "1.27.0", "1.27.4"],
+      ["argocd/web-dev", "envs/dev/kustomization.yaml", "kustomize", "1.27.0", "1.27.4"],
+      ["argocd/web-prod", "envs/prod/values.yaml", "helm", "1.27.0", "1.27.4"],
     ]);
+  });
+});
+
+describe("a constraint or a followed tag that matches no tag", () => {
+  it.each([
+    ["~1.29", 'the constraint "~1.29" matches no tag of registry.example/acme/web', "closest tags: 1.28.1, 1.27.4, 1.27.0"],
+    ["~1.27.9", 'the constraint "~1.27.9" matches no tag of registry.example/acme/web', "closest tags: 1.27.4, 1.27.0, 1.28.1"],
+  ])("%s is a warning naming it and the closest tags, not 'up to date', and exit 0", async (constraint, what, closest) => {
+    write(".github/argocd-image-pr.yml", CONFIG.replace("web:~1.27", `web:${constraint}`));
+    write("deploy/web.yaml", DEPLOYMENT);
+    const result = await runPlan(options());
+    expect(result.upToDate).toEqual([]);
+    expect(result.errors).toEqual([]);
+    expect(result.warnings.map((w) => [w.target, w.app, w.message])).toEqual([["web/web", "web", expect.stringContaining(what)]]);
+    expect(result.warnings[0]?.message).toContain(closest);
+    expect(result.warnings[0]?.message).toContain("deploy/web.yaml was left at 1.27.0");
+  });
+
+  it("a digest strategy following a tag the registry does not have says so", async () => {
+    write(".github/argocd-image-pr.yml", `${CONFIG.replace("web:~1.27", "web")}    strategy: digest\n    constraint: stable\n`);
+    write("deploy/web.yaml", DEPLOYMENT);
+    const result = await runPlan(options());
+    expect(result.errors).toEqual([]);
+    expect(result.warnings.map((w) => w.message)).toEqual([expect.stringContaining('the followed tag "stable" matches no tag of registry.example/acme/web')]);
+  });
+});
+
+describe("one name per target everywhere", () => {
+  it("a repo-config update carries its target's name, an Application's <namespace>/<name>", async () => {
+    write(".github/argocd-image-pr.yml", CONFIG);
+    write("deploy/web.yaml", DEPLOYMENT);
+    write("apps/web.yaml", APP("web", "charts/web", "web=registry.example/acme/web:~1.27"));
+    write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.0.0\n");
+    write("charts/web/values.yaml", "image:\n  repository: registry.example/acme/web\n  tag: 1.27.0\n");
+    const result = await runPlan(options({ appPaths: [join(repo, "apps")] }));
+    expect(result.errors).toEqual([]);
+    expect(result.updates.map((u) => [u.targetId, u.app])).toEqual([
+      ["web/web", "web"],
+      ["argocd/web/web", "argocd/web"],
+    ]);
+    expect(formatPlanTable(result, { color: false })).toMatch(/^argocd\/web\n {2}web {2}registry\.example\/acme\/web {2}1\.27\.0 → 1\.27\.4\n[\s\S]*\nweb\n {2}web {2}registry\.example\/acme\/web/);
+  });
+});
+
+const APP = (name: string, path: string, list: string, extra = "") => `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: ${name}
+  namespace: argocd
+  annotations:
+    argocd-image-updater.argoproj.io/image-list: ${list}
+    argocd-image-updater.argoproj.io/write-back-method: git
+${extra}spec:
+  source: { repoURL: https://github.com/acme/gitops.git, path: ${path}, targetRevision: main }
+`;
+
+describe("images an Application does not run (in image-list, in none of its files)", () => {
+  it("Helm chart in git: skipped as argocd-image-updater skips them, with no wrong hint and exit 0; the image it runs is planned", async () => {
+    write("apps/web.yaml", APP("web", "charts/web", "web=registry.example/acme/web:~1.27,side=registry.example/acme/sidecar"));
+    write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.0.0\n");
+    write("charts/web/values.yaml", "image:\n  repository: registry.example/acme/web\n  tag: 1.27.0\n");
+    write("charts/web/templates/deployment.yaml", "kind: Deployment\nspec: { template: { spec: { containers: [{ name: web, image: '{{ .Values.image.repository }}:{{ .Values.image.tag }}' }] } } }\n");
+    const result = await runPlan(options({ appPaths: [join(repo, "apps")] }));
+    expect(result.errors).toEqual([]);
+    expect(result.updates.map((u) => [u.targetId, u.to])).toEqual([["argocd/web/web", "1.27.4"]]);
+    expect(result.skipped).toEqual([
+      {
+        target: "argocd/web/side",
+        app: "argocd/web",
+        image: "registry.example/acme/sidecar",
+        reason: expect.stringMatching(/^not run by the Application: registry\.example\/acme\/sidecar appears in none of its files \(charts\/web\).*set force-update: true to update it anyway/),
+      },
+    ]);
+    expect(JSON.stringify(result)).not.toContain("set helm.image-name");
+  });
+
+  it("a kustomize overlay whose base (through resources:) runs the image is planned; an image no file names is skipped", async () => {
+    write("apps/web.yaml", APP("web", "overlays/prod", "web=registry.example/acme/web:~1.27,side=registry.example/acme/sidecar"));
+    write("overlays/prod/kustomization.yaml", "resources: [../../base]\n");
+    write("base/kustomization.yaml", "resources: [deployment.yaml]\n");
+    write("base/deployment.yaml", DEPLOYMENT);
+    const result = await runPlan(options({ appPaths: [join(repo, "apps")] }));
+    expect(result.updates.map((u) => u.targetId)).toEqual(["argocd/web/web"]);
+    expect(result.skipped.map((s) => [s.target, s.reason.slice(0, 108)])).toEqual([
+      ["argocd/web/side", "not run by the Application: registry.example/acme/sidecar appears in none of its files (overlays/prod, base)"],
+    ]);
+  });
+
+  it("with force-update: true it is not skipped", async () => {
+    write("apps/web.yaml", APP("web", "charts/web", "side=registry.example/acme/sidecar", "    argocd-image-updater.argoproj.io/side.force-update: \"true\"\n"));
+    write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.0.0\n");
+    write("charts/web/values.yaml", "image:\n  repository: registry.example/acme/web\n  tag: 1.27.0\n");
+    const result = await runPlan(options({ appPaths: [join(repo, "apps")] }));
+    expect(result.skipped).toEqual([]);
+    expect([...result.updates, ...result.errors].map((o) => ("targetId" in o ? o.targetId : o.target))).toEqual(["argocd/web/side"]);
   });
 });
