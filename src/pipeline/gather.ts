@@ -132,7 +132,17 @@ export async function gatherTargets(options: GatherOptions, repo: RepoSource): P
   const relevant = applicationSets.filter((set) => imageUpdaters.length > 0 || generatesAnnotated(set.value));
   if (relevant.length > 0) {
     const rendered = await renderApplicationSets(relevant, repo.reader, { inReader: inRepository });
-    applications.push(...rendered.applications);
+    // The controller would not create an Application that already exists under that name.
+    const taken = new Set(applications.map((app) => `${app.metadata.namespace ?? argocdNamespace}/${app.metadata.name}`));
+    for (const app of rendered.applications) {
+      const key = `${app.metadata.namespace ?? argocdNamespace}/${app.metadata.name}`;
+      if (taken.has(key)) {
+        problems.push({ app: key, image: null, file: app.file, message: `${app.generatedBy ?? "An ApplicationSet"} generates Application ${key}, which is already defined (in another file or by another generator); give each its own name (it was skipped)` });
+        continue;
+      }
+      taken.add(key);
+      applications.push(app);
+    }
     problems.push(...rendered.problems);
   }
   // Applications read from files have no status: their type is what Argo CD decides from the repository.

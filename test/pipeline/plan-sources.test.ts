@@ -226,3 +226,28 @@ describe("images an Application does not run (in image-list, in none of its file
     expect([...result.updates, ...result.errors].map((o) => ("targetId" in o ? o.targetId : o.target))).toEqual(["argocd/web/side"]);
   });
 });
+
+describe("ApplicationSet names", () => {
+  it("a generated Application that already exists under that name is an error naming both, the others go on", async () => {
+    write(
+      "apps/set.yaml",
+      `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: { name: envs, namespace: argocd }
+spec:
+  generators: [{ list: { elements: [{ env: dev }, { env: prod }] } }]
+  template:
+    metadata: { name: "web-{{env}}", annotations: { argocd-image-updater.argoproj.io/image-list: "web=registry.example/acme/web:~1.27" } }
+    spec: { source: { repoURL: https://github.com/acme/gitops.git, path: "envs/{{env}}" } }
+`,
+    );
+    write("apps/web-dev.yaml", APP("web-dev", "envs/dev", "web=registry.example/acme/web:~1.27"));
+    write("envs/dev/kustomization.yaml", "resources: [deployment.yaml]\n");
+    write("envs/dev/deployment.yaml", DEPLOYMENT);
+    write("envs/prod/kustomization.yaml", "resources: [deployment.yaml]\n");
+    write("envs/prod/deployment.yaml", DEPLOYMENT);
+    const result = await runPlan(options({ appPaths: [join(repo, "apps")] }));
+    expect(result.errors.map((e) => e.message)).toEqual(["ApplicationSet argocd/envs generates Application argocd/web-dev, which is already defined (in another file or by another generator); give each its own name (it was skipped)"]);
+    expect(result.updates.map((u) => u.targetId).sort()).toEqual(["argocd/web-dev/web", "argocd/web-prod/web"]);
+  });
+});
