@@ -81,12 +81,28 @@ async function resolveFile(target: Target, reader: RepoReader): Promise<{ kind: 
     }
     return { kind, file: path.posix.join(where, name) };
   }
+  if (kind === "helm" && (target.write.valuesFiles?.length ?? 0) > 1) return { kind, file: await valuesFileInCharge(target, reader) };
   if (kind === "argocd-source") {
     const entries = await reader.list(where);
     const name = target.write.argocdSourceFileName ?? argocdSourceFileName(target.app?.name ?? target.alias);
     if (entries !== null) return { kind, file: path.posix.join(where, name) };
   }
   return { kind, file: where };
+}
+
+/** Of the values files a Helm source reads, the last that sets the image (Helm merges later over earlier); else the target's path. */
+async function valuesFileInCharge(target: Target, reader: RepoReader): Promise<string> {
+  const locator: ImageLocator = { kind: "helm", image: target.image, kustomizeImageName: null, helm: target.write.helm, appName: target.app?.name ?? null, createIfMissing: false };
+  for (const file of [...(target.write.valuesFiles ?? [])].reverse()) {
+    const text = await reader.read(file);
+    if (text === null) continue;
+    try {
+      if (readImage(text, file, locator) !== null) return file;
+    } catch {
+      return file; // a file that cannot be read as values is reported when it is edited
+    }
+  }
+  return target.write.path;
 }
 
 function notFoundHint(kind: WriteKind): string {

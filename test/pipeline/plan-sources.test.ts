@@ -251,3 +251,39 @@ spec:
     expect(result.updates.map((u) => u.targetId).sort()).toEqual(["argocd/web-dev/web", "argocd/web-prod/web"]);
   });
 });
+
+describe("several valueFiles: Helm reads the last one that sets the image", () => {
+  const app = (files: string) => `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web
+  namespace: argocd
+  annotations:
+    argocd-image-updater.argoproj.io/image-list: "web=registry.example/acme/web:~1.27"
+    argocd-image-updater.argoproj.io/write-back-method: git
+spec:
+  source:
+    repoURL: https://github.com/acme/gitops.git
+    path: charts/web
+    helm: { valueFiles: [${files}] }
+`;
+  it("the override in values-prod.yaml is the tag that runs, and the one written (values.yaml would change nothing)", async () => {
+    write("apps/web.yaml", app("values.yaml, values-prod.yaml"));
+    write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.0.0\n");
+    write("charts/web/values.yaml", "image:\n  repository: registry.example/acme/web\n  tag: 1.26.0\n");
+    write("charts/web/values-prod.yaml", "image:\n  repository: registry.example/acme/web\n  tag: 1.27.0\n");
+    const result = await runPlan(options({ appPaths: [join(repo, "apps")] }));
+    expect(result.errors).toEqual([]);
+    expect(result.updates.map((u) => [u.file, u.from, u.to])).toEqual([["charts/web/values-prod.yaml", "1.27.0", "1.27.4"]]);
+  });
+
+  it("a later file that does not set it leaves the earlier one in charge", async () => {
+    write("apps/web.yaml", app("values.yaml, values-prod.yaml"));
+    write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.0.0\n");
+    write("charts/web/values.yaml", "image:\n  repository: registry.example/acme/web\n  tag: 1.27.0\n");
+    write("charts/web/values-prod.yaml", "replicaCount: 3\n");
+    const result = await runPlan(options({ appPaths: [join(repo, "apps")] }));
+    expect(result.errors).toEqual([]);
+    expect(result.updates.map((u) => [u.file, u.from, u.to])).toEqual([["charts/web/values.yaml", "1.27.0", "1.27.4"]]);
+  });
+});
