@@ -12,7 +12,6 @@ export { targetsFromApplications, type SourceResult, type TargetsFromApplication
 export {
   parseRepoConfig,
   readRepoConfig,
-  repoConfigJsonSchema,
   generateRepoConfigJsonSchema,
   type RepoConfig,
   type RepoConfigTarget,
@@ -21,4 +20,3 @@ export { parseGitHubRepoURL } from "./repo-url.js";
 export { parseStrategy, parseAllowTags } from "./policy.js";
 export { parseImageSpec, type ImageSpec } from "./image-spec.js";
 export { REPO_CONFIG_SCHEMA_PATH, renderRepoConfigSchema } from "./schema-file.js";
-export { REPO_CONFIG_KEYS_END, REPO_CONFIG_KEYS_START, renderRepoConfigKeys, withRepoConfigKeys } from "./repo-config-docs.js";

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 import { RepoConfigTarget } from "../../src/sources/repo-config.js";
-import { REPO_CONFIG_KEYS_END, REPO_CONFIG_KEYS_START, renderRepoConfigKeys, withRepoConfigKeys } from "../../src/sources/index.js";
+import { REPO_CONFIG_KEYS_END, REPO_CONFIG_KEYS_START, renderRepoConfigKeys, withRepoConfigKeys } from "../../scripts/repo-config-docs.js";
 
 const README = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../README.md");
 

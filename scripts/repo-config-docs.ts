@@ -1,10 +1,10 @@
 /**
  * The README's table of every `.github/argocd-image-pr.yml` key, generated from the same zod schema
  * that validates the file (through its JSON Schema), so the documentation cannot drift from what is
- * accepted. `npm run schema` rewrites the section between the markers; a test fails when the
- * committed README differs. Pure.
+ * accepted. `npm run schema` (scripts/write-schema.ts) rewrites the section between the markers;
+ * a test fails when the committed README differs. Pure; a script's, not the build's.
  */
-import { generateRepoConfigJsonSchema } from "./repo-config.js";
+import { generateRepoConfigJsonSchema } from "../src/sources/index.js";
 
 export const REPO_CONFIG_KEYS_START = "<!-- repo-config-keys: generated from the zod schema by `npm run schema`; do not edit by hand -->";
 export const REPO_CONFIG_KEYS_END = "<!-- /repo-config-keys -->";
