@@ -134,7 +134,8 @@ export function formatPlanTable(result: PlanResult, style: TableStyle): string {
     lines.push("", paint(style, "bold", title));
     for (const problem of list) {
       const where = [problem.app, problem.image, problem.file].filter((part) => part !== null).join("  ");
-      lines.push(`  ${where}`);
+      // A problem about no app, image or file (no targets at all) gets no empty heading line.
+      if (where !== "") lines.push(`  ${where}`);
       lines.push(`    ${paint(style, color, problem.message)}`);
     }
   };

@@ -87,7 +87,7 @@ describe("no targets at all", () => {
     ]);
     const table = formatPlanTable(result, { color: false });
     expect(table).not.toContain("No updates.");
-    expect(table).toContain("No targets.");
+    expect(table).toContain("No targets.\n\nWarnings\n    no targets found: looked in");
   });
 
   it("with --no-config, says the config was ignored", async () => {
