@@ -10,6 +10,7 @@ import { isMap, isScalar, type Document, type Scalar } from "yaml";
 import type { ErrorContext } from "../errors/index.js";
 import { DOCKER_HUB, familiarName, isDockerHubHost, repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Editor, ImageLocator, ImageVersion, MissingReason, Occurrence } from "./editor.js";
+import { helmReleaseValues, isHelmRelease, relativeToValues } from "./helm-release.js";
 import { appendAfter, appendAtEnd, appendPairs, layoutOf } from "./insert.js";
 import { formatImageString, imageStringOccurrence, splitImageString, tagOccurrence } from "./occurrences.js";
 import {
@@ -247,6 +248,8 @@ function otherRepository(source: Source, root: unknown, doc: Document.Parsed, lo
 function createInValues(source: Source, locator: ImageLocator, to: ImageVersion, context: ErrorContext): Replacement[] | null {
   if (source.docs.length > 1 || (to.tag === null && to.digest === null)) return null;
   const doc = source.docs[0];
+  // A Flux HelmRelease's values are its spec.values: keys are not invented there.
+  if (doc !== undefined && isHelmRelease(doc, source)) return null;
   const root = doc?.contents ?? null;
   const { name, tag, spec } = creationKeys(locator);
   const image = familiarName(locator.image);
@@ -300,14 +303,19 @@ function nestedLines(keys: readonly string[], pairs: readonly (readonly [string,
   return [...keys.map((key, depth) => `${pad(depth)}${key}:`), ...pairs.map(([key, value]) => `${pad(keys.length)}${key}: ${value}`)];
 }
 
+/** Where each document's values are: the document itself, or a Flux HelmRelease's `spec.values`. */
+function valuesOf(source: Source, locator: ImageLocator): { root: unknown; doc: Document.Parsed; locator: ImageLocator }[] {
+  return source.docs.map((doc) => (isHelmRelease(doc, source) ? { root: helmReleaseValues(doc), doc, locator: relativeToValues(locator) } : { root: doc.contents, doc, locator }));
+}
+
 export const helmEditor: Editor = {
   kind: "helm",
   find(source, locator, context) {
-    return source.docs.flatMap((doc) => findInValues(source, doc.contents, doc, locator, context));
+    return valuesOf(source, locator).flatMap(({ root, doc, locator: at }) => findInValues(source, root, doc, at, context));
   },
   explainMissing(source, locator) {
-    for (const doc of source.docs) {
-      const reason = explainInValues(source, doc.contents, doc, locator);
+    for (const { root, doc, locator: at } of valuesOf(source, locator)) {
+      const reason = explainInValues(source, root, doc, at);
       if (reason !== null) return reason;
     }
     return null;

@@ -81,6 +81,12 @@ export interface WriteTarget {
    * Absent: decided from the source's own blocks (`helm:`/`chart:` or `kustomize:`).
    */
   readonly applicationType?: "kustomize" | "helm";
+  /**
+   * helm: every values file the source reads, in order (`helm.valueFiles`), `path` among them. Helm
+   * merges them, later over earlier, so the file in charge of the image is the last one that sets
+   * it; the pipeline writes there. Absent (or one file): `path`.
+   */
+  readonly valuesFiles?: readonly string[];
 }
 
 export interface GitHubRepo {
