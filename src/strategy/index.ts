@@ -18,7 +18,7 @@ export { parseConstraint, satisfies } from "./constraint.js";
 export type { Constraint, ConstraintResult } from "./constraint.js";
 export { compareVersions, parseVersion } from "./version.js";
 export type { Version } from "./version.js";
-export { globToRegExp, platformSatisfies, translateGoRegexp, UnsupportedRegexpError } from "./filters.js";
+export { compileGlob, compileGoRegexp, platformSatisfies, type GlobMatcher, type RegexpResult } from "./filters.js";
 export { syntheticTags, runSelectionWorkload } from "./bench-support.js";
 
 export interface CurrentImage {
