@@ -262,7 +262,11 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     if (cached && cached.expiresAt > now()) return cached.value;
     const value = readCredentials(source, { registry, repository: repositoryPath(call), image: call.label, resolver: options.credentialResolver, env, timeoutMs: credentialsTimeoutMs });
     readSources.set(key, { value, expiresAt: entry?.credsExpireMs ? now() + entry.credsExpireMs : Number.POSITIVE_INFINITY });
-    value.catch(() => readSources.delete(key)); // a failed read is tried again by the next call
+    // A failed read is tried again by the next call; a script that ran out its deadline is not run
+    // again in this pass (it would cost every image of the registry one more deadline).
+    value.catch((error: unknown) => {
+      if (!(error instanceof RegistryError && error.kind === "timeout")) readSources.delete(key);
+    });
     return value;
   }
 
