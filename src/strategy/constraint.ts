@@ -38,6 +38,9 @@ const RANGE_RE = RE2JS.compile(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`);
 const FIND_RE = RE2JS.compile(String.raw`(${OPS})\s*(${CV})`);
 const VALID_RE = RE2JS.compile(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
 
+/** Longer constraints are refused (Masterminds has no limit; no real constraint comes near it). */
+export const MAX_CONSTRAINT_LENGTH = 1024;
+
 /** Masterminds' `ReplaceAllString(c, ">= $1, <= $11 ")`: each `a - b` range becomes `>= a, <= b`. */
 function rewriteRanges(source: string): string {
   let out = "";
@@ -88,7 +91,10 @@ function parseComparator(text: string): Comparator | string {
 export function parseConstraint(source: string): ConstraintResult {
   // Whitespace appears in the grammar only as runs (\s*, \s+), so one space per run parses the same;
   // RE2's \s is [\t\n\f\r ], as Go's.
-  const rewritten = rewriteRanges(source.replace(/[\t\n\f\r ]+/g, " "));
+  const collapsed = source.replace(/[\t\n\f\r ]+/g, " ");
+  // Linear, but RE2's captures cost ~50 µs a character: a bound keeps a hostile value cheap.
+  if (collapsed.length > MAX_CONSTRAINT_LENGTH) return { ok: false, reason: `the constraint is ${collapsed.length} characters long; at most ${MAX_CONSTRAINT_LENGTH} are read` };
+  const rewritten = rewriteRanges(collapsed);
   const groups: Comparator[][] = [];
   const includePre: boolean[] = [];
   for (const alternative of rewritten.split("||")) {
