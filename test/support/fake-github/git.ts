@@ -237,7 +237,8 @@ export class GitRepo {
         if (change.sha === null || change.type === "tree") {
           const listed = await this.text(["ls-files", "-z", "--", path], { env });
           const paths = listed.split("\0").filter((p) => p === path || p.startsWith(`${path}/`));
-          if (paths.length) await this.git(["update-index", "--force-remove", "-z", "--stdin"], { env, input: paths.map((p) => `${p}\0`).join("") });
+          // Mode 0 removes a path (update-index --force-remove needs a work tree; this repository has none).
+          if (paths.length) await this.git(["update-index", "-z", "--index-info"], { env, input: paths.map((p) => `0 ${"0".repeat(40)}\t${p}\0`).join("") });
           if (change.sha !== null) await this.git(["read-tree", `--prefix=${path}/`, change.sha], { env });
           continue;
         }

@@ -404,6 +404,12 @@ const routes: Record<string, Handler> = {
       },
     };
   },
+  // GitHub's description has both /compare/{basehead} and /compare/{base}...{head}; a URL matches either.
+  "repos/compare-commits": async (ctx, backend) => {
+    const compare = routes["repos/compare-commits-with-basehead"];
+    if (!compare) throw notFound();
+    return compare({ ...ctx, params: { ...ctx.params, basehead: `${ctx.params["base"]}...${ctx.params["head"]}` } }, backend);
+  },
   "repos/get-content": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
     const ref = ctx.query.get("ref") ?? repo.defaultBranch;

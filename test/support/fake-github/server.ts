@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GitRepo } from "./git.js";
-import { checkInput, evaluate, GraphqlExecutionError, GraphqlSchemaError, MUTATIONS, parseDocument, select, type GqlObject } from "./graphql.js";
+import { checkInput, checkSelections, evaluate, GraphqlExecutionError, GraphqlSchemaError, MUTATIONS, PAYLOAD_TYPES, parseDocument, select, type GqlObject } from "./graphql.js";
 import { HttpError, notFound, type Auth, type Reply, type RouteContext } from "./http.js";
 import { openApi, type OpenApi, type Operation } from "./openapi.js";
 import { Repo, type FakeComment, type FakeIssue, type FakePull, type Hub } from "./repo.js";
@@ -595,6 +595,8 @@ class Fake implements FakeGitHub, Backend, Hub {
       for (const name of Object.keys(variables)) if (!document.variables[name]) throw new GraphqlSchemaError(`Variable $${name} is not declared by the operation`, "variableNotDeclared");
       const data: Record<string, unknown> = {};
       const errors: Record<string, unknown>[] = [];
+      // The whole document is checked first; only a valid one runs (as GitHub validates before executing).
+      const inputs: { field: (typeof document.selections)[number]; input: Record<string, unknown> }[] = [];
       for (const field of document.selections) {
         const inputType = MUTATIONS[field.name];
         if (!inputType) throw new GraphqlSchemaError(`Field '${field.name}' doesn't exist on type 'Mutation'`, "undefinedField");
@@ -607,6 +609,10 @@ class Fake implements FakeGitHub, Backend, Hub {
           if (declared.type !== `${inputType}!`) throw new GraphqlSchemaError(`Type mismatch on variable $${inputArg.name} and argument input (${declared.type} / ${inputType}!)`, "variableMismatch");
         }
         const input = checkInput(inputType, evaluate(inputArg, variables));
+        checkSelections(PAYLOAD_TYPES[field.name] ?? "", field.selections, field.name);
+        inputs.push({ field, input });
+      }
+      for (const { field, input } of inputs) {
         try {
           data[field.alias || field.name] = await this.#mutate(auth, field.name, input, field.selections);
         } catch (error) {
