@@ -49,6 +49,9 @@ export interface FileStat {
   readonly patch: string | undefined;
 }
 
+/** The id of the empty tree, which every git repository knows without storing it. */
+const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
 export class GitError extends Error {
   constructor(
     message: string,
@@ -66,7 +69,21 @@ interface RunResult {
 }
 
 export class GitRepo {
+  /** All refs, read once and dropped when this class moves one (the fake is the only writer). */
+  #refs: Map<string, string> | null = null;
+  /** Answers about immutable objects (commits, merges of two commits, diffs between two trees). */
+  readonly #memo = new Map<string, unknown>();
+
   constructor(readonly gitDir: string) {}
+
+  async #remember<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    // Only answers about object ids are immutable; a ref name can move.
+    if (!/^[a-z-]+( ([0-9a-f]{40}|-))+$/.test(key)) return compute();
+    if (this.#memo.has(key)) return this.#memo.get(key) as T;
+    const value = await compute();
+    this.#memo.set(key, value);
+    return value;
+  }
 
   static async init(gitDir: string, defaultBranch: string): Promise<GitRepo> {
     await run(["init", "--quiet", "--bare", `--initial-branch=${defaultBranch}`, gitDir], undefined, {});
@@ -94,9 +111,24 @@ export class GitRepo {
     return result.stdout.toString().trim() as "blob" | "tree" | "commit" | "tag";
   }
 
+  /** The types of many objects with one `cat-file --batch-check` (null: missing). */
+  async objectTypes(shas: readonly string[]): Promise<Map<string, "blob" | "tree" | "commit" | "tag" | null>> {
+    const out = new Map<string, "blob" | "tree" | "commit" | "tag" | null>();
+    const valid = shas.filter((sha) => /^[0-9a-f]{40}$/.test(sha));
+    for (const sha of shas) out.set(sha, null);
+    if (!valid.length) return out;
+    const answer = await this.text(["cat-file", "--batch-check=%(objectname) %(objecttype)"], { input: `${valid.join("\n")}\n` });
+    for (const line of answer.split("\n")) {
+      const [sha = "", type = ""] = line.split(" ");
+      if (type === "blob" || type === "tree" || type === "commit" || type === "tag") out.set(sha, type);
+    }
+    return out;
+  }
+
   async readBlob(sha: string): Promise<Buffer | null> {
-    if ((await this.objectType(sha)) !== "blob") return null;
-    return (await this.git(["cat-file", "blob", sha])).stdout;
+    if (!/^[0-9a-f]{40}$/.test(sha)) return null;
+    const result = await this.git(["cat-file", "blob", sha], { allowFail: true });
+    return result.code === 0 ? result.stdout : null;
   }
 
   /** The full sha of a commit a ref, branch name or sha names, or null. */
@@ -113,19 +145,21 @@ export class GitRepo {
   }
 
   async refs(prefix = "refs/"): Promise<Map<string, string>> {
-    const out = await this.text(["for-each-ref", "--format=%(refname) %(objectname)", prefix]);
-    const map = new Map<string, string>();
-    for (const line of out.split("\n")) {
-      if (!line) continue;
-      const [name, sha] = line.split(" ");
-      if (name && sha) map.set(name, sha);
+    if (!this.#refs) {
+      const out = await this.text(["for-each-ref", "--format=%(refname) %(objectname)"]);
+      const map = new Map<string, string>();
+      for (const line of out.split("\n")) {
+        if (!line) continue;
+        const [name, sha] = line.split(" ");
+        if (name && sha) map.set(name, sha);
+      }
+      this.#refs = map;
     }
-    return map;
+    return new Map([...this.#refs].filter(([name]) => name.startsWith(prefix)));
   }
 
   async ref(name: string): Promise<string | null> {
-    const result = await this.git(["rev-parse", "--verify", "--quiet", name], { allowFail: true });
-    return result.code === 0 && (await this.refs(name)).has(name) ? result.stdout.toString().trim() : null;
+    return (await this.refs(name)).get(name) ?? null;
   }
 
   /** A ref's sha, read synchronously (for the test helpers that act at once), or null. */
@@ -139,27 +173,37 @@ export class GitRepo {
 
   /** Moves a ref only if it still points at `expected` (null: must not exist). False when it moved meanwhile. */
   async updateRef(name: string, sha: string, expected: string | null): Promise<boolean> {
+    this.#refs = null;
     const result = await this.git(["update-ref", name, sha, expected ?? "0".repeat(40)], { allowFail: true });
     return result.code === 0;
   }
 
   async deleteRef(name: string, expected: string): Promise<boolean> {
+    this.#refs = null;
     const result = await this.git(["update-ref", "-d", name, expected], { allowFail: true });
     return result.code === 0;
   }
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
-    const result = await this.git(["merge-base", "--is-ancestor", ancestor, descendant], { allowFail: true });
-    return result.code === 0;
+    return this.#remember(`ancestor ${ancestor} ${descendant}`, async () => {
+      const result = await this.git(["merge-base", "--is-ancestor", ancestor, descendant], { allowFail: true });
+      return result.code === 0;
+    });
   }
 
   async mergeBase(a: string, b: string): Promise<string | null> {
-    const result = await this.git(["merge-base", a, b], { allowFail: true });
-    return result.code === 0 ? result.stdout.toString().trim() : null;
+    return this.#remember(`merge-base ${a} ${b}`, async () => {
+      const result = await this.git(["merge-base", a, b], { allowFail: true });
+      return result.code === 0 ? result.stdout.toString().trim() : null;
+    });
   }
 
   /** The tree a three-way merge of two commits gives, or null when they conflict. */
   async mergeTree(ours: string, theirs: string): Promise<string | null> {
+    return this.#remember(`merge-tree ${ours} ${theirs}`, () => this.#mergeTree(ours, theirs));
+  }
+
+  async #mergeTree(ours: string, theirs: string): Promise<string | null> {
     const result = await this.git(["merge-tree", "--write-tree", "--no-messages", ours, theirs], { allowFail: true });
     if (result.code === 1) return null;
     if (result.code !== 0) throw new GitError(`git merge-tree failed (${result.code})`, result.code, "");
@@ -177,8 +221,12 @@ export class GitRepo {
   }
 
   async readCommit(sha: string): Promise<GitCommitObject | null> {
-    if ((await this.objectType(sha)) !== "commit") return null;
-    const raw = (await this.git(["cat-file", "commit", sha])).stdout.toString("utf8");
+    if (!/^[0-9a-f]{40}$/.test(sha)) return null;
+    const cached = this.#memo.get(`commit ${sha}`) as GitCommitObject | undefined;
+    if (cached) return cached;
+    const result = await this.git(["cat-file", "commit", sha], { allowFail: true });
+    if (result.code !== 0) return null;
+    const raw = result.stdout.toString("utf8");
     const split = raw.indexOf("\n\n");
     const header = split === -1 ? raw : raw.slice(0, split);
     const message = split === -1 ? "" : raw.slice(split + 2);
@@ -196,7 +244,9 @@ export class GitRepo {
       else if (key === "committer") committer = parsePerson(value);
     }
     if (!author || !committer) throw new Error(`commit ${sha} has no author or committer`);
-    return { sha, tree, parents, author, committer, message };
+    const commit = { sha, tree, parents, author, committer, message };
+    this.#memo.set(`commit ${sha}`, commit);
+    return commit;
   }
 
   async commitTree(tree: string, parents: readonly string[], message: string, author: GitPerson, committer: GitPerson): Promise<string> {
@@ -232,18 +282,23 @@ export class GitRepo {
     try {
       if (base) await this.git(["read-tree", base], { env });
       else await this.git(["read-tree", "--empty"], { env });
+      const needsListing = changes.some((c) => c.sha === null || c.type === "tree");
+      const present = needsListing ? (await this.text(["ls-files", "-z"], { env })).split("\0").filter(Boolean) : [];
+      // One --index-info batch: mode 0 removes a path (update-index --force-remove needs a work
+      // tree; this repository has none), a blob line adds or replaces one.
+      const lines: string[] = [];
+      const subtrees: { path: string; sha: string }[] = [];
       for (const change of changes) {
         const path = change.path.replace(/^\/+|\/+$/g, "");
         if (change.sha === null || change.type === "tree") {
-          const listed = await this.text(["ls-files", "-z", "--", path], { env });
-          const paths = listed.split("\0").filter((p) => p === path || p.startsWith(`${path}/`));
-          // Mode 0 removes a path (update-index --force-remove needs a work tree; this repository has none).
-          if (paths.length) await this.git(["update-index", "-z", "--index-info"], { env, input: paths.map((p) => `0 ${"0".repeat(40)}\t${p}\0`).join("") });
-          if (change.sha !== null) await this.git(["read-tree", `--prefix=${path}/`, change.sha], { env });
+          for (const p of present) if (p === path || p.startsWith(`${path}/`)) lines.push(`0 ${"0".repeat(40)}\t${p}`);
+          if (change.sha !== null) subtrees.push({ path, sha: change.sha });
           continue;
         }
-        await this.git(["update-index", "--add", "--cacheinfo", `${change.mode},${change.sha},${path}`], { env });
+        lines.push(`${change.mode} ${change.sha}\t${path}`);
       }
+      if (lines.length) await this.git(["update-index", "-z", "--index-info"], { env, input: lines.map((l) => `${l}\0`).join("") });
+      for (const subtree of subtrees) await this.git(["read-tree", `--prefix=${subtree.path}/`, subtree.sha], { env });
       return await this.text(["write-tree"], { env });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -252,36 +307,11 @@ export class GitRepo {
 
   /** Files changed from `from` (null: the empty tree) to `to`, with line counts and patches. */
   async diffFiles(from: string | null, to: string): Promise<FileStat[]> {
-    const base = from ?? (await this.text(["hash-object", "-t", "tree", "-w", "--stdin"], { input: "" }));
-    const numstat = await this.text(["diff-tree", "-r", "--no-renames", "-z", "--numstat", base, to]);
-    const status = await this.text(["diff-tree", "-r", "--no-renames", "-z", "--raw", base, to]);
-    const counts = new Map<string, [number, number]>();
-    const parts = numstat.split("\0").filter(Boolean);
-    for (const part of parts) {
-      const [add = "0", del = "0", name = ""] = part.split("\t");
-      counts.set(name, [add === "-" ? 0 : Number(add), del === "-" ? 0 : Number(del)]);
-    }
-    const raw = status.split("\0").filter(Boolean);
-    const files: FileStat[] = [];
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const meta = (raw[i] ?? "").split(" ");
-      const filename = raw[i + 1] ?? "";
-      const letter = (meta[4] ?? "M")[0];
-      const newSha = meta[3] ?? "";
-      const oldSha = meta[2] ?? "";
-      const [additions, deletions] = counts.get(filename) ?? [0, 0];
-      const patch = (await this.git(["diff", "--no-color", "--no-renames", base, to, "--", filename])).stdout.toString("utf8");
-      const hunks = patch.indexOf("\n@@");
-      files.push({
-        filename,
-        status: letter === "A" ? "added" : letter === "D" ? "removed" : "modified",
-        additions,
-        deletions,
-        sha: letter === "D" ? oldSha : newSha,
-        patch: hunks === -1 ? undefined : patch.slice(hunks + 1).replace(/\n$/, ""),
-      });
-    }
-    return files;
+    return this.#remember(`diff ${from ?? "-"} ${to}`, async () => {
+      const args = ["-c", "core.quotePath=false", "diff-tree", "-r", "--no-renames", "--full-index", "-p", "--no-color"];
+      const out = (await this.git([...args, from ?? EMPTY_TREE, to])).stdout.toString("utf8");
+      return parsePatch(out);
+    });
   }
 
   /** Replays `commits` onto `onto` one by one (a rebase), or null when one does not apply. */
@@ -316,6 +346,39 @@ export class GitRepo {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+}
+
+/** `git diff-tree -p --full-index` output → one FileStat per file (names unquoted via core.quotePath=false). */
+function parsePatch(out: string): FileStat[] {
+  const files: FileStat[] = [];
+  const sections = out.split(/^(?=diff --git )/m).filter((section) => section.startsWith("diff --git "));
+  for (const section of sections) {
+    const lines = section.split("\n");
+    const header = lines[0] ?? "";
+    const minus = lines.find((l) => l.startsWith("--- "));
+    const plus = lines.find((l) => l.startsWith("+++ "));
+    const added = lines.some((l) => l.startsWith("new file mode"));
+    const removed = lines.some((l) => l.startsWith("deleted file mode"));
+    const index = /^index ([0-9a-f]+)\.\.([0-9a-f]+)/m.exec(section);
+    const name = (removed ? minus?.slice(6) : plus?.slice(6)) ?? / b\/(.*)$/.exec(header)?.[1] ?? "";
+    const hunkAt = section.indexOf("\n@@");
+    let additions = 0;
+    let deletions = 0;
+    const body = hunkAt === -1 ? "" : section.slice(hunkAt + 1).replace(/\n$/, "");
+    for (const line of body.split("\n")) {
+      if (line.startsWith("+")) additions += 1;
+      else if (line.startsWith("-")) deletions += 1;
+    }
+    files.push({
+      filename: name.replace(/\t$/, ""),
+      status: added ? "added" : removed ? "removed" : "modified",
+      additions,
+      deletions,
+      sha: (removed ? index?.[1] : index?.[2]) ?? "",
+      patch: hunkAt === -1 ? undefined : body,
+    });
+  }
+  return files;
 }
 
 function parsePerson(value: string): GitPerson {

@@ -283,12 +283,12 @@ const routes: Record<string, Handler> = {
     const repo = backend.repoFor(ctx);
     const b = body(ctx);
     const baseTree = b["base_tree"] as string | undefined;
-    if (baseTree !== undefined && (await repo.git.objectType(baseTree)) !== "tree") {
-      const resolved = await repo.git.resolveTree(baseTree);
-      if (!resolved) throw unprocessable(`base_tree ${baseTree} is not a valid tree oid`);
-    }
+    const base = baseTree === undefined ? null : await repo.git.resolveTree(baseTree);
+    if (baseTree !== undefined && !base) throw unprocessable(`base_tree ${baseTree} is not a valid tree oid`);
+    const entries = (b["tree"] ?? []) as Record<string, unknown>[];
+    const types = await repo.git.objectTypes(entries.map((e) => e["sha"]).filter((sha): sha is string => typeof sha === "string"));
     const changes: TreeChange[] = [];
-    for (const entry of (b["tree"] ?? []) as Record<string, unknown>[]) {
+    for (const entry of entries) {
       const path = String(entry["path"] ?? "");
       const mode = String(entry["mode"] ?? "100644");
       const type = (entry["type"] ?? "blob") as TreeChange["type"];
@@ -303,21 +303,20 @@ const routes: Record<string, Handler> = {
         continue;
       }
       if (typeof sha !== "string") throw unprocessable(`Must supply tree.sha or tree.content`);
-      const actual = await repo.git.objectType(sha);
-      if (actual === null) throw unprocessable(`tree.sha ${sha} is not a valid ${type}`);
-      if (actual !== type) throw unprocessable(`tree.sha ${sha} is not a valid ${type}`);
+      if (types.get(sha) !== type) throw unprocessable(`tree.sha ${sha} is not a valid ${type}`);
       changes.push({ path, mode, type, sha });
     }
-    const tree = await repo.git.buildTree(baseTree ? await repo.git.resolveTree(baseTree) : null, changes);
+    const tree = await repo.git.buildTree(base, changes);
     return { status: 201, body: treeShape(backend.site, repo.info(), tree, await repo.git.lsTree(tree, false)), headers: { location: `${backend.site.api}/repos/${repo.fullName}/git/trees/${tree}` } };
   },
   "git/create-commit": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
     const b = body(ctx);
     const tree = String(b["tree"]);
-    if ((await repo.git.objectType(tree)) !== "tree") throw unprocessable(`Tree SHA does not exist`);
     const parents = (b["parents"] ?? []) as string[];
-    for (const parent of parents) if ((await repo.git.objectType(parent)) !== "commit") throw unprocessable(`Parent SHA does not exist or is not a commit object`);
+    const types = await repo.git.objectTypes([tree, ...parents]);
+    if (types.get(tree) !== "tree") throw unprocessable(`Tree SHA does not exist`);
+    for (const parent of parents) if (types.get(parent) !== "commit") throw unprocessable(`Parent SHA does not exist or is not a commit object`);
     const bot = repo.person(actor(ctx, backend));
     const who = (value: unknown): typeof bot => {
       if (!value || typeof value !== "object") return bot;
