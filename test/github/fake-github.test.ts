@@ -554,3 +554,51 @@ describe("GitHub Enterprise Server", () => {
     }
   });
 });
+
+describe("what the app's other clients read", () => {
+  it("serves raw file contents to Probot's config plugin", async () => {
+    const f = await newRepo({ files: { ".github/argocd-image-pr.yml": "version: 1\ngroup: all\n" } });
+    const { config } = await f.octokit.config.get({ ...f.r, path: ".github/argocd-image-pr.yml" });
+    expect(config).toEqual({ version: 1, group: "all" });
+    const raw = await f.octokit.rest.repos.getContent({ ...f.r, path: ".github/argocd-image-pr.yml", mediaType: { format: "raw" } });
+    expect(raw.data as unknown).toBe("version: 1\ngroup: all\n");
+  });
+
+  it("gives a PR's diff as git shows it", async () => {
+    const f = await newRepo();
+    await openPr(f, "argocd-image-pr/d");
+    const diff = await f.repo.diff("main", "argocd-image-pr/d");
+    expect(diff).toContain("--- a/apps/values.yaml\n+++ b/apps/values.yaml\n@@ -1,3 +1,3 @@\n image:\n   repository: nginx\n-  tag: 1.0.0\n+  tag: 1.1.0\n");
+  });
+});
+
+describe("webhook payloads are shaped as @octokit/webhooks-examples", () => {
+  it("carries every top-level field (and every pull_request field) the examples have", async () => {
+    const examples = (await import("@octokit/webhooks-examples")).default as unknown as { name: string; examples: Record<string, unknown>[] }[];
+    const f = await newRepo();
+    fake.resetEvents();
+    const n = await openPr(f, "argocd-image-pr/e");
+    f.repo.addLabel(n, "argocd-image-pr");
+    f.repo.addComment(n, "alice", "/hold");
+    await f.repo.push("argocd-image-pr/e", { "y.txt": "y\n" }, { author: "alice" });
+    f.repo.setCommitStatus(f.repo.pulls()[0]?.headSha ?? "", "success");
+    f.repo.setCheckRun(f.repo.pulls()[0]?.headSha ?? "", "build", "success");
+    await fake.idle();
+    await f.repo.mergePull(n);
+    const seen = new Set<string>();
+    for (const event of fake.events()) {
+      const example = examples.find((e) => e.name === event.name)?.examples.find((x) => x["action"] === event.action);
+      if (!example) continue;
+      seen.add(`${event.name}.${event.action ?? ""}`);
+      const optional = new Set(["organization", "enterprise", "changes", "requested_reviewer", "requested_team", "assignee", "milestone"]);
+      const missing = Object.keys(example).filter((key) => !optional.has(key) && !(key in event.payload));
+      expect(missing, `${event.name}.${event.action ?? ""}`).toEqual([]);
+      if (event.name === "pull_request") {
+        const pr = event.payload["pull_request"] as Record<string, unknown>;
+        const missingPr = Object.keys(example["pull_request"] as object).filter((key) => !(key in pr));
+        expect(missingPr, `${event.name}.${event.action ?? ""}.pull_request`).toEqual([]);
+      }
+    }
+    expect([...seen].sort()).toEqual(["check_suite.completed", "issue_comment.created", "pull_request.closed", "pull_request.labeled", "pull_request.opened", "pull_request.synchronize", "push.", "status."]);
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { TreeChange } from "./git.js";
-import { HttpError, notFound, paginate, unprocessable, type Reply, type RouteContext } from "./http.js";
+import { HttpError, notFound, paginate, unprocessable, wantsRaw, type Reply, type RouteContext } from "./http.js";
 import type { Repo } from "./repo.js";
 import {
   appShape,
@@ -265,6 +265,7 @@ const routes: Record<string, Handler> = {
     const sha = ctx.params["file_sha"] ?? "";
     const content = await repo.git.readBlob(sha);
     if (!content) throw notFound();
+    if (wantsRaw(ctx)) return { status: 200, raw: content, headers: { "content-type": "application/vnd.github.raw; charset=utf-8" } };
     return {
       status: 200,
       body: { sha, node_id: `B_${Buffer.from(`${repo.fullName}:${sha}`).toString("base64url")}`, size: content.length, url: `${backend.site.api}/repos/${repo.fullName}/git/blobs/${sha}`, content: base64Lines(content), encoding: "base64" },
@@ -432,6 +433,7 @@ const routes: Record<string, Handler> = {
     }
     const content = await repo.git.readBlob(sha);
     if (!content) throw notFound();
+    if (wantsRaw(ctx)) return { status: 200, raw: content, headers: { "content-type": "application/vnd.github.raw; charset=utf-8" } };
     return { status: 200, body: contentEntryShape(backend.site, info, ref, { path, sha, type: "file", size: content.length }, content) };
   },
 
