@@ -500,6 +500,16 @@ describe("conditional requests, injected failures, violations", () => {
     expect(f.repo.pulls()[0]?.title).toBe("retried");
   });
 
+  it("can carry a write out and still answer 502, as a gateway timeout after the write does", async () => {
+    const f = await newRepo();
+    const sha = await appCommit(f, "unused", { "z.txt": "z\n" }, { create: false });
+    fake.failNext({ operationId: "git/create-ref" }, { status: 502, applied: true });
+    const plain = installationClient(f.installationId, { retry: false });
+    await expect(plain.rest.git.createRef({ ...f.r, ref: "refs/heads/timeout", sha })).rejects.toMatchObject({ status: 502 });
+    expect((await f.repo.branches())["timeout"]).toBe(sha);
+    await expect(plain.rest.git.createRef({ ...f.r, ref: "refs/heads/timeout", sha })).rejects.toMatchObject({ status: 422 });
+  });
+
   it("records a request whose body does not match the operation's schema, and an unknown route, as violations", async () => {
     const f = await newRepo();
     // Routes typed as plain strings, so TypeScript lets the deliberate mistakes through.

@@ -44,6 +44,12 @@ export interface FailReply {
   readonly times?: number;
   /** seconds, for rate-limit replies; default 1 */
   readonly retryAfter?: number;
+  /**
+   * Carry the request out, then answer the failure instead of its result — what a gateway timeout
+   * after the write looks like (the retry then meets e.g. "Reference already exists"). Default false:
+   * the failure is answered before anything happens.
+   */
+  readonly applied?: boolean;
 }
 
 export interface CreateRepoOptions {
@@ -492,6 +498,11 @@ class Fake implements FakeGitHub, Backend, Hub {
         headers["x-ratelimit-resource"] = "core";
         headers["x-ratelimit-remaining"] = headers["x-ratelimit-remaining"] ?? "";
       }
+      if (method === "HEAD") {
+        res.writeHead(reply.status, headers);
+        res.end();
+        return;
+      }
       if (reply.raw && reply.status !== 304) {
         res.writeHead(reply.status, headers);
         res.end(reply.raw);
@@ -544,7 +555,7 @@ class Fake implements FakeGitHub, Backend, Hub {
     }
 
     const failure = this.#failures.find((f) => (!f.method || f.method === method) && (!f.operationId || f.operationId === operation.operationId));
-    if (failure) {
+    if (failure && !failure.reply.applied) {
       failure.remaining -= 1;
       if (failure.remaining <= 0) this.#failures.splice(this.#failures.indexOf(failure), 1);
       const reply = injected(failure.reply);
@@ -565,6 +576,13 @@ class Fake implements FakeGitHub, Backend, Hub {
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       reply = error.reply();
+    }
+    if (failure?.reply.applied) {
+      failure.remaining -= 1;
+      if (failure.remaining <= 0) this.#failures.splice(this.#failures.indexOf(failure), 1);
+      const failed = injected(failure.reply);
+      record(path, operation.operationId, failed, true);
+      return send(failed);
     }
     if (!reply.raw && (!GENERIC_STATUSES.has(reply.status) || String(reply.status) in operation.responses)) violations.push(...this.#checkResponse(operation, reply));
 
