@@ -3,7 +3,8 @@
  * hash-object / mktree-style index plumbing / commit-tree, refs moved with update-ref (old value
  * checked), mergeability decided by merge-tree --write-tree.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawn, type ChildProcessByStdio } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -68,7 +69,73 @@ interface RunResult {
   readonly code: number;
 }
 
+type ObjectType = "blob" | "tree" | "commit" | "tag";
+
+interface BatchAnswer {
+  readonly sha: string;
+  readonly type: ObjectType;
+  readonly content: Buffer;
+}
+
+const GIT_ENV = { GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", GIT_TERMINAL_PROMPT: "0" };
+
+/**
+ * One long-running `git cat-file --batch` per repository for object reads: spawning a process per
+ * read is what a request cost most. It is given object ids only (refs are resolved from the fake's
+ * own ref table), so git's in-process ref caching cannot answer stale.
+ */
+class CatFile {
+  readonly #child: ChildProcessByStdio<Writable, Readable, null>;
+  #buffer: Buffer = Buffer.alloc(0);
+  readonly #waiting: { resolve: (answer: BatchAnswer | null) => void; reject: (error: Error) => void }[] = [];
+
+  constructor(gitDir: string) {
+    this.#child = spawn("git", ["--git-dir", gitDir, "cat-file", "--batch"], { stdio: ["pipe", "pipe", "ignore"], env: { ...process.env, ...GIT_ENV } });
+    this.#child.stdout.on("data", (chunk: Buffer) => {
+      this.#buffer = this.#buffer.length ? Buffer.concat([this.#buffer, chunk]) : chunk;
+      this.#drain();
+    });
+    this.#child.on("exit", () => {
+      for (const waiter of this.#waiting.splice(0)) waiter.reject(new Error("git cat-file --batch exited"));
+    });
+    this.#child.stdin.on("error", () => undefined);
+  }
+
+  get(name: string): Promise<BatchAnswer | null> {
+    if (name.includes("\n")) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ resolve, reject });
+      this.#child.stdin.write(`${name}\n`);
+    });
+  }
+
+  #drain(): void {
+    while (this.#waiting.length) {
+      const eol = this.#buffer.indexOf(10);
+      if (eol === -1) return;
+      const header = this.#buffer.subarray(0, eol).toString("utf8");
+      const parts = header.split(" ");
+      if (parts.length !== 3) {
+        // "<name> missing" / "<name> ambiguous"
+        this.#buffer = this.#buffer.subarray(eol + 1);
+        this.#waiting.shift()?.resolve(null);
+        continue;
+      }
+      const size = Number(parts[2]);
+      if (this.#buffer.length < eol + 1 + size + 1) return;
+      const content = Buffer.from(this.#buffer.subarray(eol + 1, eol + 1 + size));
+      this.#buffer = this.#buffer.subarray(eol + 1 + size + 1);
+      this.#waiting.shift()?.resolve({ sha: parts[0] ?? "", type: parts[1] as ObjectType, content });
+    }
+  }
+
+  close(): void {
+    this.#child.stdin.end();
+  }
+}
+
 export class GitRepo {
+  #catFile: CatFile | undefined;
   /** All refs, read once and dropped when this class moves one (the fake is the only writer). */
   #refs: Map<string, string> | null = null;
   /** Answers about immutable objects (commits, merges of two commits, diffs between two trees). */
@@ -104,44 +171,67 @@ export class GitRepo {
     return this.text(["hash-object", "-w", "--stdin"], { input: content });
   }
 
-  async objectType(sha: string): Promise<"blob" | "tree" | "commit" | "tag" | null> {
-    if (!/^[0-9a-f]{40}$/.test(sha) && !sha.includes(":")) return null;
-    const result = await this.git(["cat-file", "-t", sha], { allowFail: true });
-    if (result.code !== 0) return null;
-    return result.stdout.toString().trim() as "blob" | "tree" | "commit" | "tag";
+  /**
+   * An object by id, or by `<id>:<path>` / `<id>^{tree}` (never by ref name). A "missing" answer is
+   * confirmed by a fresh process, in case the batch process has not seen a pack written since.
+   */
+  async object(name: string): Promise<BatchAnswer | null> {
+    if (!/^[0-9a-f]{40}(\^\{(tree|commit)\}|:.*)?$/s.test(name)) return null;
+    this.#catFile ??= new CatFile(this.gitDir);
+    const answer = await this.#catFile.get(name);
+    if (answer) return answer;
+    const check = await this.git(["cat-file", "-e", name], { allowFail: true });
+    if (check.code !== 0) return null;
+    this.#catFile.close();
+    this.#catFile = new CatFile(this.gitDir);
+    return this.#catFile.get(name);
   }
 
-  /** The types of many objects with one `cat-file --batch-check` (null: missing). */
-  async objectTypes(shas: readonly string[]): Promise<Map<string, "blob" | "tree" | "commit" | "tag" | null>> {
-    const out = new Map<string, "blob" | "tree" | "commit" | "tag" | null>();
-    const valid = shas.filter((sha) => /^[0-9a-f]{40}$/.test(sha));
-    for (const sha of shas) out.set(sha, null);
-    if (!valid.length) return out;
-    const answer = await this.text(["cat-file", "--batch-check=%(objectname) %(objecttype)"], { input: `${valid.join("\n")}\n` });
-    for (const line of answer.split("\n")) {
-      const [sha = "", type = ""] = line.split(" ");
-      if (type === "blob" || type === "tree" || type === "commit" || type === "tag") out.set(sha, type);
-    }
+  /** Ends the batch reader (the repository stays usable; the next read starts a new one). */
+  close(): void {
+    this.#catFile?.close();
+    this.#catFile = undefined;
+  }
+
+  async objectType(name: string): Promise<ObjectType | null> {
+    return (await this.object(name))?.type ?? null;
+  }
+
+  /** The types of many objects (null: missing). */
+  async objectTypes(shas: readonly string[]): Promise<Map<string, ObjectType | null>> {
+    const out = new Map<string, ObjectType | null>();
+    for (const sha of shas) out.set(sha, await this.objectType(sha));
     return out;
   }
 
   async readBlob(sha: string): Promise<Buffer | null> {
-    if (!/^[0-9a-f]{40}$/.test(sha)) return null;
-    const result = await this.git(["cat-file", "blob", sha], { allowFail: true });
-    return result.code === 0 ? result.stdout : null;
+    const answer = await this.object(sha);
+    return answer?.type === "blob" ? answer.content : null;
   }
 
-  /** The full sha of a commit a ref, branch name or sha names, or null. */
+  /**
+   * A ref, branch or tag name, or a (short) sha, as the commit id it names, or null. Names are
+   * resolved from the ref table as GitHub does (branch, then tag, then a full ref name).
+   */
   async resolveCommit(ref: string): Promise<string | null> {
-    if (ref.startsWith("-")) return null;
+    if (ref.startsWith("-") || ref === "") return null;
+    const refs = await this.refs();
+    const named = refs.get(`refs/heads/${ref}`) ?? refs.get(`refs/tags/${ref}`) ?? (ref.startsWith("refs/") ? refs.get(ref) : undefined);
+    if (named) return (await this.object(`${named}^{commit}`))?.sha ?? null;
+    if (/^[0-9a-f]{40}$/.test(ref)) return (await this.object(`${ref}^{commit}`))?.sha ?? null;
+    if (!/^[0-9a-f]{4,39}$/.test(ref)) return null;
     const result = await this.git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { allowFail: true });
     return result.code === 0 ? result.stdout.toString().trim() : null;
   }
 
+  /** The tree a commit (named as resolveCommit takes it) or a tree id stands for, or null. */
   async resolveTree(ref: string): Promise<string | null> {
-    if (ref.startsWith("-")) return null;
-    const result = await this.git(["rev-parse", "--verify", "--quiet", `${ref}^{tree}`], { allowFail: true });
-    return result.code === 0 ? result.stdout.toString().trim() : null;
+    if (/^[0-9a-f]{40}$/.test(ref)) {
+      const answer = await this.object(`${ref}^{tree}`);
+      if (answer) return answer.sha;
+    }
+    const commit = await this.resolveCommit(ref);
+    return commit ? ((await this.object(`${commit}^{tree}`))?.sha ?? null) : null;
   }
 
   async refs(prefix = "refs/"): Promise<Map<string, string>> {
@@ -224,9 +314,9 @@ export class GitRepo {
     if (!/^[0-9a-f]{40}$/.test(sha)) return null;
     const cached = this.#memo.get(`commit ${sha}`) as GitCommitObject | undefined;
     if (cached) return cached;
-    const result = await this.git(["cat-file", "commit", sha], { allowFail: true });
-    if (result.code !== 0) return null;
-    const raw = result.stdout.toString("utf8");
+    const answer = await this.object(sha);
+    if (answer?.type !== "commit") return null;
+    const raw = answer.content.toString("utf8");
     const split = raw.indexOf("\n\n");
     const header = split === -1 ? raw : raw.slice(0, split);
     const message = split === -1 ? "" : raw.slice(split + 2);
@@ -392,7 +482,7 @@ function run(args: readonly string[], input: Buffer | string | undefined, env: R
     const child = execFile(
       "git",
       [...args],
-      { encoding: "buffer", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", GIT_TERMINAL_PROMPT: "0", ...env } },
+      { encoding: "buffer", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...GIT_ENV, ...env } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
         if (error && code === -1) return reject(error);

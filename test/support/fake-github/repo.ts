@@ -249,9 +249,8 @@ export class Repo {
   async readFile(ref: string, path: string): Promise<string | null> {
     const commit = await this.git.resolveCommit(ref);
     if (!commit) return null;
-    const type = await this.git.objectType(`${commit}:${path}`);
-    if (type !== "blob") return null;
-    return (await this.git.git(["cat-file", "blob", `${commit}:${path}`])).stdout.toString("utf8");
+    const answer = await this.git.object(`${commit}:${path}`);
+    return answer?.type === "blob" ? answer.content.toString("utf8") : null;
   }
 
   async branches(): Promise<Record<string, string>> {

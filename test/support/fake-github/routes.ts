@@ -421,9 +421,9 @@ const routes: Record<string, Handler> = {
       const entries = await repo.git.lsTree(commit, false);
       return { status: 200, body: entries.map((e) => contentEntryShape(backend.site, info, ref, { path: e.path, sha: e.sha, type: e.type === "tree" ? "dir" : e.type === "commit" ? "submodule" : "file", size: e.size ?? 0 })) };
     }
-    const type = await repo.git.objectType(`${commit}:${path}`);
-    if (type === null) throw notFound();
-    const sha = await repo.git.text(["rev-parse", `${commit}:${path}`]);
+    const object = await repo.git.object(`${commit}:${path}`);
+    if (object === null) throw notFound();
+    const { sha, type } = object;
     if (type === "tree") {
       const entries = await repo.git.lsTree(sha, false);
       return {
@@ -431,8 +431,8 @@ const routes: Record<string, Handler> = {
         body: entries.map((e) => contentEntryShape(backend.site, info, ref, { path: `${path}/${e.path}`, sha: e.sha, type: e.type === "tree" ? "dir" : e.type === "commit" ? "submodule" : "file", size: e.size ?? 0 })),
       };
     }
-    const content = await repo.git.readBlob(sha);
-    if (!content) throw notFound();
+    if (type !== "blob") throw notFound();
+    const content = object.content;
     if (wantsRaw(ctx)) return { status: 200, raw: content, headers: { "content-type": "application/vnd.github.raw; charset=utf-8" } };
     return { status: 200, body: contentEntryShape(backend.site, info, ref, { path, sha, type: "file", size: content.length }, content) };
   },

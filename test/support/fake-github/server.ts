@@ -412,6 +412,7 @@ class Fake implements FakeGitHub, Backend, Hub {
 
   async close(): Promise<void> {
     await this.#queue.catch(() => undefined);
+    for (const repo of this.#repos.values()) repo.git.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
