@@ -326,9 +326,14 @@ describe("pull requests", () => {
     await expect(f.octokit.rest.pulls.update({ ...f.r, pull_number: n, state: "open" })).rejects.toMatchObject({ status: 422 });
   });
 
-  it("lists reviews", async () => {
+  it("requests reviewers among collaborators and lists reviews", async () => {
     const f = await newRepo();
     const n = await openPr(f, "argocd-image-pr/r");
+    fake.addUser("reviewer-r");
+    await expect(f.octokit.rest.pulls.requestReviewers({ ...f.r, pull_number: n, reviewers: ["reviewer-r"] })).rejects.toMatchObject({ status: 422 });
+    f.repo.setPermission("reviewer-r", "write");
+    const { data: requested } = await f.octokit.rest.pulls.requestReviewers({ ...f.r, pull_number: n, reviewers: ["reviewer-r"] });
+    expect(requested.requested_reviewers?.map((u) => u.login)).toEqual(["reviewer-r"]);
     f.repo.addReview(n, "alice", "CHANGES_REQUESTED", "no");
     const { data } = await f.octokit.rest.pulls.listReviews({ ...f.r, pull_number: n });
     expect(data.map((r) => [r.user?.login, r.state])).toEqual([["alice", "CHANGES_REQUESTED"]]);
@@ -354,6 +359,9 @@ describe("issues, comments, labels, people", () => {
       ["alice", "/pin 1.2.3", 1],
       [fake.botLogin, "Pinned to 1.2.3.", 0],
     ]);
+    const { data: extra } = await f.octokit.rest.issues.createComment({ ...f.r, issue_number: issue.number, body: "to delete" });
+    await f.octokit.rest.issues.deleteComment({ ...f.r, comment_id: extra.id });
+    expect(f.repo.comments(issue.number).map((c) => c.body)).toEqual(["/pin 1.2.3", "Pinned to 1.2.3."]);
     await f.octokit.rest.issues.update({ ...f.r, issue_number: issue.number, state: "closed" });
     expect((await f.octokit.rest.issues.listForRepo({ ...f.r, state: "closed" })).data.map((i) => i.number)).toEqual([issue.number]);
     expect((await f.octokit.rest.issues.listForRepo({ ...f.r, labels: "argocd-image-pr", state: "all" })).data).toHaveLength(1);
@@ -371,6 +379,8 @@ describe("issues, comments, labels, people", () => {
       ["argocd-image-pr", "0e8a16"],
       ["argocd-image-pr:automerge", "ededed"],
     ]);
+    const { data: set } = await f.octokit.rest.issues.setLabels({ ...f.r, issue_number: n, labels: ["argocd-image-pr", "argocd-image-pr:automerge"] });
+    expect(set.map((l) => l.name)).toEqual(["argocd-image-pr", "argocd-image-pr:automerge"]);
     const { data: left } = await f.octokit.rest.issues.removeLabel({ ...f.r, issue_number: n, name: "argocd-image-pr:automerge" });
     expect(left.map((l) => l.name)).toEqual(["argocd-image-pr"]);
     await expect(f.octokit.rest.issues.removeLabel({ ...f.r, issue_number: n, name: "argocd-image-pr:automerge" })).rejects.toMatchObject({ status: 404 });

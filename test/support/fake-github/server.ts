@@ -245,7 +245,8 @@ class Fake implements FakeGitHub, Backend, Hub {
     const repo = new Repo(this, fullName, git, { defaultBranch, allowAutoMerge: options.allowAutoMerge ?? false, installationId });
     this.#repos.set(fullName, repo);
     await repo.push(defaultBranch, options.files ?? { "README.md": `# ${fullName}\n` }, { message: "Initial commit", author: owner });
-    this.#events.length = 0;
+    // The initial push is the repository's creation, not an event a test waits for.
+    for (let i = this.#events.length - 1; i >= 0; i--) if (this.#events[i]?.repo === fullName) this.#events.splice(i, 1);
     return this.#view(repo);
   }
 
@@ -350,6 +351,8 @@ class Fake implements FakeGitHub, Backend, Hub {
         const target = issue(n);
         const id = fake.nextId();
         target.pull.reviews.push({ id, nodeId: nodeId("PRR", id), user, state, body, commitId: target.pull.headSha, submittedAt: now() });
+        const asked = target.pull.requestedReviewers.indexOf(user);
+        if (asked !== -1) target.pull.requestedReviewers.splice(asked, 1);
       },
       setMergeOptions(options) {
         if (options.merge !== undefined) repo.allowMergeCommit = options.merge;
@@ -541,6 +544,7 @@ class Fake implements FakeGitHub, Backend, Hub {
     const match = this.api.match(method === "HEAD" ? "GET" : method, path);
     if (match === null || match === "method-not-allowed") {
       violations.push(match === null ? `no operation of GitHub's REST API is ${method} ${path}` : `${path} exists in GitHub's REST API, but not for ${method}`);
+      process.stderr.write(`fake GitHub: ${method} ${path} is not a GitHub REST operation (recorded as a violation)\n`);
       const reply = notFound().reply();
       record(path, null, reply);
       return send(reply);
@@ -548,7 +552,10 @@ class Fake implements FakeGitHub, Backend, Hub {
     const { operation, pathParams } = match;
     const handler = routeFor(operation.operationId);
     violations.push(...this.api.validateRequest(operation, pathParams, requestUrl.searchParams, requestBody));
-    if (!handler) violations.push(`the fake does not serve ${operation.operationId} (${method} ${operation.template}); add it to test/support/fake-github/routes.ts`);
+    if (!handler) {
+      violations.push(`the fake does not serve ${operation.operationId} (${method} ${operation.template}); add it to test/support/fake-github/routes.ts`);
+      process.stderr.write(`fake GitHub: ${operation.operationId} (${method} ${operation.template}) is not served by the fake (recorded as a violation)\n`);
+    }
     if (!handler || violations.length) {
       const reply = handler ? new HttpError(422, "Invalid request.", violations.map((message) => ({ resource: "fake-github", code: "invalid", message }))).reply() : notFound().reply();
       record(path, operation.operationId, reply);
