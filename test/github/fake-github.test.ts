@@ -557,6 +557,29 @@ describe("webhooks", () => {
   });
 });
 
+describe("lazy mergeability", () => {
+  it("answers mergeable null on the first read after the head or base moved, then the computed value", async () => {
+    const lazy = await startFakeGitHub({ lazyMergeable: true });
+    try {
+      const repo = await lazy.createRepo("acme/lazy", { files: { "a.txt": "a\n" } });
+      await repo.push("topic", { "a.txt": "b\n" }, { author: "alice" });
+      const app = new ProbotOctokit({ auth: { appId: lazy.appId, privateKey: lazy.privateKey }, baseUrl: lazy.url, log: quiet, ...fast });
+      const { data: installation } = await app.rest.apps.getRepoInstallation({ owner: "acme", repo: "lazy" });
+      const octokit = new ProbotOctokit({ auth: { appId: lazy.appId, privateKey: lazy.privateKey, installationId: installation.id }, baseUrl: lazy.url, log: quiet, ...fast });
+      const r = { owner: "acme", repo: "lazy" };
+      const { data: created } = await octokit.rest.pulls.create({ ...r, title: "t", head: "topic", base: "main" });
+      expect([created.mergeable, created.mergeable_state]).toEqual([null, "unknown"]);
+      expect((await octokit.rest.pulls.get({ ...r, pull_number: created.number })).data.mergeable).toBe(true);
+      await repo.push("main", { "a.txt": "c\n" }, { author: "bob" });
+      expect((await octokit.rest.pulls.get({ ...r, pull_number: created.number })).data.mergeable).toBeNull();
+      expect((await octokit.rest.pulls.get({ ...r, pull_number: created.number })).data).toMatchObject({ mergeable: false, mergeable_state: "dirty" });
+      lazy.assertNoViolations();
+    } finally {
+      await lazy.close();
+    }
+  });
+});
+
 describe("GitHub Enterprise Server", () => {
   it("serves the API under /api/v3 and GraphQL at /api/graphql", async () => {
     const ghes = await startFakeGitHub({ ghes: true });

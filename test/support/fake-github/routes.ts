@@ -58,6 +58,8 @@ export interface Backend {
   ciApp(): Record<string, unknown>;
   ensureUser(login: string): UserRecord;
   nextId(): number;
+  /** The first GET of a PR after its head or base moved answers mergeable: null, as GitHub's does. */
+  readonly lazyMergeable: boolean;
 }
 
 type Handler = (ctx: RouteContext, backend: Backend) => Promise<Reply>;
@@ -80,9 +82,15 @@ function number(ctx: RouteContext, name: string): number {
 }
 
 async function pullFull(repo: Repo, backend: Backend, issue: IssueRecord & { pull: PullRecord }): Promise<Record<string, unknown>> {
-  const state = await repo.mergeability(issue);
+  let state = await repo.mergeability(issue);
   const base = issue.state === "open" ? ((await repo.branchHead(issue.pull.baseRef)) ?? issue.pull.baseSha) : issue.pull.baseSha;
   if (issue.state === "open") issue.pull.baseSha = base;
+  // GitHub computes mergeability in the background: the first read after the head or base moved answers null.
+  const pair = `${base} ${issue.pull.headSha}`;
+  if (backend.lazyMergeable && issue.state === "open" && repo.mergeableSeen.get(issue.number) !== pair) {
+    repo.mergeableSeen.set(issue.number, pair);
+    state = { ...state, mergeable: null, state: "unknown" };
+  }
   const mergeBase = await repo.git.mergeBase(base, issue.pull.headSha);
   const commits = await repo.git.commitsBetween(issue.pull.merged ? mergeBase : base, issue.pull.headSha);
   const files = await repo.git.diffFiles(mergeBase ? await repo.git.resolveTree(mergeBase) : null, issue.pull.headSha);

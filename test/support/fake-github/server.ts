@@ -156,6 +156,7 @@ class Fake implements FakeGitHub, Backend, Hub {
     readonly api: OpenApi,
     readonly prefix: string,
     readonly graphqlPath: string,
+    readonly lazyMergeable: boolean,
   ) {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     this.privateKey = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
@@ -749,7 +750,14 @@ function injected(reply: FailReply): Reply {
   return { status: reply.status, body: { message: reply.status === 502 ? "Server Error" : "Internal Server Error" } };
 }
 
-export async function startFakeGitHub(options: { ghes?: boolean } = {}): Promise<FakeGitHub> {
+export interface StartOptions {
+  /** Serve under /api/v3, GraphQL at /api/graphql, validated against the GHES 3.19 description. */
+  readonly ghes?: boolean;
+  /** The first GET of a PR after its head or base moved answers `mergeable: null` (GitHub computes it in the background). */
+  readonly lazyMergeable?: boolean;
+}
+
+export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeGitHub> {
   const api = openApi(options.ghes ? "ghes-3.19" : "api.github.com");
   const root = mkdtempSync(join(tmpdir(), "fake-github-"));
   let fake: Fake | undefined;
@@ -769,6 +777,6 @@ export async function startFakeGitHub(options: { ghes?: boolean } = {}): Promise
   const origin = `http://127.0.0.1:${port}`;
   const prefix = options.ghes ? "/api/v3" : "";
   const graphqlPath = options.ghes ? "/api/graphql" : "/graphql";
-  fake = new Fake(server, `${origin}${prefix}`, `${origin}${graphqlPath}`, root, api, prefix, graphqlPath);
+  fake = new Fake(server, `${origin}${prefix}`, `${origin}${graphqlPath}`, root, api, prefix, graphqlPath, options.lazyMergeable ?? false);
   return fake;
 }
