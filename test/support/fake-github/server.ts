@@ -5,7 +5,8 @@
  * is not served, is answered with an error and recorded as a violation. Requests are handled one
  * at a time, so ref updates are true compare-and-swaps.
  */
-import { createHash, createPublicKey, generateKeyPairSync, randomUUID, verify, type KeyObject } from "node:crypto";
+import { createHash, generateKeyPair, randomUUID, verify, type KeyObject } from "node:crypto";
+import { promisify } from "node:util";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
@@ -157,10 +158,10 @@ class Fake implements FakeGitHub, Backend, Hub {
     readonly prefix: string,
     readonly graphqlPath: string,
     readonly lazyMergeable: boolean,
+    keys: { readonly privateKey: KeyObject; readonly publicKey: KeyObject },
   ) {
-    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    this.privateKey = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-    this.#publicKey = createPublicKey(publicKey.export({ type: "spki", format: "pem" }));
+    this.privateKey = keys.privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+    this.#publicKey = keys.publicKey;
     this.appId = 4242;
     this.botLogin = `${this.appSlug}[bot]`;
     const origin = new URL(url).origin;
@@ -758,6 +759,8 @@ export interface StartOptions {
 }
 
 export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeGitHub> {
+  // Generated off the main thread (RSA key generation can take a second on a busy machine).
+  const keys = await promisify(generateKeyPair)("rsa", { modulusLength: 2048 });
   const api = openApi(options.ghes ? "ghes-3.19" : "api.github.com");
   const root = mkdtempSync(join(tmpdir(), "fake-github-"));
   let fake: Fake | undefined;
@@ -777,6 +780,6 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
   const origin = `http://127.0.0.1:${port}`;
   const prefix = options.ghes ? "/api/v3" : "";
   const graphqlPath = options.ghes ? "/api/graphql" : "/graphql";
-  fake = new Fake(server, `${origin}${prefix}`, `${origin}${graphqlPath}`, root, api, prefix, graphqlPath, options.lazyMergeable ?? false);
+  fake = new Fake(server, `${origin}${prefix}`, `${origin}${graphqlPath}`, root, api, prefix, graphqlPath, options.lazyMergeable ?? false, keys);
   return fake;
 }
