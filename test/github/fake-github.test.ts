@@ -401,6 +401,28 @@ describe("issues, comments, labels, people", () => {
   });
 });
 
+describe("the remaining reads", () => {
+  it("answers an installation, commit lists, a PR's files, an issue, a comment and labels", async () => {
+    const f = await newRepo();
+    const n = await openPr(f, "argocd-image-pr/reads");
+    const { data: installation } = await appClient().rest.apps.getInstallation({ installation_id: f.installationId });
+    expect(installation.id).toBe(f.installationId);
+    await expect(appClient().rest.apps.getInstallation({ installation_id: 999_999 })).rejects.toMatchObject({ status: 404 });
+    const { data: commits } = await f.octokit.rest.repos.listCommits({ ...f.r, sha: "argocd-image-pr/reads" });
+    expect(commits.map((c) => c.commit.message)).toEqual(["Update apps/values.yaml", "Initial commit"]);
+    const { data: files } = await f.octokit.rest.pulls.listFiles({ ...f.r, pull_number: n });
+    expect(files.map((x) => [x.filename, x.status, x.changes])).toEqual([["apps/values.yaml", "modified", 2]]);
+    const { data: issue } = await f.octokit.rest.issues.get({ ...f.r, issue_number: n });
+    expect(issue.pull_request?.merged_at).toBeNull();
+    await f.octokit.rest.issues.addLabels({ ...f.r, issue_number: n, labels: ["argocd-image-pr"] });
+    expect((await f.octokit.rest.issues.listLabelsOnIssue({ ...f.r, issue_number: n })).data.map((l) => l.name)).toEqual(["argocd-image-pr"]);
+    expect((await f.octokit.rest.issues.getLabel({ ...f.r, name: "argocd-image-pr" })).data.color).toBe("ededed");
+    await expect(f.octokit.rest.issues.getLabel({ ...f.r, name: "nope" })).rejects.toMatchObject({ status: 404 });
+    const { data: comment } = await f.octokit.rest.issues.createComment({ ...f.r, issue_number: n, body: "hi" });
+    expect((await f.octokit.rest.issues.getComment({ ...f.r, comment_id: comment.id })).data.body).toBe("hi");
+  });
+});
+
 describe("statuses and checks", () => {
   it("combines statuses per context and lists check runs and suites", async () => {
     const f = await newRepo();
