@@ -1,8 +1,9 @@
 /** Targets for one pass, from every configured source, filtered to the checkout at hand. */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { ConfigError, describeError } from "../errors/index.js";
+import { readRegularTextFile } from "../files/index.js";
 import type { GitHubRepo, Target } from "../model/index.js";
+import { quoteForMessage } from "../text/index.js";
 import {
   listFromCluster,
   parseGitHubRepoURL,
@@ -43,11 +44,14 @@ async function readRepoConfig(
   origin: GitHubRepo | null,
 ): Promise<{ targets: Target[]; problems: PlanProblem[] }> {
   if (options.configFile !== null) {
-    let text: string;
+    let text: string | null;
     try {
-      text = await readFile(options.configFile, "utf8");
+      text = await readRegularTextFile(options.configFile, { name: options.configFile });
     } catch (error) {
-      throw new ConfigError(`cannot read the repo config "${options.configFile}": ${describeError(error)}`, {
+      throw new ConfigError(`cannot use the repo config: ${describeError(error)}`, { context: { file: options.configFile }, hint: "check the --config path" });
+    }
+    if (text === null) {
+      throw new ConfigError(`cannot read the repo config "${quoteForMessage(options.configFile)}": it does not exist`, {
         context: { file: options.configFile },
         hint: "check the --config path",
       });
@@ -57,6 +61,27 @@ async function readRepoConfig(
   }
   const text = await workspace.read(REPO_CONFIG_FILE);
   return text === null ? { targets: [], problems: [] } : parseRepoConfig(text, REPO_CONFIG_FILE, origin);
+}
+
+/** Whether a path is in a `.git` directory (any case: macOS and Windows file systems ignore it). */
+function isInsideGitDir(file: string): boolean {
+  return file.split("/").some((segment) => segment.toLowerCase() === ".git");
+}
+
+/**
+ * Files no target may edit, whatever it says: the repo config (a target could otherwise rewrite
+ * its own policy) and anything in `.git/` (hooks, config). Null when the target may go on.
+ */
+function refusedEditTarget(target: Target, configFile: string): PlanProblem | null {
+  const paths = [target.write.path, ...(target.write.argocdSourcePath === undefined ? [] : [target.write.argocdSourcePath])];
+  const reason = paths.some(isInsideGitDir) ? "is inside .git/" : paths.includes(configFile) ? "is the repo config" : null;
+  if (reason === null) return null;
+  return {
+    app: target.app?.name ?? null,
+    image: `${target.image.registry}/${target.image.repository}`,
+    file: target.write.path,
+    message: `${target.declaredIn}: "${quoteForMessage(target.write.path)}" ${reason}; argocd-image-pr never edits it. Point the target at the file that deploys the image`,
+  };
 }
 
 export async function gatherTargets(options: GatherOptions, workspace: Workspace): Promise<PlanInput> {
@@ -97,7 +122,13 @@ export async function gatherTargets(options: GatherOptions, workspace: Workspace
 
   const targets: Target[] = [];
   const elsewhere = new Map<string, PlanSkip>();
+  const configFile = options.configFile === null ? REPO_CONFIG_FILE : path.relative(workspace.root, path.resolve(options.configFile)).split(path.sep).join("/");
   for (const target of [...fromConfig.targets, ...fromApps.targets]) {
+    const refused = refusedEditTarget(target, configFile);
+    if (refused !== null) {
+      problems.push(refused);
+      continue;
+    }
     const repo = target.git.repo;
     if (origin !== null && repo !== null && !sameRepo(repo, origin)) {
       const app = target.app?.name ?? null;

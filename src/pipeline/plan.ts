@@ -12,6 +12,7 @@ import type { Target, TagDetails, WriteKind } from "../model/index.js";
 import { imageSourceLabels, parseCredentialSource, type ImageAccess, type RegistryClient } from "../registry/index.js";
 import { decide, meetsPlatforms, selectCandidates } from "../strategy/index.js";
 import type { Candidates, CurrentImage, Decision } from "../strategy/index.js";
+import { quoteForMessage } from "../text/index.js";
 import { mapLimit } from "./limit.js";
 import type { FileChange, PlanProblem, PlanQuiet, PlanResult, PlanSkip, PlannedUpdate } from "./types.js";
 import type { Workspace } from "./workspace.js";
@@ -91,8 +92,22 @@ async function resolveFile(target: Target, workspace: Workspace): Promise<{ kind
     const entries = await workspace.list(where);
     const name = target.write.argocdSourceFileName ?? argocdSourceFileName(target.app?.name ?? target.alias);
     if (entries !== null) return { kind, file: path.posix.join(where, name) };
+    refuseStrayOverrideFile(where);
   }
   return { kind, file: where };
+}
+
+/**
+ * An override-file target must be a directory or a YAML file name: `write-back-target: kustomize`
+ * (for kustomization) would otherwise create a file named `kustomize` that nothing reads.
+ */
+function refuseStrayOverrideFile(where: string): void {
+  if (/\.ya?ml$/i.test(where)) return;
+  const meant = /^kustom/i.test(path.posix.basename(where)) ? "kustomization" : /^(helm|values)/i.test(path.posix.basename(where)) ? "helmvalues" : null;
+  throw new ConfigError(`write-back target "${quoteForMessage(where)}" is neither a directory in the repository nor a .yaml file, so it is no write-back target${meant === null ? "" : ` (did you mean ${meant}?)`}; nothing was written`, {
+    context: { file: where },
+    hint: "use kustomization[:<path>], helmvalues[:<path>], or a directory or .yaml file for the parameter override file",
+  });
 }
 
 function notFoundHint(kind: WriteKind): string {
@@ -384,7 +399,11 @@ export async function plan(input: PlanInput, deps: PlanDeps, options: PlanOption
           app: update?.app ?? null,
           image: update?.image ?? null,
           file: change.file,
-          message: `cannot write ${change.file}: ${describeError(error)}; check the file's and its directory's permissions (the other files were written)`,
+          // A file the workspace refuses (read-only) says so itself; an I/O failure gets the usual advice.
+          message:
+            error instanceof ConfigError
+              ? `${describeError(error)}; the other files were written`
+              : `cannot write ${change.file}: ${describeError(error)}; check the file's and its directory's permissions (the other files were written)`,
         });
       }
     }

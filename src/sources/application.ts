@@ -7,6 +7,7 @@ import posix from "node:path/posix";
 
 import { argocdSourceFileName } from "../editors/index.js";
 import type { GitTarget, HelmKeys, Target, TargetOrigin, TargetProblem, WriteKind, WriteTarget } from "../model/index.js";
+import { quoteForMessage } from "../text/index.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
 import { defaultAlias, parseImageSpec, splitImageSpec } from "./image-spec.js";
 import { buildPolicy } from "./policy.js";
@@ -140,6 +141,16 @@ export function overrideFileName(app: Application, argocdNamespace: string): str
 function normalizeRepoPath(path: string): string {
   const joined = posix.normalize(path.replace(/\\/g, "/")).replace(/^(\.\/)+/, "").replace(/^\/+/, "");
   return joined === "." ? "" : joined.replace(/\/+$/, "");
+}
+
+/** What a write-back target that is no form was probably meant to be, or null. */
+function suggestTarget(target: string): string | null {
+  const colon = target.indexOf(":");
+  const head = (colon === -1 ? target : target.slice(0, colon)).toLowerCase();
+  const rest = colon === -1 ? "" : target.slice(colon);
+  if (/^kustom/.test(head)) return `did you mean kustomization${rest}?`;
+  if (/^helm/.test(head) || head === "values") return `did you mean helmvalues${rest}?`;
+  return null;
 }
 
 /** image-updater: after the prefix and `:`, a leading `/` is from the repo root, else relative to the source path. */
@@ -316,15 +327,23 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
         return git && { git, write: { kind: "helm", path: resolveTargetPath(rest, sourcePath) } };
       }
       // image-updater (backward compatibility): any other value is the override file, from the repo root.
+      // A `:` makes it a form (`helm:values.yaml` is a typo, not a file name); a kustomization file
+      // is refused, as image-updater refuses it. The pipeline refuses a path that is neither a
+      // directory nor a .yaml file (`kustomize`), which would otherwise create a stray file.
+      const base = posix.basename(target);
+      if (target.includes(":")) return badTarget(target, suggestTarget(target));
+      if (/^(kustomization\.ya?ml|Kustomization)$/.test(base)) {
+        return badTarget(target, `"${target}" is a kustomization file: a parameter override file written there would replace it; write kustomization:/${posix.dirname(target) === "." ? "" : posix.dirname(target)} to edit it in place`);
+      }
       const git = gitFor(source.repoURL, source.targetRevision);
       return git && { git, write: { kind: "argocd-source", path: normalizeRepoPath(target), argocdSourceFileName: overrideFileName(app, input.argocdNamespace) } };
     }
     return defaultLocation(sourcePath);
   }
 
-  function badTarget(target: string): null {
+  function badTarget(target: string, meant: string | null = null): null {
     problem(
-      `${key("write-back-target", "writeBackConfig.gitConfig.writeBackTarget")} "${target}" is not valid; use kustomization, kustomization:<path>, helmvalues or helmvalues:<path> (a leading / means from the repository root). No target was made for this application`,
+      `${key("write-back-target", "writeBackConfig.gitConfig.writeBackTarget")} "${quoteForMessage(target)}" is not a write-back target${meant === null ? "" : ` (${meant})`}; use kustomization, kustomization:<path>, helmvalues or helmvalues:<path> (a leading / means from the repository root), or a directory or .yaml file for the parameter override file. No target was made for this application`,
     );
     return null;
   }

@@ -1,10 +1,13 @@
 /** Application / ImageUpdater manifests read from YAML files (app-of-apps repos, offline runs). */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 
 import { parseAllDocuments } from "yaml";
 
+import { describeError } from "../errors/index.js";
+import { describeFileError, readRegularTextFile } from "../files/index.js";
 import type { TargetProblem } from "../model/index.js";
+import { quoteForMessage } from "../text/index.js";
 import { classifyResource, qualifiedName, type Application, type ImageUpdater, type Resources } from "./resources.js";
 
 /**
@@ -99,6 +102,11 @@ function isList(value: unknown): value is { items: unknown[] } {
 
 const SKIP_DIRS = new Set([".git", "node_modules"]);
 
+/**
+ * The YAML files under `entry`. A path given by name is read whatever it is (reading says what is
+ * wrong with it); inside a directory, `*.yaml` / `*.yml` entries that are not directories (files,
+ * and links, FIFOs or sockets, which reading then names instead of skipping them unsaid).
+ */
 async function collect(entry: string, files: string[], problems: TargetProblem[]): Promise<void> {
   let info;
   try {
@@ -108,21 +116,30 @@ async function collect(entry: string, files: string[], problems: TargetProblem[]
       app: null,
       image: null,
       file: entry,
-      message: `cannot read "${entry}": ${error instanceof Error ? error.message : String(error)}; check the path`,
+      message: `cannot read "${quoteForMessage(entry)}": ${describeFileError(error)}; check the path`,
     });
     return;
   }
-  if (info.isFile()) {
+  if (!info.isDirectory()) {
     files.push(entry);
     return;
   }
-  if (!info.isDirectory()) return;
-  const names = (await readdir(entry, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  let names;
+  try {
+    names = (await readdir(entry, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (error) {
+    problems.push({ app: null, image: null, file: entry, message: `cannot read the directory "${quoteForMessage(entry)}": ${describeFileError(error)}; the Applications in it were not read` });
+    return;
+  }
   for (const dirent of names) {
     const full = path.join(entry, dirent.name);
     if (dirent.isDirectory()) {
       if (!SKIP_DIRS.has(dirent.name)) await collect(full, files, problems);
-    } else if (dirent.isFile() && /\.ya?ml$/i.test(dirent.name)) files.push(full);
+    } else if (/\.ya?ml$/i.test(dirent.name)) {
+      // A link to a directory named *.yaml is walked like a directory.
+      if (dirent.isSymbolicLink() && (await stat(full).catch(() => null))?.isDirectory() === true) await collect(full, files, problems);
+      else files.push(full);
+    }
   }
 }
 
@@ -143,11 +160,16 @@ export async function readManifestsFromPaths(paths: string[], options: ReadManif
   for (const file of [...new Set(files)]) {
     const relative = path.relative(root, path.resolve(file));
     const name = relative.startsWith("..") || path.isAbsolute(relative) ? file : relative.split(path.sep).join("/");
-    let text: string;
+    let text: string | null;
     try {
-      text = await readFile(file, "utf8");
+      // Regular files only, up to MAX_FILE_BYTES: a FIFO here would block the pass forever.
+      text = await readRegularTextFile(file, { name });
     } catch (error) {
-      out.problems.push({ app: null, image: null, file: name, message: `cannot read "${name}": ${error instanceof Error ? error.message : String(error)}` });
+      out.problems.push({ app: null, image: null, file: name, message: `${describeError(error)}; the Applications in it were not read` });
+      continue;
+    }
+    if (text === null) {
+      out.problems.push({ app: null, image: null, file: name, message: `cannot read "${quoteForMessage(name)}": it does not exist (it was removed while reading?)` });
       continue;
     }
     const parsed = parseManifests(text, name);

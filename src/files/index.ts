@@ -1,0 +1,6 @@
+/**
+ * files/: reading files someone else wrote — regular files only, up to MAX_FILE_BYTES, with
+ * errors that name the file and say what to do.
+ */
+export { describeFileError, isNotFoundError, MAX_FILE_BYTES, readRegularFile, readRegularTextFile } from "./read-regular-file.js";
+export type { ReadFileOptions } from "./read-regular-file.js";

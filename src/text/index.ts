@@ -1,0 +1,5 @@
+/**
+ * text/: PURE helpers for outside text shown to people — terminal output, messages, PR bodies.
+ */
+export { escapeControlCharacters, quoteForMessage } from "./escape.js";
+export { describeYamlError } from "./yaml-errors.js";
