@@ -10,11 +10,20 @@ import { ConfigError } from "../errors/index.js";
 import { quoteForMessage } from "../text/index.js";
 
 /**
- * The largest file argocd-image-pr reads: 8 MiB. The biggest real values files and Argo CD
- * app-of-apps bundles are well under 1 MiB; a file past this limit is refused, named, and the
- * pass goes on, so a 50 MB file cannot hold a pass for minutes or exhaust its memory.
+ * The largest repository or configuration file argocd-image-pr reads (kustomization, values file,
+ * manifest, override file, repo config, --registries, --docker-config): 1 MiB. The YAML parser
+ * that keeps node ranges for exact edits reads about 0.4 MB/s here (a 1 MiB values file: ~3 s,
+ * and an edit parses it up to three times), so a 50 MB values file would hold a pass for minutes
+ * and take gigabytes; past the limit the file is refused by name and the pass goes on.
  */
-export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+/**
+ * The largest file read under --apps: 16 MiB, as CRD and install bundles often sit next to the
+ * Applications; their documents are skipped unparsed. A single Application or ImageUpdater
+ * document is still held to MAX_FILE_BYTES.
+ */
+export const MAX_MANIFEST_FILE_BYTES = 16 * 1024 * 1024;
 
 export interface ReadFileOptions {
   /** How the file is named in messages (default: the path as given). */

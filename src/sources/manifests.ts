@@ -5,9 +5,9 @@ import path from "node:path";
 import { parseAllDocuments } from "yaml";
 
 import { describeError } from "../errors/index.js";
-import { describeFileError, readRegularTextFile } from "../files/index.js";
+import { describeFileError, MAX_FILE_BYTES, MAX_MANIFEST_FILE_BYTES, readRegularTextFile } from "../files/index.js";
 import type { TargetProblem } from "../model/index.js";
-import { quoteForMessage } from "../text/index.js";
+import { describeYamlError, quoteForMessage } from "../text/index.js";
 import { classifyResource, qualifiedName, type Application, type ImageUpdater, type Resources } from "./resources.js";
 
 /**
@@ -55,18 +55,39 @@ export function parseManifests(text: string, file: string): Resources {
   };
   for (const chunk of splitDocuments(text)) {
     if (!CANDIDATE.test(chunk.text)) continue;
+    if (chunk.text.length > MAX_FILE_BYTES) {
+      // Parsing is slow on this scale (see MAX_FILE_BYTES); no Application is anywhere near it.
+      out.problems.push({
+        app: null,
+        image: null,
+        file,
+        message: `${file}: document ${chunk.first} is ${(chunk.text.length / 1048576).toFixed(1)} MiB, over the ${MAX_FILE_BYTES / 1048576} MiB limit on one Application or ImageUpdater document; it was skipped`,
+      });
+      continue;
+    }
     parseAllDocuments(chunk.text).forEach((doc, index) => {
       if (doc.errors.length > 0) {
         if (looksLikeTemplate(chunk.text)) return;
+        const first = doc.errors[0];
+        const exhausted = first !== undefined && /Maximum call stack/.test(first.message);
         out.problems.push({
           app: null,
           image: null,
           file,
-          message: `${file}: document ${chunk.first + index} is not valid YAML (${doc.errors[0]?.message.split("\n")[0] ?? "parse error"}); it was skipped`,
+          message: exhausted
+            ? `${file}: document ${chunk.first + index} was skipped: ${describeYamlError(first)}`
+            : `${file}: document ${chunk.first + index} is not valid YAML (${first?.message.split("\n")[0] ?? "parse error"}); it was skipped`,
         });
         return;
       }
-      const value: unknown = doc.toJS({ maxAliasCount: 100 });
+      let value: unknown;
+      try {
+        value = doc.toJS({ maxAliasCount: 100 });
+      } catch (error) {
+        // An alias bomb, or nesting too deep for the stack: this document only.
+        out.problems.push({ app: null, image: null, file, message: `${file}: document ${chunk.first + index} was skipped: ${describeYamlError(error)}` });
+        return;
+      }
       const items = isList(value) ? value.items : [value];
       for (const item of items) {
         const classified = classifyResource(item, file);
@@ -163,7 +184,7 @@ export async function readManifestsFromPaths(paths: string[], options: ReadManif
     let text: string | null;
     try {
       // Regular files only, up to MAX_FILE_BYTES: a FIFO here would block the pass forever.
-      text = await readRegularTextFile(file, { name });
+      text = await readRegularTextFile(file, { name, maxBytes: MAX_MANIFEST_FILE_BYTES });
     } catch (error) {
       out.problems.push({ app: null, image: null, file: name, message: `${describeError(error)}; the Applications in it were not read` });
       continue;

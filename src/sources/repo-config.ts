@@ -7,6 +7,7 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 
 import type { GitHubRepo, HelmKeys, Target, WriteKind } from "../model/index.js";
+import { describeYamlError } from "../text/index.js";
 import { defaultAlias, parseImageSpec } from "./image-spec.js";
 import { buildPolicy, STRATEGY_NAMES } from "./policy.js";
 import type { SourceResult } from "./targets.js";
@@ -151,11 +152,19 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
     result.problems.push({ app: null, image, file, message: `${file}: ${message}`, severity: "warning" });
   };
   const doc = parseDocument(text);
-  if (doc.errors.length > 0) {
-    fail(`not valid YAML: ${doc.errors[0]?.message.split("\n")[0] ?? "parse error"}; fix the syntax (no target was read)`);
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    fail(/Maximum call stack/.test(first.message) ? `${describeYamlError(first)} (no target was read)` : `not valid YAML: ${first.message.split("\n")[0] ?? "parse error"}; fix the syntax (no target was read)`);
     return result;
   }
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    // An alias bomb, or nesting too deep for the stack.
+    fail(`${describeYamlError(error)} (no target was read)`);
+    return result;
+  }
   const version = versionProblem(raw);
   if (version !== null) {
     fail(`${version} (no target was read)`);
@@ -273,7 +282,13 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
 export function readRepoConfig(text: string): RepoConfig | null {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) return null;
-  const parsed = RepoConfig.safeParse(doc.toJS() ?? {});
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch {
+    return null; // an alias bomb: parseRepoConfig says so
+  }
+  const parsed = RepoConfig.safeParse(raw);
   return parsed.success ? parsed.data : null;
 }
 

@@ -126,7 +126,7 @@ describe("huge files", () => {
     const result = await runPlan(options());
 
     expectGoodPlanned(result);
-    expect(result.errors.map((e) => [e.app, e.message])).toEqual([["big", expect.stringMatching(/"big\/kustomization\.yaml" is 50 MiB, over the 8\.0 MiB limit on files argocd-image-pr reads; it was not read/)]]);
+    expect(result.errors.map((e) => [e.app, e.message])).toEqual([["big", expect.stringMatching(/"big\/kustomization\.yaml" is 50 MiB, over the 1\.0 MiB limit on files argocd-image-pr reads; it was not read/)]]);
   }, 20_000);
 });
 
