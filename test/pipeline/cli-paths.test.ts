@@ -1,0 +1,72 @@
+/**
+ * Command-line paths that cannot be used are bad usage (exit 2), said in words that name the path
+ * — shortened when it is huge, its control characters escaped — never a raw Node error.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CLI = join(ROOT, "src/cli.ts");
+/** Root reads anything whatever its mode: an unreadable path is then tried as nobody. */
+const AS_NOBODY = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "argocd-image-pr-cli-paths-"));
+  chmodSync(dir, 0o755);
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function cli(args: readonly string[], options: { uid?: number; gid?: number } = {}): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, ["--import", "tsx", CLI, ...args], { encoding: "utf8", cwd: ROOT, ...options });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe("plan: command-line paths", () => {
+  it("a 100,000-character --repo is bad usage, the value shortened", () => {
+    const run = cli(["plan", "--repo", `/tmp/${"a".repeat(100_000)}`]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("the path is too long for the file system");
+    expect(run.stderr).toContain("(100005 characters)");
+    expect(run.stderr).not.toContain("ENAMETOOLONG");
+    expect(run.stderr.length).toBeLessThan(2_000);
+  });
+
+  it.each([
+    ["--repo", (unreadable: string): string[] => ["--repo", unreadable]],
+    ["--apps", (unreadable: string): string[] => ["--repo", dir, "--apps", unreadable]],
+  ])("an unreadable %s directory is bad usage naming it", (_flag, args) => {
+    const unreadable = join(dir, "locked");
+    mkdirSync(unreadable);
+    chmodSync(unreadable, 0o000);
+
+    const run = cli(["plan", ...args(unreadable)], AS_NOBODY);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`"${unreadable}" cannot be read: permission denied`);
+    expect(run.stderr).not.toMatch(/EACCES|realpath/);
+    expect(run.stdout).toBe("");
+  });
+
+  it("a missing --apps path is bad usage naming it", () => {
+    const run = cli(["plan", "--repo", dir, "--apps", join(dir, "nope")]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`"${join(dir, "nope")}" does not exist`);
+  });
+
+  it("terminal escapes in a value are printed escaped, not acted on", () => {
+    const run = cli(["plan", "--repo", "/tmp/\u001b[2J\u001b]0;owned\u0007"]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("\\e[2J\\e]0;owned\\x07");
+    expect(run.stderr).not.toContain("\u001b");
+  });
+});
