@@ -165,6 +165,80 @@ function helmFor(annotations: Readonly<Record<string, string>>, scope: string): 
   return { ...(name ? { name } : {}), ...(tag ? { tag } : {}), ...(spec ? { spec } : {}) };
 }
 
+/** Lower case without separators, for comparing a key as written with the keys image-updater reads. */
+function squash(key: string): string {
+  return key.toLowerCase().replace(/[-_\s]/g, "");
+}
+
+/** Levenshtein distance, stopping early past `max`. */
+function distance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    if (Math.min(...current) > max) return max + 1;
+    previous = current;
+  }
+  return previous[b.length] ?? max + 1;
+}
+
+/** The known key (without prefix) `written` was meant as: same letters in another case or spelling, a plural, a near miss. */
+function closestKey(written: string): string | null {
+  const dot = written.indexOf(".");
+  const candidates = [...APP_KEYS, ...(dot === -1 ? [] : [...ALIAS_KEYS].map((key) => `${written.slice(0, dot)}.${key}`))];
+  const target = squash(written);
+  const near = (candidate: string): boolean => {
+    const known = squash(candidate);
+    return known === target || `${known}s` === target || known === `${target}s` || (known.length >= 8 && distance(known, target, 2) <= 2);
+  };
+  return candidates.find((candidate) => squash(candidate) === target) ?? candidates.find(near) ?? null;
+}
+
+/** What the prefix of a key meant as image-updater's was written as: `argocd-image-updater.argoproj.com/`, `…argoproj.io.`, any case. */
+const PREFIX_LOOKALIKE = /^(?:argocd-)?image-?updater\.argoproj\.[a-z]+[./]/i;
+
+/**
+ * The annotation `fullKey` was meant as, when it is not one image-updater reads but close to one:
+ * a wrong prefix (case, `.com`, a `.` for the `/`) or a misspelled key. Null for keys of other
+ * tools and for keys that are right.
+ */
+export function meantAnnotation(fullKey: string): string | null {
+  let rest: string;
+  if (fullKey.startsWith(PREFIX)) rest = fullKey.slice(PREFIX.length);
+  else {
+    const match = PREFIX_LOOKALIKE.exec(fullKey);
+    if (match === null) return null;
+    rest = fullKey.slice(match[0].length);
+  }
+  const dot = rest.indexOf(".");
+  const known = APP_KEYS.has(rest) || (dot !== -1 && ALIAS_KEYS.has(rest.slice(dot + 1)));
+  const meant = known ? rest : closestKey(rest);
+  if (meant === null) return null;
+  const full = `${PREFIX}${meant}`;
+  return full === fullKey ? null : full;
+}
+
+function typoIssue(fullKey: string, meant: string): AnnotationIssue {
+  return {
+    key: fullKey,
+    value: null,
+    message: `"${fullKey}" is not an argocd-image-updater annotation and is ignored; did you mean "${meant}"? (keys are case-sensitive, under exactly ${PREFIX})${meant === IMAGE_LIST ? ". Without it the Application is not managed" : ""}`,
+    severity: "warning",
+  };
+}
+
+/**
+ * For an Application without `image-list`: the keys that were probably meant as image-updater's
+ * (`imagelist`, `Image-List`, `argoproj.com/…`). Image-updater ignores them without a word.
+ */
+export function misspelledAnnotations(annotations: Readonly<Record<string, string>>): AnnotationIssue[] {
+  return Object.keys(annotations).flatMap((key) => {
+    const meant = meantAnnotation(key);
+    return meant === null ? [] : [typoIssue(key, meant)];
+  });
+}
+
 /** Digits, version letters (v, x) and constraint operators only: `>=1.27.0 <1.28.0`, `~1.4`, `1.x`. */
 const CONSTRAINT_SHAPE = /^[0-9vVxX.*^~<>=!|,\s-]{1,64}$/;
 
@@ -173,7 +247,11 @@ function unknownKeys(annotations: Readonly<Record<string, string>>, aliases: Rea
   const issues: AnnotationIssue[] = [];
   const imageList = annotations[IMAGE_LIST] ?? "";
   for (const [fullKey, value] of Object.entries(annotations)) {
-    if (!fullKey.startsWith(PREFIX)) continue;
+    if (!fullKey.startsWith(PREFIX)) {
+      const meant = meantAnnotation(fullKey);
+      if (meant !== null) issues.push(typoIssue(fullKey, meant));
+      continue;
+    }
     const key = fullKey.slice(PREFIX.length);
     if (APP_KEYS.has(key)) continue;
     const dot = key.indexOf(".");
@@ -204,6 +282,11 @@ function unknownKeys(annotations: Readonly<Record<string, string>>, aliases: Rea
         message: `"${key}" is not an argocd-image-updater annotation and is ignored; a version constraint belongs in image-list after the image: "image-list: ${alias}=${image}:${constraint}"`,
         severity: "warning",
       });
+      continue;
+    }
+    const meant = meantAnnotation(fullKey);
+    if (meant !== null) {
+      issues.push(typoIssue(fullKey, meant));
       continue;
     }
     const hint =
