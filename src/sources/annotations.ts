@@ -3,6 +3,7 @@
  * image-updater reads them: per-alias keys win over application-wide ones, which win over defaults.
  * Unknown keys under the prefix are reported, since image-updater silently ignores them. Pure.
  */
+import { closestName } from "../text/index.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
 import { splitImageSpec } from "./image-spec.js";
 import { mergeSettings, splitList, type RawSettings } from "./policy.js";
@@ -89,7 +90,8 @@ function settingsFor(annotations: Readonly<Record<string, string>>, scope: strin
   if (pullSecret) settings.pullSecret = pullSecret;
   if (scope !== "") {
     const platforms = get("platforms");
-    if (platforms !== undefined) settings.platforms = splitList(platforms);
+    // Empty entries are dropped by buildPolicy, which warns when none is left (`platforms: ","`).
+    if (platforms !== undefined) settings.platforms = platforms.split(",").map((item) => item.trim());
   }
   return settings;
 }
@@ -165,34 +167,10 @@ function helmFor(annotations: Readonly<Record<string, string>>, scope: string): 
   return { ...(name ? { name } : {}), ...(tag ? { tag } : {}), ...(spec ? { spec } : {}) };
 }
 
-/** Lower case without separators, for comparing a key as written with the keys image-updater reads. */
-function squash(key: string): string {
-  return key.toLowerCase().replace(/[-_\s]/g, "");
-}
-
-/** Levenshtein distance, stopping early past `max`. */
-function distance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    if (Math.min(...current) > max) return max + 1;
-    previous = current;
-  }
-  return previous[b.length] ?? max + 1;
-}
-
-/** The known key (without prefix) `written` was meant as: same letters in another case or spelling, a plural, a near miss. */
+/** The known key (without prefix) `written` was meant as. */
 function closestKey(written: string): string | null {
   const dot = written.indexOf(".");
-  const candidates = [...APP_KEYS, ...(dot === -1 ? [] : [...ALIAS_KEYS].map((key) => `${written.slice(0, dot)}.${key}`))];
-  const target = squash(written);
-  const near = (candidate: string): boolean => {
-    const known = squash(candidate);
-    return known === target || `${known}s` === target || known === `${target}s` || (known.length >= 8 && distance(known, target, 2) <= 2);
-  };
-  return candidates.find((candidate) => squash(candidate) === target) ?? candidates.find(near) ?? null;
+  return closestName(written, [...APP_KEYS, ...(dot === -1 ? [] : [...ALIAS_KEYS].map((key) => `${written.slice(0, dot)}.${key}`))]);
 }
 
 /** What the prefix of a key meant as image-updater's was written as: `argocd-image-updater.argoproj.com/`, `…argoproj.io.`, any case. */

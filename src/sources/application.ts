@@ -254,8 +254,8 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
       const settingKey =
         input.keyStyle === "annotation"
           ? `argocd-image-updater.argoproj.io/${parsed.spec.alias ? `${parsed.spec.alias}.` : ""}${issue.key}`
-          : `commonUpdateSettings.${issue.key === "update-strategy" ? "updateStrategy" : issue.key === "allow-tags" ? "allowTags" : "platforms"}`;
-      problem(`${settingKey} for image "${alias}": ${issue.message}${policy === null ? ". This image was skipped" : ""}`, imageName);
+          : `commonUpdateSettings.${issue.key === "update-strategy" ? "updateStrategy" : issue.key === "allow-tags" ? "allowTags" : issue.key === "ignore-tags" ? "ignoreTags" : "platforms"}`;
+      problem(`${settingKey} for image "${alias}": ${issue.message}${policy === null && issue.severity === undefined ? ". This image was skipped" : ""}`, imageName, issue.severity ?? "error");
     }
     if (policy === null) continue;
     const id = `${input.qualifyId === true ? `${app.metadata.namespace ?? DEFAULT_NAMESPACE}.` : ""}${app.metadata.name}/${alias}`;

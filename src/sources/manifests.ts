@@ -97,6 +97,7 @@ export function parseManifests(text: string, file: string): Resources {
             break;
           case "image-updater":
             out.imageUpdaters.push(classified.value);
+            out.problems.push(...classified.warnings);
             break;
           case "problem":
             if ((classified.problem.severity ?? "error") === "error" && looksLikeTemplate(chunk.text)) break;

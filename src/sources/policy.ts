@@ -4,6 +4,7 @@
  */
 import type { AllowTags, ImagePolicy, UpdateLevel, UpdateStrategy } from "../model/index.js";
 import { translateGoRegexp, UnsupportedRegexpError } from "../strategy/index.js";
+import { quoteForMessage } from "../text/index.js";
 
 /** Settings as configured, before defaults; the shape of image-updater's CommonUpdateSettings. */
 export interface RawSettings {
@@ -90,9 +91,11 @@ export function splitList(value: string): string[] {
 }
 
 export interface PolicyIssue {
-  readonly key: "update-strategy" | "allow-tags" | "platforms";
+  readonly key: "update-strategy" | "allow-tags" | "ignore-tags" | "platforms";
   readonly value: string;
   readonly message: string;
+  /** A warning works as written (as in image-updater) but cannot do what it says. Default error. */
+  readonly severity?: "warning";
 }
 
 export interface PolicyExtras {
@@ -145,7 +148,27 @@ export function buildPolicy(settings: RawSettings, extras: PolicyExtras): { poli
       message: `platform "${trimmed}" is not os/arch[/variant]; write it as ${guess ?? "os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8"} (until then the image is not updated, rather than risk a tag built for the wrong platform)`,
     });
   }
+  if (settings.platforms !== undefined && platforms.length === 0 && platformsValid) {
+    const written = settings.platforms.join(",");
+    issues.push({
+      key: "platforms",
+      value: written,
+      message: `platforms "${quoteForMessage(written)}" lists no platform, so no platform restriction applies (argocd-image-updater would restrict the image to its own platform); list os/arch[/variant] values or remove the key`,
+      severity: "warning",
+    });
+  }
   const ignoreTags = (settings.ignoreTags ?? []).map((tag) => tag.trim()).filter((tag) => tag !== "");
+  for (const tag of ignoreTags) {
+    // Image-updater keeps such a glob too; it can never match, as no tag holds a control character.
+    if (/[\u0000-\u001f\u007f]/.test(tag)) {
+      issues.push({
+        key: "ignore-tags",
+        value: tag,
+        message: `ignore-tags entry "${quoteForMessage(tag)}" contains a control character, which no tag can hold, so it ignores nothing; remove the character`,
+        severity: "warning",
+      });
+    }
+  }
   if (strategy === null || !platformsValid) return { policy: null, issues };
   return {
     policy: {

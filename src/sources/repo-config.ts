@@ -232,8 +232,8 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
     );
     const imageName = `${spec.spec.image.registry}/${spec.spec.image.repository}`;
     for (const issue of issues) {
-      const field = issue.key === "allow-tags" ? "allowTags" : issue.key === "platforms" ? "platforms" : "strategy";
-      fail(`${label}.${field}: ${issue.message}`, imageName);
+      const field = issue.key === "allow-tags" ? "allowTags" : issue.key === "platforms" ? "platforms" : issue.key === "ignore-tags" ? "ignoreTags" : "strategy";
+      (issue.severity === "warning" ? warn : fail)(`${label}.${field}: ${issue.message}`, imageName);
     }
     if (policy === null) return;
     const pathKey = t.path === undefined ? "file" : "path";
