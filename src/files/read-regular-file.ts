@@ -114,7 +114,7 @@ export async function readRegularFile(file: string, options: ReadFileOptions = {
     const info = await handle.stat();
     if (!info.isFile()) {
       const hint = info.isDirectory() && options.directoryHint !== undefined ? options.directoryHint : "only regular files are read; put the file itself there";
-      throw fail(`"${name}" is ${kindOf(info)}, not a regular file`, hint);
+      throw fail(`"${name}" is ${kindOf(info)}, not ${info.isDirectory() ? "a file" : "a regular file"}`, hint);
     }
     const tooBig = (size: number): ConfigError =>
       fail(`"${name}" is ${mebibytes(size)}, over the ${mebibytes(max)} limit on files argocd-image-pr reads; it was not read`, "no manifest, values or configuration file needs to be that large: split it, or leave it out of what argocd-image-pr reads");

@@ -58,7 +58,7 @@ describe("readRegularFile", () => {
   }, 5_000);
 
   it("refuses a directory with the caller's hint", async () => {
-    await expect(readRegularFile(dir, { name: "apps", directoryHint: "name a file" })).rejects.toThrow(/"apps" is a directory, not a regular file \(name a file\)/);
+    await expect(readRegularFile(dir, { name: "apps", directoryHint: "name a file" })).rejects.toThrow(/"apps" is a directory, not a file \(name a file\)/);
   });
 
   it("refuses a file over the size limit without reading it, and says the limit", async () => {
