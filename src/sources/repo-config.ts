@@ -7,6 +7,8 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 
 import type { GitHubRepo, HelmKeys, Target, WriteKind } from "../model/index.js";
+import { describeError } from "../errors/index.js";
+import { fileTooLarge, MAX_FILE_BYTES } from "../files/index.js";
 import { describeYamlError } from "../text/index.js";
 import { defaultAlias, parseImageSpec } from "./image-spec.js";
 import { buildPolicy, STRATEGY_NAMES } from "./policy.js";
@@ -151,6 +153,10 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
   const warn = (message: string, image: string | null = null): void => {
     result.problems.push({ app: null, image, file, message: `${file}: ${message}`, severity: "warning" });
   };
+  if (text.length > MAX_FILE_BYTES) {
+    fail(`${describeError(fileTooLarge(file, Buffer.byteLength(text)))} (no target was read)`);
+    return result;
+  }
   const doc = parseDocument(text);
   const first = doc.errors[0];
   if (first !== undefined) {

@@ -118,6 +118,16 @@ describe("files that never end", () => {
 });
 
 describe("huge files", () => {
+  it("a 2 MiB values file is refused by name, over the 1 MiB limit on files to edit; the other target is planned", async () => {
+    write("big/kustomization.yaml", `${GOOD_KUSTOMIZATION}${"# padding padding padding padding padding padding padding\n".repeat(40_000)}`);
+    write("apps/big.yaml", application("big", "big"));
+
+    const result = await runPlan(options());
+
+    expectGoodPlanned(result);
+    expect(result.errors.map((e) => [e.app, e.message])).toEqual([["big", expect.stringMatching(/"big\/kustomization\.yaml" is 2\.2 MiB, over the 1\.0 MiB limit on files argocd-image-pr reads; it was not read/)]]);
+  }, 20_000);
+
   it("a 50 MB values file is refused by name within bounded time, and the other target is planned", async () => {
     write("big/kustomization.yaml", "");
     truncateSync(join(repo, "big/kustomization.yaml"), 50 * 1024 * 1024);
@@ -126,7 +136,7 @@ describe("huge files", () => {
     const result = await runPlan(options());
 
     expectGoodPlanned(result);
-    expect(result.errors.map((e) => [e.app, e.message])).toEqual([["big", expect.stringMatching(/"big\/kustomization\.yaml" is 50 MiB, over the 1\.0 MiB limit on files argocd-image-pr reads; it was not read/)]]);
+    expect(result.errors.map((e) => [e.app, e.message])).toEqual([["big", expect.stringMatching(/"big\/kustomization\.yaml" is 50 MiB, over the 16 MiB limit on files argocd-image-pr reads; it was not read/)]]);
   }, 20_000);
 });
 

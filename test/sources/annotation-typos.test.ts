@@ -53,7 +53,7 @@ describe("other misspelled keys", () => {
   ])("%s warns and names %s; the image is still planned", (key, meant) => {
     const result = run({ "argocd-image-updater.argoproj.io/image-list": IMAGE, [key]: "ghp_SECRET" });
 
-    expect(result.targets.map((t) => t.id)).toEqual(["web/web"]);
+    expect(result.targets.map((t) => t.id)).toEqual(["argocd/web/web"]);
     expect(result.problems.map((p) => [p.severity, p.message])).toEqual([["warning", expect.stringContaining(`"${key}" is not an argocd-image-updater annotation and is ignored; did you mean "${meant}"?`)]]);
     expect(JSON.stringify(result.problems)).not.toContain("ghp_SECRET");
   });

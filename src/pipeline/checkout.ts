@@ -1,27 +1,35 @@
 /**
- * The checkout of the GitOps repo the plan reads from and, with --write, writes to.
- * Reads are cached for the pass; writes go through a temporary file and a rename, so a
- * file is either wholly old or wholly new.
+ * The CLI's checkout of the GitOps repo: a RepoReader (what the engine reads) plus what only the
+ * CLI does — write files (--write) and name the `origin` remote. The GitHub app implements
+ * RepoReader over a commit instead. Reads are cached for the pass; writes go through a temporary
+ * file and a rename, so a file is either wholly old or wholly new.
  */
 import { execFile } from "node:child_process";
 import { access, constants, readdir, realpath, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import type { Dirent } from "node:fs";
 import { ConfigError } from "../errors/index.js";
-import { describeFileError, readRegularFile } from "../files/index.js";
+import { describeFileError, MAX_MANIFEST_FILE_BYTES, readRegularFile } from "../files/index.js";
 import { quoteForMessage } from "../text/index.js";
+import type { RepoEntry, RepoReader } from "./types.js";
 
 const execFileAsync = promisify(execFile);
 
-export interface Workspace {
+export interface Checkout extends RepoReader {
+  /** The checkout's directory (absolute). */
   readonly root: string;
-  /** File text, or null when the file does not exist. */
-  read(file: string): Promise<string | null>;
-  /** Directory entries (names), or null when the directory does not exist. */
-  list(dir: string): Promise<string[] | null>;
+  /** Replace the file's text (through a symlink inside the checkout, keeping the file's mode). */
   write(file: string, text: string): Promise<void>;
   /** The `origin` remote URL, or null when there is none (or no git). */
   originUrl(): Promise<string | null>;
+}
+
+function entryType(dirent: Dirent): RepoEntry["type"] {
+  if (dirent.isFile()) return "file";
+  if (dirent.isDirectory()) return "dir";
+  if (dirent.isSymbolicLink()) return "symlink";
+  return "other";
 }
 
 /** Repo-relative POSIX path → absolute path, refusing anything that escapes the checkout. */
@@ -105,7 +113,7 @@ async function readOnlyReason(real: string): Promise<string | null> {
   return writable ? null : "this user may not write it";
 }
 
-export function openWorkspace(root: string): Workspace {
+export function openCheckout(root: string): Checkout {
   const texts = new Map<string, Promise<string | null>>();
   return {
     root,
@@ -115,7 +123,8 @@ export function openWorkspace(root: string): Workspace {
         pending = realInside(root, file)
           .then(async (real) => {
             // Regular files only, up to MAX_FILE_BYTES: a FIFO would block the pass forever.
-            const bytes = await readRegularFile(real, { name: file, directoryHint: "name the file to edit, or give the directory as path: for a kustomization" });
+            // Up to MAX_MANIFEST_FILE_BYTES (Application bundles); files to edit are held to MAX_FILE_BYTES where they are edited.
+            const bytes = await readRegularFile(real, { name: file, maxBytes: MAX_MANIFEST_FILE_BYTES, directoryHint: "name the file to edit, or give the directory as path: for a kustomization" });
             return bytes === null ? null : decodeUtf8(bytes, file);
           })
           .catch((error: unknown) => {
@@ -128,7 +137,8 @@ export function openWorkspace(root: string): Workspace {
     },
     async list(dir) {
       try {
-        return await readdir(resolveInside(root, dir));
+        const entries = await readdir(resolveInside(root, dir), { withFileTypes: true });
+        return entries.map((dirent) => ({ name: dirent.name, type: entryType(dirent) }));
       } catch (error) {
         if (isNotFound(error)) return null;
         throw unusable(dir, error);
