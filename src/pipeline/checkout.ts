@@ -147,9 +147,13 @@ export function openCheckout(root: string): Checkout {
     async write(file, text) {
       // Through a symlink to its target (the link stays a link), keeping the file's mode.
       const real = await realInside(root, file);
-      // Never into .git/, even through a symlink: the gathering refuses such targets by name first.
-      if (path.relative(await realpath(root), real).split(path.sep).some((segment) => segment.toLowerCase() === ".git")) {
+      // Never into .git/ nor the repo config, even through a symlink: the gathering refuses such targets by name first.
+      const realRelative = path.relative(await realpath(root), real).split(path.sep);
+      if (realRelative.some((segment) => segment.toLowerCase() === ".git")) {
         throw new ConfigError(`${quoteForMessage(file)} leads into .git/, which argocd-image-pr never edits`, { context: { file } });
+      }
+      if (realRelative.join("/") === ".github/argocd-image-pr.yml") {
+        throw new ConfigError(`${quoteForMessage(file)} leads to the repo config, which argocd-image-pr never edits`, { context: { file } });
       }
       const readOnly = await readOnlyReason(real);
       if (readOnly !== null) {

@@ -199,6 +199,27 @@ describe("files --write leaves alone", () => {
   });
 });
 
+describe("symlinks to files no target may edit", () => {
+  it.each([
+    ["a file in .git/", "../.git/info/kustomization.yaml", /leads into \.git\/, which argocd-image-pr never edits/],
+    // (The config with images: is also reported as an invalid config, which it then is.)
+    ["the repo config", "../.github/argocd-image-pr.yml", /leads to the repo config, which argocd-image-pr never edits/],
+  ])("a kustomization linked to %s is not written through", async (_name, link, message) => {
+    write(link.slice(3), GOOD_KUSTOMIZATION);
+    const linked = join(repo, link.slice(3));
+    const before = readFileSync(linked, "utf8");
+    mkdirSync(join(repo, "evil"));
+    symlinkSync(link, join(repo, "evil/kustomization.yaml"));
+    write("apps/evil.yaml", application("evil", "evil"));
+
+    const result = await runPlan(options());
+
+    expectGoodPlanned(result);
+    expect(readFileSync(linked, "utf8")).toBe(before);
+    expect(result.errors.map((e) => e.message)).toContainEqual(expect.stringMatching(message));
+  });
+});
+
 describe("paths that are not files", () => {
   it("a symlink loop is named as one", async () => {
     mkdirSync(join(repo, "loop"));
