@@ -3,7 +3,7 @@
  * — shortened when it is huge, its control characters escaped — never a raw Node error.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,6 +27,26 @@ function cli(args: readonly string[], options: { uid?: number; gid?: number } = 
   const run = spawnSync(process.execPath, ["--import", "tsx", CLI, ...args], { encoding: "utf8", cwd: ROOT, ...options });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
+
+describe("plan: bad YAML is a message about the file", () => {
+  it("an alias bomb in an Application file and in the repo config: both named, exit 1, the JSON still printed", () => {
+    const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]", "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]", "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]", "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]", ""].join("\n");
+    mkdirSync(join(dir, "apps"));
+    mkdirSync(join(dir, ".github"));
+    writeFileSync(join(dir, "apps", "bomb.yaml"), `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: bomb }\nspec: { source: { repoURL: https://github.com/o/r } }\n${bomb}`);
+    writeFileSync(join(dir, ".github", "argocd-image-pr.yml"), `targets: []\n${bomb}`);
+
+    const run = cli(["plan", "--repo", dir, "--apps", join(dir, "apps"), "--format", "json"]);
+
+    expect(run.status).toBe(1);
+    const json = JSON.parse(run.stdout) as { errors: { file: string; message: string }[] };
+    expect(json.errors.map((e) => [e.file, e.message])).toEqual([
+      [".github/argocd-image-pr.yml", expect.stringContaining("alias bomb")],
+      ["apps/bomb.yaml", expect.stringContaining("apps/bomb.yaml: document 1 was skipped: its aliases (*name) expand it more than 100-fold")],
+    ]);
+    expect(run.stderr).toBe("");
+  });
+});
 
 describe("plan: command-line paths", () => {
   it("a 100,000-character --repo is bad usage, the value shortened", () => {
