@@ -12,9 +12,9 @@ import { quoteForMessage } from "../text/index.js";
 /**
  * The largest repository or configuration file argocd-image-pr reads (kustomization, values file,
  * manifest, override file, repo config, --registries, --docker-config): 1 MiB. The YAML parser
- * that keeps node ranges for exact edits reads about 0.4 MB/s here (a 1 MiB values file: ~3 s,
- * and an edit parses it up to three times), so a 50 MB values file would hold a pass for minutes
- * and take gigabytes; past the limit the file is refused by name and the pass goes on.
+ * that keeps node ranges for exact edits reads 0.25–0.4 MB/s here (a 1 MiB values file: 3–4 s,
+ * scripts/bench-file-limits.ts), so a 50 MB values file would hold a pass for minutes and take
+ * gigabytes; past the limit the file is refused by name and the pass goes on.
  */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
