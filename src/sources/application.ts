@@ -258,7 +258,7 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
     }
     const alias = decl.alias ?? parsed.spec.alias ?? defaultAlias(parsed.spec.image);
     const imageName = `${parsed.spec.image.registry}/${parsed.spec.image.repository}`;
-    const { policy, issues } = buildPolicy(decl.settings, { constraint: parsed.spec.constraint });
+    const { policy, issues } = buildPolicy(decl.settings, { constraint: parsed.spec.constraint, verbatim: input.keyStyle === "image-updater" });
     for (const issue of issues) {
       const settingKey =
         input.keyStyle === "annotation"

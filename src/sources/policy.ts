@@ -100,6 +100,11 @@ export interface PolicyIssue {
 
 export interface PolicyExtras {
   readonly constraint: string | null;
+  /**
+   * The settings are an ImageUpdater's fields, which image-updater reads as written (it trims only
+   * annotations): blanks around a strategy or allow-tags change its meaning there, so they warn.
+   */
+  readonly verbatim?: boolean;
   readonly keepSuffix?: boolean;
   readonly maxUpdate?: UpdateLevel | null;
 }
@@ -112,6 +117,19 @@ export interface PolicyExtras {
  */
 export function buildPolicy(settings: RawSettings, extras: PolicyExtras): { policy: ImagePolicy | null; issues: PolicyIssue[] } {
   const issues: PolicyIssue[] = [];
+  if (extras.verbatim === true) {
+    const blanks = (key: "update-strategy" | "allow-tags", value: string | undefined, there: string): void => {
+      if (value === undefined || value === value.trim() || value.trim() === "") return;
+      issues.push({
+        key,
+        value,
+        message: `${key === "update-strategy" ? "update strategy" : "allow-tags"} "${quoteForMessage(value)}" has blanks around it; argocd-image-updater reads ImageUpdater fields as written (${there}), argocd-image-pr trims them: remove the blanks`,
+        severity: "warning",
+      });
+    };
+    blanks("update-strategy", settings.updateStrategy, "for it this is no known strategy, so it uses semver");
+    blanks("allow-tags", settings.allowTags, "for it no tag matches");
+  }
   const strategyValue = settings.updateStrategy?.trim() || "semver";
   const strategy = parseStrategy(strategyValue);
   if (strategy === null) {

@@ -53,6 +53,21 @@ describe("accepted, but they cannot do what they say: a warning names the key", 
   });
 });
 
+describe("ImageUpdater values with blanks around them", () => {
+  it("warn: image-updater reads a CR field as written (annotations it trims), so the two would differ", () => {
+    const text = `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: web, namespace: argocd }\nspec: { source: { repoURL: https://github.com/o/gitops, path: web, kustomize: {} } }\n---\napiVersion: argocd-image-updater.argoproj.io/v1alpha1\nkind: ImageUpdater\nmetadata: { name: web, namespace: argocd }\nspec:\n  commonUpdateSettings: { updateStrategy: "latest ", allowTags: " regexp:^v" }\n  applicationRefs:\n    - namePattern: web\n      images: [{ alias: web, imageName: ghcr.io/o/web }]\n`;
+    const parsed = parseManifests(text, "apps/web.yaml");
+
+    const result = targetsFromApplications(parsed);
+
+    expect(result.targets.map((t) => t.policy.strategy)).toEqual(["newest-build"]);
+    expect(result.problems.map((p) => [p.severity, p.message])).toEqual([
+      ["warning", 'ImageUpdater argocd/web: commonUpdateSettings.updateStrategy for image "web": update strategy "latest " has blanks around it; argocd-image-updater reads ImageUpdater fields as written (for it this is no known strategy, so it uses semver), argocd-image-pr trims them: remove the blanks'],
+      ["warning", 'ImageUpdater argocd/web: commonUpdateSettings.allowTags for image "web": allow-tags " regexp:^v" has blanks around it; argocd-image-updater reads ImageUpdater fields as written (for it no tag matches), argocd-image-pr trims them: remove the blanks'],
+    ]);
+  });
+});
+
 describe("unknown ImageUpdater fields", () => {
   const updater = (spec: string): string => `apiVersion: argocd-image-updater.argoproj.io/v1alpha1\nkind: ImageUpdater\nmetadata: { name: web, namespace: argocd }\nspec:\n${spec}`;
 
