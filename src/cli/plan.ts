@@ -1,14 +1,15 @@
-/** `argocd-image-pr plan`: wiring only — options in, runPlan, the report out. */
+/**
+ * `argocd-image-pr plan`: wiring only — options in, runPlan, the report out. The engine is
+ * imported when the command runs, so `--help` and usage errors load only commander.
+ */
 import { InvalidArgumentError } from "commander";
 import type { Command } from "commander";
 import { accessSync, constants, opendirSync, statSync } from "node:fs";
 import path from "node:path";
+// Light: the file checks and escaping of usage errors, not the engine.
 import { describeFileError } from "../files/index.js";
-import { runPlan } from "../pipeline/index.js";
 import type { ClusterOptions } from "../pipeline/index.js";
-import { formatPlanTable, planToJson } from "../report/index.js";
 import { quoteForMessage } from "../text/index.js";
-import { loadRegistryOptions } from "./registry-options.js";
 
 interface PlanFlags {
   repo: string;
@@ -23,6 +24,7 @@ interface PlanFlags {
   format: "table" | "json";
   write: boolean;
   concurrency: number;
+  cacheDir?: string;
 }
 
 function positiveInt(value: string): number {
@@ -126,7 +128,13 @@ export function registerPlanCommand(program: Command): void {
     .option("--format <format>", "table | json", format, "table")
     .option("--write", "apply the edits to the working tree", false)
     .option("--concurrency <n>", "targets planned at once", positiveInt, 8)
+    .option("--cache-dir <dir>", "keep tag details (digest, build date, platforms, labels) here between runs; a later run asks registries only for tag lists")
     .action(async (flags: PlanFlags) => {
+      const [{ runPlan }, { formatPlanTable, planToJson }, { loadRegistryOptions }] = await Promise.all([
+        import("../pipeline/index.js"),
+        import("../report/index.js"),
+        import("./registry-options.js"),
+      ]);
       const registry = await loadRegistryOptions(flags);
       const progress = flags.format === "table" ? progressReporter() : undefined;
       const result = await runPlan({
@@ -138,6 +146,7 @@ export function registerPlanCommand(program: Command): void {
         registry,
         concurrency: flags.concurrency,
         write: flags.write,
+        ...(flags.cacheDir === undefined ? {} : { cacheDir: path.resolve(flags.cacheDir) }),
         ...(progress === undefined ? {} : { onProgress: progress }),
       });
       if (flags.format === "json") {

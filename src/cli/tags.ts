@@ -1,11 +1,9 @@
 /**
  * `argocd-image-pr tags <image>`: list an image's tags as the app sees them, with metadata on
- * request. Like argocd-image-updater's `test` command, for debugging registry access.
+ * request. Like argocd-image-updater's `test` command, for debugging registry access. The engine
+ * is imported when the command runs, so `--help` loads only commander.
  */
 import type { Command } from "commander";
-import { listImageTags } from "../pipeline/index.js";
-import { formatTags } from "../report/index.js";
-import { loadRegistryOptions } from "./registry-options.js";
 
 /** Register the `tags` command on the program. */
 export function registerTagsCommand(program: Command): void {
@@ -24,6 +22,11 @@ export function registerTagsCommand(program: Command): void {
         program.error(`error: --format must be table or json, not "${String(format)}"`, { exitCode: 2, code: "argocd-image-pr.usage" });
       }
       const metadata = raw["metadata"] === true;
+      const [{ listImageTags }, { formatTags }, { loadRegistryOptions }] = await Promise.all([
+        import("../pipeline/index.js"),
+        import("../report/index.js"),
+        import("./registry-options.js"),
+      ]);
       const registry = await loadRegistryOptions({
         ...(typeof raw["registries"] === "string" ? { registries: raw["registries"] } : {}),
         ...(typeof raw["dockerConfig"] === "string" ? { dockerConfig: raw["dockerConfig"] } : {}),

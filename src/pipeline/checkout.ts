@@ -56,17 +56,17 @@ export function resolveInside(root: string, file: string): string {
  * repo could otherwise make --write change any file the user can write). A file that does not
  * exist yet is placed in its parent directory's real path.
  */
-async function realInside(root: string, file: string): Promise<string> {
+async function realInside(root: string, file: string, realRoot: Promise<string> = realpath(root), options: { existing?: boolean } = {}): Promise<string> {
   const absolute = resolveInside(root, file);
-  const realRoot = await realpath(root);
   let real: string;
   try {
     real = await realpath(absolute);
   } catch (error) {
-    if (!isNotFound(error)) throw error;
+    // `existing`: the caller reads, so a file that is not there is not-found, wherever it would be.
+    if (!isNotFound(error) || options.existing === true) throw error;
     real = path.join(await realpath(path.dirname(absolute)), path.basename(absolute));
   }
-  const relative = path.relative(realRoot, real);
+  const relative = path.relative(await realRoot, real);
   if (relative.startsWith("..") || path.isAbsolute(relative)) {
     throw new ConfigError(`path "${file}" is a symbolic link that leads outside the repository`, {
       context: { file },
@@ -115,15 +115,23 @@ async function readOnlyReason(real: string): Promise<string | null> {
 
 export function openCheckout(root: string): Checkout {
   const texts = new Map<string, Promise<string | null>>();
+  // The checkout's own real path, once per pass rather than once per file read.
+  let rootReal: Promise<string> | null = null;
+  const realRoot = (): Promise<string> => {
+    rootReal ??= realpath(root);
+    rootReal.catch(() => (rootReal = null));
+    return rootReal;
+  };
   return {
     root,
     read(file) {
       let pending = texts.get(file);
       if (!pending) {
-        pending = realInside(root, file)
+        // A file that does not exist (most `.argocd-source-…` probes) costs one realpath, no more.
+        pending = realInside(root, file, realRoot(), { existing: true })
           .then(async (real) => {
-            // Regular files only, up to MAX_FILE_BYTES: a FIFO would block the pass forever.
-            // Up to MAX_MANIFEST_FILE_BYTES (Application bundles); files to edit are held to MAX_FILE_BYTES where they are edited.
+            // Regular files only (a FIFO would block the pass forever), up to MAX_MANIFEST_FILE_BYTES
+            // (Application bundles); files to edit are held to MAX_FILE_BYTES where they are edited.
             const bytes = await readRegularFile(real, { name: file, maxBytes: MAX_MANIFEST_FILE_BYTES, directoryHint: "name the file to edit, or give the directory as path: for a kustomization" });
             return bytes === null ? null : decodeUtf8(bytes, file);
           })
@@ -146,9 +154,9 @@ export function openCheckout(root: string): Checkout {
     },
     async write(file, text) {
       // Through a symlink to its target (the link stays a link), keeping the file's mode.
-      const real = await realInside(root, file);
+      const real = await realInside(root, file, realRoot());
       // Never into .git/ nor the repo config, even through a symlink: the gathering refuses such targets by name first.
-      const realRelative = path.relative(await realpath(root), real).split(path.sep);
+      const realRelative = path.relative(await realRoot(), real).split(path.sep);
       if (realRelative.some((segment) => segment.toLowerCase() === ".git")) {
         throw new ConfigError(`${quoteForMessage(file)} leads into .git/, which argocd-image-pr never edits`, { context: { file } });
       }

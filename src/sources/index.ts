@@ -9,7 +9,6 @@ export { targetsFromApplications, type SourceResult, type TargetsFromApplication
 export {
   parseRepoConfig,
   readRepoConfig,
-  repoConfigJsonSchema,
   generateRepoConfigJsonSchema,
   type RepoConfig,
   type RepoConfigTarget,
