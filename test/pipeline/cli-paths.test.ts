@@ -2,7 +2,7 @@
  * Command-line paths that cannot be used are bad usage (exit 2), said in words that name the path
  * — shortened when it is huge, its control characters escaped — never a raw Node error.
  */
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,20 +23,25 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(args: readonly string[], options: { uid?: number; gid?: number } = {}): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ["--import", "tsx", CLI, ...args], { encoding: "utf8", cwd: ROOT, ...options });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+/** The CLI, run without blocking the test worker. */
+function cli(args: readonly string[], options: { uid?: number; gid?: number } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", "tsx", CLI, ...args], { encoding: "utf8", cwd: ROOT, maxBuffer: 16 * 1024 * 1024, ...options }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
+      resolve({ status: code, stdout, stderr });
+    });
+  });
 }
 
 describe("plan: bad YAML is a message about the file", () => {
-  it("an alias bomb in an Application file and in the repo config: both named, exit 1, the JSON still printed", () => {
+  it("an alias bomb in an Application file and in the repo config: both named, exit 1, the JSON still printed", async () => {
     const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]", "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]", "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]", "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]", ""].join("\n");
     mkdirSync(join(dir, "apps"));
     mkdirSync(join(dir, ".github"));
     writeFileSync(join(dir, "apps", "bomb.yaml"), `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: bomb }\nspec: { source: { repoURL: https://github.com/o/r } }\n${bomb}`);
     writeFileSync(join(dir, ".github", "argocd-image-pr.yml"), `targets: []\n${bomb}`);
 
-    const run = cli(["plan", "--repo", dir, "--apps", join(dir, "apps"), "--format", "json"]);
+    const run = await cli(["plan", "--repo", dir, "--apps", join(dir, "apps"), "--format", "json"]);
 
     expect(run.status).toBe(1);
     const json = JSON.parse(run.stdout) as { errors: { file: string; message: string }[] };
@@ -49,8 +54,8 @@ describe("plan: bad YAML is a message about the file", () => {
 });
 
 describe("plan: command-line paths", () => {
-  it("a 100,000-character --repo is bad usage, the value shortened", () => {
-    const run = cli(["plan", "--repo", `/tmp/${"a".repeat(100_000)}`]);
+  it("a 100,000-character --repo is bad usage, the value shortened", async () => {
+    const run = await cli(["plan", "--repo", `/tmp/${"a".repeat(100_000)}`]);
 
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("the path is too long for the file system");
@@ -62,12 +67,12 @@ describe("plan: command-line paths", () => {
   it.each([
     ["--repo", (unreadable: string): string[] => ["--repo", unreadable]],
     ["--apps", (unreadable: string): string[] => ["--repo", dir, "--apps", unreadable]],
-  ])("an unreadable %s directory is bad usage naming it", (_flag, args) => {
+  ])("an unreadable %s directory is bad usage naming it", async (_flag, args) => {
     const unreadable = join(dir, "locked");
     mkdirSync(unreadable);
     chmodSync(unreadable, 0o000);
 
-    const run = cli(["plan", ...args(unreadable)], AS_NOBODY);
+    const run = await cli(["plan", ...args(unreadable)], AS_NOBODY);
 
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`"${unreadable}" cannot be read: permission denied`);
@@ -75,15 +80,15 @@ describe("plan: command-line paths", () => {
     expect(run.stdout).toBe("");
   });
 
-  it("a missing --apps path is bad usage naming it", () => {
-    const run = cli(["plan", "--repo", dir, "--apps", join(dir, "nope")]);
+  it("a missing --apps path is bad usage naming it", async () => {
+    const run = await cli(["plan", "--repo", dir, "--apps", join(dir, "nope")]);
 
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`"${join(dir, "nope")}" does not exist`);
   });
 
-  it("terminal escapes in a value are printed escaped, not acted on", () => {
-    const run = cli(["plan", "--repo", "/tmp/\u001b[2J\u001b]0;owned\u0007"]);
+  it("terminal escapes in a value are printed escaped, not acted on", async () => {
+    const run = await cli(["plan", "--repo", "/tmp/\u001b[2J\u001b]0;owned\u0007"]);
 
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("\\e[2J\\e]0;owned\\x07");
