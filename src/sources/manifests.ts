@@ -37,7 +37,7 @@ function splitDocuments(text: string): { text: string; first: number }[] {
 
 /** Multi-document YAML → Applications and ImageUpdaters; other kinds are ignored. */
 export function parseManifests(text: string, file: string): Resources {
-  const out: Resources = { applications: [], imageUpdaters: [], problems: [] };
+  const out: Resources = { applications: [], imageUpdaters: [], problems: [], applicationSets: [] };
   // A document of an unrendered chart fails for reasons that point nowhere useful ("expected
   // string, received object"); its `{{` says what it is. Said once per file.
   let template = false;
@@ -99,6 +99,9 @@ export function parseManifests(text: string, file: string): Resources {
           case "image-updater":
             out.imageUpdaters.push(classified.value);
             out.problems.push(...classified.warnings);
+            break;
+          case "application-set":
+            out.applicationSets?.push(classified.value);
             break;
           case "problem":
             if ((classified.problem.severity ?? "error") === "error" && looksLikeTemplate(chunk.text)) break;
@@ -260,7 +263,7 @@ async function loadAll(files: readonly ManifestFile[], concurrency: number): Pro
  * problem naming it; the others are read.
  */
 export async function readManifests(paths: ManifestPaths): Promise<Resources> {
-  const out: Resources = { applications: [], imageUpdaters: [], problems: [] };
+  const out: Resources = { applications: [], imageUpdaters: [], problems: [], applicationSets: [] };
   const files = [
     ...(paths.disk === undefined ? [] : await collectFromDisk(paths.disk.paths, paths.disk.root, out.problems)),
     ...(paths.repo === undefined ? [] : await collectFromReader(paths.repo.reader, paths.repo.paths, out.problems)),
@@ -284,6 +287,7 @@ export async function readManifests(paths: ManifestPaths): Promise<Resources> {
     out.applications.push(...parsed.applications);
     out.imageUpdaters.push(...parsed.imageUpdaters);
     out.problems.push(...parsed.problems);
+    out.applicationSets?.push(...(parsed.applicationSets ?? []));
   }
   out.applications = withoutDuplicates("Application", out.applications, out.problems);
   out.imageUpdaters = withoutDuplicates("ImageUpdater", out.imageUpdaters, out.problems);
