@@ -77,7 +77,7 @@ function options(overrides: Partial<RunPlanOptions> = {}): RunPlanOptions {
 }
 
 function expectGoodPlanned(result: PlanResult): void {
-  expect(result.updates.map((u) => [u.app, u.file, u.to])).toEqual([["good", "good/kustomization.yaml", "1.0.1"]]);
+  expect(result.updates.map((u) => [u.app, u.file, u.to])).toEqual([["argocd/good", "good/kustomization.yaml", "1.0.1"]]);
   expect(readFileSync(join(repo, "good/kustomization.yaml"), "utf8")).toContain("newTag: 1.0.1");
 }
 
@@ -98,7 +98,7 @@ describe("files that never end", () => {
     const result = await runPlan(options());
 
     expectGoodPlanned(result);
-    expect(result.errors.map((e) => [e.app, e.message])).toEqual([["bad", expect.stringMatching(/"bad\/kustomization\.yaml" is a named pipe \(FIFO\), not a regular file/)]]);
+    expect(result.errors.map((e) => [e.app, e.message])).toEqual([["argocd/bad", expect.stringMatching(/"bad\/kustomization\.yaml" is a named pipe \(FIFO\), not a regular file/)]]);
   }, 10_000);
 
   it("an Application file under --apps that is a FIFO is named, and the other Applications are read", async () => {
@@ -125,7 +125,7 @@ describe("huge files", () => {
     const result = await runPlan(options());
 
     expectGoodPlanned(result);
-    expect(result.errors.map((e) => [e.app, e.message])).toEqual([["big", expect.stringMatching(/"big\/kustomization\.yaml" is 2\.2 MiB, over the 1\.0 MiB limit on files argocd-image-pr reads; it was not read/)]]);
+    expect(result.errors.map((e) => [e.app, e.message])).toEqual([["argocd/big", expect.stringMatching(/"big\/kustomization\.yaml" is 2\.2 MiB, over the 1\.0 MiB limit on files argocd-image-pr reads; it was not read/)]]);
   }, 20_000);
 
   it("a 50 MB values file is refused by name within bounded time, and the other target is planned", async () => {
@@ -136,7 +136,7 @@ describe("huge files", () => {
     const result = await runPlan(options());
 
     expectGoodPlanned(result);
-    expect(result.errors.map((e) => [e.app, e.message])).toEqual([["big", expect.stringMatching(/"big\/kustomization\.yaml" is 50 MiB, over the 16 MiB limit on files argocd-image-pr reads; it was not read/)]]);
+    expect(result.errors.map((e) => [e.app, e.message])).toEqual([["argocd/big", expect.stringMatching(/"big\/kustomization\.yaml" is 50 MiB, over the 16 MiB limit on files argocd-image-pr reads; it was not read/)]]);
   }, 20_000);
 });
 
@@ -156,7 +156,7 @@ describe("files --write leaves alone", () => {
   });
 
   it.each([
-    ["kustomize", "typo", /write-back target "kustomize" is neither a directory in the repository nor a \.yaml file, so it is no write-back target \(did you mean kustomization\?\); nothing was written/],
+    ["kustomize", "argocd/typo", /write-back target "kustomize" is neither a directory in the repository nor a \.yaml file, so it is no write-back target \(did you mean kustomization\?\); nothing was written/],
     ["kustomize:overlays/prod", "argocd/typo", /write-back-target "kustomize:overlays\/prod" is not a write-back target \(did you mean kustomization:overlays\/prod\?\)/],
     ["helm:values.yaml", "argocd/typo", /write-back-target "helm:values\.yaml" is not a write-back target \(did you mean helmvalues:values\.yaml\?\)/],
   ])("write-back-target %s (a typo) is an error and creates no file", async (target, app, message) => {
@@ -179,7 +179,7 @@ describe("files --write leaves alone", () => {
     const result = await runPlan(options());
 
     expect(result.errors).toEqual([]);
-    expect(result.updates.map((u) => [u.app, u.file])).toContainEqual(["over", "overrides/.argocd-source-over.yaml"]);
+    expect(result.updates.map((u) => [u.app, u.file])).toContainEqual(["argocd/over", "overrides/.argocd-source-over.yaml"]);
   });
 
   it.each([
