@@ -3,15 +3,25 @@
  */
 import { Command, CommanderError } from "commander";
 import { AppError, ConfigError, describeError } from "../errors/index.js";
+import { escapeControlCharacters } from "../text/index.js";
 import { registerPlanCommand } from "./plan.js";
 import { registerTagsCommand } from "./tags.js";
+
+/** Lines for stderr: control characters escaped (line breaks kept), runs over 200 characters cut. */
+function forTerminal(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => escapeControlCharacters(line).replace(/[^\s'"]{201,}/g, (run) => `${run.slice(0, 80)}… (${run.length} characters)`))
+    .join("\n");
+}
 
 export function buildProgram(): Command {
   const program = new Command("argocd-image-pr")
     .description("Keep Argo CD image tags current through pull requests")
     .exitOverride()
     .showHelpAfterError()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    // Commander echoes argument values: escape them, and shorten a 100,000-character one.
+    .configureOutput({ writeErr: (s) => process.stderr.write(forTerminal(s)) });
   registerTagsCommand(program);
   registerPlanCommand(program);
   return program;
@@ -31,7 +41,7 @@ export async function runCli(argv: readonly string[], program: Command = buildPr
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
       return 2;
     }
-    process.stderr.write(`error: ${error instanceof AppError ? error.message : describeError(error)}\n`);
+    process.stderr.write(`${forTerminal(`error: ${error instanceof AppError ? error.message : describeError(error)}`)}\n`);
     return error instanceof ConfigError ? 2 : 1;
   }
 }

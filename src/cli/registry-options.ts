@@ -1,18 +1,22 @@
 /** Registry client options from the CLI: `--registries` and `--docker-config` files, and the deadlines. */
-import { readFile } from "node:fs/promises";
 import { ConfigError, describeError } from "../errors/index.js";
+import { readRegularTextFile } from "../files/index.js";
 import { parseDockerConfig, parseRegistriesConfig } from "../registry/index.js";
 import type { RegistryClientOptions } from "../registry/index.js";
+import { quoteForMessage } from "../text/index.js";
 
+/** Regular files only, up to MAX_FILE_BYTES: a FIFO given as --registries would block forever. */
 async function readFlagFile(file: string, flag: string): Promise<string> {
+  let text: string | null;
   try {
-    return await readFile(file, "utf8");
+    text = await readRegularTextFile(file, { name: file });
   } catch (error) {
-    throw new ConfigError(`cannot read ${flag} file "${file}": ${describeError(error)}`, {
-      context: { file },
-      hint: `check the path given to ${flag}`,
-    });
+    throw new ConfigError(`cannot use the ${flag} file: ${describeError(error)}`, { context: { file }, hint: `check the path given to ${flag}` });
   }
+  if (text === null) {
+    throw new ConfigError(`cannot read ${flag} file "${quoteForMessage(file)}": it does not exist`, { context: { file }, hint: `check the path given to ${flag}` });
+  }
+  return text;
 }
 
 function fromEnv(name: string, env: NodeJS.ProcessEnv): string | undefined {

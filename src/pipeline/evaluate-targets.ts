@@ -12,6 +12,8 @@ import type { Target, TagDetails, WriteKind } from "../model/index.js";
 import { imageSourceLabels, parseCredentialSource, type ImageAccess, type RegistryClient } from "../registry/index.js";
 import { decide, meetsPlatforms, selectCandidates } from "../strategy/index.js";
 import type { Candidates, CurrentImage, Decision } from "../strategy/index.js";
+import { fileTooLarge, MAX_FILE_BYTES } from "../files/index.js";
+import { quoteForMessage } from "../text/index.js";
 import { searchAppFiles } from "./app-files.js";
 import { closestTags } from "./closest-tags.js";
 import { mapLimit } from "./limit.js";
@@ -62,8 +64,9 @@ function problemOf(target: Target, file: string | null, ...errors: readonly unkn
 }
 
 /** Names of the entries that can be read as files (a link is read through). */
+/** Names that may be files: not directories. A FIFO or socket so named is kept: reading it says what it is. */
 function fileNames(entries: readonly RepoEntry[]): string[] {
-  return entries.filter((entry) => entry.type === "file" || entry.type === "symlink").map((entry) => entry.name);
+  return entries.filter((entry) => entry.type !== "dir").map((entry) => entry.name);
 }
 
 /** The file a target writes, and how: the kustomization inside a directory, the `.argocd-source-…yaml` override file, or the path itself. */
@@ -91,8 +94,22 @@ async function resolveFile(target: Target, reader: RepoReader): Promise<{ kind: 
     const entries = await reader.list(where);
     const name = target.write.argocdSourceFileName ?? argocdSourceFileName(target.app?.name ?? target.alias);
     if (entries !== null) return { kind, file: path.posix.join(where, name) };
+    refuseStrayOverrideFile(where);
   }
   return { kind, file: where };
+}
+
+/**
+ * An override-file target must be a directory or a YAML file name: `write-back-target: kustomize`
+ * (for kustomization) would otherwise create a file named `kustomize` that nothing reads.
+ */
+function refuseStrayOverrideFile(where: string): void {
+  if (/\.ya?ml$/i.test(where)) return;
+  const meant = /^kustom/i.test(path.posix.basename(where)) ? "kustomization" : /^(helm|values)/i.test(path.posix.basename(where)) ? "helmvalues" : null;
+  throw new ConfigError(`write-back target "${quoteForMessage(where)}" is neither a directory in the repository nor a .yaml file, so it is no write-back target${meant === null ? "" : ` (did you mean ${meant}?)`}; nothing was written`, {
+    context: { file: where },
+    hint: "use kustomization[:<path>], helmvalues[:<path>], or a directory or .yaml file for the parameter override file",
+  });
 }
 
 /** Of the values files a Helm source reads, the last that sets the image (Helm merges later over earlier); else the target's path. */
@@ -101,6 +118,7 @@ async function valuesFileInCharge(target: Target, reader: RepoReader): Promise<s
   for (const file of [...(target.write.valuesFiles ?? [])].reverse()) {
     const text = await reader.read(file);
     if (text === null) continue;
+    if (text.length > MAX_FILE_BYTES) return file; // refused by name when it is edited, never parsed
     try {
       if (readImage(text, file, locator) !== null) return file;
     } catch {
@@ -130,6 +148,8 @@ async function locate(target: Target, reader: RepoReader): Promise<Located> {
   // So does a helmvalues file of an Application that lacks the image's keys (a repo-config file is edited only where it holds the image).
   const createIfMissing = kind === "kustomize" || kind === "argocd-source" || kind === "application" || (kind === "helm" && target.app !== null);
   const stored = await reader.read(file);
+  // The editors' parser reads ~0.4 MB/s: a file past MAX_FILE_BYTES is refused, whichever reader gave it.
+  if (stored !== null && stored.length > MAX_FILE_BYTES) throw fileTooLarge(file, Buffer.byteLength(stored));
   if (stored === null && kind !== "argocd-source") {
     throw new ConfigError(`file "${file}" does not exist in the repository`, {
       context: { file, image: repositoryKey(target.image) },

@@ -2,7 +2,7 @@
  * `plan` over a checkout: evaluate every target, compose the outcomes per file (plan/), and with
  * `write` write each file whole or not at all. What `argocd-image-pr plan` prints.
  */
-import { describeError } from "../errors/index.js";
+import { ConfigError, describeError } from "../errors/index.js";
 import { repositoryKey } from "../image-ref/index.js";
 import { composeChanges } from "../plan/index.js";
 import { evaluateTargets } from "./evaluate-targets.js";
@@ -67,7 +67,11 @@ export async function planCheckout(input: PlanInput, deps: PlanCheckoutDeps, opt
           app: update?.app ?? null,
           image: update?.image ?? null,
           file: change.file,
-          message: `cannot write ${change.file}: ${describeError(error)}; check the file's and its directory's permissions (the other files were written)`,
+          // A file the checkout refuses (read-only, in .git/) says so itself; an I/O failure gets the usual advice.
+          message:
+            error instanceof ConfigError
+              ? `${describeError(error)}; the other files were written`
+              : `cannot write ${change.file}: ${describeError(error)}; check the file's and its directory's permissions (the other files were written)`,
         });
       }
     }

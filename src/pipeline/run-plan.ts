@@ -3,13 +3,14 @@
  * the checkout is read through it as a RepoReader (as the app reads a commit), what lies
  * elsewhere (`--apps`, `--config` outside the repository) from disk.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { ConfigError, describeError } from "../errors/index.js";
+import { readRegularTextFile } from "../files/index.js";
 import { createRegistryClient, loadTagCacheFile, saveTagCacheFile } from "../registry/index.js";
 import type { RegistryClient, RegistryClientOptions } from "../registry/index.js";
 import { createSecretReader } from "../sources/index.js";
+import { quoteForMessage } from "../text/index.js";
 import { openCheckout } from "./checkout.js";
 import { secretCredentials } from "./credentials.js";
 import { gatherTargets } from "./gather.js";
@@ -53,14 +54,17 @@ async function repoConfigSource(root: string, configFile: string | null | false)
   if (configFile === null || configFile === false) return configFile === false ? false : undefined;
   const inRepo = insideCheckout(root, configFile);
   if (inRepo !== null) return { path: inRepo };
+  let text: string | null;
   try {
-    return { file: configFile, text: await readFile(configFile, "utf8") };
+    // Regular files only, up to MAX_FILE_BYTES: a FIFO given as --config would block forever.
+    text = await readRegularTextFile(configFile, { name: configFile });
   } catch (error) {
-    throw new ConfigError(`cannot read the repo config "${configFile}": ${describeError(error)}`, {
-      context: { file: configFile },
-      hint: "check the --config path",
-    });
+    throw new ConfigError(`cannot use the repo config: ${describeError(error)}`, { context: { file: configFile }, hint: "check the --config path" });
   }
+  if (text === null) {
+    throw new ConfigError(`cannot read the repo config "${quoteForMessage(configFile)}": it does not exist`, { context: { file: configFile }, hint: "check the --config path" });
+  }
+  return { file: configFile, text };
 }
 
 /** The CLI's options as the engine reads them: repo paths through the checkout, the rest from disk. */

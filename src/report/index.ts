@@ -2,6 +2,7 @@
  * report/: the plan as people and scripts read it. Pure: a PlanResult in, a string or a JSON value out.
  */
 import type { PlanProblem, PlanResult, PlanSkip, PlannedUpdate } from "../pipeline/types.js";
+import { escapeControlCharacters } from "../text/index.js";
 
 /** The stable JSON shape of `plan --format json` (documented in the README). */
 export interface PlanJson {
@@ -97,8 +98,22 @@ function provenance(u: PlannedUpdate): string | null {
   return parts.length === 0 ? null : parts.join(", ");
 }
 
+/**
+ * Every string of a value with its control characters escaped: file names, messages, tags and
+ * reasons come from files and registries, and must not drive the terminal.
+ */
+function escapeStrings<T>(value: T): T {
+  if (typeof value === "string") return escapeControlCharacters(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => escapeStrings(item)) as T;
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, escapeStrings(item as unknown)])) as T;
+  }
+  return value;
+}
+
 /** The plan for people: grouped by Application, `from → to`, the reason, then what was skipped and what failed. */
-export function formatPlanTable(result: PlanResult, style: TableStyle): string {
+export function formatPlanTable(raw: PlanResult, style: TableStyle): string {
+  const result = escapeStrings(raw);
   const lines: string[] = [];
   const groups = new Map<string, PlannedUpdate[]>();
   for (const update of result.updates) {
@@ -161,3 +176,5 @@ export function formatPlanTable(result: PlanResult, style: TableStyle): string {
 }
 
 export { formatTags } from "./tags.js";
+/** For other human-readable output (PR bodies, comments): the same escaping the table uses. */
+export { escapeControlCharacters } from "../text/index.js";

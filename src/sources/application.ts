@@ -7,6 +7,7 @@ import posix from "node:path/posix";
 
 import { argocdSourceFileName } from "../editors/index.js";
 import type { GitTarget, HelmKeys, Target, TargetOrigin, TargetProblem, WriteKind, WriteTarget } from "../model/index.js";
+import { quoteForMessage } from "../text/index.js";
 import type { DetectedSourceType } from "./app-type.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
 import { defaultAlias, parseImageSpec, splitImageSpec } from "./image-spec.js";
@@ -193,6 +194,16 @@ function normalizeRepoPath(path: string): string {
   return joined === "." ? "" : joined.replace(/\/+$/, "");
 }
 
+/** What a write-back target that is no form was probably meant to be, or null. */
+function suggestTarget(target: string): string | null {
+  const colon = target.indexOf(":");
+  const head = (colon === -1 ? target : target.slice(0, colon)).toLowerCase();
+  const rest = colon === -1 ? "" : target.slice(colon);
+  if (/^kustom/.test(head)) return `did you mean kustomization${rest}?`;
+  if (/^helm/.test(head) || head === "values") return `did you mean helmvalues${rest}?`;
+  return null;
+}
+
 /** image-updater: after the prefix and `:`, a leading `/` is from the repo root, else relative to the source path. */
 function resolveTargetPath(rest: string, sourcePath: string): string {
   if (rest.startsWith("/")) return normalizeRepoPath(rest.slice(1));
@@ -305,13 +316,13 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
     }
     const alias = decl.alias ?? parsed.spec.alias ?? defaultAlias(parsed.spec.image);
     const imageName = `${parsed.spec.image.registry}/${parsed.spec.image.repository}`;
-    const { policy, issues } = buildPolicy(decl.settings, { constraint: parsed.spec.constraint });
+    const { policy, issues } = buildPolicy(decl.settings, { constraint: parsed.spec.constraint, verbatim: input.keyStyle === "image-updater" });
     for (const issue of issues) {
       const settingKey =
         input.keyStyle === "annotation"
           ? `argocd-image-updater.argoproj.io/${parsed.spec.alias ? `${parsed.spec.alias}.` : ""}${issue.key}`
-          : `commonUpdateSettings.${issue.key === "update-strategy" ? "updateStrategy" : issue.key === "allow-tags" ? "allowTags" : "platforms"}`;
-      problem(`${settingKey} for image "${alias}": ${issue.message}${policy === null ? ". This image was skipped" : ""}`, imageName);
+          : `commonUpdateSettings.${issue.key === "update-strategy" ? "updateStrategy" : issue.key === "allow-tags" ? "allowTags" : issue.key === "ignore-tags" ? "ignoreTags" : "platforms"}`;
+      problem(`${settingKey} for image "${alias}": ${issue.message}${policy === null && issue.severity === undefined ? ". This image was skipped" : ""}`, imageName, issue.severity ?? "error");
     }
     if (policy === null) continue;
     const id = applicationTargetId(namespace, app.metadata.name, alias);
@@ -390,6 +401,14 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
         return git && { git, write: { kind: "helm", path: resolveTargetPath(rest, sourcePath) } };
       }
       // image-updater (backward compatibility): any other value is the override file, from the repo root.
+      // A `:` makes it a form (`helm:values.yaml` is a typo, not a file name); a kustomization file
+      // is refused, as image-updater refuses it. The pipeline refuses a path that is neither a
+      // directory nor a .yaml file (`kustomize`), which would otherwise create a stray file.
+      const base = posix.basename(target);
+      if (target.includes(":")) return badTarget(target, suggestTarget(target));
+      if (/^(kustomization\.ya?ml|Kustomization)$/.test(base)) {
+        return badTarget(target, `"${target}" is a kustomization file: a parameter override file written there would replace it; write kustomization:/${posix.dirname(target) === "." ? "" : posix.dirname(target)} to edit it in place`);
+      }
       const git = gitFor(source.repoURL, source.targetRevision);
       return git && { git, write: { kind: "argocd-source", path: normalizeRepoPath(target), argocdSourceFileName: overrideFileName(app, input.argocdNamespace) } };
     }
@@ -409,9 +428,9 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
     return named[0] ?? (refs.length === 1 ? (refs[0] as ApplicationSource) : null);
   }
 
-  function badTarget(target: string): null {
+  function badTarget(target: string, meant: string | null = null): null {
     problem(
-      `${key("write-back-target", "writeBackConfig.gitConfig.writeBackTarget")} "${target}" is not valid; use kustomization, kustomization:<path>, helmvalues or helmvalues:<path> (a leading / means from the repository root). No target was made for this application`,
+      `${key("write-back-target", "writeBackConfig.gitConfig.writeBackTarget")} "${quoteForMessage(target)}" is not a write-back target${meant === null ? "" : ` (${meant})`}; use kustomization, kustomization:<path>, helmvalues or helmvalues:<path> (a leading / means from the repository root), or a directory or .yaml file for the parameter override file. No target was made for this application`,
     );
     return null;
   }

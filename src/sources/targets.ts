@@ -4,7 +4,7 @@
  * (image-updater v0.x). Pure.
  */
 import type { GitTarget, Target, TargetProblem } from "../model/index.js";
-import { readAnnotations, type AnnotationConfig } from "./annotations.js";
+import { misspelledAnnotations, readAnnotations, type AnnotationConfig } from "./annotations.js";
 import type { DetectedTypes } from "./app-type.js";
 import { appLabel, targetsForApplication } from "./application.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
@@ -177,6 +177,9 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
 
     const config = readAnnotations(app.metadata.annotations ?? {});
     if (config === null) {
+      // `imagelist`, `Image-List`…: image-updater ignores the Application without a word; we warn.
+      const typos = misspelledAnnotations(app.metadata.annotations ?? {});
+      result.problems.push(...annotationProblems(app, { images: [], writeBack: {}, issues: typos }, `Application ${appLabel(app)}`));
       result.skipped.push({
         app: appLabel(app),
         reason: "no argocd-image-updater.argoproj.io/image-list annotation and no ImageUpdater selects it",
