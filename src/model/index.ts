@@ -135,6 +135,24 @@ export interface Target {
   readonly liveImages: readonly string[] | null;
   /** Where the target was declared, for error messages: `Application argocd/foo`, `.github/argocd-image-pr.yml`. */
   readonly declaredIn: string;
+  /** What the target's Application deploys from, the only files it may edit; null for a repo-config target (no Application). */
+  readonly deploysFrom: DeploySources | null;
+}
+
+/**
+ * What an Application deploys from in the repository its target writes (`Target.git`): an
+ * Application target edits only these files and what their kustomization stacks read, never a
+ * file a `write-back-target` points at elsewhere. Repo-relative paths, as WriteTarget.path.
+ */
+export interface DeploySources {
+  /** `path` of every source in that repository (a `ref:` source's only when it has one); "" is the repository root. */
+  readonly paths: readonly string[];
+  /** Helm `valueFiles` in that repository, of every source (`$<ref>/…` resolved in the `ref:` source). */
+  readonly valueFiles: readonly string[];
+  /** Argo CD's parameter override file (`.argocd-source-[<ns>_]<app>.yaml`) in each source path. */
+  readonly overrideFiles: readonly string[];
+  /** The Application manifest, when it was read from a file in that repository (write-back-method argocd edits it); else null. */
+  readonly manifest: string | null;
 }
 
 /** A problem with one target or one declaration; the pass goes on for the rest. */

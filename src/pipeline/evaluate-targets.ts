@@ -16,6 +16,7 @@ import { fileTooLarge, MAX_FILE_BYTES } from "../files/index.js";
 import { quoteForMessage } from "../text/index.js";
 import { searchAppFiles } from "./app-files.js";
 import { closestTags } from "./closest-tags.js";
+import { refuseFileNotDeployed } from "./deployed-files.js";
 import { mapLimit } from "./limit.js";
 import { checkRenderedEdit, renderedImage, renderedUnderOverride, type RenderedTarget } from "./rendered-image.js";
 import { targetLabel } from "./target-label.js";
@@ -144,6 +145,8 @@ function notFoundHint(kind: WriteKind): string {
 
 async function locate(target: Target, reader: RepoReader): Promise<Located> {
   const { kind, file } = await resolveFile(target, reader);
+  // An Application target edits only what the Application deploys from (deployed-files.ts).
+  await refuseFileNotDeployed(target, file, reader);
   // An Application with no override for the image yet gets one, as image-updater's argocd write-back sets it.
   // So does a helmvalues file of an Application that lacks the image's keys (a repo-config file is edited only where it holds the image).
   const createIfMissing = kind === "kustomize" || kind === "argocd-source" || kind === "application" || (kind === "helm" && target.app !== null);

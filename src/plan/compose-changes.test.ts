@@ -31,6 +31,7 @@ function target(id: string): Target {
     pullSecret: null,
     liveImages: null,
     declaredIn: ".github/argocd-image-pr.yml",
+    deploysFrom: null,
   };
 }
 

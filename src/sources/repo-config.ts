@@ -286,6 +286,7 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
       pullSecret: t.pullSecret ?? defaults.pullSecret ?? null,
       liveImages: null,
       declaredIn: `${file} ${label}`,
+      deploysFrom: null,
     };
     result.targets.push(target);
   });
