@@ -411,3 +411,37 @@ spec: { source: { repoURL: https://github.com/acme/gitops, path: apps/web, kusto
     ]);
   });
 });
+
+describe("Application → target: what it deploys from", () => {
+  it("every source in the written repository, ref sources' valueFiles resolved, other repositories and charts left out", () => {
+    const { result } = run(`
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: shop
+  namespace: team
+  annotations:
+    ${LIST}: web=ghcr.io/acme/shop:^3
+    argocd-image-updater.argoproj.io/write-back-method: git
+spec:
+  sources:
+    - repoURL: https://charts.example.com
+      chart: shop
+      targetRevision: 1.2.3
+      helm:
+        valueFiles: [$values/envs/prod/shop.yaml, https://example.com/v.yaml, $other/x.yaml]
+    - { repoURL: https://github.com/acme/gitops.git, targetRevision: main, ref: values }
+    - { repoURL: https://github.com/acme/elsewhere.git, ref: other, path: sub }
+    - { repoURL: "git@github.com:acme/gitops.git", path: extra/, helm: { valueFiles: [../shared/values.yaml, /root.yaml] } }
+status:
+  sourceTypes: [Helm, Directory, Directory, Helm]
+`);
+    expect(result.problems).toEqual([]);
+    expect(result.targets[0]?.deploysFrom).toEqual({
+      paths: ["extra"],
+      valueFiles: ["envs/prod/shop.yaml", "shared/values.yaml", "root.yaml"],
+      overrideFiles: ["extra/.argocd-source-team_shop.yaml"],
+      manifest: null,
+    });
+  });
+});

@@ -70,6 +70,7 @@ targets:
         pullSecret: null,
         liveImages: null,
         declaredIn: ".github/argocd-image-pr.yml targets[0] (nginx)",
+        deploysFrom: null,
       },
       expect.objectContaining({
         id: "api/api",

@@ -39,6 +39,7 @@ describe("seed story 1: kustomize app, dev on commit SHAs, prod on semver", () =
       pullSecret: null,
       liveImages: null,
       declaredIn: "Application argocd/my-app-dev (seed-dev-prod.yaml)",
+      deploysFrom: { paths: ["overlays/dev"], valueFiles: [], overrideFiles: ["overlays/dev/.argocd-source-my-app-dev.yaml"], manifest: null },
     });
   });
 
