@@ -5,11 +5,16 @@
 import { ConfigError } from "../errors/index.js";
 import type { GitHubRepo, Target } from "../model/index.js";
 import {
+  detectApplicationTypes,
+  generatesAnnotated,
   listFromCluster,
   parseGitHubRepoURL,
   parseRepoConfig,
   readManifests,
+  renderApplicationSets,
   targetsFromApplications,
+  type Application,
+  type RawApplicationSet,
 } from "../sources/index.js";
 import type { ManifestPaths } from "../sources/index.js";
 import type { PlanInput, PlanProblem, PlanSkip, RepoReader } from "./types.js";
@@ -84,8 +89,9 @@ export async function gatherTargets(options: GatherOptions, repo: RepoSource): P
   const origin = originUrl === null ? null : parseGitHubRepoURL(originUrl);
 
   const fromConfig = await readRepoConfig(options.repoConfig, repo.reader, origin);
-  const applications = [];
+  const applications: Application[] = [];
   const imageUpdaters = [];
+  const applicationSets: RawApplicationSet[] = [];
   const problems: PlanProblem[] = [...fromConfig.problems];
   const paths: ManifestPaths = {
     ...(options.applicationPaths === undefined || options.applicationPaths.length === 0 ? {} : { repo: { reader: repo.reader, paths: options.applicationPaths } }),
@@ -97,6 +103,7 @@ export async function gatherTargets(options: GatherOptions, repo: RepoSource): P
     applications.push(...found.applications);
     imageUpdaters.push(...found.imageUpdaters);
     problems.push(...found.problems);
+    applicationSets.push(...(found.applicationSets ?? []));
   }
   if (options.cluster !== null) {
     const { kubeconfig, context, namespaces } = options.cluster;
@@ -109,9 +116,26 @@ export async function gatherTargets(options: GatherOptions, repo: RepoSource): P
     imageUpdaters.push(...found.imageUpdaters);
     problems.push(...found.problems);
   }
+  const argocdNamespace = options.argocdNamespace ?? "argocd";
+  const { reader } = repo;
+  const inCheckout = (repoURL: string): boolean => {
+    const named = parseGitHubRepoURL(repoURL);
+    return origin === null || (named !== null && sameRepo(named, origin));
+  };
+  // ApplicationSets in the repository generate Applications as the controller would (only those an
+  // ImageUpdater could select or whose template carries image-updater annotations).
+  const relevant = applicationSets.filter((set) => imageUpdaters.length > 0 || generatesAnnotated(set.value));
+  if (relevant.length > 0) {
+    const rendered = await renderApplicationSets(relevant, reader, { inReader: inCheckout });
+    applications.push(...rendered.applications);
+    problems.push(...rendered.problems);
+  }
+  // Applications read from files have no status: their type is what Argo CD decides from this checkout.
+  const sourceTypes = await detectApplicationTypes(applications, reader, inCheckout, argocdNamespace);
   const fromApps = targetsFromApplications({
     applications,
     imageUpdaters,
+    sourceTypes,
     // Application manifests read from this repository live in it.
     manifestsRepo: originUrl === null ? null : { repoURL: originUrl, repo: origin, branch: null },
     ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
