@@ -12,6 +12,7 @@ import type { Target, TagDetails, WriteKind } from "../model/index.js";
 import { imageSourceLabels, parseCredentialSource, type ImageAccess, type RegistryClient } from "../registry/index.js";
 import { decide, meetsPlatforms, selectCandidates } from "../strategy/index.js";
 import type { Candidates, CurrentImage, Decision } from "../strategy/index.js";
+import { locateInDirectory } from "./locate-in-directory.js";
 import { mapLimit } from "./limit.js";
 import type { PlanProblem, RepoEntry, RepoReader, TargetOutcome } from "./types.js";
 
@@ -27,9 +28,12 @@ export interface EvaluateOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-interface Located {
+export interface Located {
   readonly kind: WriteKind;
+  /** The first of `files`: where problems point. */
   readonly file: string;
+  /** Every file the target edits (several for a directory-type Application), in walk order. */
+  readonly files: readonly string[];
   readonly locator: ImageLocator;
   readonly current: CurrentImage;
 }
@@ -101,6 +105,7 @@ function notFoundHint(kind: WriteKind): string {
 }
 
 async function locate(target: Target, reader: RepoReader): Promise<Located> {
+  if (target.write.directory !== undefined) return locateInDirectory(target, target.write.directory, reader);
   const { kind, file } = await resolveFile(target, reader);
   const createIfMissing = kind === "kustomize" || kind === "argocd-source";
   const stored = await reader.read(file);
@@ -126,7 +131,7 @@ async function locate(target: Target, reader: RepoReader): Promise<Located> {
       hint: notFoundHint(kind),
     });
   }
-  return { kind, file, locator, current: { tag: found?.tag ?? null, digest: found?.digest ?? null } };
+  return { kind, file, files: [file], locator, current: { tag: found?.tag ?? null, digest: found?.digest ?? null } };
 }
 
 function isDeployed(target: Target): boolean {
@@ -260,10 +265,11 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
       return {
         kind: "update",
         target,
-        edit: { file: located.file, kind: located.kind, locator: located.locator, tag: decision.to.tag, digest },
+        edits: located.files.map((file) => ({ file, kind: located.kind, locator: located.locator, tag: decision.to.tag, digest })),
         update: {
           ...base,
           file: located.file,
+          files: located.files,
           kind: located.kind,
           from: located.current.tag,
           fromDigest: located.current.digest,

@@ -59,7 +59,7 @@ export async function planCheckout(input: PlanInput, deps: PlanCheckoutDeps, opt
         await deps.checkout.write(change.file, change.after);
         written.push(change);
       } catch (error) {
-        const update = composed.updates.find((u) => u.file === change.file);
+        const update = composed.updates.find((u) => u.files.includes(change.file));
         unwritten.add(change.file);
         errors.push({
           target: update?.targetId ?? null,
@@ -73,7 +73,7 @@ export async function planCheckout(input: PlanInput, deps: PlanCheckoutDeps, opt
   }
   const images = new Set(input.targets.map((target) => repositoryKey(target.image)));
   return {
-    updates: composed.updates.filter((u) => !unwritten.has(u.file)),
+    updates: composed.updates.filter((u) => !u.files.some((file) => unwritten.has(file))),
     upToDate: sorted.upToDate,
     errors,
     warnings,
