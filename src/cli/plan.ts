@@ -6,6 +6,7 @@ import path from "node:path";
 import { runPlan } from "../pipeline/index.js";
 import type { ClusterOptions } from "../pipeline/index.js";
 import { formatPlanTable, planToJson } from "../report/index.js";
+import { createCliLogger } from "./logger.js";
 import { loadRegistryOptions } from "./registry-options.js";
 
 interface PlanFlags {
@@ -83,6 +84,7 @@ export function registerPlanCommand(program: Command): void {
     .option("--write", "apply the edits to the working tree", false)
     .option("--concurrency <n>", "targets planned at once", positiveInt, 8)
     .action(async (flags: PlanFlags) => {
+      const log = await createCliLogger({ json: flags.format === "json" });
       const registry = await loadRegistryOptions(flags);
       const progress = flags.format === "table" ? progressReporter() : undefined;
       const result = await runPlan({
@@ -94,6 +96,7 @@ export function registerPlanCommand(program: Command): void {
         registry,
         concurrency: flags.concurrency,
         write: flags.write,
+        log,
         ...(progress === undefined ? {} : { onProgress: progress }),
       });
       if (flags.format === "json") {

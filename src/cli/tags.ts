@@ -3,8 +3,11 @@
  * request. Like argocd-image-updater's `test` command, for debugging registry access.
  */
 import type { Command } from "commander";
+import { asUsageError } from "../errors/index.js";
+import { parseImageRef } from "../image-ref/index.js";
 import { listImageTags } from "../pipeline/index.js";
 import { formatTags } from "../report/index.js";
+import { createCliLogger } from "./logger.js";
 import { loadRegistryOptions } from "./registry-options.js";
 
 /** Register the `tags` command on the program. */
@@ -24,13 +27,20 @@ export function registerTagsCommand(program: Command): void {
         program.error(`error: --format must be table or json, not "${String(format)}"`, { exitCode: 2, code: "argocd-image-pr.usage" });
       }
       const metadata = raw["metadata"] === true;
+      // The image argument is the user's input: one that is not an image reference is bad usage.
+      try {
+        parseImageRef(image);
+      } catch (error) {
+        throw asUsageError(error);
+      }
+      const log = await createCliLogger({ json: format === "json" });
       const registry = await loadRegistryOptions({
         ...(typeof raw["registries"] === "string" ? { registries: raw["registries"] } : {}),
         ...(typeof raw["dockerConfig"] === "string" ? { dockerConfig: raw["dockerConfig"] } : {}),
       });
       const platform = raw["platform"];
       const result = await listImageTags(image, {
-        registry,
+        registry: { log, ...registry },
         metadata,
         ...(typeof platform === "string" ? { platform } : {}),
       });

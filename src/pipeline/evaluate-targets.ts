@@ -8,6 +8,7 @@ import { ConfigError, RegistryError, describeError } from "../errors/index.js";
 import { argocdSourceFileName, kustomizationFileName, readImage } from "../editors/index.js";
 import type { ImageLocator } from "../editors/index.js";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
+import { silentLogger, type Logger } from "../log/index.js";
 import type { Target, TagDetails, WriteKind } from "../model/index.js";
 import { imageSourceLabels, parseCredentialSource, type ImageAccess, type RegistryClient } from "../registry/index.js";
 import { decide, meetsPlatforms, selectCandidates } from "../strategy/index.js";
@@ -20,6 +21,8 @@ export interface EvaluateDeps {
   /** The repository at the revision planned: files are read, never written. */
   readonly reader: RepoReader;
   readonly registry: RegistryClient;
+  /** Skipped and failed targets at debug / warn, with their context. Default: nowhere. */
+  readonly log?: Logger;
 }
 
 export interface EvaluateOptions {
@@ -287,6 +290,21 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
   }
 }
 
+function logOutcome(log: Logger, outcome: TargetOutcome): void {
+  const context = { target: outcome.target.id, image: repositoryKey(outcome.target.image) };
+  switch (outcome.kind) {
+    case "skipped":
+      log.debug({ ...context, reason: outcome.skip.reason }, "target skipped");
+      return;
+    case "failed":
+      for (const problem of outcome.problems) log.warn({ ...context, file: problem.file, problem: problem.message }, "target failed");
+      return;
+    case "update":
+    case "up-to-date":
+      return;
+  }
+}
+
 /**
  * One outcome per target, in target order: an update with its own re-applicable edit, up to date,
  * skipped, or failed with its problems. A target's failure never stops the others.
@@ -296,6 +314,7 @@ export async function evaluateTargets(input: { readonly targets: readonly Target
   let done = 0;
   return mapLimit(input.targets, options.concurrency, async (target) => {
     const outcome = await evaluateTarget(target, deps, options.concurrency);
+    logOutcome(deps.log ?? silentLogger, outcome);
     done += 1;
     options.onProgress?.(done, total);
     return outcome;

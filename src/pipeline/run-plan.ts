@@ -6,7 +6,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { ConfigError, describeError } from "../errors/index.js";
+import { UsageError, describeError } from "../errors/index.js";
+import { silentLogger, type Logger } from "../log/index.js";
 import { createRegistryClient } from "../registry/index.js";
 import type { RegistryClient, RegistryClientOptions } from "../registry/index.js";
 import { createSecretReader } from "../sources/index.js";
@@ -32,6 +33,8 @@ export interface RunPlanOptions {
   readonly concurrency: number;
   readonly write: boolean;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Where retries, auth failures, rate-limit waits and skipped or failed targets are logged (pino-shaped); default: nowhere. */
+  readonly log?: Logger;
 }
 
 /** `file` as a repo-relative POSIX path when it lies in the checkout, else null. */
@@ -41,18 +44,27 @@ function insideCheckout(root: string, file: string): string | null {
   return relative === "" ? "." : relative.split(path.sep).join("/");
 }
 
+/** `--config`: read here, so a file that cannot be read is bad usage (exit 2) before anything is planned. */
 async function repoConfigSource(root: string, configFile: string | null): Promise<RepoConfigSource | undefined> {
   if (configFile === null) return undefined;
   const inRepo = insideCheckout(root, configFile);
-  if (inRepo !== null) return { path: inRepo };
+  let text: string | null;
   try {
-    return { file: configFile, text: await readFile(configFile, "utf8") };
+    text = inRepo === null ? await readFile(configFile, "utf8") : await openCheckout(root).read(inRepo);
   } catch (error) {
-    throw new ConfigError(`cannot read the repo config "${configFile}": ${describeError(error)}`, {
-      context: { file: configFile },
+    throw new UsageError(`cannot read the repo config "${inRepo ?? configFile}": ${describeError(error)}`, {
+      cause: error,
+      context: { file: inRepo ?? configFile },
       hint: "check the --config path",
     });
   }
+  if (text === null) {
+    throw new UsageError(`cannot read the repo config "${inRepo ?? configFile}": there is no such file in the repository`, {
+      context: { file: inRepo ?? configFile },
+      hint: "check the --config path",
+    });
+  }
+  return { file: inRepo ?? configFile, text };
 }
 
 /** The CLI's options as the engine reads them: repo paths through the checkout, the rest from disk. */
@@ -80,10 +92,11 @@ export async function runPlan(options: RunPlanOptions, registry?: RegistryClient
   const checkout = openCheckout(options.repoDir);
   // With cluster access, pull secrets (annotations, registries.conf) are read from the cluster.
   const resolver = options.cluster === null || options.registry.credentialResolver !== undefined ? {} : { credentialResolver: secretCredentials(createSecretReader(options.cluster)) };
-  const client = registry ?? createRegistryClient({ ...options.registry, ...resolver });
+  const log = options.log ?? silentLogger;
+  const client = registry ?? createRegistryClient({ log: log.child({ component: "registry" }), ...options.registry, ...resolver });
   try {
     const input = await gatherTargets(await gatherOptionsFor(options), { reader: checkout, originUrl: await checkout.originUrl() });
-    const result = await planCheckout(input, { checkout, registry: client, now: () => performance.now() }, {
+    const result = await planCheckout(input, { checkout, registry: client, now: () => performance.now(), log }, {
       concurrency: options.concurrency,
       write: options.write,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
