@@ -1,13 +1,13 @@
-/** `argocd-image-pr plan`: wiring only — options in, runPlan, the report out. */
+/**
+ * `argocd-image-pr plan`: wiring only — options in, runPlan, the report out. The engine is
+ * imported when the command runs, so `--help` and usage errors load only commander.
+ */
 import { InvalidArgumentError } from "commander";
 import type { Command } from "commander";
 import { statSync } from "node:fs";
 import path from "node:path";
-import { runPlan } from "../pipeline/index.js";
 import type { ClusterOptions } from "../pipeline/index.js";
-import { formatPlanTable, planToJson } from "../report/index.js";
 import { createCliLogger } from "./logger.js";
-import { loadRegistryOptions } from "./registry-options.js";
 
 interface PlanFlags {
   repo: string;
@@ -22,6 +22,7 @@ interface PlanFlags {
   format: "table" | "json";
   write: boolean;
   concurrency: number;
+  cacheDir?: string;
 }
 
 function positiveInt(value: string): number {
@@ -83,7 +84,13 @@ export function registerPlanCommand(program: Command): void {
     .option("--format <format>", "table | json", format, "table")
     .option("--write", "apply the edits to the working tree", false)
     .option("--concurrency <n>", "targets planned at once", positiveInt, 8)
+    .option("--cache-dir <dir>", "keep tag details (digest, build date, platforms, labels) here between runs; a later run asks registries only for tag lists")
     .action(async (flags: PlanFlags) => {
+      const [{ runPlan }, { formatPlanTable, planToJson }, { loadRegistryOptions }] = await Promise.all([
+        import("../pipeline/index.js"),
+        import("../report/index.js"),
+        import("./registry-options.js"),
+      ]);
       const log = await createCliLogger({ json: flags.format === "json" });
       const registry = await loadRegistryOptions(flags);
       const progress = flags.format === "table" ? progressReporter() : undefined;
@@ -97,6 +104,7 @@ export function registerPlanCommand(program: Command): void {
         concurrency: flags.concurrency,
         write: flags.write,
         log,
+        ...(flags.cacheDir === undefined ? {} : { cacheDir: path.resolve(flags.cacheDir) }),
         ...(progress === undefined ? {} : { onProgress: progress }),
       });
       if (flags.format === "json") {

@@ -1,14 +1,11 @@
 /**
  * `argocd-image-pr tags <image>`: list an image's tags as the app sees them, with metadata on
- * request. Like argocd-image-updater's `test` command, for debugging registry access.
+ * request. Like argocd-image-updater's `test` command, for debugging registry access. The engine
+ * is imported when the command runs, so `--help` loads only commander.
  */
 import type { Command } from "commander";
 import { asUsageError } from "../errors/index.js";
-import { parseImageRef } from "../image-ref/index.js";
-import { listImageTags } from "../pipeline/index.js";
-import { formatTags } from "../report/index.js";
 import { createCliLogger } from "./logger.js";
-import { loadRegistryOptions } from "./registry-options.js";
 
 /** Register the `tags` command on the program. */
 export function registerTagsCommand(program: Command): void {
@@ -27,6 +24,12 @@ export function registerTagsCommand(program: Command): void {
         program.error(`error: --format must be table or json, not "${String(format)}"`, { exitCode: 2, code: "argocd-image-pr.usage" });
       }
       const metadata = raw["metadata"] === true;
+      const [{ listImageTags }, { formatTags }, { loadRegistryOptions }, { parseImageRef }] = await Promise.all([
+        import("../pipeline/index.js"),
+        import("../report/index.js"),
+        import("./registry-options.js"),
+        import("../image-ref/index.js"),
+      ]);
       // The image argument is the user's input: one that is not an image reference is bad usage.
       try {
         parseImageRef(image);

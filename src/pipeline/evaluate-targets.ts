@@ -158,10 +158,14 @@ function accessOf(target: Target): ImageAccess {
   }
 }
 
-/** Details of one tag, resolved for the first platform the policy lists. */
+/**
+ * Details of one tag, resolved for the first platform the policy lists. Tags are immutable, except
+ * the one the `digest` strategy follows: the registry client checks that one moved before any cache.
+ */
 function askDetails(target: Target, registry: RegistryClient, access: ImageAccess): (tag: string) => Promise<TagDetails> {
   const platform = target.policy.platforms[0];
-  return (tag) => registry.getTagDetails(target.image, tag, { ...access, ...(platform === undefined ? {} : { platform }) });
+  const mutable = target.policy.strategy === "digest";
+  return (tag) => registry.getTagDetails(target.image, tag, { ...access, ...(platform === undefined ? {} : { platform }), ...(mutable ? { mutable } : {}) });
 }
 
 /** Registry details the strategy asked for: all candidates, or the best ones until one qualifies. */

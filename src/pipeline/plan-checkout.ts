@@ -99,6 +99,7 @@ export async function planCheckout(input: PlanInput, deps: PlanCheckoutDeps, opt
       targets: input.targets.length,
       images: images.size,
       registryRequests: deps.registry.stats.requests,
+      cachedTagDetails: deps.registry.stats.tagCacheHits,
       durationMs: Math.round(deps.now() - started),
     },
   };

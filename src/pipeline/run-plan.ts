@@ -8,7 +8,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { UsageError, describeError } from "../errors/index.js";
 import { silentLogger, type Logger } from "../log/index.js";
-import { createRegistryClient } from "../registry/index.js";
+import { createRegistryClient, loadTagCacheFile, saveTagCacheFile } from "../registry/index.js";
 import type { RegistryClient, RegistryClientOptions } from "../registry/index.js";
 import { createSecretReader } from "../sources/index.js";
 import { openCheckout } from "./checkout.js";
@@ -16,7 +16,7 @@ import { secretCredentials } from "./credentials.js";
 import { gatherTargets } from "./gather.js";
 import type { ClusterOptions, GatherOptions, RepoConfigSource } from "./gather.js";
 import { planCheckout } from "./plan-checkout.js";
-import type { PlanResult } from "./types.js";
+import type { PlanProblem, PlanResult } from "./types.js";
 
 export interface RunPlanOptions {
   /** The checkout of the GitOps repo. */
@@ -35,6 +35,11 @@ export interface RunPlanOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Where retries, auth failures, rate-limit waits and skipped or failed targets are logged (pino-shaped); default: nowhere. */
   readonly log?: Logger;
+  /**
+   * Keep tag details on disk in this directory between runs (`plan --cache-dir`): loaded before
+   * the pass, saved after it. A long-lived process passes one `registry.tagCache` instead.
+   */
+  readonly cacheDir?: string;
 }
 
 /** `file` as a repo-relative POSIX path when it lies in the checkout, else null. */
@@ -93,7 +98,10 @@ export async function runPlan(options: RunPlanOptions, registry?: RegistryClient
   // With cluster access, pull secrets (annotations, registries.conf) are read from the cluster.
   const resolver = options.cluster === null || options.registry.credentialResolver !== undefined ? {} : { credentialResolver: secretCredentials(createSecretReader(options.cluster)) };
   const log = options.log ?? silentLogger;
-  const client = registry ?? createRegistryClient({ log: log.child({ component: "registry" }), ...options.registry, ...resolver });
+  // Only for a client made here: one passed in brings its own tagCache (or none).
+  const kept = options.cacheDir === undefined || registry !== undefined ? null : await loadTagCacheFile(options.cacheDir);
+  const client = registry ?? createRegistryClient({ log: log.child({ component: "registry" }), ...options.registry, ...resolver, ...(kept === null ? {} : { tagCache: kept.cache }) });
+  const cacheWarnings: PlanProblem[] = (kept?.warnings ?? []).map((message) => ({ target: null, app: null, image: null, file: kept?.file ?? null, message, severity: "warning" }));
   try {
     const input = await gatherTargets(await gatherOptionsFor(options), { reader: checkout, originUrl: await checkout.originUrl() });
     const result = await planCheckout(input, { checkout, registry: client, now: () => performance.now(), log }, {
@@ -101,8 +109,14 @@ export async function runPlan(options: RunPlanOptions, registry?: RegistryClient
       write: options.write,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
+    if (kept !== null && options.cacheDir !== undefined) {
+      // The plan stands whether or not the cache can be kept: a failure to save is a warning.
+      await saveTagCacheFile(options.cacheDir, kept.cache).catch((error: unknown) => {
+        cacheWarnings.push({ target: null, app: null, image: null, file: kept.file, message: describeError(error), severity: "warning" });
+      });
+    }
     // The pass's duration includes reading the sources, not only planning.
-    return { ...result, stats: { ...result.stats, durationMs: Math.round(performance.now() - started) } };
+    return { ...result, warnings: [...result.warnings, ...cacheWarnings], stats: { ...result.stats, durationMs: Math.round(performance.now() - started) } };
   } finally {
     if (registry === undefined) await client.close();
   }

@@ -24,6 +24,7 @@ import { parseNextLink } from "./link-header.js";
 import { choosePlatform, isSchema1, MANIFEST_ACCEPT, SCHEMA1_UNSUPPORTED, parseImageConfig, parseManifest, type ImageConfig, type Manifest } from "./manifests.js";
 import { createMetadataCache, type MetadataCache } from "./metadata-cache.js";
 import { DEFAULT_RATE_LIMIT, findRegistryEntry, type RegistriesConfig, type RegistryEntry } from "./registries-config.js";
+import { tagCacheKey, type TagDetailsCache } from "./tag-cache.js";
 import { parseWwwAuthenticate } from "./www-authenticate.js";
 
 /** The pino-shaped logger (log/): retries, rate-limit waits and auth failures, with their context, never a secret. */
@@ -39,6 +40,8 @@ export interface RegistryClientOptions {
   /** Retries after the first attempt on 429, 5xx and network errors. Default 3. */
   retries?: number;
   metadataCache?: MetadataCache;
+  /** Tag details kept across passes (and clients): share one to make a second pass ask only for tag lists. */
+  tagCache?: TagDetailsCache;
   log?: RegistryLog;
   /** Concurrent requests per registry. Default 8. */
   concurrency?: number;
@@ -59,6 +62,8 @@ export interface RegistryClientStats {
   readonly requests: number;
   /** Tags the registries returned that are not valid tags, and were dropped. */
   readonly invalidTags: number;
+  /** Tag details answered from the tag cache (`tagCache`), without fetching a manifest or config. */
+  readonly tagCacheHits: number;
 }
 
 /** Per image: where its credentials come from (argocd-image-updater's `pull-secret`), over registries.conf's. */
@@ -69,7 +74,12 @@ export interface ImageAccess {
 export interface RegistryClient {
   /** Every tag of the repository, in registry order; one listing per repository (and credentials) per client. */
   listTags(image: ImageRef, access?: ImageAccess): Promise<string[]>;
-  getTagDetails(image: ImageRef, tag: string, options?: { platform?: string } & ImageAccess): Promise<TagDetails>;
+  /**
+   * A tag's digest, build date, platforms and labels. From the tag cache when it holds them; with
+   * `mutable` (the tag the `digest` strategy follows, which moves) only after a HEAD shows the
+   * tag still has the kept digest.
+   */
+  getTagDetails(image: ImageRef, tag: string, options?: { platform?: string; mutable?: boolean } & ImageAccess): Promise<TagDetails>;
   readonly stats: RegistryClientStats;
   close(): Promise<void>;
 }
@@ -132,7 +142,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   const details = new Map<string, Promise<TagDetails>>();
   /** Content-addressed fetches under way, so two tags sharing a config blob fetch it once. */
   const inflight = new Map<string, Promise<unknown>>();
-  const stats = { requests: 0, invalidTags: 0 };
+  const stats = { requests: 0, invalidTags: 0, tagCacheHits: 0 };
+  const tagCache = options.tagCache;
   let closed = false;
 
   function endpointFor(image: ImageRef): Endpoint {
@@ -546,16 +557,51 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return config;
   }
 
-  async function resolveDetails(image: ImageRef, tag: string, platform: string | undefined, access: ImageAccess): Promise<TagDetails> {
+  /** Whose credentials a call carries, for the tag cache's key: a source's description or a Docker config's user, never a secret. */
+  function accessIdentity(call: Call): string {
+    const source = call.credentials ?? call.endpoint.entry?.credentials ?? null;
+    if (source !== null) return describeCredentialSource(source);
+    const repository = repositoryPath(call);
+    for (const host of credentialHosts(call)) {
+      const found = dockerCredentials.find(host, repository);
+      if (found !== null) return `docker-config:${host}:${found.username}`;
+    }
+    return "anonymous";
+  }
+
+  /** From the tag cache when it can answer (a moving tag: after a HEAD confirms its digest), else fetched and kept. */
+  async function resolveDetails(image: ImageRef, tag: string, platform: string | undefined, access: ImageAccess & { mutable?: boolean }): Promise<TagDetails> {
     const call = makeCall(image, tag, access.credentials);
     if (!isValidTag(tag)) throw fail(call, "config", `"${tag.slice(0, 130)}" is not a valid tag`, { hint: "tags match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}" });
-    // Docker Hub counts manifest GETs against pull limits, HEADs not: ask for the digest first there.
+    if (tagCache === undefined) return fetchDetails(call, tag, platform, null);
+    const key = tagCacheKey({ baseUrl: call.endpoint.baseUrl, repository: repositoryPath(call), tag, platform: platform ?? "", access: accessIdentity(call) });
+    const kept = tagCache.get(key);
     let digest: string | null = null;
-    let manifest: Manifest | null = null;
-    if (image.registry === DOCKER_HUB) {
+    if (kept !== undefined) {
+      if (access.mutable !== true) {
+        stats.tagCacheHits += 1;
+        return kept;
+      }
       digest = await tagDigest(call, tag);
-      if (digest) manifest = await manifestByDigest(call, digest);
+      if (digest !== null && digest === kept.digest) {
+        stats.tagCacheHits += 1;
+        return kept;
+      }
+      log?.debug({ image: call.label, registry: call.endpoint.registry, was: kept.digest, now: digest }, "followed tag moved; fetching its details");
     }
+    const fetched = await fetchDetails(call, tag, platform, digest);
+    tagCache.set(key, fetched);
+    return fetched;
+  }
+
+  /** `digest`: the tag's manifest digest when a HEAD already gave it. */
+  async function fetchDetails(call: Call, tag: string, platform: string | undefined, knownDigest: string | null): Promise<TagDetails> {
+    const { image } = call;
+    // Docker Hub counts manifest GETs against pull limits, HEADs not: ask for the digest first there.
+    let digest: string | null = knownDigest;
+    let manifest: Manifest | null = null;
+    if (digest === null && image.registry === DOCKER_HUB) digest = await tagDigest(call, tag);
+    if (digest !== null) manifest = await manifestByDigest(call, digest);
     if (manifest === null || digest === null) ({ digest, manifest } = await getManifest(call, tag));
     if (manifest.kind === "image") {
       const config = await imageConfig(call, manifest.configDigest);

@@ -154,7 +154,9 @@ export function formatPlanTable(result: PlanResult, style: TableStyle): string {
       plural(result.errors.length, "error"),
     ].join(", ") +
       ` — ${plural(stats.targets, "target")}, ${plural(stats.images, "image")}, ` +
-      `${plural(stats.registryRequests, "registry request")}, ${stats.durationMs} ms` +
+      `${plural(stats.registryRequests, "registry request")}` +
+      (stats.cachedTagDetails > 0 ? ` (${plural(stats.cachedTagDetails, "tag")} from the cache)` : "") +
+      `, ${stats.durationMs} ms` +
       (result.written ? `; ${plural(result.changes.length, "file")} written` : ""),
   );
   return `${lines.join("\n")}\n`;

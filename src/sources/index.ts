@@ -13,7 +13,6 @@ export { targetsFromApplications, type SourceResult, type TargetsFromApplication
 export {
   parseRepoConfig,
   readRepoConfig,
-  repoConfigJsonSchema,
   generateRepoConfigJsonSchema,
   type RepoConfig,
   type RepoConfigTarget,

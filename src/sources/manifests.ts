@@ -203,6 +203,24 @@ export interface ManifestPaths {
   readonly disk?: { readonly paths: readonly string[]; readonly root?: string };
 }
 
+/** Every file's text (null: absent), or what loading it threw, in file order; at most `concurrency` loads at once. */
+async function loadAll(files: readonly ManifestFile[], concurrency: number): Promise<({ text: string | null } | { error: unknown })[]> {
+  const results = new Array<{ text: string | null } | { error: unknown }>(files.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    for (let index = next++; index < files.length; index = next++) {
+      const file = files[index];
+      if (file === undefined) continue;
+      results[index] = await file.load().then(
+        (text) => ({ text }),
+        (error: unknown) => ({ error }),
+      );
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  return results;
+}
+
 /**
  * Application / ImageUpdater manifests under the given paths: directories recursively (`*.yaml` /
  * `*.yml`, skipping `.git` and `node_modules`), each file once. A path that cannot be read is a
@@ -214,14 +232,15 @@ export async function readManifests(paths: ManifestPaths): Promise<Resources> {
     ...(paths.disk === undefined ? [] : await collectFromDisk(paths.disk.paths, paths.disk.root, out.problems)),
     ...(paths.repo === undefined ? [] : await collectFromReader(paths.repo.reader, paths.repo.paths, out.problems)),
   ];
-  for (const { name, load } of files) {
-    let text: string | null;
-    try {
-      text = await load();
-    } catch (error) {
-      out.problems.push({ app: null, image: null, file: name, message: `cannot read "${name}": ${problemText(error)}` });
+  // Read a few at a time (an app-of-apps folder holds thousands), then parse in file order.
+  const loaded = await loadAll(files, 16);
+  for (const [index, { name }] of files.entries()) {
+    const result = loaded[index];
+    if (result === undefined || "error" in result) {
+      out.problems.push({ app: null, image: null, file: name, message: `cannot read "${name}": ${problemText(result?.error)}` });
       continue;
     }
+    const text = result.text;
     if (text === null) {
       out.problems.push({ app: null, image: null, file: name, message: `cannot read "${name}": there is no such file or directory in the repository; check the path` });
       continue;

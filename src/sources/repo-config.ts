@@ -89,8 +89,6 @@ export function generateRepoConfigJsonSchema(): Record<string, unknown> {
   };
 }
 
-export const repoConfigJsonSchema: object = generateRepoConfigJsonSchema();
-
 // The top level is checked first with targets left open, so one bad target never hides the rest.
 const TopLevel = RepoConfig.extend({ targets: z.array(z.unknown()) });
 

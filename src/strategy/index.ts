@@ -19,7 +19,6 @@ export type { Constraint, ConstraintResult } from "./constraint.js";
 export { compareVersions, parseVersion } from "./version.js";
 export type { Version } from "./version.js";
 export { globToRegExp, platformSatisfies, translateGoRegexp, UnsupportedRegexpError } from "./filters.js";
-export { syntheticTags, runSelectionWorkload } from "./bench-support.js";
 
 export interface CurrentImage {
   readonly tag: string | null;

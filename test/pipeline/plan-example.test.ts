@@ -349,7 +349,7 @@ describe("argocd-image-pr plan (the CLI)", () => {
     }
     expect(updates.map((update) => update["target"]).sort()).toEqual(["argo-cd/argocdupdate/app", "argocd/my-app-dev/my-image", "argocd/my-app-prod/my-image", "argocd/web/web", "cleanup/busybox"]);
     expect(json["skipped"]).toEqual([expect.objectContaining({ target: "argocd/billing/api", app: "billing" })]);
-    expect(Object.keys(json["stats"] as object).sort()).toEqual(["durationMs", "images", "registryRequests", "targets"]);
+    expect(Object.keys(json["stats"] as object).sort()).toEqual(["cachedTagDetails", "durationMs", "images", "registryRequests", "targets"]);
   });
 
   it("prints a table for people, grouped by app", () => {
