@@ -49,7 +49,7 @@ function insideCheckout(root: string, file: string): string | null {
   return relative === "" ? "." : relative.split(path.sep).join("/");
 }
 
-/** `--config`: read here, so a file that cannot be read is bad usage (exit 2) before anything is planned. */
+/** `--config`: checked here, so a file that cannot be read is bad usage (exit 2) before anything is planned. */
 async function repoConfigSource(root: string, configFile: string | null): Promise<RepoConfigSource | undefined> {
   if (configFile === null) return undefined;
   const inRepo = insideCheckout(root, configFile);
@@ -69,7 +69,8 @@ async function repoConfigSource(root: string, configFile: string | null): Promis
       hint: "check the --config path",
     });
   }
-  return { file: inRepo ?? configFile, text };
+  // In the checkout: read by the pass through its reader, as the app reads a commit's.
+  return inRepo === null ? { file: configFile, text } : { path: inRepo };
 }
 
 /** The CLI's options as the engine reads them: repo paths through the checkout, the rest from disk. */
