@@ -12,9 +12,12 @@ import { createCliLogger } from "./logger.js";
 interface PlanFlags {
   repo: string;
   apps: string[];
-  config?: string;
+  /** A file, or false for --no-config. */
+  config?: string | false;
   registries?: string;
   dockerConfig?: string;
+  registryTimeout?: string;
+  credentialsTimeout?: string;
   kubeconfig?: string;
   context?: string;
   namespace: string[];
@@ -75,8 +78,11 @@ export function registerPlanCommand(program: Command): void {
     .option("--repo <dir>", "the checkout of the GitOps repo", directory, ".")
     .option("--apps <path>", "Application / ImageUpdater manifests (file or directory); repeatable", collect, [])
     .option("--config <file>", "repo config (default: .github/argocd-image-pr.yml in --repo, if present)")
+    .option("--no-config", "ignore the repository's own .github/argocd-image-pr.yml")
     .option("--registries <file>", "registries configuration (argocd-image-updater's registries.conf format)")
     .option("--docker-config <file>", "Docker config JSON with registry credentials")
+    .option("--registry-timeout <seconds>", "deadline of each registry request (default 30; env ARGOCD_IMAGE_PR_REGISTRY_TIMEOUT)")
+    .option("--credentials-timeout <seconds>", "deadline of an ext: credential script (default 30; env ARGOCD_IMAGE_PR_CREDENTIALS_TIMEOUT)")
     .option("--kubeconfig <file>", "read Applications from the cluster of this kubeconfig")
     .option("--context <name>", "kubeconfig context")
     .option("--namespace <ns>", "namespace to read Applications from; repeatable (default: all)", collect, [])
@@ -97,7 +103,7 @@ export function registerPlanCommand(program: Command): void {
       const result = await runPlan({
         repoDir: path.resolve(flags.repo),
         appPaths: flags.apps,
-        configFile: flags.config ?? null,
+        configFile: flags.config === false ? false : (flags.config ?? null),
         cluster: clusterOptions(flags),
         argocdNamespace: flags.argocdNamespace,
         registry,

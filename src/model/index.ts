@@ -91,6 +91,12 @@ export interface WriteTarget {
    * the image. Absent: `path` is one file.
    */
   readonly directory?: DirectorySelection;
+  /**
+   * helm: every values file the source reads, in order (`helm.valueFiles`), `path` among them. Helm
+   * merges them, later over earlier, so the file in charge of the image is the last one that sets
+   * it; the pipeline writes there. Absent (or one file): `path`.
+   */
+  readonly valuesFiles?: readonly string[];
 }
 
 export interface GitHubRepo {

@@ -21,8 +21,11 @@ import type { PlanProblem, PlanResult } from "./types.js";
 export interface RunPlanOptions {
   /** The checkout of the GitOps repo. */
   readonly repoDir: string;
-  /** Repo config file (absolute or relative to cwd); null: `.github/argocd-image-pr.yml` in the checkout if present. */
-  readonly configFile: string | null;
+  /**
+   * Repo config file (absolute or relative to cwd); null: `.github/argocd-image-pr.yml` in the
+   * checkout if present; false: none, the repository's own is ignored (`--no-config`).
+   */
+  readonly configFile: string | null | false;
   /** Application / ImageUpdater manifests: files or directories (absolute or relative to cwd), in the checkout or not. */
   readonly appPaths: readonly string[];
   /** Read Applications from a cluster; null: don't. */
@@ -50,8 +53,8 @@ function insideCheckout(root: string, file: string): string | null {
 }
 
 /** `--config`: checked here, so a file that cannot be read is bad usage (exit 2) before anything is planned. */
-async function repoConfigSource(root: string, configFile: string | null): Promise<RepoConfigSource | undefined> {
-  if (configFile === null) return undefined;
+async function repoConfigSource(root: string, configFile: string | null | false): Promise<RepoConfigSource | false | undefined> {
+  if (configFile === null || configFile === false) return configFile === false ? false : undefined;
   const inRepo = insideCheckout(root, configFile);
   let text: string | null;
   try {

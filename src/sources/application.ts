@@ -459,11 +459,15 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
         return null;
       }
       const git = gitFor(refSource.repoURL, refSource.targetRevision);
-      return git && { git, write: { kind, path: normalizeRepoPath(valueFile.slice(slash + 1)) } };
+      const sameRef = (source.helm?.valueFiles ?? []).filter((file) => file.startsWith(`$${refName}/`)).map((file) => normalizeRepoPath(file.slice(refName.length + 2)));
+      return git && { git, write: { kind, path: normalizeRepoPath(valueFile.slice(slash + 1)), ...(sameRef.length > 1 ? { valuesFiles: sameRef } : {}) } };
     }
     if (source.chart !== undefined) return notInGit();
     const git = gitFor(source.repoURL, source.targetRevision);
-    return git && { git, write: withOverride({ kind, path: resolveTargetPath(valueFile ?? "values.yaml", sourcePath) }) };
+    // Helm merges the files in order: the pipeline writes the last one that sets the image.
+    const inGit = (source.helm?.valueFiles ?? []).filter((file) => !file.startsWith("$") && !/^[a-z]+:\/\//i.test(file)).map((file) => resolveTargetPath(file, sourcePath));
+    const valuesFiles = inGit.length > 1 ? { valuesFiles: inGit } : {};
+    return git && { git, write: withOverride({ kind, path: resolveTargetPath(valueFile ?? "values.yaml", sourcePath), ...valuesFiles }) };
   }
 
   function notInGit(): null {
