@@ -8,8 +8,10 @@ import { silentLogger, type Logger } from "../log/index.js";
 
 const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 
-export async function createCliLogger(options: { readonly json: boolean; readonly env?: NodeJS.ProcessEnv }): Promise<Logger> {
-  const raw = (options.env ?? process.env)["LOG_LEVEL"]?.trim().toLowerCase() ?? "";
+/** `env` is any variables map (Probot's typings narrow NodeJS.ProcessEnv's LOG_LEVEL to valid levels; this is where it is checked). */
+export async function createCliLogger(options: { readonly json: boolean; readonly env?: Readonly<Record<string, string | undefined>> }): Promise<Logger> {
+  const env: Readonly<Record<string, string | undefined>> = options.env ?? process.env;
+  const raw = env["LOG_LEVEL"]?.trim().toLowerCase() ?? "";
   if (raw !== "" && !(LEVELS as readonly string[]).includes(raw)) {
     throw new UsageError(`LOG_LEVEL "${raw.slice(0, 40)}" is not a log level`, { hint: `use one of ${LEVELS.join(", ")}` });
   }

@@ -13,7 +13,7 @@ import { ConfigError, UsageError } from "../../src/errors/index.js";
 
 const CLI = join(import.meta.dirname, "../../src/cli.ts");
 
-function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+function cli(args: readonly string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, ["--import", "tsx", CLI, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
@@ -51,7 +51,7 @@ describe("bad usage exits 2, naming what to fix", () => {
   const repo = mkdtempSync(join(tmpdir(), "argocd-image-pr-usage-"));
   afterEach(() => undefined);
 
-  it.each([
+  it.each<[string[], Record<string, string>, string]>([
     [["plan", "--repo", repo, "--config", "/nonexistent/argocd-image-pr.yml"], {}, 'cannot read the repo config "/nonexistent/argocd-image-pr.yml"'],
     [["plan", "--repo", repo, "--config", join(repo, "missing.yml")], {}, 'cannot read the repo config "missing.yml"'],
     [["plan", "--repo", repo], { LOG_LEVEL: "loud" }, 'LOG_LEVEL "loud" is not a log level'],

@@ -5,7 +5,7 @@ import { UsageError } from "../../src/errors/index.js";
 import { silentLogger } from "../../src/log/index.js";
 
 describe("createCliLogger", () => {
-  it.each([
+  it.each<[boolean, Record<string, string>, string]>([
     [false, {}, "warn"],
     [false, { LOG_LEVEL: "debug" }, "debug"],
     [true, { LOG_LEVEL: "INFO" }, "info"],
@@ -15,7 +15,7 @@ describe("createCliLogger", () => {
     expect((log as unknown as { level: string }).level).toBe(level);
   });
 
-  it.each([
+  it.each<[boolean, Record<string, string>]>([
     [true, {}],
     [false, { LOG_LEVEL: "silent" }],
   ])("json %s, env %j: silent", async (json, env) => {
@@ -23,6 +23,7 @@ describe("createCliLogger", () => {
   });
 
   it("refuses a LOG_LEVEL that is not a level, as bad usage", async () => {
-    await expect(createCliLogger({ json: false, env: { LOG_LEVEL: "verbose" } })).rejects.toThrow(UsageError);
+    const env: Record<string, string> = { LOG_LEVEL: "verbose" };
+    await expect(createCliLogger({ json: false, env })).rejects.toThrow(UsageError);
   });
 });
