@@ -10,6 +10,7 @@ import path from "node:path";
 import { describeFileError } from "../files/index.js";
 import type { ClusterOptions } from "../pipeline/index.js";
 import { quoteForMessage } from "../text/index.js";
+import { createCliLogger } from "./logger.js";
 
 interface PlanFlags {
   repo: string;
@@ -141,6 +142,7 @@ export function registerPlanCommand(program: Command): void {
         import("../report/index.js"),
         import("./registry-options.js"),
       ]);
+      const log = await createCliLogger({ json: flags.format === "json" });
       const registry = await loadRegistryOptions(flags);
       const progress = flags.format === "table" ? progressReporter() : undefined;
       const result = await runPlan({
@@ -152,6 +154,7 @@ export function registerPlanCommand(program: Command): void {
         registry,
         concurrency: flags.concurrency,
         write: flags.write,
+        log,
         ...(flags.cacheDir === undefined ? {} : { cacheDir: path.resolve(flags.cacheDir) }),
         ...(progress === undefined ? {} : { onProgress: progress }),
       });

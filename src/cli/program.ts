@@ -2,7 +2,7 @@
  * The commander program: each command lives in its own file under src/cli/ and registers itself.
  */
 import { Command, CommanderError } from "commander";
-import { AppError, ConfigError, describeError } from "../errors/index.js";
+import { AppError, UsageError, describeError } from "../errors/index.js";
 import { escapeControlCharacters } from "../text/index.js";
 import { registerPlanCommand } from "./plan.js";
 import { registerTagsCommand } from "./tags.js";
@@ -29,7 +29,8 @@ export function buildProgram(): Command {
 
 /**
  * Run the CLI: exit 0 on success, 1 on a failure (plan: some targets failed, the rest planned),
- * 2 on bad usage or a configuration file that cannot be used (nothing was done).
+ * 2 on bad usage (a UsageError: a flag, an argument, LOG_LEVEL, or a file a flag names that cannot
+ * be read or used; nothing was done).
  */
 export async function runCli(argv: readonly string[], program: Command = buildProgram()): Promise<number> {
   try {
@@ -42,6 +43,7 @@ export async function runCli(argv: readonly string[], program: Command = buildPr
       return 2;
     }
     process.stderr.write(`${forTerminal(`error: ${error instanceof AppError ? error.message : describeError(error)}`)}\n`);
-    return error instanceof ConfigError ? 2 : 1;
+    // Only bad usage exits 2 (nothing was done); a ConfigError that escapes a command is a failure.
+    return error instanceof UsageError ? 2 : 1;
   }
 }

@@ -8,12 +8,14 @@ import { ConfigError, RegistryError, describeError } from "../errors/index.js";
 import { argocdSourceFileName, explainMissingImage, kustomizationFileName, readImage } from "../editors/index.js";
 import type { ImageLocator } from "../editors/index.js";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
+import { silentLogger, type Logger } from "../log/index.js";
 import type { Target, TagDetails, WriteKind } from "../model/index.js";
 import { imageSourceLabels, parseCredentialSource, type ImageAccess, type RegistryClient } from "../registry/index.js";
 import { decide, meetsPlatforms, selectCandidates } from "../strategy/index.js";
 import type { Candidates, CurrentImage, Decision } from "../strategy/index.js";
 import { fileTooLarge, MAX_FILE_BYTES } from "../files/index.js";
 import { quoteForMessage } from "../text/index.js";
+import { locateInDirectory } from "./locate-in-directory.js";
 import { searchAppFiles } from "./app-files.js";
 import { closestTags } from "./closest-tags.js";
 import { refuseFileNotDeployed } from "./deployed-files.js";
@@ -26,6 +28,8 @@ export interface EvaluateDeps {
   /** The repository at the revision planned: files are read, never written. */
   readonly reader: RepoReader;
   readonly registry: RegistryClient;
+  /** Skipped and failed targets at debug / warn, with their context. Default: nowhere. */
+  readonly log?: Logger;
 }
 
 export interface EvaluateOptions {
@@ -34,9 +38,12 @@ export interface EvaluateOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-interface Located {
+export interface Located {
   readonly kind: WriteKind;
+  /** The first of `files`: where problems point. */
   readonly file: string;
+  /** Every file the target edits (several for a directory-type Application), in walk order. */
+  readonly files: readonly string[];
   readonly locator: ImageLocator;
   readonly current: CurrentImage;
   /** The file's text as read (the base every edit starts from). */
@@ -144,6 +151,7 @@ function notFoundHint(kind: WriteKind): string {
 }
 
 async function locate(target: Target, reader: RepoReader): Promise<Located> {
+  if (target.write.directory !== undefined) return locateInDirectory(target, target.write.directory, reader);
   const { kind, file } = await resolveFile(target, reader);
   // An Application target edits only what the Application deploys from (deployed-files.ts).
   await refuseFileNotDeployed(target, file, reader);
@@ -183,7 +191,7 @@ async function locate(target: Target, reader: RepoReader): Promise<Located> {
   const rendered = kind === "kustomize" ? await renderedImage(target, file, text, found !== null, reader) : kind === "argocd-source" && found === null ? await renderedUnderOverride(target, file, locator, reader) : null;
   if (rendered?.current != null) current = rendered.current;
   if (rendered?.entryName != null) locator = { ...locator, newEntryName: rendered.entryName };
-  return { kind, file, locator, current, text, rendered };
+  return { kind, file, files: [file], locator, current, text, rendered };
 }
 
 /**
@@ -346,10 +354,11 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
       return {
         kind: "update",
         target,
-        edit: { file: located.file, kind: located.kind, locator: located.locator, tag: decision.to.tag, digest },
+        edits: located.files.map((file) => ({ file, kind: located.kind, locator: located.locator, tag: decision.to.tag, digest })),
         update: {
           ...base,
           file: located.file,
+          files: located.files,
           kind: located.kind,
           from: located.current.tag,
           fromDigest: located.current.digest,
@@ -364,6 +373,21 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
         },
       };
     }
+  }
+}
+
+function logOutcome(log: Logger, outcome: TargetOutcome): void {
+  const context = { target: outcome.target.id, image: repositoryKey(outcome.target.image) };
+  switch (outcome.kind) {
+    case "skipped":
+      log.debug({ ...context, reason: outcome.skip.reason }, "target skipped");
+      return;
+    case "failed":
+      for (const problem of outcome.problems) log.warn({ ...context, file: problem.file, problem: problem.message }, "target failed");
+      return;
+    case "update":
+    case "up-to-date":
+      return;
   }
 }
 
@@ -406,6 +430,7 @@ export async function evaluateTargets(input: { readonly targets: readonly Target
   let done = 0;
   return mapLimit(input.targets, options.concurrency, async (target) => {
     const outcome = await evaluateTarget(target, deps, options.concurrency);
+    logOutcome(deps.log ?? silentLogger, outcome);
     done += 1;
     options.onProgress?.(done, total);
     return outcome;

@@ -13,6 +13,8 @@ export interface PlanJson {
     readonly alias: string;
     readonly image: string;
     readonly file: string;
+    /** Every file the update changes (several for a directory-type Application); `file` is the first. */
+    readonly files: readonly string[];
     readonly kind: PlannedUpdate["kind"];
     readonly from: string | null;
     readonly to: string;
@@ -47,6 +49,7 @@ export function planToJson(result: PlanResult): PlanJson {
       alias: u.alias,
       image: u.image,
       file: u.file,
+      files: u.files,
       kind: u.kind,
       from: u.from,
       to: u.to,
@@ -125,7 +128,7 @@ export function formatPlanTable(raw: PlanResult, style: TableStyle): string {
     for (const u of updates) {
       const change = `${u.from ?? "(none)"} → ${paint(style, "green", u.to)}${shortDigest(u.digest)}`;
       lines.push(`  ${u.alias}  ${u.image}  ${change}`);
-      lines.push(`    ${paint(style, "dim", `${u.file} (${u.kind})`)}`);
+      lines.push(`    ${paint(style, "dim", `${u.files.join(", ")} (${u.kind})`)}`);
       lines.push(`    ${u.reason}`);
       const about = provenance(u);
       if (about !== null) lines.push(`    ${paint(style, "dim", about)}`);

@@ -6,10 +6,11 @@
 import posix from "node:path/posix";
 
 import { argocdSourceFileName } from "../editors/index.js";
-import type { DeploySources, GitTarget, HelmKeys, Target, TargetOrigin, TargetProblem, WriteKind, WriteTarget } from "../model/index.js";
+import type { DeploySources, DirectorySelection, GitTarget, HelmKeys, Target, TargetOrigin, TargetProblem, WriteKind, WriteTarget } from "../model/index.js";
 import { quoteForMessage } from "../text/index.js";
 import type { DetectedSourceType } from "./app-type.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
+import { compileArgoGlob } from "./directory-app.js";
 import { defaultAlias, parseImageSpec, splitImageSpec } from "./image-spec.js";
 import { buildPolicy } from "./policy.js";
 import { parseGitHubRepoURL } from "./repo-url.js";
@@ -157,6 +158,7 @@ export function applicationType(app: Application, writeBack: WriteBackDecl, imag
   if (source.kustomize !== undefined) return "kustomize";
   if (source.helm !== undefined || source.chart !== undefined) return "helm";
   if (source.plugin !== undefined) return "plugin";
+  if (source.directory !== undefined) return "directory";
   if (writeBack.target?.startsWith("helmvalues")) return "helm";
   if (images.some((image) => image.helm !== null)) return "helm";
   return "kustomize";
@@ -244,13 +246,6 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
   }
   const type = applicationType(app, writeBack, images, input.sourceTypes);
   const source = chooseSource(app, type, input.sourceTypes);
-  if (type === "directory") {
-    skipped.push({
-      app: label,
-      reason: "Directory application: argocd-image-updater only updates Kustomize and Helm applications; declare its images in .github/argocd-image-pr.yml (kind: manifest) instead",
-    });
-    return { targets, problems, skipped };
-  }
   if (type === "plugin") {
     // A git target (helmvalues / kustomization) made the type Helm or Kustomize above; what is left
     // is what image-updater v1 does that a reviewed PR must not: see pluginReason.
@@ -407,6 +402,13 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
   function locate(): Located | null {
     const sourcePath = normalizeRepoPath(source.path ?? "");
     const target = writeBack.target;
+    // A directory app (plain manifests) has no parameter overrides to write: with argocd, or git
+    // without a target, the manifests Argo CD renders from the source path are what runs the image.
+    // argocd-image-updater skips such apps as unsupported; we edit them.
+    if (type === "directory" && (method === "argocd" || target === undefined)) {
+      const git = gitFor(source.repoURL, source.targetRevision);
+      return git && { git, write: { kind: "manifest", path: sourcePath, directory: directorySelection() } };
+    }
     // argocd: image-updater patches the live Application; we change the Application manifest in git.
     // An Application an ApplicationSet generates is not a file to edit: like one from the cluster.
     if (method === "argocd" && app.file !== null && app.generatedBy === undefined) {
@@ -459,6 +461,24 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
       return match === null ? [] : refs.filter((s) => s.ref === match[1]);
     });
     return named[0] ?? (refs.length === 1 ? (refs[0] as ApplicationSource) : null);
+  }
+
+  /** `spec.source.directory`, with a warning for a glob Argo CD cannot compile (it then includes nothing, or excludes nothing). */
+  function directorySelection(): DirectorySelection {
+    const where = (app.spec.sources?.length ?? 0) > 0 ? `spec.sources[${(app.spec.sources ?? []).indexOf(source)}]` : "spec.source";
+    const globOf = (name: "include" | "exclude"): string | null => {
+      const value = source.directory?.[name];
+      if (value === undefined || value === "") return null;
+      if (compileArgoGlob(value) === null) {
+        problem(
+          `${where}.directory.${name} "${value}" is not a valid glob, so Argo CD ${name === "include" ? "includes no file" : "excludes no file"}; write it as Argo CD reads it: * and ? (which also match /), [a-z] or [!a-z], {a,b} alternatives, \\ to escape`,
+          null,
+          "warning",
+        );
+      }
+      return value;
+    };
+    return { recurse: source.directory?.recurse ?? false, include: globOf("include"), exclude: globOf("exclude") };
   }
 
   function badTarget(target: string, meant: string | null = null): null {

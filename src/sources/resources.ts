@@ -34,7 +34,7 @@ export const ApplicationSource = z.object({
   ref: optional(z.string()),
   helm: optional(z.object({ valueFiles: optional(z.array(z.string())) })),
   kustomize: optional(z.object({})),
-  directory: optional(z.object({})),
+  directory: optional(z.object({ recurse: optional(z.boolean()), include: optional(z.string()), exclude: optional(z.string()) })),
   plugin: optional(z.object({})),
 });
 export type ApplicationSource = z.infer<typeof ApplicationSource>;

@@ -33,7 +33,7 @@ export interface DropCounts {
   readonly ignored: number;
   /** semver: not a version. digest: not the followed tag. */
   readonly notApplicable: number;
-  /** semver: outside the constraint (pre-releases included, unless the constraint opts in). */
+  /** semver: outside the constraint (`*` when none is given), which excludes pre-releases unless it opts in (`-0`). */
   readonly outsideConstraint: number;
   /** keep-suffix: a different suffix than the current tag's. */
   readonly otherSuffix: number;
@@ -145,6 +145,11 @@ export function selectCandidates(tags: readonly string[], policy: ImagePolicy, c
       }
       constraint = parsed.constraint;
       matching = source;
+    } else {
+      // argocd-image-updater 1.3 (registry-scanner, #1758): no constraint is Masterminds' `*`, so
+      // pre-releases are excluded unless a constraint opts in (`>=1.0.0-0`).
+      const any = parseConstraint("*");
+      if (any.ok) constraint = any.constraint;
     }
   } else if (strategy === "digest") {
     matching = followedTag(policy, current);
@@ -206,7 +211,6 @@ export function selectCandidates(tags: readonly string[], policy: ImagePolicy, c
         continue;
       }
     }
-    // Without a constraint image-updater never asks Masterminds, so pre-releases stay eligible.
     if (levelFilter && (version === null || !withinLevel(version, currentVersion, policy.maxUpdate))) {
       drops.beyondMaxUpdate += 1;
       continue;

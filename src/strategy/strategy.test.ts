@@ -162,8 +162,15 @@ describe("argocd-image-updater's documented cases (registry-scanner version_test
     expect(chosen(run(["2024-09-01", "2024-10-01", "9"], policy({ strategy: "alphabetical" }), cur("2024-09-01")))).toBe("9");
   });
 
-  it("without a constraint semver considers pre-releases, as image-updater never asks Masterminds then", () => {
-    expect(chosen(run(["1.27.4", "1.28.0-rc.1"], policy(), cur("1.27.4")))).toBe("1.28.0-rc.1");
+  // argocd-image-updater 1.3 (registry-scanner #1758): no constraint means Masterminds' `*`, which excludes pre-releases.
+  it("without a constraint semver excludes pre-releases, as argocd-image-updater 1.3 does", () => {
+    expect(chosen(run(["v2.2.0", "v2.3.0-rc.0.18.g1abb7b5dd-ppc64le"], policy(), cur("v2.2.0")))).toBe(null);
+    expect(chosen(run(["v2.1.0", "v2.2.0", "v2.3.0-rc.0.18.g1abb7b5dd-ppc64le"], policy(), cur("v2.1.0")))).toBe("v2.2.0");
+    expect(chosen(run(["1.27.4", "1.28.0-rc.1"], policy(), cur("1.27.3")))).toBe("1.27.4");
+  });
+
+  it("without a constraint, keep-suffix still moves a variant (-alpine is its suffix, not a pre-release)", () => {
+    expect(chosen(run(["1.27.3-alpine", "1.27.4-alpine", "1.28.0-rc.1"], policy({ keepSuffix: true }), cur("1.27.3-alpine")))).toBe("1.27.4-alpine");
   });
 
   it("a constraint opting in with -0 allows pre-releases", () => {
@@ -295,13 +302,13 @@ describe("keep-suffix and max-update (opt-in, beyond image-updater)", () => {
   it.each([
     ["patch", "1.26.3"],
     ["minor", "1.27.4"],
-    ["major", "2.1.0-rc.1"],
+    ["major", "2.0.0"],
   ] as const)("max-update %s from 1.26.1 → %s", (maxUpdate, expected) => {
     expect(chosen(run(tags, policy({ maxUpdate }), cur("1.26.1")))).toBe(expected);
   });
 
   it("max-update is a no-op when the current tag is not a version", () => {
-    expect(chosen(run(tags, policy({ maxUpdate: "patch" }), cur("latest")))).toBe("2.1.0-rc.1");
+    expect(chosen(run(tags, policy({ maxUpdate: "patch" }), cur("latest")))).toBe("2.0.0");
   });
 });
 

@@ -31,7 +31,9 @@ function write(file: string, text: string): void {
   writeFileSync(join(repo, file), text);
 }
 
-const GOOD_KUSTOMIZATION = "images:\n  - name: registry.example/team/web\n    newTag: 1.0.0\n";
+// Every kustomization here deploys the shared base, so the image it overrides is one that runs.
+const GOOD_KUSTOMIZATION = "resources:\n  - ../base\nimages:\n  - name: registry.example/team/web\n    newTag: 1.0.0\n";
+const BASE_DEPLOYMENT = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: registry.example/team/web:1.0.0\n";
 
 /** An annotated Application `name` whose kustomization is in `path`, with extra annotations. */
 function application(name: string, path: string, extra: Record<string, string> = {}): string {
@@ -57,6 +59,8 @@ function application(name: string, path: string, extra: Record<string, string> =
 beforeEach(() => {
   repo = mkdtempSync(join(tmpdir(), "argocd-image-pr-hostile-files-"));
   execFileSync("git", ["init", "-q", repo]);
+  write("base/kustomization.yaml", "resources:\n  - deployment.yaml\n");
+  write("base/deployment.yaml", BASE_DEPLOYMENT);
   write("good/kustomization.yaml", GOOD_KUSTOMIZATION);
   write("apps/good.yaml", application("good", "good"));
   return () => rmSync(repo, { recursive: true, force: true });
@@ -169,7 +173,7 @@ describe("files --write leaves alone", () => {
     expectGoodPlanned(result);
     expect(result.errors.map((e) => [e.app, e.message])).toEqual([[app, expect.stringMatching(message)]]);
     expect(existsSync(join(repo, target.split(":")[0] ?? target))).toBe(false);
-    expect(execFileSync("git", ["-C", repo, "status", "--porcelain", "--untracked-files=all"], { encoding: "utf8" }).split("\n").filter((l) => l !== "" && !l.includes("apps/") && !l.includes("good/") && !l.includes("typo/"))).toEqual([]);
+    expect(execFileSync("git", ["-C", repo, "status", "--porcelain", "--untracked-files=all"], { encoding: "utf8" }).split("\n").filter((l) => l !== "" && !l.includes("apps/") && !l.includes("base/") && !l.includes("good/") && !l.includes("typo/"))).toEqual([]);
   });
 
   it("a bare override-file target (image-updater's backward-compatible form) still works", async () => {
