@@ -29,7 +29,7 @@ function treeFiles(tree: KustomizationTree, out: Set<string>): void {
   for (const component of tree.components) treeFiles(component, out);
 }
 
-/** Whether `file` is read by the kustomization stack of one of the source paths; else a note on what could not be read, or null. */
+/** Whether `file` is read by the kustomization stack of one of the source paths, with a note for each stack that could not be read. */
 async function inKustomizeStack(file: string, from: DeploySources, reader: TextReader): Promise<{ found: boolean; notes: string[] }> {
   const notes: string[] = [];
   for (const dir of from.paths) {
