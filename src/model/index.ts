@@ -75,6 +75,18 @@ export interface WriteTarget {
    * outside Argo CD's namespace). Absent: named after the Application, else the alias.
    */
   readonly argocdSourceFileName?: string;
+  /**
+   * application: the Application's type as Argo CD decides it, so that an override block of that
+   * kind (`kustomize.images` or `helm.parameters`) can be added to a source that has none yet.
+   * Absent: decided from the source's own blocks (`helm:`/`chart:` or `kustomize:`).
+   */
+  readonly applicationType?: "kustomize" | "helm";
+  /**
+   * helm: every values file the source reads, in order (`helm.valueFiles`), `path` among them. Helm
+   * merges them, later over earlier, so the file in charge of the image is the last one that sets
+   * it; the pipeline writes there. Absent (or one file): `path`.
+   */
+  readonly valuesFiles?: readonly string[];
 }
 
 export interface GitHubRepo {
@@ -100,7 +112,11 @@ export interface AppRef {
 
 /** One image in one place of the GitOps repo, with the policy that decides its tag. */
 export interface Target {
-  /** Deterministic and unique within a pass: `<app>/<alias>` or `<config-target-name>/<alias>`. */
+  /**
+   * Stable and unique by construction, never dependent on what else exists (branch names and PRs
+   * derive from it): `<namespace>/<application>/<alias>` for an Application's image, `<name>/<alias>`
+   * for a repo-config target. `app.name` / `alias` are the short form, for display only.
+   */
   readonly id: string;
   readonly origin: TargetOrigin;
   readonly app: AppRef | null;

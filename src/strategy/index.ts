@@ -12,14 +12,13 @@ import { isValidTag } from "../image-ref/index.js";
 import type { ImagePolicy, TagDetails, UpdateLevel, UpdateStrategy } from "../model/index.js";
 import { parseConstraint, satisfies, type Constraint } from "./constraint.js";
 import { compileAllowTags, compileIgnoreTags, offersPlatforms } from "./filters.js";
-import { compareVersions, compareVersionsDescending, parseVersion, type Version } from "./version.js";
+import { compareSuffixed, compareSuffixedDescending, compareVersions, compareVersionsDescending, parseVersion, sameSuffix, type Version } from "./version.js";
 
 export { parseConstraint, satisfies } from "./constraint.js";
 export type { Constraint, ConstraintResult } from "./constraint.js";
 export { compareVersions, parseVersion } from "./version.js";
 export type { Version } from "./version.js";
-export { globToRegExp, platformSatisfies, translateGoRegexp, UnsupportedRegexpError } from "./filters.js";
-export { syntheticTags, runSelectionWorkload } from "./bench-support.js";
+export { compileGlob, compileGoRegexp, platformSatisfies, type GlobMatcher, type RegexpResult } from "./filters.js";
 
 export interface CurrentImage {
   readonly tag: string | null;
@@ -137,8 +136,9 @@ export function selectCandidates(tags: readonly string[], policy: ImagePolicy, c
     if (source !== "") {
       const parsed = parseConstraint(source);
       if (!parsed.ok) {
-        const error = new ConfigError(`semver constraint "${source}" cannot be parsed (${parsed.reason})`, {
-          context: { key: "constraint", value: source },
+        const shown = source.length > 100 ? `${source.slice(0, 100)}…` : source;
+        const error = new ConfigError(`semver constraint "${shown}" cannot be parsed (${parsed.reason})`, {
+          context: { key: "constraint", value: shown },
           hint: "use Masterminds semver syntax, e.g. >=1.27.0 <1.28.0, ~1.26, ^1.0, 1.2.x or 1.x || 2.x",
         });
         return { ...base, ordered: [], dropped: drops, needsDetails: "none", error, matching: source };
@@ -194,7 +194,7 @@ export function selectCandidates(tags: readonly string[], policy: ImagePolicy, c
       drops.notApplicable += 1;
       continue;
     }
-    if (suffixFilter && (version === null || version.pre !== currentVersion.pre)) {
+    if (suffixFilter && (version === null || !sameSuffix(version, currentVersion))) {
       drops.otherSuffix += 1;
       continue;
     }
@@ -217,7 +217,7 @@ export function selectCandidates(tags: readonly string[], policy: ImagePolicy, c
 
   const ordered =
     strategy === "semver"
-      ? versions.sort(compareVersionsDescending).map((v) => v.original)
+      ? versions.sort(suffixFilter ? compareSuffixedDescending : compareVersionsDescending).map((v) => v.original)
       : names.sort(byNameDescending);
   return { ...base, ordered, dropped: drops, needsDetails: needsFor(strategy, policy), error: null, matching };
 }
@@ -276,7 +276,9 @@ function isNotNewer(best: string, input: DecideInput): boolean {
     case "semver": {
       const b = parseVersion(best);
       const c = parseVersion(current);
-      return b !== null && c !== null && compareVersions(b, c) <= 0;
+      if (b === null || c === null) return false;
+      // keep-suffix: a rebuild's revision counts (`-r12` is newer than `-r9`).
+      return (input.policy.keepSuffix && sameSuffix(b, c) ? compareSuffixed(b, c) : compareVersions(b, c)) <= 0;
     }
     case "newest-build": {
       const b = createdAt(input.details.get(best));

@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { gatherTargets, openWorkspace, plan, runPlan } from "../../src/pipeline/index.js";
-import type { RunPlanOptions, Workspace } from "../../src/pipeline/index.js";
+import { gatherOptionsFor, gatherTargets, openCheckout, planCheckout, runPlan } from "../../src/pipeline/index.js";
+import type { Checkout, RunPlanOptions } from "../../src/pipeline/index.js";
 import { createRegistryClient, parseRegistriesConfig } from "../../src/registry/index.js";
 import { pushImage, startRegistry } from "../support/registry.js";
 import type { PushedImage, TestRegistry } from "../support/registry.js";
@@ -88,13 +88,15 @@ describe("a file that pins tag@digest", () => {
     ["a plain manifest", "web.yaml", (pin: string) => `apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:${pin} # pinned\n`],
     ["a kustomization", "web/kustomization.yaml", (pin: string) => {
       const [tag, digest] = pin.split("@");
-      return `images:\n  - name: registry.example/web/nginx\n    newTag: ${tag ?? ""}\n    digest: ${digest ?? ""} # pinned\n`;
+      return `resources: [deployment.yaml]\nimages:\n  - name: registry.example/web/nginx\n    newTag: ${tag ?? ""}\n    digest: ${digest ?? ""} # pinned\n`;
     }],
   ])("keeps the pin in %s: a semver update writes the new tag and its digest", async (_name, file, text) => {
     const path = file.endsWith("kustomization.yaml") ? "path: web" : `file: ${file}`;
     write(".github/argocd-image-pr.yml", `targets:\n  - name: web\n    ${path}\n    image: registry.example/web/nginx\n    constraint: "~1.27.0"\n    platforms: [linux/arm64]\n`);
     const from = `1.27.3@${nginx["1.27.3"]?.digest ?? ""}`;
     write(file, text(from));
+    // What the kustomization renders its images entry into (kustomize changes only what resources run).
+    write("web/deployment.yaml", "apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:1.27.3\n");
 
     const result = await runPlan(options());
 
@@ -231,8 +233,8 @@ describe("files the pass cannot edit safely", () => {
     write("web.yaml", pod);
     write("locked/web.yaml", pod);
     // A disk that refuses one file (root ignores permissions, so the refusal is made here).
-    const disk = openWorkspace(repo);
-    const workspace: Workspace = {
+    const disk = openCheckout(repo);
+    const workspace: Checkout = {
       ...disk,
       read: (file) => disk.read(file),
       list: (dir) => disk.list(dir),
@@ -241,8 +243,8 @@ describe("files the pass cannot edit safely", () => {
     };
     const registryClient = createRegistryClient(options().registry);
     try {
-      const input = await gatherTargets(options(), workspace);
-      const result = await plan(input, { workspace, registry: registryClient, now: () => 0 }, { concurrency: 2, write: true });
+      const input = await gatherTargets(await gatherOptionsFor(options()), { reader: workspace, originUrl: await workspace.originUrl() });
+      const result = await planCheckout(input, { checkout: workspace, registry: registryClient, now: () => 0 }, { concurrency: 2, write: true });
 
       expect(result.updates.map((u) => u.file)).toEqual(["web.yaml"]);
       expect(result.changes.map((c) => c.file)).toEqual(["web.yaml"]);
@@ -254,5 +256,22 @@ describe("files the pass cannot edit safely", () => {
     } finally {
       await registryClient.close();
     }
+  });
+});
+
+describe("an allow-tags regexp RE2 refuses", () => {
+  it("is reported once, on that target, and the other targets are planned", async () => {
+    write(
+      ".github/argocd-image-pr.yml",
+      "targets:\n  - name: bad\n    file: bad.yaml\n    image: registry.example/web/nginx\n    allowTags: 'regexp:^(?!1\\.27\\.5$).*'\n  - name: good\n    file: good.yaml\n    image: registry.example/web/nginx\n",
+    );
+    const pod = (name: string): string => `apiVersion: v1\nkind: Pod\nmetadata: { name: ${name} }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:1.27.3\n`;
+    write("bad.yaml", pod("bad"));
+    write("good.yaml", pod("good"));
+
+    const result = await runPlan(options({ write: false }));
+
+    expect(result.errors.map((e) => e.message)).toEqual([expect.stringMatching(/allowTags: allow-tags "regexp:\^\(\?!1\\\.27\\\.5\$\)\.\*" is not a valid regular expression \(invalid or unsupported Perl syntax: `\(\?!`: look-around, which RE2 does not support/)]);
+    expect(result.updates.map((u) => [u.file, u.to])).toEqual([["good.yaml", "1.27.5"]]);
   });
 });

@@ -38,7 +38,7 @@ status:
 `);
     expect(result.problems).toEqual([]);
     expect(result.targets[0]).toMatchObject({
-      id: "shop/web",
+      id: "argocd/shop/web",
       app: { name: "shop", namespace: "argocd" },
       git: { repoURL: "https://github.com/acme/gitops.git", repo: { owner: "acme", name: "gitops" }, branch: "main" },
       write: { kind: "helm", path: "envs/prod/shop.yaml", kustomizeImageName: null, helm: { imageName: null, imageTag: "image.tag", imageSpec: null } },
@@ -46,7 +46,7 @@ status:
     });
   });
 
-  it("multi-source without helm/kustomize blocks: the first source, type from status.sourceTypes", () => {
+  it("multi-source without helm/kustomize blocks: the source whose status.sourceTypes entry is the app's type (image-updater v1's index alignment)", () => {
     const { result } = run(`
 apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -57,7 +57,7 @@ spec:
     - { repoURL: "git@github.com:acme/two.git", path: other }
 status: { sourceTypes: [Directory, Kustomize] }
 `);
-    expect(result.targets.map((t) => [t.git.repo?.name, t.write.kind, t.write.path])).toEqual([["one", "kustomize", "base"]]);
+    expect(result.targets.map((t) => [t.git.repo?.name, t.write.kind, t.write.path])).toEqual([["two", "kustomize", "other"]]);
   });
 
   it.each([
@@ -99,7 +99,7 @@ spec: { source: { repoURL: "https://github.com/acme/app-source", path: k } }
     const manifestsRepo = { repoURL: "https://github.com/acme/apps", repo: { owner: "acme", name: "apps" }, branch: null };
     const result = targetsFromApplications({ ...parsed, manifestsRepo });
     expect(result.targets[0]?.git).toEqual(manifestsRepo);
-    expect(result.targets[0]?.write).toEqual({ kind: "application", path: "argocd/apps/a.yaml", kustomizeImageName: null, helm: null });
+    expect(result.targets[0]?.write).toEqual({ kind: "application", path: "argocd/apps/a.yaml", kustomizeImageName: null, helm: null, applicationType: "kustomize" });
   });
 
   it("a commit SHA as targetRevision is a problem unless git-branch names the branch", () => {
@@ -154,7 +154,7 @@ metadata: { name: gh, annotations: { ${LIST}: "x=org/x" } }
 spec: { source: { repoURL: "https://github.com/acme/g.git", path: p } }
 status: { sourceType: Kustomize }
 `);
-    expect(result.targets.map((t) => t.id)).toEqual(["gh/x"]);
+    expect(result.targets.map((t) => t.id)).toEqual(["argocd/gh/x"]);
     expect(result.problems).toEqual([
       {
         app: "argocd/gl",
@@ -219,15 +219,8 @@ spec:
 `;
 
   it.each<[string, string, { message: string; severity?: "warning" } | null]>([
-    [
-      "an ApplicationSet with image-updater annotations",
-      appSet('{ argocd-image-updater.argoproj.io/image-list: "web=org/web" }'),
-      {
-        message:
-          "ApplicationSet argocd/envs: the Applications it generates are not read from files; plan against the cluster (--kubeconfig) or declare the targets in .github/argocd-image-pr.yml",
-        severity: "warning",
-      },
-    ],
+    // ApplicationSets are collected and rendered from the repository (application-sets.test.ts).
+    ["an ApplicationSet with image-updater annotations", appSet('{ argocd-image-updater.argoproj.io/image-list: "web=org/web" }'), null],
     ["an ApplicationSet without them", appSet("{ team: core }"), null],
     ["a miscased kind: application", "apiVersion: argoproj.io/v1alpha1\nkind: application\nmetadata: { name: web }\nspec: { source: { repoURL: x } }\n", { message: "application argocd/web: kind must be Application (kinds are case-sensitive); it was skipped" }],
     [
@@ -326,7 +319,7 @@ spec:
       images: [{ alias: web, imageName: ghcr.io/acme/web, manifestTargets: { helm: , kustomize: { name: web } } }]
 `);
     expect(parsed.problems).toEqual([]);
-    expect(result.targets.map((t) => t.id)).toEqual(["web/web"]);
+    expect(result.targets.map((t) => t.id)).toEqual(["argocd/web/web"]);
   });
 });
 

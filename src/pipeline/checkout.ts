@@ -1,25 +1,33 @@
 /**
- * The checkout of the GitOps repo the plan reads from and, with --write, writes to.
- * Reads are cached for the pass; writes go through a temporary file and a rename, so a
- * file is either wholly old or wholly new.
+ * The CLI's checkout of the GitOps repo: a RepoReader (what the engine reads) plus what only the
+ * CLI does — write files (--write) and name the `origin` remote. The GitHub app implements
+ * RepoReader over a commit instead. Reads are cached for the pass; writes go through a temporary
+ * file and a rename, so a file is either wholly old or wholly new.
  */
 import { execFile } from "node:child_process";
 import { readdir, readFile, realpath, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import type { Dirent } from "node:fs";
 import { ConfigError } from "../errors/index.js";
+import type { RepoEntry, RepoReader } from "./types.js";
 
 const execFileAsync = promisify(execFile);
 
-export interface Workspace {
+export interface Checkout extends RepoReader {
+  /** The checkout's directory (absolute). */
   readonly root: string;
-  /** File text, or null when the file does not exist. */
-  read(file: string): Promise<string | null>;
-  /** Directory entries (names), or null when the directory does not exist. */
-  list(dir: string): Promise<string[] | null>;
+  /** Replace the file's text (through a symlink inside the checkout, keeping the file's mode). */
   write(file: string, text: string): Promise<void>;
   /** The `origin` remote URL, or null when there is none (or no git). */
   originUrl(): Promise<string | null>;
+}
+
+function entryType(dirent: Dirent): RepoEntry["type"] {
+  if (dirent.isFile()) return "file";
+  if (dirent.isDirectory()) return "dir";
+  if (dirent.isSymbolicLink()) return "symlink";
+  return "other";
 }
 
 /** Repo-relative POSIX path → absolute path, refusing anything that escapes the checkout. */
@@ -40,17 +48,17 @@ export function resolveInside(root: string, file: string): string {
  * repo could otherwise make --write change any file the user can write). A file that does not
  * exist yet is placed in its parent directory's real path.
  */
-async function realInside(root: string, file: string): Promise<string> {
+async function realInside(root: string, file: string, realRoot: Promise<string> = realpath(root), options: { existing?: boolean } = {}): Promise<string> {
   const absolute = resolveInside(root, file);
-  const realRoot = await realpath(root);
   let real: string;
   try {
     real = await realpath(absolute);
   } catch (error) {
-    if (!isNotFound(error)) throw error;
+    // `existing`: the caller reads, so a file that is not there is not-found, wherever it would be.
+    if (!isNotFound(error) || options.existing === true) throw error;
     real = path.join(await realpath(path.dirname(absolute)), path.basename(absolute));
   }
-  const relative = path.relative(realRoot, real);
+  const relative = path.relative(await realRoot, real);
   if (relative.startsWith("..") || path.isAbsolute(relative)) {
     throw new ConfigError(`path "${file}" is a symbolic link that leads outside the repository`, {
       context: { file },
@@ -79,14 +87,22 @@ function isNotFound(error: unknown): boolean {
   return error instanceof Error && "code" in error && (error.code === "ENOENT" || error.code === "ENOTDIR");
 }
 
-export function openWorkspace(root: string): Workspace {
+export function openCheckout(root: string): Checkout {
   const texts = new Map<string, Promise<string | null>>();
+  // The checkout's own real path, once per pass rather than once per file read.
+  let rootReal: Promise<string> | null = null;
+  const realRoot = (): Promise<string> => {
+    rootReal ??= realpath(root);
+    rootReal.catch(() => (rootReal = null));
+    return rootReal;
+  };
   return {
     root,
     read(file) {
       let pending = texts.get(file);
       if (!pending) {
-        pending = realInside(root, file)
+        // A file that does not exist (most `.argocd-source-…` probes) costs one realpath, no more.
+        pending = realInside(root, file, realRoot(), { existing: true })
           .then(async (real) => decodeUtf8(await readFile(real), file))
           .catch((error: unknown) => {
             if (isNotFound(error)) return null;
@@ -104,7 +120,8 @@ export function openWorkspace(root: string): Workspace {
     },
     async list(dir) {
       try {
-        return await readdir(resolveInside(root, dir));
+        const entries = await readdir(resolveInside(root, dir), { withFileTypes: true });
+        return entries.map((dirent) => ({ name: dirent.name, type: entryType(dirent) }));
       } catch (error) {
         if (isNotFound(error)) return null;
         throw error;
@@ -112,7 +129,7 @@ export function openWorkspace(root: string): Workspace {
     },
     async write(file, text) {
       // Through a symlink to its target (the link stays a link), keeping the file's mode.
-      const real = await realInside(root, file);
+      const real = await realInside(root, file, realRoot());
       const mode = (await stat(real).catch(() => null))?.mode;
       const temporary = `${real}.argocd-image-pr-${process.pid}.tmp`;
       await writeFile(temporary, text, { encoding: "utf8", ...(mode === undefined ? {} : { mode: mode & 0o7777 }) });
