@@ -3,9 +3,9 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { runCli } from "./cli/program.js";
+import { runCli } from "./cli/index.js";
 
-export { buildProgram, runCli } from "./cli/program.js";
+export { buildProgram, runCli } from "./cli/index.js";
 
 function isMain(): boolean {
   const entry = process.argv[1];

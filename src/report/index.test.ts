@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PlanResult } from "../pipeline/types.js";
+import type { PlanResult } from "../pipeline/index.js";
 import { formatPlanTable, formatTags, planToJson } from "./index.js";
 
 const RESULT: PlanResult = {

@@ -1,7 +1,7 @@
 /**
  * report/: the plan as people and scripts read it. Pure: a PlanResult in, a string or a JSON value out.
  */
-import type { PlanProblem, PlanResult, PlanSkip, PlannedUpdate } from "../pipeline/types.js";
+import type { PlanProblem, PlanResult, PlanSkip, PlannedUpdate } from "../pipeline/index.js";
 import { escapeControlCharacters } from "../text/index.js";
 
 /** The stable JSON shape of `plan --format json` (documented in the README). */

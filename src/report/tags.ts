@@ -1,4 +1,4 @@
-import type { TagsResult } from "../pipeline/tags.js";
+import type { TagsResult } from "../pipeline/index.js";
 import { escapeControlCharacters } from "../text/index.js";
 
 /** `tags` output: one tag a line, a table with metadata, or JSON. */

@@ -120,7 +120,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     await waitUntilUp(`http://${host}/v2/`, () => child.exitCode !== null);
   } catch (error) {
     await stop();
-    throw new Error(`docker-registry did not start: ${error instanceof Error ? error.message : String(error)}\n${stderr}`);
+    throw new Error(`docker-registry did not start: ${error instanceof Error ? error.message : String(error)}\n${stderr}`, { cause: error });
   }
   return { host, url: `http://${host}`, auth, credentials, authorize, tokenServer, stop };
 }

@@ -4,7 +4,7 @@
  * (a PR follows its head branch, is closed when it is deleted, merges write to the base), and the
  * helpers a test uses to act as a human.
  */
-import { GitRepo, type GitPerson } from "./git.js";
+import { type GitRepo, type GitPerson } from "./git.js";
 import { HttpError } from "./http.js";
 import { commentShape, issueShape, pullShape, repoShape, userShape, type RepoInfo, type Site } from "./shapes.js";
 import {

@@ -268,6 +268,8 @@ class Fake implements FakeGitHub, Backend, Hub {
     const later = (work: () => Promise<unknown>): void => {
       void this.#serial(work).catch((error: unknown) => this.#background.push(error));
     };
+    // The repo handle's methods are plain functions that act on this server.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const fake = this;
     return {
       fullName: repo.fullName,
@@ -763,6 +765,8 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
   const keys = await promisify(generateKeyPair)("rsa", { modulusLength: 2048 });
   const api = openApi(options.ghes ? "ghes-3.19" : "api.github.com");
   const root = mkdtempSync(join(tmpdir(), "fake-github-"));
+  // Assigned once the server listens; the request handler above it reads it.
+  // eslint-disable-next-line prefer-const
   let fake: Fake | undefined;
   const server = createServer((req, res) => {
     if (!fake) {
