@@ -87,21 +87,23 @@ export function createGitHubClient(options: CreateClientOptions): GitHubClient {
       throttle: {
         id: options.throttleId ?? "token",
         ...(tuning.retryAfterBaseValue === undefined ? {} : { retryAfterBaseValue: tuning.retryAfterBaseValue }),
-        ...(tuning.writeSpacingMs === undefined ? {} : { write: writeGroup(tuning.writeSpacingMs) }),
+        // GitHub asks for a second between writes and three before content that notifies people (PRs, comments).
+        ...(tuning.writeSpacingMs === undefined ? {} : { write: writeGroup(tuning.writeSpacingMs), notifications: writeGroup(tuning.writeSpacingMs, "notifications") }),
       },
       retry: tuning.retryAfterBaseValue === undefined ? {} : { retryAfterBaseValue: tuning.retryAfterBaseValue },
     }),
   );
 }
 
-const groups = new Map<number, Bottleneck.Group>();
+const groups = new Map<string, Bottleneck.Group>();
 
 /** Writes of one throttle id one at a time, `spacing` ms apart (shared by every client with that spacing). */
-export function writeGroup(spacing: number): Bottleneck.Group {
-  let group = groups.get(spacing);
+export function writeGroup(spacing: number, kind: "write" | "notifications" = "write"): Bottleneck.Group {
+  const key = `${kind}-${spacing}`;
+  let group = groups.get(key);
   if (group === undefined) {
-    group = new Bottleneck.Group({ id: `argocd-image-pr-write-${spacing}`, maxConcurrent: 1, minTime: spacing });
-    groups.set(spacing, group);
+    group = new Bottleneck.Group({ id: `argocd-image-pr-${key}`, maxConcurrent: 1, minTime: spacing });
+    groups.set(key, group);
   }
   return group;
 }

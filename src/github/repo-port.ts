@@ -67,6 +67,10 @@ interface RawRef {
 }
 
 const LABEL_COLORS: Readonly<Record<string, string>> = { [PR_LABEL]: "0e8a16", [AUTOMERGE_LABEL]: "1d76db" };
+const LABEL_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  [PR_LABEL]: "An image update proposed by argocd-image-pr",
+  [AUTOMERGE_LABEL]: "argocd-image-pr merges this update once its checks pass",
+};
 /** Marks the app's comments, so a retried or repeated step never comments twice. */
 const COMMENT_MARKER = (kind: string, key: string): string => `<!-- argocd-image-pr:comment ${kind} ${encodeURIComponent(key)} -->`;
 
@@ -274,7 +278,7 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
         `POST /repos/${full}/labels — create label ${JSON.stringify(name)}`,
         async () => {
           try {
-            await client.request("POST /repos/{owner}/{repo}/labels", { owner, repo, name, color: LABEL_COLORS[name] ?? "ededed" });
+            await client.request("POST /repos/{owner}/{repo}/labels", { owner, repo, name, color: LABEL_COLORS[name] ?? "ededed", description: LABEL_DESCRIPTIONS[name] ?? "Used by argocd-image-pr" });
           } catch (error) {
             // Made by someone else meanwhile (or by a retried request that had succeeded).
             if (!isStatus(error, 422)) throw error;
