@@ -305,3 +305,22 @@ export function readRepoConfig(text: string): RepoConfig | null {
   return parsed.success ? parsed.data : null;
 }
 
+
+/**
+ * The typed config for the GitHub app's settings: null only when the file or its top level is
+ * invalid (then the app changes no PR); a target that is invalid is left out here (parseRepoConfig
+ * reports it), so one bad target never stops the PRs of the others.
+ */
+export function readRepoSettings(text: string): RepoConfig | null {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) return null;
+  const raw: unknown = doc.toJS() ?? {};
+  if (versionProblem(raw) !== null) return null;
+  const top = TopLevel.safeParse(raw);
+  if (!top.success) return null;
+  const targets = top.data.targets.flatMap((target) => {
+    const parsed = RepoConfigTarget.safeParse(target);
+    return parsed.success ? [parsed.data] : [];
+  });
+  return { ...top.data, targets };
+}
