@@ -100,7 +100,11 @@ export interface AppRef {
 
 /** One image in one place of the GitOps repo, with the policy that decides its tag. */
 export interface Target {
-  /** Deterministic and unique within a pass: `<app>/<alias>` or `<config-target-name>/<alias>`. */
+  /**
+   * Stable and unique by construction, never dependent on what else exists (branch names and PRs
+   * derive from it): `<namespace>/<application>/<alias>` for an Application's image, `<name>/<alias>`
+   * for a repo-config target. `app.name` / `alias` are the short form, for display only.
+   */
   readonly id: string;
   readonly origin: TargetOrigin;
   readonly app: AppRef | null;

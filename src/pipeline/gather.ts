@@ -1,18 +1,18 @@
-/** Targets for one pass, from every configured source, filtered to the checkout at hand. */
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { ConfigError, describeError } from "../errors/index.js";
+/**
+ * Targets for one pass, from every configured source, filtered to the repository at hand. The
+ * repository is read through a RepoReader (the CLI's checkout, or a commit's tree for the app).
+ */
+import { ConfigError } from "../errors/index.js";
 import type { GitHubRepo, Target } from "../model/index.js";
 import {
   listFromCluster,
   parseGitHubRepoURL,
   parseRepoConfig,
-  readManifestsFromPaths,
+  readManifests,
   targetsFromApplications,
 } from "../sources/index.js";
-import type { PlanInput } from "./plan.js";
-import type { PlanProblem, PlanSkip } from "./types.js";
-import type { Workspace } from "./workspace.js";
+import type { ManifestPaths } from "../sources/index.js";
+import type { PlanInput, PlanProblem, PlanSkip, RepoReader } from "./types.js";
 
 export const REPO_CONFIG_FILE = ".github/argocd-image-pr.yml";
 
@@ -22,15 +22,37 @@ export interface ClusterOptions {
   readonly namespaces?: readonly string[];
 }
 
+/**
+ * The repo config: a repo-relative path read through the reader, or a file the caller read from
+ * outside the repository (the CLI's `--config` elsewhere), named by `file` in messages.
+ */
+export type RepoConfigSource = { readonly path: string } | { readonly file: string; readonly text: string };
+
 export interface GatherOptions {
-  /** Repo config file (absolute or relative to cwd); null: `.github/argocd-image-pr.yml` in the checkout if present. */
-  readonly configFile: string | null;
-  /** Application / ImageUpdater manifests: files or directories. */
-  readonly appPaths: readonly string[];
+  /** Absent: `.github/argocd-image-pr.yml` through the reader, when the repository has one. */
+  readonly repoConfig?: RepoConfigSource;
+  /**
+   * Application / ImageUpdater manifests at repo-relative paths (files or directories, `.` for
+   * the whole repository), read through the reader: the CLI's `--apps` inside the checkout, the
+   * repo config's `applications:` for the app.
+   */
+  readonly applicationPaths?: readonly string[];
+  /** Manifests on disk outside the repository (the CLI's `--apps` elsewhere); names relative to `root` where inside it. */
+  readonly applicationsOnDisk?: { readonly paths: readonly string[]; readonly root: string };
   /** Read Applications from a cluster; null: don't. */
   readonly cluster: ClusterOptions | null;
-  /** Argo CD's control-plane namespace (default `argocd`): names Applications' `.argocd-source-…` files. */
+  /** Argo CD's control-plane namespace (default `argocd`): names Applications' `.argocd-source-…` files and places those without a namespace. */
   readonly argocdNamespace?: string;
+}
+
+/** The repository a pass plans: how to read it, and which repository it is. */
+export interface RepoSource {
+  readonly reader: RepoReader;
+  /**
+   * The repository's URL as git names it (`https://github.com/o/r.git`, `git@github.com:o/r.git`);
+   * null when unknown. Targets that write to another repository are skipped.
+   */
+  readonly originUrl: string | null;
 }
 
 function sameRepo(a: GitHubRepo, b: GitHubRepo): boolean {
@@ -38,38 +60,40 @@ function sameRepo(a: GitHubRepo, b: GitHubRepo): boolean {
 }
 
 async function readRepoConfig(
-  options: GatherOptions,
-  workspace: Workspace,
+  source: RepoConfigSource | undefined,
+  reader: RepoReader,
   origin: GitHubRepo | null,
 ): Promise<{ targets: Target[]; problems: PlanProblem[] }> {
-  if (options.configFile !== null) {
-    let text: string;
-    try {
-      text = await readFile(options.configFile, "utf8");
-    } catch (error) {
-      throw new ConfigError(`cannot read the repo config "${options.configFile}": ${describeError(error)}`, {
-        context: { file: options.configFile },
-        hint: "check the --config path",
-      });
-    }
-    const relative = path.relative(workspace.root, path.resolve(options.configFile));
-    return parseRepoConfig(text, relative.startsWith("..") ? options.configFile : relative, origin);
+  if (source === undefined) {
+    const text = await reader.read(REPO_CONFIG_FILE);
+    return text === null ? { targets: [], problems: [] } : parseRepoConfig(text, REPO_CONFIG_FILE, origin);
   }
-  const text = await workspace.read(REPO_CONFIG_FILE);
-  return text === null ? { targets: [], problems: [] } : parseRepoConfig(text, REPO_CONFIG_FILE, origin);
+  if ("text" in source) return parseRepoConfig(source.text, source.file, origin);
+  const text = await reader.read(source.path);
+  if (text === null) {
+    throw new ConfigError(`cannot read the repo config "${source.path}": there is no such file in the repository`, {
+      context: { file: source.path },
+      hint: "check the --config path",
+    });
+  }
+  return parseRepoConfig(text, source.path, origin);
 }
 
-export async function gatherTargets(options: GatherOptions, workspace: Workspace): Promise<PlanInput> {
-  const originUrl = await workspace.originUrl();
+export async function gatherTargets(options: GatherOptions, repo: RepoSource): Promise<PlanInput> {
+  const { originUrl } = repo;
   const origin = originUrl === null ? null : parseGitHubRepoURL(originUrl);
 
-  const fromConfig = await readRepoConfig(options, workspace, origin);
+  const fromConfig = await readRepoConfig(options.repoConfig, repo.reader, origin);
   const applications = [];
   const imageUpdaters = [];
   const problems: PlanProblem[] = [...fromConfig.problems];
-  if (options.appPaths.length > 0) {
-    // File names (and `application` targets) are relative to the checkout's root.
-    const found = await readManifestsFromPaths([...options.appPaths], { root: workspace.root });
+  const paths: ManifestPaths = {
+    ...(options.applicationPaths === undefined || options.applicationPaths.length === 0 ? {} : { repo: { reader: repo.reader, paths: options.applicationPaths } }),
+    ...(options.applicationsOnDisk === undefined || options.applicationsOnDisk.paths.length === 0 ? {} : { disk: options.applicationsOnDisk }),
+  };
+  if (paths.repo !== undefined || paths.disk !== undefined) {
+    // File names (and `application` targets) are relative to the repository's root.
+    const found = await readManifests(paths);
     applications.push(...found.applications);
     imageUpdaters.push(...found.imageUpdaters);
     problems.push(...found.problems);
@@ -88,25 +112,23 @@ export async function gatherTargets(options: GatherOptions, workspace: Workspace
   const fromApps = targetsFromApplications({
     applications,
     imageUpdaters,
-    // Application manifests read from this checkout live in this repository.
+    // Application manifests read from this repository live in it.
     manifestsRepo: originUrl === null ? null : { repoURL: originUrl, repo: origin, branch: null },
     ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
   });
   problems.push(...fromApps.problems);
-  const skipped: PlanSkip[] = fromApps.skipped.map((skip) => ({ app: skip.app, image: null, reason: skip.reason }));
+  // An Application skipped whole made no target.
+  const skipped: PlanSkip[] = fromApps.skipped.map((skip) => ({ target: null, app: skip.app, image: null, reason: skip.reason }));
 
   const targets: Target[] = [];
-  const elsewhere = new Map<string, PlanSkip>();
   for (const target of [...fromConfig.targets, ...fromApps.targets]) {
     const repo = target.git.repo;
     if (origin !== null && repo !== null && !sameRepo(repo, origin)) {
-      const app = target.app?.name ?? null;
       const reason = `writes to ${repo.owner}/${repo.name}, not to this checkout (${origin.owner}/${origin.name})`;
-      // One line per Application, however many images it has.
-      elsewhere.set(`${app ?? target.id}\u0000${reason}`, { app, image: null, reason });
+      skipped.push({ target: target.id, app: target.app?.name ?? null, image: null, reason });
       continue;
     }
     targets.push(target);
   }
-  return { targets, problems, skipped: [...skipped, ...elsewhere.values()] };
+  return { targets, problems, skipped };
 }

@@ -1,3 +1,4 @@
+import type { Target } from "../model/index.js";
 import type { FileChange, PlanProblem, PlanQuiet, PlanSkip, PlannedUpdate } from "../plan/index.js";
 
 export type { FileChange, PlanProblem, PlanQuiet, PlanSkip, PlannedUpdate, RepoEntry, RepoReader, TargetEdit, TargetOutcome } from "../plan/index.js";
@@ -20,4 +21,12 @@ export interface PlanResult {
   readonly changes: readonly FileChange[];
   readonly written: boolean;
   readonly stats: PlanStats;
+}
+
+/** What the sources gave for one pass: the targets, and what was reported while reading them. */
+export interface PlanInput {
+  readonly targets: readonly Target[];
+  /** Problems found while reading sources; reported with the plan's own. */
+  readonly problems: readonly PlanProblem[];
+  readonly skipped: readonly PlanSkip[];
 }

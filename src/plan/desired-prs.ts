@@ -4,17 +4,15 @@
  * text and composed per file; a file whose edits fail or disagree drops its group's PR (those
  * targets are reported failed, so an existing PR is left as it is rather than closed).
  */
-import { describeError } from "../errors/index.js";
-import { readImage, writeImage } from "../editors/index.js";
-import type { ImageLocator } from "../editors/index.js";
 import type { Target } from "../model/index.js";
 import { branchFor } from "./branch-name.js";
+import { composeChanges } from "./compose-changes.js";
 import { globMatches } from "./glob.js";
 import { commitTrailer, gitBlobSha } from "./own-commit.js";
 import { renderPrBody, type PrBodyImage } from "./pr-body.js";
 import { AUTOMERGE_LABEL, PR_LABEL } from "./pr-types.js";
 import type { AutomergeRule, DesiredPr, PrMetadata, PrSettings, TargetPrSettings } from "./pr-types.js";
-import type { FileChange, PlanProblem, PlannedUpdate, RepoReader, TargetEdit, TargetOutcome } from "./types.js";
+import type { FileChange, PlanProblem, PlannedUpdate, RepoReader, TargetOutcome } from "./types.js";
 import { updateTypeOf } from "./update-type.js";
 
 /** The base the PRs go on: a reader over its commit, the branch name and the commit's sha. */
@@ -56,58 +54,11 @@ export function groupOf(target: Target, settings: PrSettings): string {
   return base === settings.defaultBranch ? group : `${group}-${base}`;
 }
 
-function locatorOf(edit: TargetEdit): ImageLocator {
-  return edit.locator;
-}
-
-/** Re-apply `edit` to `text` and confirm the file then says exactly what the edit wants. */
-export function applyTargetEdit(text: string, edit: TargetEdit): string {
-  return writeImage(text, edit.file, locatorOf(edit), { tag: edit.tag, digest: edit.digest });
-}
-
-function problem(update: Update, message: string): PlanProblem {
-  return { target: update.target.id, app: update.update.app, image: update.update.image, file: update.edit.file, message };
-}
-
-/** Compose one group's edits per file on the base's text. Null files: the group cannot be made. */
+/** Compose one group's edits per file on the base's text; any file left out drops the whole group. */
 async function composeFiles(updates: readonly Update[], reader: RepoReader): Promise<{ files: FileChange[] } | { problems: PlanProblem[] }> {
-  const byFile = new Map<string, Update[]>();
-  for (const update of updates) byFile.set(update.edit.file, [...(byFile.get(update.edit.file) ?? []), update]);
-  const files: FileChange[] = [];
-  const problems: PlanProblem[] = [];
-  for (const [file, edits] of byFile) {
-    let before: string | null;
-    try {
-      before = await reader.read(file);
-    } catch (error) {
-      problems.push(...edits.map((edit) => problem(edit, `${file}: ${describeError(error)}`)));
-      continue;
-    }
-    const creates = edits.every((edit) => edit.edit.locator.createIfMissing);
-    if (before === null && !creates) {
-      problems.push(...edits.map((edit) => problem(edit, `${file} is not on the base branch any more; the next pass plans again`)));
-      continue;
-    }
-    let after = before ?? "";
-    try {
-      for (const edit of edits) after = applyTargetEdit(after, edit.edit);
-      // Two targets setting one image in one file to different versions: the later edit won.
-      const overwritten = edits.find((edit) => {
-        const found = readImage(after, file, edit.edit.locator);
-        return found === null || found.tag !== edit.edit.tag || found.digest !== edit.edit.digest;
-      });
-      if (overwritten !== undefined) {
-        const wants = edits.map((edit) => `${edit.target.id} wants ${edit.edit.tag}${edit.edit.digest === null ? "" : `@${edit.edit.digest}`}`);
-        problems.push(...edits.map((edit) => problem(edit, `${file}: several targets set ${overwritten.update.image} to different versions (${wants.join("; ")}); keep one declaration of the image for this file`)));
-        continue;
-      }
-    } catch (error) {
-      problems.push(...edits.map((edit) => problem(edit, describeError(error))));
-      continue;
-    }
-    if (after !== (before ?? "")) files.push({ file, before: before ?? "", after });
-  }
-  return problems.length > 0 ? { problems } : { files: files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) };
+  const composition = await composeChanges(updates, reader);
+  if (composition.problems.length > 0) return { problems: [...composition.problems] };
+  return { files: [...composition.changes].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) };
 }
 
 function ownerOf(target: Target): string {

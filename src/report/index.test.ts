@@ -5,7 +5,7 @@ import { formatPlanTable, planToJson } from "./index.js";
 const RESULT: PlanResult = {
   updates: [
     {
-      targetId: "web/web",
+      targetId: "argocd/web/web",
       app: "web",
       alias: "web",
       image: "ghcr.io/example-org/web",
@@ -42,11 +42,12 @@ const RESULT: PlanResult = {
     },
   ],
   upToDate: [
-    { targetId: "api/api", app: "api", alias: "api", image: "ghcr.io/o/api", file: "api/kustomization.yaml", current: "1.0.0", reason: "1.0.0: already the newest tag" },
+    { targetId: "argocd/api/api", app: "api", alias: "api", image: "ghcr.io/o/api", file: "api/kustomization.yaml", current: "1.0.0", reason: "1.0.0: already the newest tag" },
   ],
-  errors: [{ app: "broken", image: "ghcr.io/o/x", file: "x/values.yaml", message: "file \"x/values.yaml\" does not exist" }],
+  errors: [{ target: "argocd/broken/x", app: "broken", image: "ghcr.io/o/x", file: "x/values.yaml", message: "file \"x/values.yaml\" does not exist" }],
+  // A warning about a declaration that made no target: no target id (absent reads as null).
   warnings: [{ app: "nginx", image: null, file: "apps/nginx.yaml", message: "unknown annotation app.semver", severity: "warning" }],
-  skipped: [{ app: "billing", image: null, reason: "writes to o/billing, not to this checkout (o/gitops)" }],
+  skipped: [{ target: "argocd/billing/api", app: "billing", image: null, reason: "writes to o/billing, not to this checkout (o/gitops)" }],
   changes: [],
   written: false,
   stats: { targets: 5, images: 4, registryRequests: 9, durationMs: 42 },
@@ -57,6 +58,7 @@ describe("planToJson", () => {
     expect(planToJson(RESULT)).toEqual({
       updates: [
         {
+          target: "argocd/web/web",
           app: "web",
           alias: "web",
           image: "ghcr.io/example-org/web",
@@ -73,6 +75,7 @@ describe("planToJson", () => {
           revision: "1a2b3c4d5e6f7a8b9c0d",
         },
         {
+          target: "tools/busybox",
           app: null,
           alias: "busybox",
           image: "docker.io/library/busybox",
@@ -89,9 +92,9 @@ describe("planToJson", () => {
           revision: null,
         },
       ],
-      errors: [{ app: "broken", image: "ghcr.io/o/x", file: "x/values.yaml", message: "file \"x/values.yaml\" does not exist" }],
-      warnings: [{ app: "nginx", image: null, file: "apps/nginx.yaml", message: "unknown annotation app.semver" }],
-      skipped: [{ app: "billing", image: null, reason: "writes to o/billing, not to this checkout (o/gitops)" }],
+      errors: [{ target: "argocd/broken/x", app: "broken", image: "ghcr.io/o/x", file: "x/values.yaml", message: "file \"x/values.yaml\" does not exist" }],
+      warnings: [{ target: null, app: "nginx", image: null, file: "apps/nginx.yaml", message: "unknown annotation app.semver" }],
+      skipped: [{ target: "argocd/billing/api", app: "billing", image: null, reason: "writes to o/billing, not to this checkout (o/gitops)" }],
       stats: { targets: 5, images: 4, registryRequests: 9, durationMs: 42 },
     });
   });

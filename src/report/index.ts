@@ -6,6 +6,8 @@ import type { PlanProblem, PlanResult, PlanSkip, PlannedUpdate } from "../pipeli
 /** The stable JSON shape of `plan --format json` (documented in the README). */
 export interface PlanJson {
   readonly updates: ReadonlyArray<{
+    /** The target's stable id: `<namespace>/<application>/<alias>`, or `<repo-config name>/<alias>`. */
+    readonly target: string;
     readonly app: string | null;
     readonly alias: string;
     readonly image: string;
@@ -22,15 +24,24 @@ export interface PlanJson {
     readonly sourceUrl: string | null;
     readonly revision: string | null;
   }>;
-  readonly errors: readonly PlanProblem[];
-  readonly warnings: readonly PlanProblem[];
-  readonly skipped: readonly PlanSkip[];
+  /** `target` is null for a problem with a declaration that made no target. */
+  readonly errors: readonly ProblemJson[];
+  readonly warnings: readonly ProblemJson[];
+  readonly skipped: readonly SkipJson[];
   readonly stats: PlanResult["stats"];
+}
+
+type ProblemJson = Required<Pick<PlanProblem, "target">> & Pick<PlanProblem, "app" | "image" | "file" | "message">;
+type SkipJson = Required<Pick<PlanSkip, "target">> & Pick<PlanSkip, "app" | "image" | "reason">;
+
+function problemJson(problem: PlanProblem): ProblemJson {
+  return { target: problem.target ?? null, app: problem.app, image: problem.image, file: problem.file, message: problem.message };
 }
 
 export function planToJson(result: PlanResult): PlanJson {
   return {
     updates: result.updates.map((u) => ({
+      target: u.targetId,
       app: u.app,
       alias: u.alias,
       image: u.image,
@@ -46,9 +57,9 @@ export function planToJson(result: PlanResult): PlanJson {
       sourceUrl: u.sourceUrl,
       revision: u.revision,
     })),
-    errors: result.errors.map((e) => ({ app: e.app, image: e.image, file: e.file, message: e.message })),
-    warnings: result.warnings.map((w) => ({ app: w.app, image: w.image, file: w.file, message: w.message })),
-    skipped: result.skipped.map((s) => ({ app: s.app, image: s.image, reason: s.reason })),
+    errors: result.errors.map(problemJson),
+    warnings: result.warnings.map(problemJson),
+    skipped: result.skipped.map((s) => ({ target: s.target ?? null, app: s.app, image: s.image, reason: s.reason })),
     stats: result.stats,
   };
 }

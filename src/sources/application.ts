@@ -25,11 +25,9 @@ export interface AppTargetsInput {
   /** Prefix for keys in messages: `argocd-image-updater.argoproj.io/` or `spec.writeBackConfig.`. */
   readonly keyStyle: "annotation" | "image-updater";
   /**
-   * Prefix the id with the namespace (`<ns>.<app>/<alias>`): set when Applications of the same
-   * name exist in several namespaces, so ids stay unique within the pass.
+   * Argo CD's control-plane namespace: Applications elsewhere get `.argocd-source-<ns>_<app>.yaml`,
+   * and an Application manifest without a namespace is placed here (as `kubectl apply -n` would).
    */
-  readonly qualifyId?: boolean;
-  /** Argo CD's control-plane namespace: Applications elsewhere get `.argocd-source-<ns>_<app>.yaml`. */
   readonly argocdNamespace: string;
 }
 
@@ -43,6 +41,16 @@ type AppType = "kustomize" | "helm" | "directory" | "plugin";
 
 export function appLabel(app: Application): string {
   return `${app.metadata.namespace ?? DEFAULT_NAMESPACE}/${app.metadata.name}`;
+}
+
+/**
+ * A target's stable id: `<namespace>/<application>/<alias>`. Unique by construction (Kubernetes
+ * names and aliases hold no `/`) and independent of what else exists, because branch names and
+ * pull requests derive from it. Repo-config targets are `<name>/<alias>` (two segments, so the
+ * two forms never collide).
+ */
+export function applicationTargetId(namespace: string, application: string, alias: string): string {
+  return `${namespace}/${application}/${alias}`;
 }
 
 /** `git`, `git:repocreds`, `git:secret:…`: write-back to git (else the Application itself). */
@@ -162,6 +170,7 @@ interface Located {
 export function targetsForApplication(input: AppTargetsInput): AppTargetsResult {
   const { app, images, writeBack } = input;
   const label = appLabel(app);
+  const namespace = app.metadata.namespace ?? input.argocdNamespace;
   const problems: TargetProblem[] = [];
   const targets: Target[] = [];
   const skipped: { app: string; reason: string }[] = [];
@@ -247,7 +256,7 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
       problem(`${settingKey} for image "${alias}": ${issue.message}${policy === null ? ". This image was skipped" : ""}`, imageName);
     }
     if (policy === null) continue;
-    const id = `${input.qualifyId === true ? `${app.metadata.namespace ?? DEFAULT_NAMESPACE}.` : ""}${app.metadata.name}/${alias}`;
+    const id = applicationTargetId(namespace, app.metadata.name, alias);
     if (seen.has(id)) {
       problem(`two images share the alias "${alias}"; give each image in ${decl.key} its own alias (alias=image). The second was skipped`, imageName);
       continue;
@@ -260,7 +269,7 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
     targets.push({
       id,
       origin: input.origin,
-      app: { name: app.metadata.name, namespace: app.metadata.namespace ?? DEFAULT_NAMESPACE },
+      app: { name: app.metadata.name, namespace },
       alias,
       image: parsed.spec.image,
       git: located.git,

@@ -3,7 +3,7 @@
  * ImageUpdater resources) and the repo config into typed Targets. Knows nothing of registries.
  */
 export type { Application, ImageUpdater, Resources } from "./resources.js";
-export { parseManifests, readManifestsFromPaths, type ReadManifestsOptions } from "./manifests.js";
+export { parseManifests, readManifests, readManifestsFromPaths, readManifestsFromRepo, type ManifestPaths, type ReadManifestsOptions } from "./manifests.js";
 export { createSecretReader, listFromCluster, type ClusterOptions, type SecretReader } from "./cluster.js";
 export { targetsFromApplications, type SourceResult, type TargetsFromApplicationsInput } from "./targets.js";
 export {

@@ -5,6 +5,7 @@ import path from "node:path";
 import { parseAllDocuments } from "yaml";
 
 import type { TargetProblem } from "../model/index.js";
+import type { RepoEntry, RepoReader } from "../plan/index.js";
 import { classifyResource, qualifiedName, type Application, type ImageUpdater, type Resources } from "./resources.js";
 
 /**
@@ -98,6 +99,17 @@ function isList(value: unknown): value is { items: unknown[] } {
 }
 
 const SKIP_DIRS = new Set([".git", "node_modules"]);
+const MANIFEST_FILE = /\.ya?ml$/i;
+
+/** A manifest file found under a path: its name in targets and problems, and how to read it. */
+interface ManifestFile {
+  readonly name: string;
+  load(): Promise<string | null>;
+}
+
+function problemText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 async function collect(entry: string, files: string[], problems: TargetProblem[]): Promise<void> {
   let info;
@@ -108,7 +120,7 @@ async function collect(entry: string, files: string[], problems: TargetProblem[]
       app: null,
       image: null,
       file: entry,
-      message: `cannot read "${entry}": ${error instanceof Error ? error.message : String(error)}; check the path`,
+      message: `cannot read "${entry}": ${problemText(error)}; check the path`,
     });
     return;
   }
@@ -122,8 +134,55 @@ async function collect(entry: string, files: string[], problems: TargetProblem[]
     const full = path.join(entry, dirent.name);
     if (dirent.isDirectory()) {
       if (!SKIP_DIRS.has(dirent.name)) await collect(full, files, problems);
-    } else if (dirent.isFile() && /\.ya?ml$/i.test(dirent.name)) files.push(full);
+    } else if (dirent.isFile() && MANIFEST_FILE.test(dirent.name)) files.push(full);
   }
+}
+
+async function collectFromDisk(paths: readonly string[], root: string | undefined, problems: TargetProblem[]): Promise<ManifestFile[]> {
+  const files: string[] = [];
+  for (const entry of paths) await collect(entry, files, problems);
+  const base = path.resolve(root ?? process.cwd());
+  return [...new Set(files)].map((file) => {
+    const relative = path.relative(base, path.resolve(file));
+    const name = relative.startsWith("..") || path.isAbsolute(relative) ? file : relative.split(path.sep).join("/");
+    return { name, load: () => readFile(file, "utf8") };
+  });
+}
+
+/** `./apps/`, `apps` → `apps`; `.` or `/` → the root, `""`. */
+function repoPath(value: string): string {
+  const trimmed = value.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/^\/+/, "").replace(/\/+$/, "");
+  return trimmed === "." ? "" : trimmed;
+}
+
+/**
+ * As `collect` over a RepoReader: a directory is walked (sorted, `*.yaml` / `*.yml`, skipping `.git`
+ * and `node_modules`; links inside it are not followed, as on disk), any other path is a file.
+ */
+async function collectFromRepo(reader: RepoReader, dir: string, files: string[], problems: TargetProblem[], top: boolean): Promise<void> {
+  let entries: readonly RepoEntry[] | null;
+  try {
+    entries = await reader.list(dir);
+  } catch (error) {
+    problems.push({ app: null, image: null, file: dir, message: `cannot read "${dir}": ${problemText(error)}; check the path` });
+    return;
+  }
+  if (entries === null) {
+    if (top) files.push(dir);
+    return;
+  }
+  for (const entry of [...entries].sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = dir === "" ? entry.name : `${dir}/${entry.name}`;
+    if (entry.type === "dir") {
+      if (!SKIP_DIRS.has(entry.name)) await collectFromRepo(reader, full, files, problems, false);
+    } else if (entry.type === "file" && MANIFEST_FILE.test(entry.name)) files.push(full);
+  }
+}
+
+async function collectFromReader(reader: RepoReader, paths: readonly string[], problems: TargetProblem[]): Promise<ManifestFile[]> {
+  const files: string[] = [];
+  for (const entry of paths) await collectFromRepo(reader, repoPath(entry), files, problems, true);
+  return [...new Set(files)].map((name) => ({ name, load: () => reader.read(name) }));
 }
 
 export interface ReadManifestsOptions {
@@ -134,20 +193,34 @@ export interface ReadManifestsOptions {
   readonly root?: string;
 }
 
-/** Files or directories (recursive, `*.yaml` / `*.yml`, skipping `.git` and `node_modules`). */
-export async function readManifestsFromPaths(paths: string[], options: ReadManifestsOptions = {}): Promise<Resources> {
+export interface ManifestPaths {
+  /** Repo-relative files or directories, read through the reader (a checkout, or a commit's tree). */
+  readonly repo?: { readonly reader: RepoReader; readonly paths: readonly string[] };
+  /** Files or directories on disk, outside the repository (the CLI's --apps elsewhere). */
+  readonly disk?: { readonly paths: readonly string[]; readonly root?: string };
+}
+
+/**
+ * Application / ImageUpdater manifests under the given paths: directories recursively (`*.yaml` /
+ * `*.yml`, skipping `.git` and `node_modules`), each file once. A path that cannot be read is a
+ * problem naming it; the others are read.
+ */
+export async function readManifests(paths: ManifestPaths): Promise<Resources> {
   const out: Resources = { applications: [], imageUpdaters: [], problems: [] };
-  const files: string[] = [];
-  for (const entry of paths) await collect(entry, files, out.problems);
-  const root = path.resolve(options.root ?? process.cwd());
-  for (const file of [...new Set(files)]) {
-    const relative = path.relative(root, path.resolve(file));
-    const name = relative.startsWith("..") || path.isAbsolute(relative) ? file : relative.split(path.sep).join("/");
-    let text: string;
+  const files = [
+    ...(paths.disk === undefined ? [] : await collectFromDisk(paths.disk.paths, paths.disk.root, out.problems)),
+    ...(paths.repo === undefined ? [] : await collectFromReader(paths.repo.reader, paths.repo.paths, out.problems)),
+  ];
+  for (const { name, load } of files) {
+    let text: string | null;
     try {
-      text = await readFile(file, "utf8");
+      text = await load();
     } catch (error) {
-      out.problems.push({ app: null, image: null, file: name, message: `cannot read "${name}": ${error instanceof Error ? error.message : String(error)}` });
+      out.problems.push({ app: null, image: null, file: name, message: `cannot read "${name}": ${problemText(error)}` });
+      continue;
+    }
+    if (text === null) {
+      out.problems.push({ app: null, image: null, file: name, message: `cannot read "${name}": there is no such file or directory in the repository; check the path` });
       continue;
     }
     const parsed = parseManifests(text, name);
@@ -158,6 +231,16 @@ export async function readManifestsFromPaths(paths: string[], options: ReadManif
   out.applications = withoutDuplicates("Application", out.applications, out.problems);
   out.imageUpdaters = withoutDuplicates("ImageUpdater", out.imageUpdaters, out.problems);
   return out;
+}
+
+/** Files or directories on disk (recursive, `*.yaml` / `*.yml`, skipping `.git` and `node_modules`). */
+export async function readManifestsFromPaths(paths: string[], options: ReadManifestsOptions = {}): Promise<Resources> {
+  return readManifests({ disk: { paths, ...(options.root === undefined ? {} : { root: options.root }) } });
+}
+
+/** Repo-relative files or directories read through a RepoReader, exactly as readManifestsFromPaths reads a checkout. */
+export async function readManifestsFromRepo(reader: RepoReader, paths: readonly string[]): Promise<Resources> {
+  return readManifests({ repo: { reader, paths } });
 }
 
 /**

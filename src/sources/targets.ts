@@ -47,8 +47,7 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
   const ids = new Set<string>();
   const add = (app: Application, targets: readonly Target[]): void => {
     for (const target of targets) {
-      const key = `${target.app?.namespace ?? ""}/${target.id}`;
-      if (ids.has(key)) {
+      if (ids.has(target.id)) {
         result.problems.push({
           app: appLabel(app),
           image: `${target.image.registry}/${target.image.repository}`,
@@ -58,19 +57,12 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
         });
         continue;
       }
-      ids.add(key);
+      ids.add(target.id);
       result.targets.push(target);
     }
   };
   const manifestsRepo = input.manifestsRepo ?? null;
   const argocdNamespace = input.argocdNamespace ?? DEFAULT_NAMESPACE;
-  const namespacesByName = new Map<string, Set<string>>();
-  for (const app of input.applications) {
-    const set = namespacesByName.get(app.metadata.name) ?? new Set<string>();
-    set.add(appLabel(app));
-    namespacesByName.set(app.metadata.name, set);
-  }
-  const qualify = (app: Application): boolean => (namespacesByName.get(app.metadata.name)?.size ?? 0) > 1;
 
   const imageUpdaters = input.imageUpdaters.filter((updater) => {
     const malformed = malformedNamePatterns(updater);
@@ -163,7 +155,6 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
           declaredIn,
           manifestsRepo,
           keyStyle,
-          qualifyId: qualify(app),
           argocdNamespace,
         });
         add(app, out.targets);
@@ -191,7 +182,6 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
       declaredIn,
       manifestsRepo,
       keyStyle: "annotation",
-      qualifyId: qualify(app),
       argocdNamespace,
     });
     add(app, out.targets);

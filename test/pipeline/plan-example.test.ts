@@ -67,6 +67,7 @@ function exampleFile(file: string): string {
 
 const EXPECTED = [
   {
+    target: "cleanup/busybox",
     app: null,
     alias: "busybox",
     image: "docker.io/library/busybox",
@@ -78,6 +79,7 @@ const EXPECTED = [
     strategy: "semver",
   },
   {
+    target: "argo-cd/argocdupdate/app",
     app: "argocdupdate",
     alias: "app",
     image: "ghcr.io/nginxinc/nginx-unprivileged",
@@ -89,6 +91,7 @@ const EXPECTED = [
     strategy: "semver",
   },
   {
+    target: "argocd/my-app-dev/my-image",
     app: "my-app-dev",
     alias: "my-image",
     image: "asia.gcr.io/some-gcp-project/some-image-name",
@@ -100,6 +103,7 @@ const EXPECTED = [
     strategy: "newest-build",
   },
   {
+    target: "argocd/my-app-prod/my-image",
     app: "my-app-prod",
     alias: "my-image",
     image: "asia.gcr.io/some-gcp-project/some-image-name",
@@ -111,6 +115,7 @@ const EXPECTED = [
     strategy: "semver",
   },
   {
+    target: "argocd/web/web",
     app: "web",
     alias: "web",
     image: "ghcr.io/example-org/web",
@@ -158,7 +163,7 @@ describe("plan over the example GitOps repo", () => {
     expect(result.errors).toEqual([]);
     expect(result.warnings).toEqual([]);
     expect(result.skipped).toEqual([
-      { app: "billing", image: null, reason: "writes to example-org/billing-deploy, not to this checkout (example-org/gitops)" },
+      { target: "argocd/billing/api", app: "billing", image: null, reason: "writes to example-org/billing-deploy, not to this checkout (example-org/gitops)" },
     ]);
     expect(result.written).toBe(false);
   });
@@ -264,6 +269,7 @@ describe("plan over the example GitOps repo", () => {
     expect(sortedUpdates(result)).toEqual(expectedUpdates());
     expect(result.errors).toEqual([
       {
+        target: "argocd/broken/api",
         app: "broken",
         image: "ghcr.io/example-org/web",
         file: "does/not/exist",
@@ -337,9 +343,11 @@ describe("argocd-image-pr plan (the CLI)", () => {
     expect(updates).toHaveLength(5);
     for (const update of updates) {
       expect(Object.keys(update).sort()).toEqual(
-        ["alias", "app", "created", "digest", "file", "from", "image", "imageDigest", "kind", "reason", "revision", "sourceUrl", "strategy", "to"].sort(),
+        ["alias", "app", "created", "digest", "file", "from", "image", "imageDigest", "kind", "reason", "revision", "sourceUrl", "strategy", "target", "to"].sort(),
       );
     }
+    expect(updates.map((update) => update["target"]).sort()).toEqual(["argo-cd/argocdupdate/app", "argocd/my-app-dev/my-image", "argocd/my-app-prod/my-image", "argocd/web/web", "cleanup/busybox"]);
+    expect(json["skipped"]).toEqual([expect.objectContaining({ target: "argocd/billing/api", app: "billing" })]);
     expect(Object.keys(json["stats"] as object).sort()).toEqual(["durationMs", "images", "registryRequests", "targets"]);
   });
 

@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { gatherTargets, openWorkspace, plan, runPlan } from "../../src/pipeline/index.js";
-import type { RunPlanOptions, Workspace } from "../../src/pipeline/index.js";
+import { gatherOptionsFor, gatherTargets, openCheckout, planCheckout, runPlan } from "../../src/pipeline/index.js";
+import type { Checkout, RunPlanOptions } from "../../src/pipeline/index.js";
 import { createRegistryClient, parseRegistriesConfig } from "../../src/registry/index.js";
 import { pushImage, startRegistry } from "../support/registry.js";
 import type { PushedImage, TestRegistry } from "../support/registry.js";
@@ -231,8 +231,8 @@ describe("files the pass cannot edit safely", () => {
     write("web.yaml", pod);
     write("locked/web.yaml", pod);
     // A disk that refuses one file (root ignores permissions, so the refusal is made here).
-    const disk = openWorkspace(repo);
-    const workspace: Workspace = {
+    const disk = openCheckout(repo);
+    const workspace: Checkout = {
       ...disk,
       read: (file) => disk.read(file),
       list: (dir) => disk.list(dir),
@@ -241,8 +241,8 @@ describe("files the pass cannot edit safely", () => {
     };
     const registryClient = createRegistryClient(options().registry);
     try {
-      const input = await gatherTargets(options(), workspace);
-      const result = await plan(input, { workspace, registry: registryClient, now: () => 0 }, { concurrency: 2, write: true });
+      const input = await gatherTargets(await gatherOptionsFor(options()), { reader: workspace, originUrl: await workspace.originUrl() });
+      const result = await planCheckout(input, { checkout: workspace, registry: registryClient, now: () => 0 }, { concurrency: 2, write: true });
 
       expect(result.updates.map((u) => u.file)).toEqual(["web.yaml"]);
       expect(result.changes.map((c) => c.file)).toEqual(["web.yaml"]);

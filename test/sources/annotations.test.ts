@@ -125,7 +125,7 @@ describe("legacy annotations → policy (per-alias > app-wide > default)", () =>
     ["per-alias force-update false beats app-wide", { "image-list": "web=nginx", "force-update": "true", "web.force-update": "false" }, { forceUpdate: false }],
     ["pull-secret per alias", { "image-list": "web=nginx", "web.pull-secret": "pullsecret:argocd/regcred" }, { pullSecret: "pullsecret:argocd/regcred" }],
     ["pull-secret app-wide", { "image-list": "web=nginx", "pull-secret": "env:REGCRED" }, { pullSecret: "env:REGCRED" }],
-    ["alias defaults to last path component", { "image-list": "ghcr.io/acme/api-server" }, { alias: "api-server", id: "web/api-server" }],
+    ["alias defaults to last path component", { "image-list": "ghcr.io/acme/api-server" }, { alias: "api-server", id: "argocd/web/api-server" }],
   ])("%s", (_name, annotations, expected) => {
     const result = run(annotations);
     expect(result.problems).toEqual([]);
@@ -141,8 +141,8 @@ describe("legacy annotations → policy (per-alias > app-wide > default)", () =>
     });
     expect(result.problems).toEqual([]);
     expect(result.targets.map((t) => [t.id, t.policy.strategy, t.policy.constraint, t.write.kustomizeImageName])).toEqual([
-      ["web/api", "semver", "^1", null],
-      ["web/worker", "newest-build", null, "worker"],
+      ["argocd/web/api", "semver", "^1", null],
+      ["argocd/web/worker", "newest-build", null, "worker"],
     ]);
   });
 });

@@ -38,7 +38,7 @@ status:
 `);
     expect(result.problems).toEqual([]);
     expect(result.targets[0]).toMatchObject({
-      id: "shop/web",
+      id: "argocd/shop/web",
       app: { name: "shop", namespace: "argocd" },
       git: { repoURL: "https://github.com/acme/gitops.git", repo: { owner: "acme", name: "gitops" }, branch: "main" },
       write: { kind: "helm", path: "envs/prod/shop.yaml", kustomizeImageName: null, helm: { imageName: null, imageTag: "image.tag", imageSpec: null } },
@@ -154,7 +154,7 @@ metadata: { name: gh, annotations: { ${LIST}: "x=org/x" } }
 spec: { source: { repoURL: "https://github.com/acme/g.git", path: p } }
 status: { sourceType: Kustomize }
 `);
-    expect(result.targets.map((t) => t.id)).toEqual(["gh/x"]);
+    expect(result.targets.map((t) => t.id)).toEqual(["argocd/gh/x"]);
     expect(result.problems).toEqual([
       {
         app: "argocd/gl",
@@ -326,7 +326,7 @@ spec:
       images: [{ alias: web, imageName: ghcr.io/acme/web, manifestTargets: { helm: , kustomize: { name: web } } }]
 `);
     expect(parsed.problems).toEqual([]);
-    expect(result.targets.map((t) => t.id)).toEqual(["web/web"]);
+    expect(result.targets.map((t) => t.id)).toEqual(["argocd/web/web"]);
   });
 });
 

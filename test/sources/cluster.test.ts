@@ -81,11 +81,11 @@ describe("listFromCluster against a fake API server", () => {
 
     const result = targetsFromApplications(found);
     expect(result.targets.map((t) => [t.id, t.origin, t.write.path, t.liveImages?.[0]])).toEqual([
-      ["a1/app", "annotations", "apps/a1", "ghcr.io/acme/a1:1.0.0"],
-      ["a2/app", "annotations", "apps/a2", "ghcr.io/acme/a2:1.0.0"],
-      ["b1/app", "annotations", "apps/b1", "ghcr.io/acme/b1:1.0.0"],
-      ["b2/main", "image-updater", "apps/b2", "ghcr.io/acme/b2:1.0.0"],
-      ["c1/app", "annotations", "apps/c1", "ghcr.io/acme/c1:1.0.0"],
+      ["argocd/a1/app", "annotations", "apps/a1", "ghcr.io/acme/a1:1.0.0"],
+      ["argocd/a2/app", "annotations", "apps/a2", "ghcr.io/acme/a2:1.0.0"],
+      ["team-b/b1/app", "annotations", "apps/b1", "ghcr.io/acme/b1:1.0.0"],
+      ["team-b/b2/main", "image-updater", "apps/b2", "ghcr.io/acme/b2:1.0.0"],
+      ["team-c/c1/app", "annotations", "apps/c1", "ghcr.io/acme/c1:1.0.0"],
     ]);
   });
 

@@ -87,10 +87,10 @@ describe("ImageUpdater: precedence image > applicationRef > spec", () => {
   const result = resolve(`${updater}---${apps({ name: "web-dev" }, { name: "web-prod" }, { name: "api", labels: { team: "core", tier: "backend" } }, { name: "api", namespace: "other" })}`);
 
   it.each([
-    ["web-dev/web", { strategy: "newest-build", constraint: null, allowTags: { kind: "regexp", pattern: "^[0-9a-f]{7}$" }, ignoreTags: ["latest"], platforms: [] }],
-    ["web-dev/sidecar", { strategy: "semver", constraint: "~1.4", allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: ["linux/arm64"] }],
-    ["web-prod/web", { strategy: "semver", constraint: "^2", allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: [] }],
-    ["argocd.api/api", { strategy: "semver", constraint: null, allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: [] }],
+    ["argocd/web-dev/web", { strategy: "newest-build", constraint: null, allowTags: { kind: "regexp", pattern: "^[0-9a-f]{7}$" }, ignoreTags: ["latest"], platforms: [] }],
+    ["argocd/web-dev/sidecar", { strategy: "semver", constraint: "~1.4", allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: ["linux/arm64"] }],
+    ["argocd/web-prod/web", { strategy: "semver", constraint: "^2", allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: [] }],
+    ["argocd/api/api", { strategy: "semver", constraint: null, allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: [] }],
   ])("%s", (id, policy) => {
     const target = result.targets.find((t) => t.id === id);
     expect(target?.origin).toBe("image-updater");
@@ -98,20 +98,20 @@ describe("ImageUpdater: precedence image > applicationRef > spec", () => {
   });
 
   it("the most specific namePattern wins (web-prod over web-*)", () => {
-    expect(result.targets.filter((t) => t.app?.name === "web-prod").map((t) => t.id)).toEqual(["web-prod/web"]);
+    expect(result.targets.filter((t) => t.app?.name === "web-prod").map((t) => t.id)).toEqual(["argocd/web-prod/web"]);
   });
 
   it("write-back: ref overrides spec field by field", () => {
-    const prod = result.targets.find((t) => t.id === "web-prod/web");
+    const prod = result.targets.find((t) => t.id === "argocd/web-prod/web");
     expect(prod?.git.branch).toBe("release");
     expect(prod?.write).toEqual({ kind: "kustomize", path: "prod", kustomizeImageName: null, helm: null });
-    const dev = result.targets.find((t) => t.id === "web-dev/sidecar");
+    const dev = result.targets.find((t) => t.id === "argocd/web-dev/sidecar");
     expect(dev?.git.branch).toBe("main");
     expect(dev?.write).toEqual({ kind: "kustomize", path: "apps/web-dev", kustomizeImageName: "sidecar", helm: null, argocdSourcePath: "apps/web-dev/.argocd-source-web-dev.yaml" });
   });
 
   it("manifestTargets.helm becomes helm keys", () => {
-    expect(result.targets.find((t) => t.id === "argocd.api/api")?.write.helm).toEqual({ imageName: "image.repository", imageTag: "image.tag", imageSpec: null });
+    expect(result.targets.find((t) => t.id === "argocd/api/api")?.write.helm).toEqual({ imageName: "image.repository", imageTag: "image.tag", imageSpec: null });
   });
 
   it("only Applications in the ImageUpdater's namespace are selected", () => {
@@ -132,7 +132,7 @@ describe("ImageUpdater: label selectors", () => {
     [{ team: "core" }, false],
   ])("%j selected: %s", (labels, selected) => {
     const result = resolve(`${updater}---${apps({ name: "api", labels })}`);
-    expect(result.targets.some((t) => t.id === "api/api")).toBe(selected);
+    expect(result.targets.some((t) => t.id === "argocd/api/api")).toBe(selected);
   });
 
   it.each([
@@ -180,7 +180,7 @@ spec:
       })}`,
     );
     expect(result.problems).toEqual([]);
-    expect(result.targets.map((t) => [t.id, t.origin, t.policy.strategy, t.policy.constraint])).toEqual([["legacy/app", "image-updater", "alphabetical", "~1"]]);
+    expect(result.targets.map((t) => [t.id, t.origin, t.policy.strategy, t.policy.constraint])).toEqual([["argocd/legacy/app", "image-updater", "alphabetical", "~1"]]);
   });
 
   it("an invalid platform skips the image (fail closed) and names the field and the fix", () => {
@@ -196,7 +196,7 @@ spec:
         - { alias: y, imageName: org/y, commonUpdateSettings: { platforms: [linux/amd64] } }
 `;
     const result = resolve(`${cr}---${apps({ name: "a" })}`);
-    expect(result.targets.map((t) => [t.id, t.policy.platforms])).toEqual([["a/y", ["linux/amd64"]]]);
+    expect(result.targets.map((t) => [t.id, t.policy.platforms])).toEqual([["argocd/a/y", ["linux/amd64"]]]);
     expect(result.problems.map((p) => p.message)).toEqual([
       expect.stringMatching(/ImageUpdater argocd\/u: commonUpdateSettings\.platforms for image "x": platform "linux_amd64" is not os\/arch\[\/variant\]; write it as linux\/amd64.*This image was skipped/),
     ]);
@@ -237,7 +237,7 @@ spec:
     ])("%s", (_name, annotations, git, write) => {
       const result = resolve(`${cr}---${apps({ name: "legacy", annotations: { "argocd-image-updater.argoproj.io/image-list": "app=org/app", ...annotations } })}`);
       expect(result.problems).toEqual([]);
-      expect(result.targets.map((t) => [t.id, t.policy.strategy, t.policy.allowTags])).toEqual([["legacy/app", "semver", { kind: "any" }]]);
+      expect(result.targets.map((t) => [t.id, t.policy.strategy, t.policy.allowTags])).toEqual([["argocd/legacy/app", "semver", { kind: "any" }]]);
       expect(result.targets[0]?.git).toMatchObject(git);
       expect(result.targets[0]?.write).toMatchObject(write);
     });
@@ -268,7 +268,7 @@ spec:
       images: [{ alias: x, imageName: "org/x@sha256:0123abcd" }, { alias: y, imageName: org/y }]
 `;
     const result = resolve(`${cr}---${apps({ name: "a" })}`);
-    expect(result.targets.map((t) => t.id)).toEqual(["a/y"]);
+    expect(result.targets.map((t) => t.id)).toEqual(["argocd/a/y"]);
     expect(result.problems.map((p) => p.message)).toEqual([
       'ImageUpdater argocd/u: spec.applicationRefs[0].images[0] entry "org/x@sha256:0123abcd" (alias "x"): a digest is not a constraint; write a tag constraint (e.g. ~1.27) and use update-strategy digest to follow a tag by digest. This image was skipped',
     ]);
@@ -285,7 +285,7 @@ spec:
       images: [{ alias: x, imageName: org/x, commonUpdateSettings: { updateStrategy: newest } }, { alias: y, imageName: org/y }]
 `;
     const result = resolve(`${cr}---${apps({ name: "a" })}`);
-    expect(result.targets.map((t) => t.id)).toEqual(["a/y"]);
+    expect(result.targets.map((t) => t.id)).toEqual(["argocd/a/y"]);
     expect(result.problems[0]?.message).toMatch(/ImageUpdater argocd\/u: commonUpdateSettings\.updateStrategy for image "x": unknown update strategy "newest"/);
   });
 
@@ -338,7 +338,7 @@ spec:
   ])("%s ~ %s = %s", (pattern, name, selected) => {
     const result = resolve(`${updaterFor(pattern)}---${apps({ name })}`);
     expect(result.problems).toEqual(selected ? [] : [expect.objectContaining({ severity: "warning", message: expect.stringContaining("selects no Application") })]);
-    expect(result.targets.map((t) => t.id)).toEqual(selected ? [`${name}/x`] : []);
+    expect(result.targets.map((t) => t.id)).toEqual(selected ? [`argocd/${name}/x`] : []);
   });
 
   it.each(["web-[a-", "[", "[]", "web-[-a]", "web\\"])("the malformed %j is a problem naming the ImageUpdater and the pattern; the ImageUpdater selects nothing", (pattern) => {
@@ -374,7 +374,7 @@ spec:
 `;
   it("the other refs go on", () => {
     const result = resolve(`${cr}---${apps({ name: "web" }, { name: "api", labels: { team: "edge" } })}`);
-    expect(result.targets.map((t) => t.id)).toEqual(["web/x"]);
+    expect(result.targets.map((t) => t.id)).toEqual(["argocd/web/x"]);
     expect(result.problems).toEqual([
       {
         app: null,
@@ -458,7 +458,7 @@ describe("ImageUpdater and annotations on the same Application", () => {
   it("the ImageUpdater wins and the ignored annotations are a warning", () => {
     const cr = `apiVersion: argocd-image-updater.argoproj.io/v1alpha1\nkind: ImageUpdater\nmetadata: { name: u, namespace: argocd }\nspec:\n  applicationRefs:\n    - namePattern: a\n      images: [{ alias: x, imageName: org/x }]\n`;
     const result = resolve(`${cr}---${apps({ name: "a", annotations: { "argocd-image-updater.argoproj.io/image-list": "y=org/y" } })}`);
-    expect(result.targets.map((t) => t.id)).toEqual(["a/x"]);
+    expect(result.targets.map((t) => t.id)).toEqual(["argocd/a/x"]);
     expect(result.problems).toEqual([
       expect.objectContaining({ severity: "warning", message: expect.stringContaining("image-list annotations are ignored because ImageUpdater argocd/u selects it") }),
     ]);
@@ -466,9 +466,24 @@ describe("ImageUpdater and annotations on the same Application", () => {
 });
 
 describe("target ids", () => {
-  it("Applications with the same name in several namespaces get namespace-qualified ids", () => {
-    const annotations = { "argocd-image-updater.argoproj.io/image-list": "x=org/x" };
-    const result = resolve(apps({ name: "a", namespace: "one", annotations }, { name: "a", namespace: "two", annotations }, { name: "b", annotations }));
-    expect(result.targets.map((t) => t.id)).toEqual(["one.a/x", "two.a/x", "b/x"]);
+  const annotations = { "argocd-image-updater.argoproj.io/image-list": "x=org/x" };
+
+  it("are <namespace>/<application>/<alias>, whatever else exists", () => {
+    const alone = resolve(apps({ name: "a", namespace: "one", annotations }, { name: "b", annotations }));
+    const withTwin = resolve(apps({ name: "a", namespace: "one", annotations }, { name: "a", namespace: "two", annotations }, { name: "b", annotations }));
+    expect(alone.targets.map((t) => t.id)).toEqual(["one/a/x", "argocd/b/x"]);
+    expect(withTwin.targets.map((t) => t.id)).toEqual(["one/a/x", "two/a/x", "argocd/b/x"]);
+  });
+
+  it("give an Application without a namespace Argo CD's namespace, as Argo CD would place it", () => {
+    const manifest = `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\n  annotations: ${JSON.stringify(annotations)}\nspec:\n  source: { repoURL: https://github.com/acme/gitops, path: apps/a, kustomize: {} }\n`;
+    const parsed = parseManifests(manifest, "a.yaml");
+    expect(targetsFromApplications(parsed).targets.map((t) => [t.id, t.app?.namespace])).toEqual([["argocd/a/x", "argocd"]]);
+    expect(targetsFromApplications({ ...parsed, argocdNamespace: "gitops" }).targets.map((t) => [t.id, t.app?.namespace])).toEqual([["gitops/a/x", "gitops"]]);
+  });
+
+  it("are the same for an ImageUpdater's targets as for the annotations'", () => {
+    const cr = `apiVersion: argocd-image-updater.argoproj.io/v1alpha1\nkind: ImageUpdater\nmetadata: { name: u, namespace: one }\nspec:\n  applicationRefs:\n    - namePattern: a\n      images: [{ alias: x, imageName: org/x }]\n`;
+    expect(resolve(`${cr}---${apps({ name: "a", namespace: "one" })}`).targets.map((t) => t.id)).toEqual(["one/a/x"]);
   });
 });

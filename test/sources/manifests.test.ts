@@ -4,7 +4,8 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { readManifestsFromPaths } from "../../src/sources/index.js";
+import { readManifests, readManifestsFromPaths, readManifestsFromRepo } from "../../src/sources/index.js";
+import { memoryRepo, memoryRepoFromDir } from "../support/memory-repo.js";
 
 const app = (name: string) => `apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -105,5 +106,51 @@ spec: { applicationRefs: [{ namePattern: "*" }] }
     const found = await readManifestsFromPaths([missing, path.join(dir, "apps/root.yaml")], { root: dir });
     expect(found.applications).toHaveLength(1);
     expect(found.problems).toEqual([{ app: null, image: null, file: missing, message: expect.stringContaining(`cannot read "${missing}"`) }]);
+  });
+});
+
+describe("readManifestsFromRepo (the same paths, read through a RepoReader: a commit's tree)", () => {
+  it("reads a repo directory exactly as readManifestsFromPaths reads the checkout", async () => {
+    const repo = memoryRepoFromDir(dir);
+    const fromRepo = await readManifestsFromRepo(repo, ["."]);
+    expect(fromRepo).toEqual(await readManifestsFromPaths([dir], { root: dir }));
+    expect(fromRepo.applications.map((a) => [a.metadata.name, a.file])).toEqual([
+      ["root", "apps/root.yaml"],
+      ["a1", "apps/team-a/a.yml"],
+      ["a2", "apps/team-a/a.yml"],
+    ]);
+    expect(repo.reads.some((file) => file.startsWith(".git/"))).toBe(false);
+  });
+
+  it("accepts files and directories together, reading each file once", async () => {
+    const repo = memoryRepoFromDir(dir);
+    const found = await readManifestsFromRepo(repo, ["apps/root.yaml", "./apps/"]);
+    expect(found.applications.map((a) => a.metadata.name)).toEqual(["root", "a1", "a2"]);
+    expect(repo.reads.filter((file) => file === "apps/root.yaml")).toHaveLength(1);
+  });
+
+  it("a missing path is a problem naming it; the others are read", async () => {
+    const found = await readManifestsFromRepo(memoryRepoFromDir(dir), ["nope", "apps/root.yaml"]);
+    expect(found.applications).toHaveLength(1);
+    expect(found.problems).toEqual([{ app: null, image: null, file: "nope", message: 'cannot read "nope": there is no such file or directory in the repository; check the path' }]);
+  });
+
+  it("a reader that fails is a problem naming the path, never a crash", async () => {
+    const failing = { ...memoryRepo({ "apps/a.yaml": app("a") }), read: () => Promise.reject(new Error("blob too large")) };
+    const found = await readManifests({ repo: { reader: failing, paths: ["apps"] } });
+    expect(found.applications).toEqual([]);
+    expect(found.problems).toEqual([{ app: null, image: null, file: "apps/a.yaml", message: 'cannot read "apps/a.yaml": blob too large' }]);
+  });
+
+  it("finds a duplicate across the repo and files outside it", async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), "sources-outside-"));
+    try {
+      await writeFile(path.join(outside, "web.yaml"), app("web"));
+      const found = await readManifests({ repo: { reader: memoryRepo({ "apps/web.yaml": app("web") }), paths: ["apps"] }, disk: { paths: [outside], root: outside } });
+      expect(found.applications).toEqual([]);
+      expect(found.problems).toEqual([expect.objectContaining({ app: "argocd/web", message: expect.stringContaining("is defined in both web.yaml and apps/web.yaml") })]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 });

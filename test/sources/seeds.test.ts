@@ -17,9 +17,9 @@ describe("seed story 1: kustomize app, dev on commit SHAs, prod on semver", () =
   it("gives dev a newest-build policy limited to SHA tags, written to its kustomization", async () => {
     const { result } = await load("seed-dev-prod.yaml");
     expect(result.problems).toEqual([]);
-    const dev = result.targets.find((t) => t.id === "my-app-dev/my-image");
+    const dev = result.targets.find((t) => t.id === "argocd/my-app-dev/my-image");
     expect(dev).toEqual({
-      id: "my-app-dev/my-image",
+      id: "argocd/my-app-dev/my-image",
       origin: "annotations",
       app: { name: "my-app-dev", namespace: "argocd" },
       alias: "my-image",
@@ -44,7 +44,7 @@ describe("seed story 1: kustomize app, dev on commit SHAs, prod on semver", () =
 
   it("gives prod semver with latest ignored", async () => {
     const { result } = await load("seed-dev-prod.yaml");
-    const prod = result.targets.find((t) => t.id === "my-app-prod/my-image");
+    const prod = result.targets.find((t) => t.id === "argocd/my-app-prod/my-image");
     expect(prod?.policy).toEqual({
       strategy: "semver",
       constraint: null,
@@ -70,7 +70,7 @@ describe("seed story 2: nginx-unprivileged on the newest 1.27.x", () => {
     expect(result.problems).toEqual([]);
     expect(result.targets).toHaveLength(1);
     const [target] = result.targets;
-    expect(target?.id).toBe("argocdupdate/app");
+    expect(target?.id).toBe("argo-cd/argocdupdate/app");
     expect(target?.image).toEqual({ registry: "ghcr.io", repository: "nginxinc/nginx-unprivileged", tag: null, digest: null });
     expect(target?.policy.strategy).toBe("semver");
     expect(target?.policy.constraint).toBe(">=1.27.0 <1.28.0");

@@ -1,11 +1,11 @@
 /**
- * One pass up to "desired": sources → registry → strategy → editors. The only module that
- * sequences I/O (files, registries, the cluster) and pure decisions. The CLI's `plan` stops here;
- * the GitHub app will hand the result to github/.
+ * Sources' targets → one outcome per target: registry → strategy → the edit the target needs. The
+ * repository is only read, through a RepoReader (a checkout for the CLI, a commit for the app); the
+ * outcomes are never merged per file here — plan/'s composeChanges does that, over any base.
  */
 import path from "node:path";
 import { ConfigError, RegistryError, describeError } from "../errors/index.js";
-import { argocdSourceFileName, kustomizationFileName, readImage, writeImage } from "../editors/index.js";
+import { argocdSourceFileName, kustomizationFileName, readImage } from "../editors/index.js";
 import type { ImageLocator } from "../editors/index.js";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Target, TagDetails, WriteKind } from "../model/index.js";
@@ -13,51 +13,37 @@ import { imageSourceLabels, parseCredentialSource, type ImageAccess, type Regist
 import { decide, meetsPlatforms, selectCandidates } from "../strategy/index.js";
 import type { Candidates, CurrentImage, Decision } from "../strategy/index.js";
 import { mapLimit } from "./limit.js";
-import type { FileChange, PlanProblem, PlanQuiet, PlanResult, PlanSkip, PlannedUpdate } from "./types.js";
-import type { Workspace } from "./workspace.js";
+import type { PlanProblem, RepoEntry, RepoReader, TargetOutcome } from "./types.js";
 
-export interface PlanInput {
-  readonly targets: readonly Target[];
-  /** Problems found while reading sources; reported with the plan's own. */
-  readonly problems: readonly PlanProblem[];
-  readonly skipped: readonly PlanSkip[];
-}
-
-export interface PlanDeps {
-  readonly workspace: Workspace;
+export interface EvaluateDeps {
+  /** The repository at the revision planned: files are read, never written. */
+  readonly reader: RepoReader;
   readonly registry: RegistryClient;
-  /** Monotonic milliseconds; injected so tests control it. */
-  readonly now: () => number;
 }
 
-export interface PlanOptions {
+export interface EvaluateOptions {
+  /** Targets evaluated at once (and tag details fetched at once per target). */
   readonly concurrency: number;
-  readonly write: boolean;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
 interface Located {
   readonly kind: WriteKind;
   readonly file: string;
-  readonly text: string;
   readonly locator: ImageLocator;
   readonly current: CurrentImage;
 }
-
-type Outcome =
-  | { readonly kind: "update"; readonly update: PlannedUpdate; readonly located: Located }
-  | { readonly kind: "quiet"; readonly quiet: PlanQuiet }
-  | { readonly kind: "skip"; readonly skip: PlanSkip }
-  | { readonly kind: "problem"; readonly problems: readonly PlanProblem[] };
 
 function appName(target: Target): string | null {
   return target.app?.name ?? null;
 }
 
-function problemOf(target: Target, file: string | null, ...errors: readonly unknown[]): Outcome {
+function problemOf(target: Target, file: string | null, ...errors: readonly unknown[]): TargetOutcome {
   return {
-    kind: "problem",
-    problems: errors.map((error) => ({
+    kind: "failed",
+    target,
+    problems: errors.map((error): PlanProblem => ({
+      target: target.id,
       app: appName(target),
       image: repositoryKey(target.image),
       file,
@@ -67,18 +53,23 @@ function problemOf(target: Target, file: string | null, ...errors: readonly unkn
   };
 }
 
+/** Names of the entries that can be read as files (a link is read through). */
+function fileNames(entries: readonly RepoEntry[]): string[] {
+  return entries.filter((entry) => entry.type === "file" || entry.type === "symlink").map((entry) => entry.name);
+}
+
 /** The file a target writes, and how: the kustomization inside a directory, the `.argocd-source-…yaml` override file, or the path itself. */
-async function resolveFile(target: Target, workspace: Workspace): Promise<{ kind: WriteKind; file: string }> {
+async function resolveFile(target: Target, reader: RepoReader): Promise<{ kind: WriteKind; file: string }> {
   const { kind, path: where, argocdSourcePath } = target.write;
   // argocd-image-updater's git write-back keeps overrides in `.argocd-source-[<ns>_]<app>.yaml`, which Argo CD
   // applies over the kustomization or values file: where one exists, only an edit there takes effect.
-  if (argocdSourcePath !== undefined && (await workspace.read(argocdSourcePath)) !== null) {
+  if (argocdSourcePath !== undefined && (await reader.read(argocdSourcePath)) !== null) {
     return { kind: "argocd-source", file: argocdSourcePath };
   }
   if (kind === "kustomize") {
-    const entries = await workspace.list(where);
+    const entries = await reader.list(where);
     if (entries === null) return { kind, file: where }; // a file path, or a missing directory: reading it says which
-    const name = kustomizationFileName(entries);
+    const name = kustomizationFileName(fileNames(entries));
     if (name === null) {
       throw new ConfigError(`no kustomization file in "${where}"`, {
         context: { file: where },
@@ -88,7 +79,7 @@ async function resolveFile(target: Target, workspace: Workspace): Promise<{ kind
     return { kind, file: path.posix.join(where, name) };
   }
   if (kind === "argocd-source") {
-    const entries = await workspace.list(where);
+    const entries = await reader.list(where);
     const name = target.write.argocdSourceFileName ?? argocdSourceFileName(target.app?.name ?? target.alias);
     if (entries !== null) return { kind, file: path.posix.join(where, name) };
   }
@@ -109,10 +100,10 @@ function notFoundHint(kind: WriteKind): string {
   }
 }
 
-async function locate(target: Target, workspace: Workspace): Promise<Located> {
-  const { kind, file } = await resolveFile(target, workspace);
+async function locate(target: Target, reader: RepoReader): Promise<Located> {
+  const { kind, file } = await resolveFile(target, reader);
   const createIfMissing = kind === "kustomize" || kind === "argocd-source";
-  const stored = await workspace.read(file);
+  const stored = await reader.read(file);
   if (stored === null && kind !== "argocd-source") {
     throw new ConfigError(`file "${file}" does not exist in the repository`, {
       context: { file, image: repositoryKey(target.image) },
@@ -135,7 +126,7 @@ async function locate(target: Target, workspace: Workspace): Promise<Located> {
       hint: notFoundHint(kind),
     });
   }
-  return { kind, file, text, locator, current: { tag: found?.tag ?? null, digest: found?.digest ?? null } };
+  return { kind, file, locator, current: { tag: found?.tag ?? null, digest: found?.digest ?? null } };
 }
 
 function isDeployed(target: Target): boolean {
@@ -194,11 +185,13 @@ async function fetchDetails(
   }
 }
 
-async function planTarget(target: Target, deps: PlanDeps, concurrency: number): Promise<Outcome> {
+async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: number): Promise<TargetOutcome> {
   if (!isDeployed(target)) {
     return {
-      kind: "skip",
+      kind: "skipped",
+      target,
       skip: {
+        target: target.id,
         app: appName(target),
         image: repositoryKey(target.image),
         reason: "not deployed by the Application (set force-update: true to update it anyway)",
@@ -207,7 +200,7 @@ async function planTarget(target: Target, deps: PlanDeps, concurrency: number): 
   }
   let located: Located;
   try {
-    located = await locate(target, deps.workspace);
+    located = await locate(target, deps.reader);
   } catch (error) {
     return problemOf(target, target.write.path, error);
   }
@@ -242,7 +235,8 @@ async function planTarget(target: Target, deps: PlanDeps, concurrency: number): 
     case "up-to-date":
     case "no-candidate":
       return {
-        kind: "quiet",
+        kind: "up-to-date",
+        target,
         quiet: { ...base, file: located.file, current: located.current.tag, reason: decision.reason },
       };
     case "update": {
@@ -262,9 +256,11 @@ async function planTarget(target: Target, deps: PlanDeps, concurrency: number): 
         );
       }
       const { sourceUrl, revision } = imageSourceLabels(chosen?.labels ?? {});
+      const digest = decision.to.digest ?? (pinned ? imageDigest : null);
       return {
         kind: "update",
-        located,
+        target,
+        edit: { file: located.file, kind: located.kind, locator: located.locator, tag: decision.to.tag, digest },
         update: {
           ...base,
           file: located.file,
@@ -272,7 +268,7 @@ async function planTarget(target: Target, deps: PlanDeps, concurrency: number): 
           from: located.current.tag,
           fromDigest: located.current.digest,
           to: decision.to.tag,
-          digest: decision.to.digest ?? (pinned ? imageDigest : null),
+          digest,
           imageDigest,
           strategy: target.policy.strategy,
           reason: decision.reason,
@@ -286,125 +282,16 @@ async function planTarget(target: Target, deps: PlanDeps, concurrency: number): 
 }
 
 /**
- * Apply every update to its file's text, file by file, in target order. A file whose edit fails, or
- * whose targets want one image at different versions (only the last would land), is left out whole
- * (its updates become problems), so nothing is half-written.
+ * One outcome per target, in target order: an update with its own re-applicable edit, up to date,
+ * skipped, or failed with its problems. A target's failure never stops the others.
  */
-function applyEdits(outcomes: readonly Outcome[]): { changes: FileChange[]; failed: Map<string, PlanProblem> } {
-  type Edited = { readonly update: PlannedUpdate; readonly located: Located };
-  const byFile = new Map<string, { before: string; after: string; edits: Edited[] }>();
-  const failed = new Map<string, PlanProblem>();
-  for (const outcome of outcomes) {
-    if (outcome.kind !== "update") continue;
-    const { update, located } = outcome;
-    if (failed.has(located.file)) continue;
-    const entry = byFile.get(located.file) ?? { before: located.text, after: located.text, edits: [] };
-    try {
-      entry.after = writeImage(entry.after, located.file, located.locator, { tag: update.to, digest: update.digest });
-      entry.edits.push({ update, located });
-      byFile.set(located.file, entry);
-    } catch (error) {
-      byFile.delete(located.file);
-      failed.set(located.file, { app: update.app, image: update.image, file: located.file, message: describeError(error) });
-    }
-  }
-  for (const [file, entry] of byFile) {
-    const conflict = conflictIn(file, entry.after, entry.edits);
-    if (conflict !== null) {
-      byFile.delete(file);
-      failed.set(file, conflict);
-    }
-  }
-  const changes = [...byFile.entries()]
-    .filter(([, entry]) => entry.after !== entry.before)
-    .map(([file, entry]) => ({ file, before: entry.before, after: entry.after }));
-  return { changes, failed };
-}
-
-/** Two targets that set one image in one file to different versions: a later edit overwrote an earlier one. */
-function conflictIn(file: string, text: string, edits: readonly { update: PlannedUpdate; located: Located }[]): PlanProblem | null {
-  const overwritten = edits.find(({ update, located }) => {
-    const found = readImage(text, file, located.locator);
-    return found === null || found.tag !== update.to || found.digest !== update.digest;
-  });
-  if (overwritten === undefined) return null;
-  const others = edits.filter((edit) => edit.update.image === overwritten.update.image && edit !== overwritten);
-  const versions = [overwritten, ...others].map(({ update }) => `${update.targetId} wants ${update.to}${update.digest === null ? "" : `@${update.digest}`}`);
-  return {
-    app: overwritten.update.app,
-    image: overwritten.update.image,
-    file,
-    message: `${file}: several targets set ${overwritten.update.image} to different versions (${versions.join("; ")}), so nothing was written to the file; keep one declaration of the image for this file`,
-  };
-}
-
-export async function plan(input: PlanInput, deps: PlanDeps, options: PlanOptions): Promise<PlanResult> {
-  const started = deps.now();
+export async function evaluateTargets(input: { readonly targets: readonly Target[] }, deps: EvaluateDeps, options: EvaluateOptions): Promise<TargetOutcome[]> {
   const total = input.targets.length;
   let done = 0;
-  const outcomes = await mapLimit(input.targets, options.concurrency, async (target) => {
-    const outcome = await planTarget(target, deps, options.concurrency);
+  return mapLimit(input.targets, options.concurrency, async (target) => {
+    const outcome = await evaluateTarget(target, deps, options.concurrency);
     done += 1;
     options.onProgress?.(done, total);
     return outcome;
   });
-
-  const { changes, failed } = applyEdits(outcomes);
-  const updates: PlannedUpdate[] = [];
-  const upToDate: PlanQuiet[] = [];
-  const errors: PlanProblem[] = input.problems.filter((p) => p.severity !== "warning");
-  const warnings: PlanProblem[] = input.problems.filter((p) => p.severity === "warning");
-  const skipped: PlanSkip[] = [...input.skipped];
-  for (const outcome of outcomes) {
-    switch (outcome.kind) {
-      case "update":
-        if (!failed.has(outcome.located.file)) updates.push(outcome.update);
-        break;
-      case "quiet":
-        upToDate.push(outcome.quiet);
-        break;
-      case "skip":
-        skipped.push(outcome.skip);
-        break;
-      case "problem":
-        errors.push(...outcome.problems);
-        break;
-    }
-  }
-  // Each file is written whole or not at all; one that cannot be written fails alone.
-  const written: FileChange[] = [];
-  if (options.write) {
-    for (const change of changes) {
-      try {
-        await deps.workspace.write(change.file, change.after);
-        written.push(change);
-      } catch (error) {
-        const update = updates.find((u) => u.file === change.file);
-        failed.set(change.file, {
-          app: update?.app ?? null,
-          image: update?.image ?? null,
-          file: change.file,
-          message: `cannot write ${change.file}: ${describeError(error)}; check the file's and its directory's permissions (the other files were written)`,
-        });
-      }
-    }
-  }
-  const applied = updates.filter((u) => !failed.has(u.file));
-  errors.push(...failed.values());
-  const images = new Set(input.targets.map((target) => repositoryKey(target.image)));
-  return {
-    updates: applied,
-    upToDate,
-    errors,
-    warnings,
-    skipped,
-    changes: options.write ? written : changes,
-    written: options.write,
-    stats: {
-      targets: total,
-      images: images.size,
-      registryRequests: deps.registry.stats.requests,
-      durationMs: Math.round(deps.now() - started),
-    },
-  };
 }

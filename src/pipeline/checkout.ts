@@ -1,25 +1,33 @@
 /**
- * The checkout of the GitOps repo the plan reads from and, with --write, writes to.
- * Reads are cached for the pass; writes go through a temporary file and a rename, so a
- * file is either wholly old or wholly new.
+ * The CLI's checkout of the GitOps repo: a RepoReader (what the engine reads) plus what only the
+ * CLI does — write files (--write) and name the `origin` remote. The GitHub app implements
+ * RepoReader over a commit instead. Reads are cached for the pass; writes go through a temporary
+ * file and a rename, so a file is either wholly old or wholly new.
  */
 import { execFile } from "node:child_process";
 import { readdir, readFile, realpath, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import type { Dirent } from "node:fs";
 import { ConfigError } from "../errors/index.js";
+import type { RepoEntry, RepoReader } from "./types.js";
 
 const execFileAsync = promisify(execFile);
 
-export interface Workspace {
+export interface Checkout extends RepoReader {
+  /** The checkout's directory (absolute). */
   readonly root: string;
-  /** File text, or null when the file does not exist. */
-  read(file: string): Promise<string | null>;
-  /** Directory entries (names), or null when the directory does not exist. */
-  list(dir: string): Promise<string[] | null>;
+  /** Replace the file's text (through a symlink inside the checkout, keeping the file's mode). */
   write(file: string, text: string): Promise<void>;
   /** The `origin` remote URL, or null when there is none (or no git). */
   originUrl(): Promise<string | null>;
+}
+
+function entryType(dirent: Dirent): RepoEntry["type"] {
+  if (dirent.isFile()) return "file";
+  if (dirent.isDirectory()) return "dir";
+  if (dirent.isSymbolicLink()) return "symlink";
+  return "other";
 }
 
 /** Repo-relative POSIX path → absolute path, refusing anything that escapes the checkout. */
@@ -79,7 +87,7 @@ function isNotFound(error: unknown): boolean {
   return error instanceof Error && "code" in error && (error.code === "ENOENT" || error.code === "ENOTDIR");
 }
 
-export function openWorkspace(root: string): Workspace {
+export function openCheckout(root: string): Checkout {
   const texts = new Map<string, Promise<string | null>>();
   return {
     root,
@@ -104,7 +112,8 @@ export function openWorkspace(root: string): Workspace {
     },
     async list(dir) {
       try {
-        return await readdir(resolveInside(root, dir));
+        const entries = await readdir(resolveInside(root, dir), { withFileTypes: true });
+        return entries.map((dirent) => ({ name: dirent.name, type: entryType(dirent) }));
       } catch (error) {
         if (isNotFound(error)) return null;
         throw error;

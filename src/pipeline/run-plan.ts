@@ -1,0 +1,96 @@
+/**
+ * `argocd-image-pr plan`: one pass over a checkout. The CLI's paths are split here: what lies in
+ * the checkout is read through it as a RepoReader (as the app reads a commit), what lies
+ * elsewhere (`--apps`, `--config` outside the repository) from disk.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { ConfigError, describeError } from "../errors/index.js";
+import { createRegistryClient } from "../registry/index.js";
+import type { RegistryClient, RegistryClientOptions } from "../registry/index.js";
+import { createSecretReader } from "../sources/index.js";
+import { openCheckout } from "./checkout.js";
+import { secretCredentials } from "./credentials.js";
+import { gatherTargets } from "./gather.js";
+import type { ClusterOptions, GatherOptions, RepoConfigSource } from "./gather.js";
+import { planCheckout } from "./plan-checkout.js";
+import type { PlanResult } from "./types.js";
+
+export interface RunPlanOptions {
+  /** The checkout of the GitOps repo. */
+  readonly repoDir: string;
+  /** Repo config file (absolute or relative to cwd); null: `.github/argocd-image-pr.yml` in the checkout if present. */
+  readonly configFile: string | null;
+  /** Application / ImageUpdater manifests: files or directories (absolute or relative to cwd), in the checkout or not. */
+  readonly appPaths: readonly string[];
+  /** Read Applications from a cluster; null: don't. */
+  readonly cluster: ClusterOptions | null;
+  /** Argo CD's control-plane namespace (default `argocd`). */
+  readonly argocdNamespace?: string;
+  readonly registry: RegistryClientOptions;
+  readonly concurrency: number;
+  readonly write: boolean;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** `file` as a repo-relative POSIX path when it lies in the checkout, else null. */
+function insideCheckout(root: string, file: string): string | null {
+  const relative = path.relative(path.resolve(root), path.resolve(file));
+  if (relative.startsWith("..") || path.isAbsolute(relative)) return null;
+  return relative === "" ? "." : relative.split(path.sep).join("/");
+}
+
+async function repoConfigSource(root: string, configFile: string | null): Promise<RepoConfigSource | undefined> {
+  if (configFile === null) return undefined;
+  const inRepo = insideCheckout(root, configFile);
+  if (inRepo !== null) return { path: inRepo };
+  try {
+    return { file: configFile, text: await readFile(configFile, "utf8") };
+  } catch (error) {
+    throw new ConfigError(`cannot read the repo config "${configFile}": ${describeError(error)}`, {
+      context: { file: configFile },
+      hint: "check the --config path",
+    });
+  }
+}
+
+/** The CLI's options as the engine reads them: repo paths through the checkout, the rest from disk. */
+export async function gatherOptionsFor(options: RunPlanOptions): Promise<GatherOptions> {
+  const inRepo: string[] = [];
+  const onDisk: string[] = [];
+  for (const entry of options.appPaths) {
+    const relative = insideCheckout(options.repoDir, entry);
+    if (relative === null) onDisk.push(entry);
+    else inRepo.push(relative);
+  }
+  const repoConfig = await repoConfigSource(options.repoDir, options.configFile);
+  return {
+    ...(repoConfig === undefined ? {} : { repoConfig }),
+    applicationPaths: inRepo,
+    applicationsOnDisk: { paths: onDisk, root: options.repoDir },
+    cluster: options.cluster,
+    ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
+  };
+}
+
+/** Sources → registry → strategy → editors, for one checkout. Writes files only with `write`. */
+export async function runPlan(options: RunPlanOptions, registry?: RegistryClient): Promise<PlanResult> {
+  const started = performance.now();
+  const checkout = openCheckout(options.repoDir);
+  // With cluster access, pull secrets (annotations, registries.conf) are read from the cluster.
+  const resolver = options.cluster === null || options.registry.credentialResolver !== undefined ? {} : { credentialResolver: secretCredentials(createSecretReader(options.cluster)) };
+  const client = registry ?? createRegistryClient({ ...options.registry, ...resolver });
+  try {
+    const input = await gatherTargets(await gatherOptionsFor(options), { reader: checkout, originUrl: await checkout.originUrl() });
+    const result = await planCheckout(input, { checkout, registry: client, now: () => performance.now() }, {
+      concurrency: options.concurrency,
+      write: options.write,
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    });
+    // The pass's duration includes reading the sources, not only planning.
+    return { ...result, stats: { ...result.stats, durationMs: Math.round(performance.now() - started) } };
+  } finally {
+    if (registry === undefined) await client.close();
+  }
+}
