@@ -8,3 +8,5 @@ export type { ClientTuning, CreateClientOptions, GitHubClient, RequestStats } fr
 export { createGitHubRepoPort } from "./repo-port.js";
 export type { ActionResult, ExecuteOptions, GitHubRepoPort, RepoPortOptions, Snapshot } from "./repo-port.js";
 export { gitHubError, httpFailure, isStatus } from "./errors.js";
+export { apiBaseUrl, privateKeyFrom, repoClientsFromEnv } from "./auth.js";
+export type { RepoClients, RepoClientsOptions } from "./auth.js";

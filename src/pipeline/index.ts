@@ -21,5 +21,7 @@ export type { ReconcileEngineOptions } from "./reconcile-engine.js";
 export { createRepoLock } from "./repo-lock.js";
 export type { RepoLock } from "./repo-lock.js";
 export { prSettingsFrom } from "./pr-settings.js";
+export { reconcileRepos } from "./reconcile-repos.js";
+export type { ReconcileReposOptions, ReconcileReposResult, RepoPassResult } from "./reconcile-repos.js";
 export { listImageTags } from "./tags.js";
 export type { ListTagsOptions, TagRow, TagsResult } from "./tags.js";

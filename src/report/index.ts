@@ -158,3 +158,4 @@ export function formatPlanTable(result: PlanResult, style: TableStyle): string {
 }
 
 export { formatTags } from "./tags.js";
+export { formatReconcile, reconcileToJson } from "./reconcile.js";
