@@ -486,12 +486,70 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
       case "delete-branch":
         await deleteBranch(action.branch, action.headSha, ctx);
         return null;
+      case "automerge":
+        await automerge(action, ctx);
+        return action.number;
     }
+  }
+
+  /** GitHub's auto-merge where the repository allows it (branch protection decides), else merge once green and mergeable. */
+  async function automerge(action: Extract<PrAction, { kind: "automerge" }>, ctx: RunContext): Promise<void> {
+    const pull = (await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: action.number })).data;
+    if (pull.state !== "open" || pull.head.sha !== action.headSha || (pull.auto_merge !== null && pull.auto_merge !== undefined)) return;
+    const reviews = (await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { owner, repo, pull_number: action.number, per_page: 100 })).data;
+    const latest = new Map<string, string>();
+    for (const review of reviews) if (review.user !== null && review.state !== "COMMENTED") latest.set(review.user.login, review.state);
+    if ([...latest.values()].includes("CHANGES_REQUESTED")) {
+      log.info({ repo: full, number: action.number }, "auto-merge waits: changes were requested");
+      return;
+    }
+    const settings = await cache.get<{ allow_auto_merge?: boolean }>(client, "GET /repos/{owner}/{repo}", { owner, repo });
+    if (settings.allow_auto_merge === true) {
+      const enabled = await ctx.write(
+        `POST /graphql — enablePullRequestAutoMerge #${action.number} (${action.mergeMethod})`,
+        async () => {
+          try {
+            await client.graphql(
+              "mutation($id: ID!, $mergeMethod: PullRequestMergeMethod!, $head: GitObjectID!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $mergeMethod, expectedHeadOid: $head }) { clientMutationId } }",
+              { id: pull.node_id, mergeMethod: action.mergeMethod.toUpperCase(), head: action.headSha },
+            );
+            return true;
+          } catch (error) {
+            // Nothing to wait for (no required checks, already mergeable): GitHub refuses; merge it as below.
+            if (error instanceof Error && /clean status/i.test(error.message)) return false;
+            throw error;
+          }
+        },
+        true,
+      );
+      if (enabled) return;
+    }
+    if (pull.mergeable !== true) return; // conflicting, or GitHub is still computing it: the next pass or event looks again
+    const status = (await client.request("GET /repos/{owner}/{repo}/commits/{ref}/status", { owner, repo, ref: action.headSha })).data;
+    const checks = (await client.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner, repo, ref: action.headSha, per_page: 100 })).data;
+    const statusOk = status.total_count === 0 || status.state === "success";
+    const checksOk = checks.check_runs.every((run) => run.status === "completed" && ["success", "neutral", "skipped"].includes(run.conclusion ?? ""));
+    if (!statusOk || !checksOk) {
+      log.info({ repo: full, number: action.number, status: status.state }, "auto-merge waits for the checks");
+      return;
+    }
+    await ctx.write(
+      `PUT /repos/${full}/pulls/${action.number}/merge — ${action.mergeMethod} at ${action.headSha.slice(0, 12)}`,
+      async () => {
+        try {
+          await client.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", { owner, repo, pull_number: action.number, merge_method: action.mergeMethod, sha: action.headSha });
+        } catch (error) {
+          // 405 not mergeable / 409 head moved: not now; the next pass decides again.
+          if (!isStatus(error, 405, 409)) throw error;
+        }
+      },
+      undefined,
+    );
   }
 
   async function disableAutoMerge(number: number, ctx: RunContext): Promise<void> {
     const pull = (await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: number })).data;
-    if (pull.auto_merge === null) return;
+    if (pull.auto_merge === null || pull.auto_merge === undefined) return;
     await ctx.write(
       `POST /graphql — disablePullRequestAutoMerge #${number}`,
       async () => {

@@ -5,6 +5,7 @@
 import { escapeMarkdown } from "./escape-markdown.js";
 import { gitBlobSha, isOwnCommit, ownCommitKey } from "./own-commit.js";
 import { withPrMetadata } from "./pr-metadata.js";
+import { updateTypeOf } from "./update-type.js";
 import { AUTOMERGE_LABEL } from "./pr-types.js";
 import type { DesiredPr, ManagedPr, PrAction, PrMetadata, RebasePolicy, RecommitReason } from "./pr-types.js";
 
@@ -68,8 +69,19 @@ function forDesired(desired: DesiredPr, managed: ManagedPr | undefined, context:
   const retitle = pr.title !== desired.title || pr.body !== desired.body;
   // The automerge label is added when the PR is opened; a person may remove it, and it stays removed.
   const addLabels = desired.labels.filter((label) => label !== AUTOMERGE_LABEL && !pr.labels.includes(label));
-  if (commit === null && !retitle && addLabels.length === 0) return null;
+  if (commit === null && !retitle && addLabels.length === 0) return automerge(desired, managed, pr);
   return { kind: "update", branch: desired.branch, number: pr.number, desired, headSha: head?.sha ?? null, commit, retitle, addLabels };
+}
+
+/**
+ * A labelled PR that already holds the right commit: merge it (natively or by the app). Never a
+ * major update unless a rule said so (the desired PR's own automerge), and never someone else's commit.
+ */
+function automerge(desired: DesiredPr, managed: ManagedPr, pr: NonNullable<ManagedPr["pr"]>): PrAction | null {
+  if (!pr.labels.includes(AUTOMERGE_LABEL) || pr.autoMerge || managed.head === null) return null;
+  const major = desired.updates.some((update) => updateTypeOf(update.from, update.to) === "major");
+  if (major && !desired.automerge) return null;
+  return { kind: "automerge", branch: desired.branch, number: pr.number, headSha: managed.head.sha, mergeMethod: desired.mergeMethod };
 }
 
 function handsOff(managed: ManagedPr, pr: NonNullable<ManagedPr["pr"]>, metadata: PrMetadata): PrAction {

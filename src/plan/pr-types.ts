@@ -168,7 +168,19 @@ export type PrAction =
       readonly removeLabels: readonly string[];
       readonly disableAutoMerge: boolean;
     }
-  | { readonly kind: "delete-branch"; readonly branch: string; readonly headSha: string; readonly reason: string };
+  | { readonly kind: "delete-branch"; readonly branch: string; readonly headSha: string; readonly reason: string }
+  | {
+      /**
+       * The PR carries the automerge label: GitHub's native auto-merge where the repository allows
+       * it, else the app merges once checks passed and it is mergeable. `headSha` is the app's own
+       * commit: a merge is refused by GitHub if anything else is on the branch by then.
+       */
+      readonly kind: "automerge";
+      readonly branch: string;
+      readonly number: number;
+      readonly headSha: string;
+      readonly mergeMethod: MergeMethod;
+    };
 
 export type PrActionKind = PrAction["kind"];
 
