@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { AppError, ConfigError, describeError } from "../errors/index.js";
 import { registerPlanCommand } from "./plan.js";
 import { registerReconcileCommand } from "./reconcile.js";
+import { registerRunCommand } from "./run.js";
 import { registerTagsCommand } from "./tags.js";
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerTagsCommand(program);
   registerPlanCommand(program);
   registerReconcileCommand(program);
+  registerRunCommand(program);
   return program;
 }
 

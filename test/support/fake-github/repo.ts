@@ -182,11 +182,11 @@ export class Repo {
       const before = this.#heads.get(branch);
       if (before === sha) continue;
       this.pushedAt = now();
-      this.hub.emit({ name: "push", action: undefined, repo: this.fullName, payload: { ref: `refs/heads/${branch}`, before: before ?? "0".repeat(40), after: sha, created: before === undefined, deleted: false, forced: false, repository: repoShape(this.hub.site, this.info()), sender: userShape(this.hub.site, actor) } });
+      this.hub.emit({ name: "push", action: undefined, repo: this.fullName, payload: { ref: `refs/heads/${branch}`, before: before ?? "0".repeat(40), after: sha, created: before === undefined, deleted: false, forced: false, repository: repoShape(this.hub.site, this.info()), installation: { id: this.installationId, node_id: nodeId("MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u", this.installationId) }, sender: userShape(this.hub.site, actor) } });
     }
     for (const [branch, sha] of this.#heads) {
       if (heads.has(branch)) continue;
-      this.hub.emit({ name: "push", action: undefined, repo: this.fullName, payload: { ref: `refs/heads/${branch}`, before: sha, after: "0".repeat(40), created: false, deleted: true, forced: false, repository: repoShape(this.hub.site, this.info()), sender: userShape(this.hub.site, actor) } });
+      this.hub.emit({ name: "push", action: undefined, repo: this.fullName, payload: { ref: `refs/heads/${branch}`, before: sha, after: "0".repeat(40), created: false, deleted: true, forced: false, repository: repoShape(this.hub.site, this.info()), installation: { id: this.installationId, node_id: nodeId("MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u", this.installationId) }, sender: userShape(this.hub.site, actor) } });
     }
     this.#heads = heads;
     for (const issue of this.items.values()) {
