@@ -8,7 +8,7 @@ import { describeError } from "../errors/index.js";
 import { countRequests, createGitHubRepoPort, type GitHubClient } from "../github/index.js";
 import type { Logger } from "../log/index.js";
 import { createReconcileEngine, createRepoLock, reconcileRepo, type ReconcileReport } from "../pipeline/index.js";
-import { createRegistryClient, type RegistryClientOptions } from "../registry/index.js";
+import { createRegistryClient, createTagDetailsCache, type RegistryClientOptions } from "../registry/index.js";
 import { createDebouncer, startSchedule, type Debouncer, type Schedule } from "../scheduler/index.js";
 import { TRIGGER_EVENTS, triggersOf, type RepoTrigger } from "./triggers.js";
 
@@ -41,6 +41,8 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
   let botLogin: string | null = null;
   const clients = new Map<number, GitHubClient>();
   const handlers = new Set<Promise<void>>();
+  // Tags are immutable: their details are kept across passes; each pass still lists tags afresh.
+  const tagCache = options.registry.tagCache ?? createTagDetailsCache();
 
   async function clientFor(installationId: number): Promise<GitHubClient> {
     if (probot === null) throw new Error("the app is not loaded");
@@ -52,7 +54,7 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
   }
 
   async function pass(trigger: RepoTrigger, log: Logger): Promise<void> {
-    const registry = createRegistryClient(options.registry);
+    const registry = createRegistryClient({ ...options.registry, tagCache });
     try {
       const port = createGitHubRepoPort({ client: await clientFor(trigger.installationId), owner: trigger.owner, repo: trigger.repo, log });
       const engine = createReconcileEngine({ registry, cluster: null, concurrency: options.concurrency });

@@ -1,19 +1,22 @@
-/** `argocd-image-pr plan`: wiring only — options in, runPlan, the report out. */
+/**
+ * `argocd-image-pr plan`: wiring only — options in, runPlan, the report out. The engine is
+ * imported when the command runs, so `--help` and usage errors load only commander.
+ */
 import { InvalidArgumentError } from "commander";
 import type { Command } from "commander";
 import { statSync } from "node:fs";
 import path from "node:path";
-import { runPlan } from "../pipeline/index.js";
 import type { ClusterOptions } from "../pipeline/index.js";
-import { formatPlanTable, planToJson } from "../report/index.js";
-import { loadRegistryOptions } from "./registry-options.js";
 
 interface PlanFlags {
   repo: string;
   apps: string[];
-  config?: string;
+  /** A file, or false for --no-config. */
+  config?: string | false;
   registries?: string;
   dockerConfig?: string;
+  registryTimeout?: string;
+  credentialsTimeout?: string;
   kubeconfig?: string;
   context?: string;
   namespace: string[];
@@ -21,6 +24,7 @@ interface PlanFlags {
   format: "table" | "json";
   write: boolean;
   concurrency: number;
+  cacheDir?: string;
 }
 
 function positiveInt(value: string): number {
@@ -73,8 +77,11 @@ export function registerPlanCommand(program: Command): void {
     .option("--repo <dir>", "the checkout of the GitOps repo", directory, ".")
     .option("--apps <path>", "Application / ImageUpdater manifests (file or directory); repeatable", collect, [])
     .option("--config <file>", "repo config (default: .github/argocd-image-pr.yml in --repo, if present)")
+    .option("--no-config", "ignore the repository's own .github/argocd-image-pr.yml")
     .option("--registries <file>", "registries configuration (argocd-image-updater's registries.conf format)")
     .option("--docker-config <file>", "Docker config JSON with registry credentials")
+    .option("--registry-timeout <seconds>", "deadline of each registry request (default 30; env ARGOCD_IMAGE_PR_REGISTRY_TIMEOUT)")
+    .option("--credentials-timeout <seconds>", "deadline of an ext: credential script (default 30; env ARGOCD_IMAGE_PR_CREDENTIALS_TIMEOUT)")
     .option("--kubeconfig <file>", "read Applications from the cluster of this kubeconfig")
     .option("--context <name>", "kubeconfig context")
     .option("--namespace <ns>", "namespace to read Applications from; repeatable (default: all)", collect, [])
@@ -82,18 +89,25 @@ export function registerPlanCommand(program: Command): void {
     .option("--format <format>", "table | json", format, "table")
     .option("--write", "apply the edits to the working tree", false)
     .option("--concurrency <n>", "targets planned at once", positiveInt, 8)
+    .option("--cache-dir <dir>", "keep tag details (digest, build date, platforms, labels) here between runs; a later run asks registries only for tag lists")
     .action(async (flags: PlanFlags) => {
+      const [{ runPlan }, { formatPlanTable, planToJson }, { loadRegistryOptions }] = await Promise.all([
+        import("../pipeline/index.js"),
+        import("../report/index.js"),
+        import("./registry-options.js"),
+      ]);
       const registry = await loadRegistryOptions(flags);
       const progress = flags.format === "table" ? progressReporter() : undefined;
       const result = await runPlan({
         repoDir: path.resolve(flags.repo),
         appPaths: flags.apps,
-        configFile: flags.config ?? null,
+        configFile: flags.config === false ? false : (flags.config ?? null),
         cluster: clusterOptions(flags),
         argocdNamespace: flags.argocdNamespace,
         registry,
         concurrency: flags.concurrency,
         write: flags.write,
+        ...(flags.cacheDir === undefined ? {} : { cacheDir: path.resolve(flags.cacheDir) }),
         ...(progress === undefined ? {} : { onProgress: progress }),
       });
       if (flags.format === "json") {

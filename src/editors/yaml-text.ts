@@ -38,8 +38,39 @@ export function conflict(message: string, context: ErrorContext, hint: string, c
   return new EditConflictError(message, cause === undefined ? { context, hint } : { context, hint, cause });
 }
 
+/**
+ * Parsed files, most recently used last. A pass reads a file, edits it, re-reads the edit to
+ * confirm it and checks the file again with every target's edit applied: the same texts, parsed
+ * once each. Sources are never mutated, so sharing one is invisible to callers; bounded by the
+ * text it holds (a parsed document takes some 30 times its text), so memory stays small.
+ */
+const parsed = new Map<string, Source>();
+const PARSED_MAX_TEXT = 512 * 1024;
+const PARSED_MAX_FILE = 64 * 1024;
+let parsedText = 0;
+
 /** Parse every document of a file; a file that is not valid YAML is an EditConflictError naming it. */
 export function parseSource(text: string, file: string): Source {
+  if (text.length > PARSED_MAX_FILE) return parseUncached(text, file);
+  const key = `${file}\u0000${text}`;
+  const kept = parsed.get(key);
+  if (kept !== undefined) {
+    parsed.delete(key);
+    parsed.set(key, kept);
+    return kept;
+  }
+  const source = parseUncached(text, file);
+  parsed.set(key, source);
+  parsedText += key.length;
+  for (const [oldest] of parsed) {
+    if (parsedText <= PARSED_MAX_TEXT) break;
+    parsed.delete(oldest);
+    parsedText -= oldest.length;
+  }
+  return source;
+}
+
+function parseUncached(text: string, file: string): Source {
   let docs: Document.Parsed[];
   try {
     docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false }) as Document.Parsed[];

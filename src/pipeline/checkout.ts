@@ -48,17 +48,17 @@ export function resolveInside(root: string, file: string): string {
  * repo could otherwise make --write change any file the user can write). A file that does not
  * exist yet is placed in its parent directory's real path.
  */
-async function realInside(root: string, file: string): Promise<string> {
+async function realInside(root: string, file: string, realRoot: Promise<string> = realpath(root), options: { existing?: boolean } = {}): Promise<string> {
   const absolute = resolveInside(root, file);
-  const realRoot = await realpath(root);
   let real: string;
   try {
     real = await realpath(absolute);
   } catch (error) {
-    if (!isNotFound(error)) throw error;
+    // `existing`: the caller reads, so a file that is not there is not-found, wherever it would be.
+    if (!isNotFound(error) || options.existing === true) throw error;
     real = path.join(await realpath(path.dirname(absolute)), path.basename(absolute));
   }
-  const relative = path.relative(realRoot, real);
+  const relative = path.relative(await realRoot, real);
   if (relative.startsWith("..") || path.isAbsolute(relative)) {
     throw new ConfigError(`path "${file}" is a symbolic link that leads outside the repository`, {
       context: { file },
@@ -89,12 +89,20 @@ function isNotFound(error: unknown): boolean {
 
 export function openCheckout(root: string): Checkout {
   const texts = new Map<string, Promise<string | null>>();
+  // The checkout's own real path, once per pass rather than once per file read.
+  let rootReal: Promise<string> | null = null;
+  const realRoot = (): Promise<string> => {
+    rootReal ??= realpath(root);
+    rootReal.catch(() => (rootReal = null));
+    return rootReal;
+  };
   return {
     root,
     read(file) {
       let pending = texts.get(file);
       if (!pending) {
-        pending = realInside(root, file)
+        // A file that does not exist (most `.argocd-source-…` probes) costs one realpath, no more.
+        pending = realInside(root, file, realRoot(), { existing: true })
           .then(async (real) => decodeUtf8(await readFile(real), file))
           .catch((error: unknown) => {
             if (isNotFound(error)) return null;
@@ -121,7 +129,7 @@ export function openCheckout(root: string): Checkout {
     },
     async write(file, text) {
       // Through a symlink to its target (the link stays a link), keeping the file's mode.
-      const real = await realInside(root, file);
+      const real = await realInside(root, file, realRoot());
       const mode = (await stat(real).catch(() => null))?.mode;
       const temporary = `${real}.argocd-image-pr-${process.pid}.tmp`;
       await writeFile(temporary, text, { encoding: "utf8", ...(mode === undefined ? {} : { mode: mode & 0o7777 }) });

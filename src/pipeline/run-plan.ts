@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { ConfigError, describeError } from "../errors/index.js";
-import { createRegistryClient } from "../registry/index.js";
+import { createRegistryClient, loadTagCacheFile, saveTagCacheFile } from "../registry/index.js";
 import type { RegistryClient, RegistryClientOptions } from "../registry/index.js";
 import { createSecretReader } from "../sources/index.js";
 import { openCheckout } from "./checkout.js";
@@ -15,13 +15,16 @@ import { secretCredentials } from "./credentials.js";
 import { gatherTargets } from "./gather.js";
 import type { ClusterOptions, GatherOptions, RepoConfigSource } from "./gather.js";
 import { planCheckout } from "./plan-checkout.js";
-import type { PlanResult } from "./types.js";
+import type { PlanProblem, PlanResult } from "./types.js";
 
 export interface RunPlanOptions {
   /** The checkout of the GitOps repo. */
   readonly repoDir: string;
-  /** Repo config file (absolute or relative to cwd); null: `.github/argocd-image-pr.yml` in the checkout if present. */
-  readonly configFile: string | null;
+  /**
+   * Repo config file (absolute or relative to cwd); null: `.github/argocd-image-pr.yml` in the
+   * checkout if present; false: none, the repository's own is ignored (`--no-config`).
+   */
+  readonly configFile: string | null | false;
   /** Application / ImageUpdater manifests: files or directories (absolute or relative to cwd), in the checkout or not. */
   readonly appPaths: readonly string[];
   /** Read Applications from a cluster; null: don't. */
@@ -32,6 +35,11 @@ export interface RunPlanOptions {
   readonly concurrency: number;
   readonly write: boolean;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Keep tag details on disk in this directory between runs (`plan --cache-dir`): loaded before
+   * the pass, saved after it. A long-lived process passes one `registry.tagCache` instead.
+   */
+  readonly cacheDir?: string;
 }
 
 /** `file` as a repo-relative POSIX path when it lies in the checkout, else null. */
@@ -41,8 +49,8 @@ function insideCheckout(root: string, file: string): string | null {
   return relative === "" ? "." : relative.split(path.sep).join("/");
 }
 
-async function repoConfigSource(root: string, configFile: string | null): Promise<RepoConfigSource | undefined> {
-  if (configFile === null) return undefined;
+async function repoConfigSource(root: string, configFile: string | null | false): Promise<RepoConfigSource | false | undefined> {
+  if (configFile === null || configFile === false) return configFile === false ? false : undefined;
   const inRepo = insideCheckout(root, configFile);
   if (inRepo !== null) return { path: inRepo };
   try {
@@ -80,7 +88,10 @@ export async function runPlan(options: RunPlanOptions, registry?: RegistryClient
   const checkout = openCheckout(options.repoDir);
   // With cluster access, pull secrets (annotations, registries.conf) are read from the cluster.
   const resolver = options.cluster === null || options.registry.credentialResolver !== undefined ? {} : { credentialResolver: secretCredentials(createSecretReader(options.cluster)) };
-  const client = registry ?? createRegistryClient({ ...options.registry, ...resolver });
+  // Only for a client made here: one passed in brings its own tagCache (or none).
+  const kept = options.cacheDir === undefined || registry !== undefined ? null : await loadTagCacheFile(options.cacheDir);
+  const client = registry ?? createRegistryClient({ ...options.registry, ...resolver, ...(kept === null ? {} : { tagCache: kept.cache }) });
+  const cacheWarnings: PlanProblem[] = (kept?.warnings ?? []).map((message) => ({ target: null, app: null, image: null, file: kept?.file ?? null, message, severity: "warning" }));
   try {
     const input = await gatherTargets(await gatherOptionsFor(options), { reader: checkout, originUrl: await checkout.originUrl() });
     const result = await planCheckout(input, { checkout, registry: client, now: () => performance.now() }, {
@@ -88,8 +99,14 @@ export async function runPlan(options: RunPlanOptions, registry?: RegistryClient
       write: options.write,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
+    if (kept !== null && options.cacheDir !== undefined) {
+      // The plan stands whether or not the cache can be kept: a failure to save is a warning.
+      await saveTagCacheFile(options.cacheDir, kept.cache).catch((error: unknown) => {
+        cacheWarnings.push({ target: null, app: null, image: null, file: kept.file, message: describeError(error), severity: "warning" });
+      });
+    }
     // The pass's duration includes reading the sources, not only planning.
-    return { ...result, stats: { ...result.stats, durationMs: Math.round(performance.now() - started) } };
+    return { ...result, warnings: [...result.warnings, ...cacheWarnings], stats: { ...result.stats, durationMs: Math.round(performance.now() - started) } };
   } finally {
     if (registry === undefined) await client.close();
   }

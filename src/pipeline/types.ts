@@ -8,6 +8,8 @@ export interface PlanStats {
   /** Unique image repositories looked up. */
   readonly images: number;
   readonly registryRequests: number;
+  /** Tag details answered by the tag cache (memory or `--cache-dir`) instead of the registry. */
+  readonly cachedTagDetails: number;
   readonly durationMs: number;
 }
 

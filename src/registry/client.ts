@@ -23,7 +23,11 @@ import { parseNextLink } from "./link-header.js";
 import { choosePlatform, isSchema1, MANIFEST_ACCEPT, SCHEMA1_UNSUPPORTED, parseImageConfig, parseManifest, type ImageConfig, type Manifest } from "./manifests.js";
 import { createMetadataCache, type MetadataCache } from "./metadata-cache.js";
 import { DEFAULT_RATE_LIMIT, findRegistryEntry, type RegistriesConfig, type RegistryEntry } from "./registries-config.js";
+import { tagCacheKey, type TagDetailsCache } from "./tag-cache.js";
+import { isLoopbackHost, maySkipTlsChecks, realmCredentialsRefusal } from "./token-realm.js";
 import { parseWwwAuthenticate } from "./www-authenticate.js";
+
+export { isLoopbackHost };
 
 export interface RegistryLog {
   debug(obj: object, msg: string): void;
@@ -35,11 +39,18 @@ export interface RegistryClientOptions {
   /** Content of a `.dockerconfigjson` / `~/.docker/config.json`. */
   dockerConfigJson?: string;
   credentialResolver?: CredentialResolver;
-  /** Per request, headers and body included. Default 30 s. */
+  /**
+   * One deadline per request: connecting, redirects, headers and the whole body. A request that
+   * uses all of it is not retried, and its host is not asked again by this client. Default 30 s.
+   */
   timeoutMs?: number;
+  /** How long an `ext:` credential script may run before it is killed. Default 30 s. */
+  credentialsTimeoutMs?: number;
   /** Retries after the first attempt on 429, 5xx and network errors. Default 3. */
   retries?: number;
   metadataCache?: MetadataCache;
+  /** Tag details kept across passes (and clients): share one to make a second pass ask only for tag lists. */
+  tagCache?: TagDetailsCache;
   log?: RegistryLog;
   /** Concurrent requests per registry. Default 8. */
   concurrency?: number;
@@ -60,6 +71,8 @@ export interface RegistryClientStats {
   readonly requests: number;
   /** Tags the registries returned that are not valid tags, and were dropped. */
   readonly invalidTags: number;
+  /** Tag details answered from the tag cache (`tagCache`), without fetching a manifest or config. */
+  readonly tagCacheHits: number;
 }
 
 /** Per image: where its credentials come from (argocd-image-updater's `pull-secret`), over registries.conf's. */
@@ -70,7 +83,12 @@ export interface ImageAccess {
 export interface RegistryClient {
   /** Every tag of the repository, in registry order; one listing per repository (and credentials) per client. */
   listTags(image: ImageRef, access?: ImageAccess): Promise<string[]>;
-  getTagDetails(image: ImageRef, tag: string, options?: { platform?: string } & ImageAccess): Promise<TagDetails>;
+  /**
+   * A tag's digest, build date, platforms and labels. From the tag cache when it holds them; with
+   * `mutable` (the tag the `digest` strategy follows, which moves) only after a HEAD shows the
+   * tag still has the kept digest.
+   */
+  getTagDetails(image: ImageRef, tag: string, options?: { platform?: string; mutable?: boolean } & ImageAccess): Promise<TagDetails>;
   readonly stats: RegistryClientStats;
   close(): Promise<void>;
 }
@@ -106,16 +124,17 @@ function accessKey(credentials: CredentialSource | null | undefined): string {
   return credentials == null ? "" : describeCredentialSource(credentials);
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/;
+/** The longest bearer token sent: proxies and registries refuse longer headers (nginx: 8 KiB a line). */
+const MAX_TOKEN_BYTES = 16 * 1024;
 
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.test(host.toLowerCase());
-}
+export const DEFAULT_REGISTRY_TIMEOUT_MS = 30_000;
+export const DEFAULT_CREDENTIALS_TIMEOUT_MS = 30_000;
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createRegistryClient(options: RegistryClientOptions = {}): RegistryClient {
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REGISTRY_TIMEOUT_MS;
+  const credentialsTimeoutMs = options.credentialsTimeoutMs ?? DEFAULT_CREDENTIALS_TIMEOUT_MS;
   const retries = options.retries ?? 3;
   const pageSize = options.pageSize ?? 1000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
@@ -133,7 +152,10 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   const details = new Map<string, Promise<TagDetails>>();
   /** Content-addressed fetches under way, so two tags sharing a config blob fetch it once. */
   const inflight = new Map<string, Promise<unknown>>();
-  const stats = { requests: 0, invalidTags: 0 };
+  const stats = { requests: 0, invalidTags: 0, tagCacheHits: 0 };
+  const tagCache = options.tagCache;
+  /** Hosts that let a request run out its deadline, and what they did: not asked again by this client. */
+  const stalled = new Map<string, string>();
   let closed = false;
 
   function endpointFor(image: ImageRef): Endpoint {
@@ -217,7 +239,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       case "network":
         return `check that ${call.endpoint.baseUrl} is reachable`;
       case "timeout":
-        return "the registry is slow or unreachable; try again or raise the timeout";
+        return `if the registry is only slow, raise the deadline (now ${timeoutMs / 1000} s) with --registry-timeout SECONDS or ARGOCD_IMAGE_PR_REGISTRY_TIMEOUT`;
       case "protocol":
         return "the registry's answer does not follow the distribution API";
       case "config":
@@ -249,9 +271,13 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     const key = `${registry}|${accessKey(source)}`;
     const cached = readSources.get(key);
     if (cached && cached.expiresAt > now()) return cached.value;
-    const value = readCredentials(source, { registry, repository: repositoryPath(call), image: call.label, resolver: options.credentialResolver, env, timeoutMs });
+    const value = readCredentials(source, { registry, repository: repositoryPath(call), image: call.label, resolver: options.credentialResolver, env, timeoutMs: credentialsTimeoutMs });
     readSources.set(key, { value, expiresAt: entry?.credsExpireMs ? now() + entry.credsExpireMs : Number.POSITIVE_INFINITY });
-    value.catch(() => readSources.delete(key)); // a failed read is tried again by the next call
+    // A failed read is tried again by the next call; a script that ran out its deadline is not run
+    // again in this pass (it would cost every image of the registry one more deadline).
+    value.catch((error: unknown) => {
+      if (!(error instanceof RegistryError && error.kind === "timeout")) readSources.delete(key);
+    });
     return value;
   }
 
@@ -264,20 +290,38 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return `${call.endpoint.registry} requires credentials: add them to registries.conf (credentials: env:VAR) or a Docker config`;
   }
 
-  /** One exchange with retries on 429, 5xx, network errors and timeouts. */
+  /**
+   * One exchange with retries on 429, 5xx and network errors. Not retried: a request that ran out
+   * its deadline (its host is then not asked again: one stalled host costs one deadline, not one
+   * per retry and image), and failures that would fail the same way again (TLS, oversized headers).
+   */
   async function send(call: Call, req: HttpRequest, what: string): Promise<HttpResponse> {
     const closedError = (): RegistryError => fail(call, "config", `${what}: the client is closed`, { hint: "create a new client" });
-    const dispatcher = call.endpoint.insecureTls ? agents.insecure : agents.secure;
+    const target = new URL(req.url);
+    // Certificate checks are skipped only on the registry's own host (not on a token realm elsewhere).
+    const dispatcher = maySkipTlsChecks(target, new URL(call.endpoint.baseUrl), call.endpoint.insecureTls) ? agents.insecure : agents.secure;
     for (let attempt = 0; ; attempt += 1) {
       // Checked on every attempt: work queued or backing off when the client closes stops here.
       if (closed) throw closedError();
+      const stall = stalled.get(target.host);
+      if (stall !== undefined) throw fail(call, "timeout", `${what} not sent: ${target.host} stalled earlier in this pass (${stall})`);
       let res: HttpResponse | null = null;
       let failure: RegistryError;
       try {
-        res = await call.endpoint.limiter.run(() => sendOnce(dispatcher, req, timeoutMs, () => (stats.requests += 1)), closedError);
+        res = await call.endpoint.limiter.run(() => {
+          // Queued behind requests that stalled: do not start another.
+          const queuedStall = stalled.get(target.host);
+          if (queuedStall !== undefined) return Promise.reject(new TransportError("timeout", `${target.host} stalled earlier in this pass (${queuedStall})`, undefined, target.host));
+          return sendOnce(dispatcher, req, timeoutMs, () => (stats.requests += 1));
+        }, closedError);
       } catch (error) {
         if (!(error instanceof TransportError)) throw error;
-        failure = fail(call, error.kind, `${what} failed: ${error.message}`, { cause: error.cause });
+        failure = fail(call, error.kind, `${what} failed: ${error.message}`, { cause: error.cause, ...(error.hint === undefined ? {} : { hint: error.hint }) });
+        if (error.kind !== "network") {
+          if (error.kind === "timeout" && error.host !== "" && !stalled.has(error.host)) stalled.set(error.host, error.message);
+          log?.warn({ registry: call.endpoint.registry, image: call.label, kind: failure.kind, host: error.host, attempts: attempt + 1 }, "registry request failed");
+          throw failure;
+        }
       }
       if (res !== null) {
         if (res.status !== 429 && res.status < 500) return res;
@@ -328,8 +372,9 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       }
       if (url.protocol !== "https:" && url.protocol !== "http:") throw fail(call, "protocol", "the token realm is not HTTP(S)");
       const creds = await credentialsFor(call);
-      if (creds && url.protocol === "http:" && !isLoopbackHost(url.host) && !call.endpoint.entry?.insecure) {
-        throw fail(call, "config", "the token service is plain HTTP; credentials are not sent there", { hint: "set insecure: true for this registry if that is intended" });
+      const refusal = creds ? realmCredentialsRefusal(url, new URL(call.endpoint.baseUrl)) : null;
+      if (refusal !== null) {
+        throw fail(call, "config", refusal, { hint: "the registry's Bearer challenge names this token service; serve it over HTTPS" });
       }
       let request: HttpRequest;
       if (creds?.identityToken !== undefined) {
@@ -363,6 +408,11 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       if (!token) throw fail(call, "protocol", "the token service answered without a token");
       // Not echoed, and not sent: a value that cannot be a header would fail as a "network" error.
       if (!/^[\x21-\x7e]+$/.test(token)) throw fail(call, "protocol", "the token service answered with a token that is not a valid header value");
+      if (token.length > MAX_TOKEN_BYTES) {
+        throw fail(call, "protocol", `the token service ${url.host} answered with a token of ${token.length} bytes; tokens over ${MAX_TOKEN_BYTES / 1024} KiB are not sent, as registries and proxies refuse headers that long`, {
+          hint: "check the token service the registry's Bearer challenge names (its realm)",
+        });
+      }
       const expiresIn = typeof json === "object" && json !== null && "expires_in" in json && typeof json.expires_in === "number" && json.expires_in > 0 ? json.expires_in : 60;
       // Renew a little early so a token never expires between check and use.
       auth.tokens.set(key, { token, expiresAt: now() + Math.max(expiresIn * 500, expiresIn * 1000 - 30_000) });
@@ -542,16 +592,51 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return config;
   }
 
-  async function resolveDetails(image: ImageRef, tag: string, platform: string | undefined, access: ImageAccess): Promise<TagDetails> {
+  /** Whose credentials a call carries, for the tag cache's key: a source's description or a Docker config's user, never a secret. */
+  function accessIdentity(call: Call): string {
+    const source = call.credentials ?? call.endpoint.entry?.credentials ?? null;
+    if (source !== null) return describeCredentialSource(source);
+    const repository = repositoryPath(call);
+    for (const host of credentialHosts(call)) {
+      const found = dockerCredentials.find(host, repository);
+      if (found !== null) return `docker-config:${host}:${found.username}`;
+    }
+    return "anonymous";
+  }
+
+  /** From the tag cache when it can answer (a moving tag: after a HEAD confirms its digest), else fetched and kept. */
+  async function resolveDetails(image: ImageRef, tag: string, platform: string | undefined, access: ImageAccess & { mutable?: boolean }): Promise<TagDetails> {
     const call = makeCall(image, tag, access.credentials);
     if (!isValidTag(tag)) throw fail(call, "config", `"${tag.slice(0, 130)}" is not a valid tag`, { hint: "tags match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}" });
-    // Docker Hub counts manifest GETs against pull limits, HEADs not: ask for the digest first there.
+    if (tagCache === undefined) return fetchDetails(call, tag, platform, null);
+    const key = tagCacheKey({ baseUrl: call.endpoint.baseUrl, repository: repositoryPath(call), tag, platform: platform ?? "", access: accessIdentity(call) });
+    const kept = tagCache.get(key);
     let digest: string | null = null;
-    let manifest: Manifest | null = null;
-    if (image.registry === DOCKER_HUB) {
+    if (kept !== undefined) {
+      if (access.mutable !== true) {
+        stats.tagCacheHits += 1;
+        return kept;
+      }
       digest = await tagDigest(call, tag);
-      if (digest) manifest = await manifestByDigest(call, digest);
+      if (digest !== null && digest === kept.digest) {
+        stats.tagCacheHits += 1;
+        return kept;
+      }
+      log?.debug({ image: call.label, registry: call.endpoint.registry, was: kept.digest, now: digest }, "followed tag moved; fetching its details");
     }
+    const fetched = await fetchDetails(call, tag, platform, digest);
+    tagCache.set(key, fetched);
+    return fetched;
+  }
+
+  /** `digest`: the tag's manifest digest when a HEAD already gave it. */
+  async function fetchDetails(call: Call, tag: string, platform: string | undefined, knownDigest: string | null): Promise<TagDetails> {
+    const { image } = call;
+    // Docker Hub counts manifest GETs against pull limits, HEADs not: ask for the digest first there.
+    let digest: string | null = knownDigest;
+    let manifest: Manifest | null = null;
+    if (digest === null && image.registry === DOCKER_HUB) digest = await tagDigest(call, tag);
+    if (digest !== null) manifest = await manifestByDigest(call, digest);
     if (manifest === null || digest === null) ({ digest, manifest } = await getManifest(call, tag));
     if (manifest.kind === "image") {
       const config = await imageConfig(call, manifest.configDigest);

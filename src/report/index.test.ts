@@ -50,7 +50,7 @@ const RESULT: PlanResult = {
   skipped: [{ target: "argocd/billing/api", app: "billing", image: null, reason: "writes to o/billing, not to this checkout (o/gitops)" }],
   changes: [],
   written: false,
-  stats: { targets: 5, images: 4, registryRequests: 9, durationMs: 42 },
+  stats: { targets: 5, images: 4, registryRequests: 9, cachedTagDetails: 0, durationMs: 42 },
 };
 
 describe("planToJson", () => {
@@ -95,7 +95,7 @@ describe("planToJson", () => {
       errors: [{ target: "argocd/broken/x", app: "broken", image: "ghcr.io/o/x", file: "x/values.yaml", message: "file \"x/values.yaml\" does not exist" }],
       warnings: [{ target: null, app: "nginx", image: null, file: "apps/nginx.yaml", message: "unknown annotation app.semver" }],
       skipped: [{ target: "argocd/billing/api", app: "billing", image: null, reason: "writes to o/billing, not to this checkout (o/gitops)" }],
-      stats: { targets: 5, images: 4, registryRequests: 9, durationMs: 42 },
+      stats: { targets: 5, images: 4, registryRequests: 9, cachedTagDetails: 0, durationMs: 42 },
     });
   });
 });
@@ -140,9 +140,16 @@ describe("formatPlanTable", () => {
   });
 
   it("says so when there is nothing to do", () => {
-    const empty: PlanResult = { ...RESULT, updates: [], upToDate: [], errors: [], warnings: [], skipped: [], stats: { targets: 0, images: 0, registryRequests: 0, durationMs: 1 } };
+    const quiet: PlanResult = { ...RESULT, updates: [], upToDate: [], errors: [], warnings: [], skipped: [], stats: { targets: 2, images: 1, registryRequests: 2, cachedTagDetails: 0, durationMs: 1 } };
+    expect(formatPlanTable(quiet, { color: false })).toBe(
+      "No updates.\n\n0 updates, 0 up to date, 0 skipped, 0 warnings, 0 errors — 2 targets, 1 image, 2 registry requests, 1 ms\n",
+    );
+  });
+
+  it("with no target at all, says there was none (the warning says where it looked), not \"No updates.\"", () => {
+    const empty: PlanResult = { ...RESULT, updates: [], upToDate: [], errors: [], warnings: [], skipped: [], stats: { targets: 0, images: 0, registryRequests: 0, cachedTagDetails: 0, durationMs: 1 } };
     expect(formatPlanTable(empty, { color: false })).toBe(
-      "No updates.\n\n0 updates, 0 up to date, 0 skipped, 0 warnings, 0 errors — 0 targets, 0 images, 0 registry requests, 1 ms\n",
+      "No targets.\n\n0 updates, 0 up to date, 0 skipped, 0 warnings, 0 errors — 0 targets, 0 images, 0 registry requests, 1 ms\n",
     );
   });
 });

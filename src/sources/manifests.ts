@@ -34,7 +34,7 @@ function splitDocuments(text: string): { text: string; first: number }[] {
 
 /** Multi-document YAML → Applications and ImageUpdaters; other kinds are ignored. */
 export function parseManifests(text: string, file: string): Resources {
-  const out: Resources = { applications: [], imageUpdaters: [], problems: [] };
+  const out: Resources = { applications: [], imageUpdaters: [], problems: [], applicationSets: [] };
   // A document of an unrendered chart fails for reasons that point nowhere useful ("expected
   // string, received object"); its `{{` says what it is. Said once per file.
   let template = false;
@@ -74,6 +74,9 @@ export function parseManifests(text: string, file: string): Resources {
             break;
           case "image-updater":
             out.imageUpdaters.push(classified.value);
+            break;
+          case "application-set":
+            out.applicationSets?.push(classified.value);
             break;
           case "problem":
             if ((classified.problem.severity ?? "error") === "error" && looksLikeTemplate(chunk.text)) break;
@@ -200,25 +203,44 @@ export interface ManifestPaths {
   readonly disk?: { readonly paths: readonly string[]; readonly root?: string };
 }
 
+/** Every file's text (null: absent), or what loading it threw, in file order; at most `concurrency` loads at once. */
+async function loadAll(files: readonly ManifestFile[], concurrency: number): Promise<({ text: string | null } | { error: unknown })[]> {
+  const results = new Array<{ text: string | null } | { error: unknown }>(files.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    for (let index = next++; index < files.length; index = next++) {
+      const file = files[index];
+      if (file === undefined) continue;
+      results[index] = await file.load().then(
+        (text) => ({ text }),
+        (error: unknown) => ({ error }),
+      );
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  return results;
+}
+
 /**
  * Application / ImageUpdater manifests under the given paths: directories recursively (`*.yaml` /
  * `*.yml`, skipping `.git` and `node_modules`), each file once. A path that cannot be read is a
  * problem naming it; the others are read.
  */
 export async function readManifests(paths: ManifestPaths): Promise<Resources> {
-  const out: Resources = { applications: [], imageUpdaters: [], problems: [] };
+  const out: Resources = { applications: [], imageUpdaters: [], problems: [], applicationSets: [] };
   const files = [
     ...(paths.disk === undefined ? [] : await collectFromDisk(paths.disk.paths, paths.disk.root, out.problems)),
     ...(paths.repo === undefined ? [] : await collectFromReader(paths.repo.reader, paths.repo.paths, out.problems)),
   ];
-  for (const { name, load } of files) {
-    let text: string | null;
-    try {
-      text = await load();
-    } catch (error) {
-      out.problems.push({ app: null, image: null, file: name, message: `cannot read "${name}": ${problemText(error)}` });
+  // Read a few at a time (an app-of-apps folder holds thousands), then parse in file order.
+  const loaded = await loadAll(files, 16);
+  for (const [index, { name }] of files.entries()) {
+    const result = loaded[index];
+    if (result === undefined || "error" in result) {
+      out.problems.push({ app: null, image: null, file: name, message: `cannot read "${name}": ${problemText(result?.error)}` });
       continue;
     }
+    const text = result.text;
     if (text === null) {
       out.problems.push({ app: null, image: null, file: name, message: `cannot read "${name}": there is no such file or directory in the repository; check the path` });
       continue;
@@ -227,6 +249,7 @@ export async function readManifests(paths: ManifestPaths): Promise<Resources> {
     out.applications.push(...parsed.applications);
     out.imageUpdaters.push(...parsed.imageUpdaters);
     out.problems.push(...parsed.problems);
+    out.applicationSets?.push(...(parsed.applicationSets ?? []));
   }
   out.applications = withoutDuplicates("Application", out.applications, out.problems);
   out.imageUpdaters = withoutDuplicates("ImageUpdater", out.imageUpdaters, out.problems);

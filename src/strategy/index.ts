@@ -18,8 +18,7 @@ export { parseConstraint, satisfies } from "./constraint.js";
 export type { Constraint, ConstraintResult } from "./constraint.js";
 export { compareVersions, parseVersion } from "./version.js";
 export type { Version } from "./version.js";
-export { globToRegExp, platformSatisfies, translateGoRegexp, UnsupportedRegexpError } from "./filters.js";
-export { syntheticTags, runSelectionWorkload } from "./bench-support.js";
+export { compileGlob, compileGoRegexp, platformSatisfies, type GlobMatcher, type RegexpResult } from "./filters.js";
 
 export interface CurrentImage {
   readonly tag: string | null;
@@ -137,8 +136,9 @@ export function selectCandidates(tags: readonly string[], policy: ImagePolicy, c
     if (source !== "") {
       const parsed = parseConstraint(source);
       if (!parsed.ok) {
-        const error = new ConfigError(`semver constraint "${source}" cannot be parsed (${parsed.reason})`, {
-          context: { key: "constraint", value: source },
+        const shown = source.length > 100 ? `${source.slice(0, 100)}…` : source;
+        const error = new ConfigError(`semver constraint "${shown}" cannot be parsed (${parsed.reason})`, {
+          context: { key: "constraint", value: shown },
           hint: "use Masterminds semver syntax, e.g. >=1.27.0 <1.28.0, ~1.26, ^1.0, 1.2.x or 1.x || 2.x",
         });
         return { ...base, ordered: [], dropped: drops, needsDetails: "none", error, matching: source };

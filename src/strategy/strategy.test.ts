@@ -356,14 +356,3 @@ describe("configuration problems", () => {
     expect(selectCandidates(["1.0.0", "1.0.0"], policy(), cur(null)).total).toBe(1);
   });
 });
-
-describe("benchmark support (timed by the benchmark script, never here)", () => {
-  it("syntheticTags gives distinct valid tags and the workload selects some of them", async () => {
-    const { runSelectionWorkload, syntheticTags } = await import("./index.js");
-    const tags = syntheticTags(2_000);
-    expect(new Set(tags).size).toBe(2_000);
-    const result = runSelectionWorkload(tags);
-    expect(result.ordered.length).toBeGreaterThan(0);
-    expect(result.ordered.length).toBeLessThan(tags.length);
-  });
-});

@@ -209,7 +209,7 @@ describe("JSON Schema", () => {
     const committed = await readFile(path.join(projectRoot, REPO_CONFIG_SCHEMA_PATH), "utf8");
     expect(
       committed === renderRepoConfigSchema(),
-      `${REPO_CONFIG_SCHEMA_PATH} is out of date with src/sources/repo-config.ts; regenerate it with: npx tsx src/sources/write-schema.ts`,
+      `${REPO_CONFIG_SCHEMA_PATH} is out of date with src/sources/repo-config.ts; regenerate it with: npm run schema`,
     ).toBe(true);
   });
 

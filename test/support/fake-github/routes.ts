@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { TreeChange } from "./git.js";
-import { HttpError, notFound, paginate, unprocessable, type Reply, type RouteContext } from "./http.js";
+import { HttpError, notFound, paginate, unprocessable, wantsRaw, type Reply, type RouteContext } from "./http.js";
 import type { Repo } from "./repo.js";
 import {
   appShape,
@@ -58,6 +58,8 @@ export interface Backend {
   ciApp(): Record<string, unknown>;
   ensureUser(login: string): UserRecord;
   nextId(): number;
+  /** The first GET of a PR after its head or base moved answers mergeable: null, as GitHub's does. */
+  readonly lazyMergeable: boolean;
 }
 
 type Handler = (ctx: RouteContext, backend: Backend) => Promise<Reply>;
@@ -80,9 +82,15 @@ function number(ctx: RouteContext, name: string): number {
 }
 
 async function pullFull(repo: Repo, backend: Backend, issue: IssueRecord & { pull: PullRecord }): Promise<Record<string, unknown>> {
-  const state = await repo.mergeability(issue);
+  let state = await repo.mergeability(issue);
   const base = issue.state === "open" ? ((await repo.branchHead(issue.pull.baseRef)) ?? issue.pull.baseSha) : issue.pull.baseSha;
   if (issue.state === "open") issue.pull.baseSha = base;
+  // GitHub computes mergeability in the background: the first read after the head or base moved answers null.
+  const pair = `${base} ${issue.pull.headSha}`;
+  if (backend.lazyMergeable && issue.state === "open" && repo.mergeableSeen.get(issue.number) !== pair) {
+    repo.mergeableSeen.set(issue.number, pair);
+    state = { ...state, mergeable: null, state: "unknown" };
+  }
   const mergeBase = await repo.git.mergeBase(base, issue.pull.headSha);
   const commits = await repo.git.commitsBetween(issue.pull.merged ? mergeBase : base, issue.pull.headSha);
   const files = await repo.git.diffFiles(mergeBase ? await repo.git.resolveTree(mergeBase) : null, issue.pull.headSha);
@@ -265,6 +273,7 @@ const routes: Record<string, Handler> = {
     const sha = ctx.params["file_sha"] ?? "";
     const content = await repo.git.readBlob(sha);
     if (!content) throw notFound();
+    if (wantsRaw(ctx)) return { status: 200, raw: content, headers: { "content-type": "application/vnd.github.raw; charset=utf-8" } };
     return {
       status: 200,
       body: { sha, node_id: `B_${Buffer.from(`${repo.fullName}:${sha}`).toString("base64url")}`, size: content.length, url: `${backend.site.api}/repos/${repo.fullName}/git/blobs/${sha}`, content: base64Lines(content), encoding: "base64" },
@@ -283,12 +292,12 @@ const routes: Record<string, Handler> = {
     const repo = backend.repoFor(ctx);
     const b = body(ctx);
     const baseTree = b["base_tree"] as string | undefined;
-    if (baseTree !== undefined && (await repo.git.objectType(baseTree)) !== "tree") {
-      const resolved = await repo.git.resolveTree(baseTree);
-      if (!resolved) throw unprocessable(`base_tree ${baseTree} is not a valid tree oid`);
-    }
+    const base = baseTree === undefined ? null : await repo.git.resolveTree(baseTree);
+    if (baseTree !== undefined && !base) throw unprocessable(`base_tree ${baseTree} is not a valid tree oid`);
+    const entries = (b["tree"] ?? []) as Record<string, unknown>[];
+    const types = await repo.git.objectTypes(entries.map((e) => e["sha"]).filter((sha): sha is string => typeof sha === "string"));
     const changes: TreeChange[] = [];
-    for (const entry of (b["tree"] ?? []) as Record<string, unknown>[]) {
+    for (const entry of entries) {
       const path = String(entry["path"] ?? "");
       const mode = String(entry["mode"] ?? "100644");
       const type = (entry["type"] ?? "blob") as TreeChange["type"];
@@ -303,21 +312,20 @@ const routes: Record<string, Handler> = {
         continue;
       }
       if (typeof sha !== "string") throw unprocessable(`Must supply tree.sha or tree.content`);
-      const actual = await repo.git.objectType(sha);
-      if (actual === null) throw unprocessable(`tree.sha ${sha} is not a valid ${type}`);
-      if (actual !== type) throw unprocessable(`tree.sha ${sha} is not a valid ${type}`);
+      if (types.get(sha) !== type) throw unprocessable(`tree.sha ${sha} is not a valid ${type}`);
       changes.push({ path, mode, type, sha });
     }
-    const tree = await repo.git.buildTree(baseTree ? await repo.git.resolveTree(baseTree) : null, changes);
+    const tree = await repo.git.buildTree(base, changes);
     return { status: 201, body: treeShape(backend.site, repo.info(), tree, await repo.git.lsTree(tree, false)), headers: { location: `${backend.site.api}/repos/${repo.fullName}/git/trees/${tree}` } };
   },
   "git/create-commit": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
     const b = body(ctx);
     const tree = String(b["tree"]);
-    if ((await repo.git.objectType(tree)) !== "tree") throw unprocessable(`Tree SHA does not exist`);
     const parents = (b["parents"] ?? []) as string[];
-    for (const parent of parents) if ((await repo.git.objectType(parent)) !== "commit") throw unprocessable(`Parent SHA does not exist or is not a commit object`);
+    const types = await repo.git.objectTypes([tree, ...parents]);
+    if (types.get(tree) !== "tree") throw unprocessable(`Tree SHA does not exist`);
+    for (const parent of parents) if (types.get(parent) !== "commit") throw unprocessable(`Parent SHA does not exist or is not a commit object`);
     const bot = repo.person(actor(ctx, backend));
     const who = (value: unknown): typeof bot => {
       if (!value || typeof value !== "object") return bot;
@@ -404,6 +412,12 @@ const routes: Record<string, Handler> = {
       },
     };
   },
+  // GitHub's description has both /compare/{basehead} and /compare/{base}...{head}; a URL matches either.
+  "repos/compare-commits": async (ctx, backend) => {
+    const compare = routes["repos/compare-commits-with-basehead"];
+    if (!compare) throw notFound();
+    return compare({ ...ctx, params: { ...ctx.params, basehead: `${ctx.params["base"]}...${ctx.params["head"]}` } }, backend);
+  },
   "repos/get-content": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
     const ref = ctx.query.get("ref") ?? repo.defaultBranch;
@@ -415,9 +429,9 @@ const routes: Record<string, Handler> = {
       const entries = await repo.git.lsTree(commit, false);
       return { status: 200, body: entries.map((e) => contentEntryShape(backend.site, info, ref, { path: e.path, sha: e.sha, type: e.type === "tree" ? "dir" : e.type === "commit" ? "submodule" : "file", size: e.size ?? 0 })) };
     }
-    const type = await repo.git.objectType(`${commit}:${path}`);
-    if (type === null) throw notFound();
-    const sha = await repo.git.text(["rev-parse", `${commit}:${path}`]);
+    const object = await repo.git.object(`${commit}:${path}`);
+    if (object === null) throw notFound();
+    const { sha, type } = object;
     if (type === "tree") {
       const entries = await repo.git.lsTree(sha, false);
       return {
@@ -425,8 +439,9 @@ const routes: Record<string, Handler> = {
         body: entries.map((e) => contentEntryShape(backend.site, info, ref, { path: `${path}/${e.path}`, sha: e.sha, type: e.type === "tree" ? "dir" : e.type === "commit" ? "submodule" : "file", size: e.size ?? 0 })),
       };
     }
-    const content = await repo.git.readBlob(sha);
-    if (!content) throw notFound();
+    if (type !== "blob") throw notFound();
+    const content = object.content;
+    if (wantsRaw(ctx)) return { status: 200, raw: content, headers: { "content-type": "application/vnd.github.raw; charset=utf-8" } };
     return { status: 200, body: contentEntryShape(backend.site, info, ref, { path, sha, type: "file", size: content.length }, content) };
   },
 
@@ -484,6 +499,7 @@ const routes: Record<string, Handler> = {
       maintainerCanModify: b["maintainer_can_modify"] !== false,
       autoMerge: null,
       reviews: [],
+      requestedReviewers: [],
     });
     repo.emitPull(issue, "opened", who);
     return { status: 201, body: await pullFull(repo, backend, issue as IssueRecord & { pull: PullRecord }), headers: { location: `${backend.site.api}/repos/${repo.fullName}/pulls/${issue.number}` } };
@@ -547,6 +563,19 @@ const routes: Record<string, Handler> = {
         ...(f.patch === undefined ? {} : { patch: f.patch }),
       })),
     );
+  },
+  "pulls/request-reviewers": async (ctx, backend) => {
+    const repo = backend.repoFor(ctx);
+    const issue = repo.pull(number(ctx, "pull_number"));
+    const b = body(ctx);
+    if (Array.isArray(b["team_reviewers"]) && (b["team_reviewers"] as unknown[]).length) throw unprocessable("Reviews may only be requested from collaborators. The fake has no teams.");
+    for (const login of (b["reviewers"] ?? []) as string[]) {
+      if (login === issue.user) throw unprocessable("Review cannot be requested from pull request author.");
+      if (!backend.users.has(login) || !["write", "maintain", "admin"].includes(repo.permissionOf(login))) throw unprocessable("Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the " + `${repo.fullName} repository.`);
+      if (!issue.pull.requestedReviewers.includes(login)) issue.pull.requestedReviewers.push(login);
+    }
+    issue.updatedAt = now();
+    return { status: 201, body: await pullSimple(repo, backend, issue) };
   },
   "pulls/list-reviews": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
@@ -664,6 +693,13 @@ const routes: Record<string, Handler> = {
     comment.updatedAt = now();
     return { status: 200, body: commentShape(backend.site, repo.info(), comment, repo.issue(comment.issueNumber).pull !== undefined, repo.association(comment.user)) };
   },
+  "issues/delete-comment": async (ctx, backend) => {
+    const repo = backend.repoFor(ctx);
+    const index = repo.comments.findIndex((c) => c.id === number(ctx, "comment_id"));
+    if (index === -1) throw notFound();
+    repo.comments.splice(index, 1);
+    return { status: 204 };
+  },
   "reactions/create-for-issue-comment": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
     const comment = repo.comments.find((c) => c.id === number(ctx, "comment_id"));
@@ -719,6 +755,17 @@ const routes: Record<string, Handler> = {
     const raw: unknown[] = Array.isArray(b) ? b : Array.isArray((b as { labels?: unknown })?.labels) ? ((b as { labels: unknown[] }).labels) : [];
     const names = raw.map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name)));
     repo.addLabels(issue, names, actor(ctx, backend));
+    return { status: 200, body: repo.issueLabels(issue).map((l) => labelShape(backend.site, repo.info(), l)) };
+  },
+  "issues/set-labels": async (ctx, backend) => {
+    const repo = backend.repoFor(ctx);
+    const issue = repo.issue(number(ctx, "issue_number"));
+    const b = ctx.body;
+    const raw: unknown[] = Array.isArray(b) ? b : Array.isArray((b as { labels?: unknown })?.labels) ? (b as { labels: unknown[] }).labels : [];
+    const wanted = raw.map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name)));
+    const who = actor(ctx, backend);
+    for (const name of [...issue.labels]) if (!wanted.some((w) => w.toLowerCase() === name.toLowerCase())) repo.removeLabel(issue, name, who);
+    repo.addLabels(issue, wanted, who);
     return { status: 200, body: repo.issueLabels(issue).map((l) => labelShape(backend.site, repo.info(), l)) };
   },
   "issues/remove-label": async (ctx, backend) => {

@@ -5,18 +5,19 @@
  * is not served, is answered with an error and recorded as a violation. Requests are handled one
  * at a time, so ref updates are true compare-and-swaps.
  */
-import { createHash, createPublicKey, generateKeyPairSync, randomUUID, verify, type KeyObject } from "node:crypto";
+import { createHash, generateKeyPair, randomUUID, verify, type KeyObject } from "node:crypto";
+import { promisify } from "node:util";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GitRepo } from "./git.js";
-import { checkInput, evaluate, GraphqlExecutionError, GraphqlSchemaError, MUTATIONS, parseDocument, select, type GqlObject } from "./graphql.js";
+import { checkInput, checkSelections, evaluate, GraphqlExecutionError, GraphqlSchemaError, MUTATIONS, PAYLOAD_TYPES, parseDocument, select, type GqlObject } from "./graphql.js";
 import { HttpError, notFound, type Auth, type Reply, type RouteContext } from "./http.js";
 import { openApi, type OpenApi, type Operation } from "./openapi.js";
 import { Repo, type FakeComment, type FakeIssue, type FakePull, type Hub } from "./repo.js";
 import { newToken, routeFor, type Backend, type InstallationRecord, type TokenRecord } from "./routes.js";
-import { appShape, type AppInfo, type Site } from "./shapes.js";
+import { appShape, checkSuiteShape, type AppInfo, type Site } from "./shapes.js";
 import { now, nodeId, type FakeEvent, type MergeMethod, type Permission, type UserRecord } from "./state.js";
 
 export interface RecordedRequest {
@@ -44,6 +45,12 @@ export interface FailReply {
   readonly times?: number;
   /** seconds, for rate-limit replies; default 1 */
   readonly retryAfter?: number;
+  /**
+   * Carry the request out, then answer the failure instead of its result — what a gateway timeout
+   * after the write looks like (the retry then meets e.g. "Reference already exists"). Default false:
+   * the failure is answered before anything happens.
+   */
+  readonly applied?: boolean;
 }
 
 export interface CreateRepoOptions {
@@ -58,6 +65,8 @@ export interface FakeRepo {
   readonly gitDir: string;
   push(branch: string, files: Record<string, string | null>, options?: { message?: string; author?: string }): Promise<string>;
   readFile(ref: string, path: string): Promise<string | null>;
+  /** The unified diff a PR from `head` into `base` shows (merge base → head), as `git diff base...head`. */
+  diff(base: string, head: string): Promise<string>;
   branches(): Promise<Record<string, string>>;
   pulls(): FakePull[];
   issues(): FakeIssue[];
@@ -148,10 +157,11 @@ class Fake implements FakeGitHub, Backend, Hub {
     readonly api: OpenApi,
     readonly prefix: string,
     readonly graphqlPath: string,
+    readonly lazyMergeable: boolean,
+    keys: { readonly privateKey: KeyObject; readonly publicKey: KeyObject },
   ) {
-    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    this.privateKey = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-    this.#publicKey = createPublicKey(publicKey.export({ type: "spki", format: "pem" }));
+    this.privateKey = keys.privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+    this.#publicKey = keys.publicKey;
     this.appId = 4242;
     this.botLogin = `${this.appSlug}[bot]`;
     const origin = new URL(url).origin;
@@ -237,7 +247,8 @@ class Fake implements FakeGitHub, Backend, Hub {
     const repo = new Repo(this, fullName, git, { defaultBranch, allowAutoMerge: options.allowAutoMerge ?? false, installationId });
     this.#repos.set(fullName, repo);
     await repo.push(defaultBranch, options.files ?? { "README.md": `# ${fullName}\n` }, { message: "Initial commit", author: owner });
-    this.#events.length = 0;
+    // The initial push is the repository's creation, not an event a test waits for.
+    for (let i = this.#events.length - 1; i >= 0; i--) if (this.#events[i]?.repo === fullName) this.#events.splice(i, 1);
     return this.#view(repo);
   }
 
@@ -263,6 +274,7 @@ class Fake implements FakeGitHub, Backend, Hub {
       gitDir: repo.gitDir,
       push: (branch, files, options) => this.#serial(() => repo.push(branch, files, options ?? {})),
       readFile: (ref, path) => repo.readFile(ref, path),
+      diff: async (base, head) => (await repo.git.git(["diff", "--no-color", "--no-ext-diff", `${base}...${head}`])).stdout.toString("utf8"),
       branches: () => repo.branches(),
       pulls: () => repo.fakePulls(),
       issues: () => repo.fakeIssues(),
@@ -281,7 +293,13 @@ class Fake implements FakeGitHub, Backend, Hub {
         list.push({ id, nodeId: nodeId("SC", id), context, state, description: null, targetUrl: null, createdAt: now() });
         repo.statuses.set(sha, list);
         repo.statusCreators.set(id, "octocat");
-        fake.emit({ name: "status", action: undefined, repo: repo.fullName, payload: { sha, state, context } });
+        const created = now();
+        fake.emit({
+          name: "status",
+          action: undefined,
+          repo: repo.fullName,
+          payload: { id, sha, name: repo.fullName, target_url: null, avatar_url: null, context, description: null, state, commit: { sha, url: `${fake.url}/repos/${repo.fullName}/commits/${sha}` }, branches: [], created_at: created, updated_at: created, ...repo.envelope("octocat") },
+        });
         later(() => repo.runAutoMerge());
       },
       setCheckRun(sha, name, conclusion) {
@@ -302,8 +320,15 @@ class Fake implements FakeGitHub, Backend, Hub {
           repo.checkRuns.push({ id, nodeId: nodeId("CR", id), name, headSha: sha, status: conclusion === null ? "in_progress" : "completed", conclusion, startedAt: now(), completedAt: conclusion === null ? null : now(), suiteId: suite.id });
         }
         const runs = repo.checkRuns.filter((r) => r.suiteId === suite.id);
-        if (runs.every((r) => r.status === "completed")) fake.emit({ name: "check_suite", action: "completed", repo: repo.fullName, payload: { action: "completed", check_suite: { id: suite.id, head_sha: sha } } });
-        later(() => repo.runAutoMerge());
+        const done = suite;
+        later(async () => {
+          const commit = await repo.git.readCommit(sha);
+          if (commit && runs.every((r) => r.status === "completed")) {
+            const suitePulls = repo.fakePulls().filter((p) => p.state === "open" && p.headSha === sha).map((p) => ({ id: p.number, number: p.number, url: `${fake.url}/repos/${repo.fullName}/pulls/${p.number}`, head: { ref: p.head, sha: p.headSha }, base: { ref: p.base, sha: "" } }));
+            fake.emit({ name: "check_suite", action: "completed", repo: repo.fullName, payload: { action: "completed", check_suite: checkSuiteShape(fake.site, repo.info(), done, runs, fake.ciApp(), commit, suitePulls), ...repo.envelope("github-actions[bot]") } });
+          }
+          await repo.runAutoMerge();
+        });
       },
       setPermission(user, permission) {
         fake.ensureUser(user);
@@ -328,6 +353,8 @@ class Fake implements FakeGitHub, Backend, Hub {
         const target = issue(n);
         const id = fake.nextId();
         target.pull.reviews.push({ id, nodeId: nodeId("PRR", id), user, state, body, commitId: target.pull.headSha, submittedAt: now() });
+        const asked = target.pull.requestedReviewers.indexOf(user);
+        if (asked !== -1) target.pull.requestedReviewers.splice(asked, 1);
       },
       setMergeOptions(options) {
         if (options.merge !== undefined) repo.allowMergeCommit = options.merge;
@@ -390,6 +417,7 @@ class Fake implements FakeGitHub, Backend, Hub {
 
   async close(): Promise<void> {
     await this.#queue.catch(() => undefined);
+    for (const repo of this.#repos.values()) repo.git.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -463,7 +491,7 @@ class Fake implements FakeGitHub, Backend, Hub {
       }
     }
     const record = (path: string, operationId: string | null, reply: Reply, injected = false): void => {
-      this.requests.push({ method, path, query: requestUrl.searchParams.toString(), operationId, status: reply.status, requestBody, responseBody: reply.body, time: Date.now(), injected, violations, duration: Math.round(performance.now() - started) });
+      this.requests.push({ method, path, query: requestUrl.searchParams.toString(), operationId, status: reply.status, requestBody, responseBody: reply.body ?? reply.raw?.toString("utf8"), time: Date.now(), injected, violations, duration: Math.round(performance.now() - started) });
     };
     const send = (reply: Reply, extra: Record<string, string> = {}): void => {
       const headers: Record<string, string> = { "x-github-request-id": randomUUID(), "x-github-api-version-selected": "2022-11-28", ...extra, ...(reply.headers ?? {}) };
@@ -475,6 +503,16 @@ class Fake implements FakeGitHub, Backend, Hub {
         headers["x-ratelimit-reset"] = String(Math.floor(Date.now() / 1000) + 3600);
         headers["x-ratelimit-resource"] = "core";
         headers["x-ratelimit-remaining"] = headers["x-ratelimit-remaining"] ?? "";
+      }
+      if (method === "HEAD") {
+        res.writeHead(reply.status, headers);
+        res.end();
+        return;
+      }
+      if (reply.raw && reply.status !== 304) {
+        res.writeHead(reply.status, headers);
+        res.end(reply.raw);
+        return;
       }
       if (reply.body === undefined || reply.status === 304 || reply.status === 204) {
         res.writeHead(reply.status, headers);
@@ -508,6 +546,7 @@ class Fake implements FakeGitHub, Backend, Hub {
     const match = this.api.match(method === "HEAD" ? "GET" : method, path);
     if (match === null || match === "method-not-allowed") {
       violations.push(match === null ? `no operation of GitHub's REST API is ${method} ${path}` : `${path} exists in GitHub's REST API, but not for ${method}`);
+      process.stderr.write(`fake GitHub: ${method} ${path} is not a GitHub REST operation (recorded as a violation)\n`);
       const reply = notFound().reply();
       record(path, null, reply);
       return send(reply);
@@ -515,7 +554,10 @@ class Fake implements FakeGitHub, Backend, Hub {
     const { operation, pathParams } = match;
     const handler = routeFor(operation.operationId);
     violations.push(...this.api.validateRequest(operation, pathParams, requestUrl.searchParams, requestBody));
-    if (!handler) violations.push(`the fake does not serve ${operation.operationId} (${method} ${operation.template}); add it to test/support/fake-github/routes.ts`);
+    if (!handler) {
+      violations.push(`the fake does not serve ${operation.operationId} (${method} ${operation.template}); add it to test/support/fake-github/routes.ts`);
+      process.stderr.write(`fake GitHub: ${operation.operationId} (${method} ${operation.template}) is not served by the fake (recorded as a violation)\n`);
+    }
     if (!handler || violations.length) {
       const reply = handler ? new HttpError(422, "Invalid request.", violations.map((message) => ({ resource: "fake-github", code: "invalid", message }))).reply() : notFound().reply();
       record(path, operation.operationId, reply);
@@ -523,7 +565,7 @@ class Fake implements FakeGitHub, Backend, Hub {
     }
 
     const failure = this.#failures.find((f) => (!f.method || f.method === method) && (!f.operationId || f.operationId === operation.operationId));
-    if (failure) {
+    if (failure && !failure.reply.applied) {
       failure.remaining -= 1;
       if (failure.remaining <= 0) this.#failures.splice(this.#failures.indexOf(failure), 1);
       const reply = injected(failure.reply);
@@ -545,12 +587,19 @@ class Fake implements FakeGitHub, Backend, Hub {
       if (!(error instanceof HttpError)) throw error;
       reply = error.reply();
     }
-    if (!GENERIC_STATUSES.has(reply.status) || String(reply.status) in operation.responses) violations.push(...this.#checkResponse(operation, reply));
+    if (failure?.reply.applied) {
+      failure.remaining -= 1;
+      if (failure.remaining <= 0) this.#failures.splice(this.#failures.indexOf(failure), 1);
+      const failed = injected(failure.reply);
+      record(path, operation.operationId, failed, true);
+      return send(failed);
+    }
+    if (!reply.raw && (!GENERIC_STATUSES.has(reply.status) || String(reply.status) in operation.responses)) violations.push(...this.#checkResponse(operation, reply));
 
     const extra: Record<string, string> = {};
     if (method === "GET" && reply.status === 200) {
       const identity = auth.kind === "installation" ? auth.token : auth.kind;
-      const body = JSON.stringify(reply.body ?? null);
+      const body = reply.raw ?? JSON.stringify(reply.body ?? null);
       const etag = `W/"${createHash("sha256").update(identity).update("\0").update(body).digest("hex").slice(0, 40)}"`;
       const key = `${identity} ${requestUrl.pathname}?${requestUrl.searchParams.toString()}`;
       const seen = this.#etags.get(key);
@@ -595,6 +644,8 @@ class Fake implements FakeGitHub, Backend, Hub {
       for (const name of Object.keys(variables)) if (!document.variables[name]) throw new GraphqlSchemaError(`Variable $${name} is not declared by the operation`, "variableNotDeclared");
       const data: Record<string, unknown> = {};
       const errors: Record<string, unknown>[] = [];
+      // The whole document is checked first; only a valid one runs (as GitHub validates before executing).
+      const inputs: { field: (typeof document.selections)[number]; input: Record<string, unknown> }[] = [];
       for (const field of document.selections) {
         const inputType = MUTATIONS[field.name];
         if (!inputType) throw new GraphqlSchemaError(`Field '${field.name}' doesn't exist on type 'Mutation'`, "undefinedField");
@@ -607,6 +658,10 @@ class Fake implements FakeGitHub, Backend, Hub {
           if (declared.type !== `${inputType}!`) throw new GraphqlSchemaError(`Type mismatch on variable $${inputArg.name} and argument input (${declared.type} / ${inputType}!)`, "variableMismatch");
         }
         const input = checkInput(inputType, evaluate(inputArg, variables));
+        checkSelections(PAYLOAD_TYPES[field.name] ?? "", field.selections, field.name);
+        inputs.push({ field, input });
+      }
+      for (const { field, input } of inputs) {
         try {
           data[field.alias || field.name] = await this.#mutate(auth, field.name, input, field.selections);
         } catch (error) {
@@ -696,7 +751,16 @@ function injected(reply: FailReply): Reply {
   return { status: reply.status, body: { message: reply.status === 502 ? "Server Error" : "Internal Server Error" } };
 }
 
-export async function startFakeGitHub(options: { ghes?: boolean } = {}): Promise<FakeGitHub> {
+export interface StartOptions {
+  /** Serve under /api/v3, GraphQL at /api/graphql, validated against the GHES 3.19 description. */
+  readonly ghes?: boolean;
+  /** The first GET of a PR after its head or base moved answers `mergeable: null` (GitHub computes it in the background). */
+  readonly lazyMergeable?: boolean;
+}
+
+export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeGitHub> {
+  // Generated off the main thread (RSA key generation can take a second on a busy machine).
+  const keys = await promisify(generateKeyPair)("rsa", { modulusLength: 2048 });
   const api = openApi(options.ghes ? "ghes-3.19" : "api.github.com");
   const root = mkdtempSync(join(tmpdir(), "fake-github-"));
   let fake: Fake | undefined;
@@ -716,6 +780,6 @@ export async function startFakeGitHub(options: { ghes?: boolean } = {}): Promise
   const origin = `http://127.0.0.1:${port}`;
   const prefix = options.ghes ? "/api/v3" : "";
   const graphqlPath = options.ghes ? "/api/graphql" : "/graphql";
-  fake = new Fake(server, `${origin}${prefix}`, `${origin}${graphqlPath}`, root, api, prefix, graphqlPath);
+  fake = new Fake(server, `${origin}${prefix}`, `${origin}${graphqlPath}`, root, api, prefix, graphqlPath, options.lazyMergeable ?? false, keys);
   return fake;
 }

@@ -1,8 +1,9 @@
 /**
- * Inputs for the benchmark script (scripts/), which times these; the test suite never does.
+ * Inputs for the benchmark (scripts/bench.ts), which times these; the test suite never does. Lives
+ * outside src/ so nothing bench-only is compiled into dist/.
  */
-import type { ImagePolicy } from "../model/index.js";
-import { selectCandidates, type Candidates } from "./index.js";
+import type { ImagePolicy } from "../src/model/index.js";
+import { selectCandidates, type Candidates } from "../src/strategy/index.js";
 
 const SUFFIXES = ["", "-alpine", "-bookworm", "-alpine-slim", "-rc.1"] as const;
 
