@@ -1,11 +1,6 @@
 /** `argocd-image-pr reconcile --repo OWNER/NAME…`: wiring only — one pass per repository, then exit 0 / 1 / 2 as plan. */
 import { InvalidArgumentError } from "commander";
 import type { Command } from "commander";
-import pino from "pino";
-import { repoClientsFromEnv } from "../github/index.js";
-import { reconcileRepos } from "../pipeline/index.js";
-import { formatReconcile, reconcileToJson } from "../report/index.js";
-import { loadRegistryOptions } from "./registry-options.js";
 
 interface ReconcileFlags {
   repo: { owner: string; repo: string }[];
@@ -60,6 +55,14 @@ export function registerReconcileCommand(program: Command): void {
       "\nAuthentication: GITHUB_TOKEN, or APP_ID with PRIVATE_KEY or PRIVATE_KEY_PATH (the installation is looked up per repository).\nAPI: GITHUB_API_URL, else GHE_HOST and GHE_PROTOCOL (GitHub Enterprise Server), else https://api.github.com.\nExit codes: 0 done, 1 some targets or PRs failed (the rest were done), 2 bad usage or configuration.",
     )
     .action(async (flags: ReconcileFlags) => {
+      // Loaded when the command runs, so `--help` stays light.
+      const [{ default: pino }, { repoClientsFromEnv }, { reconcileRepos }, { formatReconcile, reconcileToJson }, { loadRegistryOptions }] = await Promise.all([
+        import("pino"),
+        import("../github/index.js"),
+        import("../pipeline/index.js"),
+        import("../report/index.js"),
+        import("./registry-options.js"),
+      ]);
       const log = pino({ level: process.env["LOG_LEVEL"] ?? "warn" }, pino.destination(2));
       const registry = await loadRegistryOptions(flags);
       const clients = repoClientsFromEnv({ env: process.env, log });
