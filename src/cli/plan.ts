@@ -4,9 +4,13 @@
  */
 import { InvalidArgumentError } from "commander";
 import type { Command } from "commander";
-import { statSync } from "node:fs";
+import { accessSync, constants, opendirSync, statSync } from "node:fs";
 import path from "node:path";
+// Light: the file checks and escaping of usage errors, not the engine.
+import { describeFileError } from "../files/index.js";
 import type { ClusterOptions } from "../pipeline/index.js";
+import { quoteForMessage } from "../text/index.js";
+import { createCliLogger } from "./logger.js";
 
 interface PlanFlags {
   repo: string;
@@ -35,12 +39,54 @@ function positiveInt(value: string): number {
   return parsed;
 }
 
+/** Whether this user can list `dir` (root can whatever the mode says, so it is tried, not computed). */
+function canList(dir: string): unknown {
+  try {
+    accessSync(dir, constants.R_OK | constants.X_OK);
+    opendirSync(dir).closeSync();
+    return null;
+  } catch (error) {
+    return error;
+  }
+}
+
 function directory(value: string): string {
   const resolved = path.resolve(value);
-  if (!statSync(resolved, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new InvalidArgumentError(`"${value}" is not a directory; give the checkout of the GitOps repo`);
+  let info;
+  try {
+    info = statSync(resolved, { throwIfNoEntry: false });
+  } catch (error) {
+    throw new InvalidArgumentError(`"${quoteForMessage(value)}" cannot be used: ${describeFileError(error)}`);
   }
+  if (!info?.isDirectory()) {
+    throw new InvalidArgumentError(`"${quoteForMessage(value)}" is not a directory; give the checkout of the GitOps repo`);
+  }
+  const unreadable = canList(resolved);
+  if (unreadable !== null) throw new InvalidArgumentError(`"${quoteForMessage(value)}" cannot be read: ${describeFileError(unreadable)}`);
   return resolved;
+}
+
+/** An --apps path: it must exist and be readable (what is inside a directory is checked as it is read). */
+function appsPath(value: string, previous: string[]): string[] {
+  let info;
+  try {
+    info = statSync(value, { throwIfNoEntry: false });
+  } catch (error) {
+    throw new InvalidArgumentError(`"${quoteForMessage(value)}" cannot be used: ${describeFileError(error)}`);
+  }
+  if (info === undefined) throw new InvalidArgumentError(`"${quoteForMessage(value)}" does not exist; give Application / ImageUpdater manifests (a file or a directory)`);
+  const unreadable = info.isDirectory() ? canList(value) : accessCheck(value);
+  if (unreadable !== null) throw new InvalidArgumentError(`"${quoteForMessage(value)}" cannot be read: ${describeFileError(unreadable)}`);
+  return [...previous, value];
+}
+
+function accessCheck(file: string): unknown {
+  try {
+    accessSync(file, constants.R_OK);
+    return null;
+  } catch (error) {
+    return error;
+  }
 }
 
 function format(value: string): "table" | "json" {
@@ -75,7 +121,7 @@ export function registerPlanCommand(program: Command): void {
     .command("plan")
     .description("decide which image tags should change in a GitOps repo, and (with --write) edit the files")
     .option("--repo <dir>", "the checkout of the GitOps repo", directory, ".")
-    .option("--apps <path>", "Application / ImageUpdater manifests (file or directory); repeatable", collect, [])
+    .option("--apps <path>", "Application / ImageUpdater manifests (file or directory); repeatable", appsPath, [])
     .option("--config <file>", "repo config (default: .github/argocd-image-pr.yml in --repo, if present)")
     .option("--no-config", "ignore the repository's own .github/argocd-image-pr.yml")
     .option("--registries <file>", "registries configuration (argocd-image-updater's registries.conf format)")
@@ -96,6 +142,7 @@ export function registerPlanCommand(program: Command): void {
         import("../report/index.js"),
         import("./registry-options.js"),
       ]);
+      const log = await createCliLogger({ json: flags.format === "json" });
       const registry = await loadRegistryOptions(flags);
       const progress = flags.format === "table" ? progressReporter() : undefined;
       const result = await runPlan({
@@ -107,6 +154,7 @@ export function registerPlanCommand(program: Command): void {
         registry,
         concurrency: flags.concurrency,
         write: flags.write,
+        log,
         ...(flags.cacheDir === undefined ? {} : { cacheDir: path.resolve(flags.cacheDir) }),
         ...(progress === undefined ? {} : { onProgress: progress }),
       });

@@ -1,18 +1,22 @@
 /** Registry client options from the CLI: `--registries` and `--docker-config` files, and the deadlines. */
-import { readFile } from "node:fs/promises";
-import { ConfigError, describeError } from "../errors/index.js";
+import { UsageError, asUsageError, describeError } from "../errors/index.js";
+import { readRegularTextFile } from "../files/index.js";
 import { parseDockerConfig, parseRegistriesConfig } from "../registry/index.js";
 import type { RegistryClientOptions } from "../registry/index.js";
+import { quoteForMessage } from "../text/index.js";
 
+/** Regular files only, up to MAX_FILE_BYTES: a FIFO given as --registries would block forever. */
 async function readFlagFile(file: string, flag: string): Promise<string> {
+  let text: string | null;
   try {
-    return await readFile(file, "utf8");
+    text = await readRegularTextFile(file, { name: file });
   } catch (error) {
-    throw new ConfigError(`cannot read ${flag} file "${file}": ${describeError(error)}`, {
-      context: { file },
-      hint: `check the path given to ${flag}`,
-    });
+    throw new UsageError(`cannot use the ${flag} file: ${describeError(error)}`, { context: { file }, hint: `check the path given to ${flag}` });
   }
+  if (text === null) {
+    throw new UsageError(`cannot read ${flag} file "${quoteForMessage(file)}": it does not exist`, { context: { file }, hint: `check the path given to ${flag}` });
+  }
+  return text;
 }
 
 function fromEnv(name: string, env: NodeJS.ProcessEnv): string | undefined {
@@ -31,7 +35,7 @@ function deadlineMs(flagValue: string | undefined, flag: string, variable: strin
   const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
   if (!(seconds > 0 && seconds <= MAX_DEADLINE_SECONDS)) {
     const origin = flagValue === undefined ? variable : flag;
-    throw new ConfigError(`${origin} must be a number of seconds from 0.1 to ${MAX_DEADLINE_SECONDS}, not "${value.slice(0, 40)}"`, {
+    throw new UsageError(`${origin} must be a number of seconds from 0.1 to ${MAX_DEADLINE_SECONDS}, not "${value.slice(0, 40)}"`, {
       context: { key: origin, value: value.slice(0, 40) },
       hint: `e.g. ${flag} 30`,
     });
@@ -60,13 +64,18 @@ export async function loadRegistryOptions(flags: RegistryFlags, env: NodeJS.Proc
   if (credentialsTimeoutMs !== undefined) options.credentialsTimeoutMs = credentialsTimeoutMs;
   const registries = flags.registries ?? fromEnv("ARGOCD_IMAGE_PR_REGISTRIES", env);
   const dockerConfig = flags.dockerConfig ?? fromEnv("ARGOCD_IMAGE_PR_DOCKER_CONFIG", env);
-  if (registries !== undefined) {
-    options.config = parseRegistriesConfig(await readFlagFile(registries, "--registries"), registries);
-  }
-  if (dockerConfig !== undefined) {
-    const text = await readFlagFile(dockerConfig, "--docker-config");
-    parseDockerConfig(text, dockerConfig); // checked here, so an error names the file
-    options.dockerConfigJson = text;
+  // A file a flag names that cannot be used is bad usage: the CLI exits 2 before planning anything.
+  try {
+    if (registries !== undefined) {
+      options.config = parseRegistriesConfig(await readFlagFile(registries, "--registries"), registries);
+    }
+    if (dockerConfig !== undefined) {
+      const text = await readFlagFile(dockerConfig, "--docker-config");
+      parseDockerConfig(text, dockerConfig); // checked here, so an error names the file
+      options.dockerConfigJson = text;
+    }
+  } catch (error) {
+    throw asUsageError(error);
   }
   return options;
 }

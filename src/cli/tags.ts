@@ -4,6 +4,8 @@
  * is imported when the command runs, so `--help` loads only commander.
  */
 import { InvalidArgumentError, type Command } from "commander";
+import { asUsageError } from "../errors/index.js";
+import { createCliLogger } from "./logger.js";
 
 /** `os/arch[/variant]`, as `platforms` takes it: `linux` alone names no architecture. */
 function platformArgument(value: string): string {
@@ -30,11 +32,19 @@ export function registerTagsCommand(program: Command): void {
         program.error(`error: --format must be table or json, not "${String(format)}"`, { exitCode: 2, code: "argocd-image-pr.usage" });
       }
       const metadata = raw["metadata"] === true;
-      const [{ listImageTags }, { formatTags }, { loadRegistryOptions }] = await Promise.all([
+      const [{ listImageTags }, { formatTags }, { loadRegistryOptions }, { parseImageRef }] = await Promise.all([
         import("../pipeline/index.js"),
         import("../report/index.js"),
         import("./registry-options.js"),
+        import("../image-ref/index.js"),
       ]);
+      // The image argument is the user's input: one that is not an image reference is bad usage.
+      try {
+        parseImageRef(image);
+      } catch (error) {
+        throw asUsageError(error);
+      }
+      const log = await createCliLogger({ json: format === "json" });
       const registry = await loadRegistryOptions({
         ...(typeof raw["registries"] === "string" ? { registries: raw["registries"] } : {}),
         ...(typeof raw["dockerConfig"] === "string" ? { dockerConfig: raw["dockerConfig"] } : {}),
@@ -43,7 +53,7 @@ export function registerTagsCommand(program: Command): void {
       });
       const platform = raw["platform"];
       const result = await listImageTags(image, {
-        registry,
+        registry: { log, ...registry },
         metadata,
         ...(typeof platform === "string" ? { platform } : {}),
       });

@@ -9,9 +9,9 @@ import type { ErrorContext } from "../errors/index.js";
 import { familiarName, repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Editor, ImageLocator, ImageVersion, Occurrence } from "./editor.js";
 import { explainInValues, findInValues, joinRegistry, splitNameMatches } from "./helm.js";
-import { appendAtEnd, appendItem } from "./insert.js";
+import { appendAfter, appendAtEnd, appendItem, appendPairs, layoutOf } from "./insert.js";
 import { formatImageString, imageStringOccurrence, splitImageString, tagOccurrence } from "./occurrences.js";
-import { conflict, deref, get, getMap, getScalar, getSeq, lineOf, renderScalar, scalarString, type Source } from "./yaml-text.js";
+import { columnOf, conflict, deref, get, getMap, getScalar, getSeq, lineOf, renderScalar, scalarString, type Replacement, type Source } from "./yaml-text.js";
 
 /**
  * The file argocd-image-updater writes an Application's overrides to: `.argocd-source-<app>.yaml`,
@@ -132,6 +132,68 @@ function applicationSources(source: Source, locator: ImageLocator): { doc: Docum
   return found;
 }
 
+/** The override kind a source takes: its own block says (`helm:`/`chart:`, `kustomize:`), else the Application's type. */
+function sectionOf(map: YAMLMap, doc: Document.Parsed, locator: ImageLocator): "helm" | "kustomize" | null {
+  if (locator.helm !== null) return "helm";
+  if (get(map, "helm", doc) !== undefined || get(map, "chart", doc) !== undefined) return "helm";
+  if (get(map, "kustomize", doc) !== undefined) return "kustomize";
+  return locator.applicationType ?? null;
+}
+
+/** `list:` with its items at `column`, the items indented as the file indents sequences under a key. */
+function listLines(list: string, items: readonly OverrideItem[], column: number, seqIndent: number): string[] {
+  const pad = " ".repeat(column + seqIndent);
+  return [`${" ".repeat(column)}${list}:`, ...items.flatMap(({ lines }) => lines.map((line, index) => `${pad}${index === 0 ? "- " : "  "}${line}`))];
+}
+
+/** `section:` holding `list:` and its items, at `column`, in the file's own indentation. */
+function blockLines(section: string, list: string, items: readonly OverrideItem[], column: number, layout: { seqIndent: number; mapIndent: number }): string[] {
+  return [`${" ".repeat(column)}${section}:`, ...listLines(list, items, column + layout.mapIndent, layout.seqIndent)];
+}
+
+function flowItem({ lines }: OverrideItem): string {
+  return lines.length === 1 ? (lines[0] ?? "") : `{${lines.join(", ")}}`;
+}
+
+/**
+ * Add the image's override to an Application that has none for it, as image-updater's argocd
+ * write-back sets it (`kustomize.images` gets `[alias=]name:tag`, `helm.parameters` gets
+ * `image.name` / `image.tag` with forcestring), in the file's own layout: into the existing list,
+ * or a new list in the existing block, or a new block in the source.
+ */
+function createInApplication(source: Source, locator: ImageLocator, to: ImageVersion, context: ErrorContext): Replacement[] | null {
+  const sources = applicationSources(source, locator);
+  if (new Set(sources.map(({ doc }) => doc)).size !== 1) return null; // no Application, or several: which one is not ours to guess
+  const typed = sources.map((each) => ({ ...each, section: sectionOf(each.map, each.doc, locator) }));
+  const wanted = locator.helm !== null ? "helm" : (locator.applicationType ?? null);
+  const chosen = typed.length === 1 ? typed[0] : (typed.find((each) => wanted !== null && each.section === wanted && get(each.map, wanted, each.doc) !== undefined) ?? null);
+  if (chosen === undefined || chosen === null || chosen.section === null) return null;
+  const { doc, map, section } = chosen;
+  const entries = overrideEntries(locator, to, context, section);
+  if (entries === null) return null;
+  const layout = layoutOf(source, doc);
+  const block = get(map, section, doc);
+  if (block === undefined) {
+    if (map.flow) {
+      return [appendPairs(source, map, [[section, `{${entries.list}: [${entries.items.map(flowItem).join(", ")}]}`]], context)];
+    }
+    if (!map.range) return null;
+    return [appendAfter(source, map, blockLines(section, entries.list, entries.items, columnOf(source.text, map.range[0]), layout), context)];
+  }
+  if (!isMap(block) || block.items.length === 0) return null; // `helm:` with no map (or an empty one): left to a person
+  const list = getSeq(block, entries.list, doc);
+  if (list !== undefined) {
+    const items = section === "helm" ? newParameters(source, list, doc, entries.items, locator, context) : entries.items;
+    const inserts = items.map((item) => appendItem(source, list, item.lines, flowItem(item), context));
+    const first = inserts[0];
+    return first === undefined ? null : [{ ...first, text: inserts.map((insert) => insert.text).join("") }];
+  }
+  if (get(block, entries.list, doc) !== undefined) return null; // `images:` that is not a list
+  if (block.flow) return [appendPairs(source, block, [[entries.list, `[${entries.items.map(flowItem).join(", ")}]`]], context)];
+  if (!block.range) return null;
+  return [appendAfter(source, block, listLines(entries.list, entries.items, columnOf(source.text, block.range[0]), layout.seqIndent), context)];
+}
+
 export const applicationEditor: Editor = {
   kind: "application",
   find(source, locator, context) {
@@ -153,8 +215,10 @@ export const applicationEditor: Editor = {
     }
     return null;
   },
-  create() {
-    return null;
+  create(source, locator, to, context) {
+    // Values that name the image without a tag to write are a person's to fix, not to override.
+    if (applicationEditor.explainMissing(source, locator) !== null) return null;
+    return createInApplication(source, locator, to, context);
   },
 };
 
@@ -165,27 +229,38 @@ interface OverrideItem {
   readonly lines: readonly string[];
 }
 
-function overrideEntries(locator: ImageLocator, to: ImageVersion, context: ErrorContext): { section: "helm" | "kustomize"; list: string; items: OverrideItem[] } | null {
+function overrideEntries(
+  locator: ImageLocator,
+  to: ImageVersion,
+  context: ErrorContext,
+  section: "helm" | "kustomize" = locator.helm === null ? "kustomize" : "helm",
+): { section: "helm" | "kustomize"; list: string; items: OverrideItem[] } | null {
   const image = familiarName(locator.image);
-  if (locator.helm !== null) {
+  if (section === "helm") {
+    const keys = locator.helm ?? { imageName: null, imageTag: null, imageSpec: null };
     const param = (name: string, value: string): OverrideItem => ({
       param: name,
       lines: [`name: ${renderScalar(null, name, context)}`, `value: ${renderScalar(null, value, context)}`, "forcestring: true"],
     });
-    if (locator.helm.imageSpec !== null) {
+    if (keys.imageSpec !== null) {
       const spec = formatImageString({ alias: "", name: image, tag: to.tag, digest: to.digest });
-      return { section: "helm", list: "parameters", items: [param(locator.helm.imageSpec, spec)] };
+      return { section: "helm", list: "parameters", items: [param(keys.imageSpec, spec)] };
     }
     if (to.tag === null) return null;
     const tag = to.digest === null ? to.tag : `${to.tag}@${to.digest}`;
     return {
       section: "helm",
       list: "parameters",
-      items: [param(locator.helm.imageName ?? DEFAULT_NAME_PARAMS[0] ?? "image.name", image), param(locator.helm.imageTag ?? DEFAULT_TAG_PARAM, tag)],
+      items: [param(keys.imageName ?? DEFAULT_NAME_PARAMS[0] ?? "image.name", image), param(keys.imageTag ?? DEFAULT_TAG_PARAM, tag)],
     };
   }
-  const alias = locator.kustomizeImageName !== null && locator.kustomizeImageName !== image ? `${locator.kustomizeImageName}=` : "";
-  const value = formatImageString({ alias, name: image, tag: to.tag, digest: to.digest });
+  // Argo CD applies the string with `kustomize edit set image`, whose entry matches the name as the
+  // resources spell it: that spelling is written, as the image or (another name) as the alias.
+  const spelled = locator.newEntryName ?? null;
+  const asImage = spelled !== null && sameRepository(spelled, repositoryKey(locator.image));
+  const aliasName = locator.kustomizeImageName ?? (spelled !== null && !asImage ? spelled : null);
+  const alias = aliasName !== null && aliasName !== image ? `${aliasName}=` : "";
+  const value = formatImageString({ alias, name: asImage ? spelled : image, tag: to.tag, digest: to.digest });
   return { section: "kustomize", list: "images", items: [{ param: null, lines: [renderScalar(null, value, context)] }] };
 }
 

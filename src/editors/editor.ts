@@ -19,6 +19,14 @@ export interface ImageLocator {
   readonly appName: string | null;
   /** kustomize / argocd-source: add an entry (or the file's content) when the image is absent. */
   readonly createIfMissing: boolean;
+  /**
+   * kustomize: the `name` of a new images entry — the image as the kustomization's resources spell
+   * it (`docker.io/redis`), since kustomize matches the name as written. Absent or null: the
+   * familiar name (`redis`). `kustomizeImageName` wins over it.
+   */
+  readonly newEntryName?: string | null;
+  /** application: the Application's type, for a source with no override block yet (see WriteTarget). */
+  readonly applicationType?: "kustomize" | "helm";
 }
 
 /** What to write. `tag: null` keeps the tag as written; `digest: null` means no digest (one is removed). */

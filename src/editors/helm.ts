@@ -8,11 +8,29 @@
  */
 import { isMap, isScalar, type Document, type Scalar } from "yaml";
 import type { ErrorContext } from "../errors/index.js";
-import { DOCKER_HUB, isDockerHubHost, repositoryKey, sameRepository } from "../image-ref/index.js";
-import type { Editor, ImageLocator, MissingReason, Occurrence } from "./editor.js";
+import { DOCKER_HUB, familiarName, isDockerHubHost, repositoryKey, sameRepository } from "../image-ref/index.js";
+import type { Editor, ImageLocator, ImageVersion, MissingReason, Occurrence } from "./editor.js";
 import { helmReleaseValues, isHelmRelease, relativeToValues } from "./helm-release.js";
-import { imageStringOccurrence, splitImageString, tagOccurrence } from "./occurrences.js";
-import { conflict, deref, findPair, getMap, getPath, getScalar, lineOf, parsePath, refuseDuplicateKeys, scalarString, walkMaps, type Source } from "./yaml-text.js";
+import { appendAfter, appendAtEnd, appendPairs, layoutOf } from "./insert.js";
+import { formatImageString, imageStringOccurrence, splitImageString, tagOccurrence } from "./occurrences.js";
+import {
+  columnOf,
+  conflict,
+  deref,
+  findPair,
+  get,
+  getMap,
+  getPath,
+  getScalar,
+  lineOf,
+  parsePath,
+  refuseDuplicateKeys,
+  renderScalar,
+  scalarString,
+  walkMaps,
+  type Replacement,
+  type Source,
+} from "./yaml-text.js";
 
 function stringAt(node: Scalar | undefined, source: Source): string | null {
   if (node === undefined) return null;
@@ -163,8 +181,16 @@ export function findInValues(
 export function explainInValues(source: Source, root: unknown, doc: Document.Parsed, locator: ImageLocator): MissingReason | null {
   const keys = locator.helm;
   const explicit = keys !== null && (keys.imageSpec !== null || keys.imageTag !== null || keys.imageName !== null);
-  if (explicit || !isMap(deref(root, doc))) return null;
+  if (!isMap(deref(root, doc))) return null;
   const wanted = repositoryKey(locator.image);
+  const other = otherRepository(source, root, doc, locator);
+  if (other !== null) {
+    return {
+      message: `${source.file} sets ${other.key} to ${other.name} (line ${other.line}), another repository than ${wanted}`,
+      hint: `if the chart takes ${wanted} from other keys, point helm.image-name / helm.image-tag (or helm.image-spec) at them; if ${other.name} is the image to update, make it the target's image`,
+    };
+  }
+  if (explicit) return null;
   const override = globalRegistry(root, doc, source);
   for (const map of walkMaps(root)) {
     if (findPair(map, "tag", doc) !== undefined) continue;
@@ -184,6 +210,99 @@ export function explainInValues(source: Source, root: unknown, doc: Document.Par
   return null;
 }
 
+
+/** Where a new image goes when the values lack it: the annotations' keys, else the conventional `image.repository` / `image.tag`. */
+function creationKeys(locator: ImageLocator): { name: string | null; tag: string | null; spec: string | null } {
+  const keys = locator.helm;
+  if (keys?.imageSpec != null) return { name: null, tag: null, spec: keys.imageSpec };
+  const name = keys?.imageName ?? (keys?.imageTag != null ? null : "image.repository");
+  const tag = keys?.imageTag ?? (name === null ? "image.tag" : `${name.includes(".") ? name.slice(0, name.lastIndexOf(".") + 1) : ""}tag`);
+  return { name, tag, spec: null };
+}
+
+/** The image-name (or image-spec) key the target points at, when it holds another repository than the target's. */
+function otherRepository(source: Source, root: unknown, doc: Document.Parsed, locator: ImageLocator): { key: string; name: string; line: number } | null {
+  const wanted = repositoryKey(locator.image);
+  const { name, spec } = creationKeys(locator);
+  const key = spec ?? name;
+  const path = key === null ? null : parsePath(key);
+  if (key === null || path === null) return null;
+  const node = scalarOrUndefined(getPath(root, path, doc));
+  const value = stringAt(node, source);
+  if (node === undefined || value === null || !node.range) return null;
+  if (spec !== null) {
+    const parts = splitImageString(value, false);
+    return sameRepository(parts.name, wanted) ? null : { key, name: parts.name, line: lineOf(source.text, node.range[0]) };
+  }
+  const registry = registryOf(getPath(root, parentOf(path), doc), globalRegistry(root, doc, source), doc, source);
+  return splitNameMatches(registry, value, wanted) ? null : { key, name: joinRegistry(registry, value), line: lineOf(source.text, node.range[0]) };
+}
+
+/**
+ * Add the image's keys to a values file that lacks them, as image-updater's helmvalues write-back
+ * sets them: at helm.image-name / helm.image-tag (or helm.image-spec), else the conventional
+ * `image.repository` / `image.tag`, nested under the deepest map that exists, in the file's own
+ * indentation (flow stays flow). Null when the keys' parents differ, a key on the way is not a map,
+ * or the name key already holds another repository (explainMissing says which).
+ */
+function createInValues(source: Source, locator: ImageLocator, to: ImageVersion, context: ErrorContext): Replacement[] | null {
+  if (source.docs.length > 1 || (to.tag === null && to.digest === null)) return null;
+  const doc = source.docs[0];
+  // A Flux HelmRelease's values are its spec.values: keys are not invented there.
+  if (doc !== undefined && isHelmRelease(doc, source)) return null;
+  const root = doc?.contents ?? null;
+  const { name, tag, spec } = creationKeys(locator);
+  const image = familiarName(locator.image);
+  const leaves: [string, string][] = [];
+  if (spec !== null) leaves.push([spec, formatImageString({ alias: "", name: image, tag: to.tag, digest: to.digest })]);
+  else {
+    if (tag === null || to.tag === null) return null;
+    if (name !== null) leaves.push([name, image]);
+    leaves.push([tag, to.digest === null ? to.tag : `${to.tag}@${to.digest}`]);
+  }
+  const paths = leaves.map(([key]) => parsePath(key));
+  if (paths.some((path) => path === null || path.some((segment) => typeof segment === "number"))) return null;
+  const segments = paths as string[][];
+  const parent = segments[0]?.slice(0, -1) ?? [];
+  if (segments.some((path) => path.slice(0, -1).join("\u0000") !== parent.join("\u0000"))) return null;
+  const empty = doc === undefined || root === null || (isScalar(root) && root.value === null);
+  // The name key, when present, must be this image (else it is another image's, explained); then only the tag is added.
+  const pending = leaves.flatMap(([key, value], index) => {
+    const path = segments[index] ?? [];
+    return !empty && getPath(root, path, doc) !== undefined ? [] : [[path.at(-1) ?? key, renderScalar(null, value, context)] as [string, string]];
+  });
+  if (pending.length === 0) return null;
+  if (doc === undefined || empty) {
+    return [appendAtEnd(source, nestedLines(parent, pending, 0, 2))];
+  }
+  if (otherRepository(source, root, doc, locator) !== null) return null;
+  let node: unknown = root;
+  let depth = 0;
+  for (; depth < parent.length; depth += 1) {
+    const next = get(node, parent[depth] ?? "", doc);
+    if (next === undefined) break;
+    if (!isMap(next)) return null;
+    node = next;
+  }
+  if (!isMap(node)) return null;
+  const remaining = parent.slice(depth);
+  if (node.flow) {
+    const [first, ...below] = remaining;
+    if (first === undefined) return [appendPairs(source, node, pending, context)];
+    const inner = below.reduceRight((value, key) => `{${key}: ${value}}`, `{${pending.map(([key, value]) => `${key}: ${value}`).join(", ")}}`);
+    return [appendPairs(source, node, [[first, inner]], context)];
+  }
+  if (!node.range || node.items.length === 0) return null;
+  const { mapIndent } = layoutOf(source, doc);
+  return [appendAfter(source, node, nestedLines(remaining, pending, columnOf(source.text, node.range[0]), mapIndent), context)];
+}
+
+/** `a:` / `  b:` / `    key: value` lines: `keys` nested from `column`, the pairs under the last. */
+function nestedLines(keys: readonly string[], pairs: readonly (readonly [string, string])[], column: number, indent: number): string[] {
+  const pad = (depth: number): string => " ".repeat(column + depth * indent);
+  return [...keys.map((key, depth) => `${pad(depth)}${key}:`), ...pairs.map(([key, value]) => `${pad(keys.length)}${key}: ${value}`)];
+}
+
 /** Where each document's values are: the document itself, or a Flux HelmRelease's `spec.values`. */
 function valuesOf(source: Source, locator: ImageLocator): { root: unknown; doc: Document.Parsed; locator: ImageLocator }[] {
   return source.docs.map((doc) => (isHelmRelease(doc, source) ? { root: helmReleaseValues(doc), doc, locator: relativeToValues(locator) } : { root: doc.contents, doc, locator }));
@@ -201,7 +320,7 @@ export const helmEditor: Editor = {
     }
     return null;
   },
-  create() {
-    return null;
+  create(source, locator, to, context) {
+    return createInValues(source, locator, to, context);
   },
 };

@@ -8,7 +8,7 @@ import type { ErrorContext } from "../errors/index.js";
 import { isValidDigest, isValidTag, repositoryKey } from "../image-ref/index.js";
 import type { WriteKind } from "../model/index.js";
 import { applicationEditor, argocdSourceEditor } from "./application.js";
-import type { Editor, FoundImage, ImageLocator, ImageVersion, Occurrence, Span } from "./editor.js";
+import type { Editor, FoundImage, ImageLocator, ImageVersion, MissingReason, Occurrence, Span } from "./editor.js";
 import { helmEditor } from "./helm.js";
 import { kustomizeEditor } from "./kustomize.js";
 import { manifestEditor } from "./manifest.js";
@@ -16,7 +16,19 @@ import { applyReplacements, conflict, parseSource, type Replacement } from "./ya
 
 export type { Editor, FoundImage, ImageLocator, ImageVersion, MissingReason, Occurrence, Span } from "./editor.js";
 export { argocdSourceFileName } from "./application.js";
-export { kustomizationFileName } from "./kustomize.js";
+export { KUSTOMIZATION_FILES, kustomizationFileName } from "./kustomize.js";
+export {
+  applyImageEntry,
+  kustomizationRefs,
+  kustomizeImageEntries,
+  kustomizeNameMatches,
+  renderKustomization,
+  runsRepository,
+  splitKustomizeImage,
+  versionOf,
+  withKustomizationText,
+} from "./kustomize-render.js";
+export type { KustomizationRefs, KustomizationTree, KustomizeImageEntry, KustomizeResource, RenderedContainer, SplitImage } from "./kustomize-render.js";
 
 const EDITORS = {
   kustomize: kustomizeEditor,
@@ -77,6 +89,11 @@ function find(text: string, file: string, locator: ImageLocator, context: ErrorC
 export function readImage(text: string, file: string, locator: ImageLocator): FoundImage | null {
   const context = contextOf(file, locator);
   return summarise(find(text, file, locator, context).occurrences, context);
+}
+
+/** Why a file that does not hold `locator.image` cannot simply be edited (a near miss the editor can name), or null. */
+export function explainMissingImage(text: string, file: string, locator: ImageLocator): MissingReason | null {
+  return editorFor(locator.kind).explainMissing(parseSource(text, file), locator);
 }
 
 function validate(to: ImageVersion, context: ErrorContext): void {

@@ -26,11 +26,17 @@ import {
   type Source,
 } from "./yaml-text.js";
 
-const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"] as const;
+/** The names kustomize looks for in a directory, in its own order of preference. */
+export const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"] as const;
 
 /** The kustomization among a directory's entries, in kustomize's own order of preference. */
 export function kustomizationFileName(names: readonly string[]): string | null {
   return KUSTOMIZATION_FILES.find((candidate) => names.includes(candidate)) ?? null;
+}
+
+/** The `name` a new images entry gets: kustomize.image-name, else the image as the resources spell it, else its familiar name. */
+function newEntryName(locator: ImageLocator): string {
+  return locator.kustomizeImageName ?? locator.newEntryName ?? familiarName(locator.image);
 }
 
 function text(source: Source, map: YAMLMap, key: string, doc: Document.Parsed): string | null {
@@ -94,7 +100,7 @@ function entryOccurrence(source: Source, entry: YAMLMap, doc: Document.Parsed, c
 
 function newEntryPairs(locator: ImageLocator, to: ImageVersion, context: ErrorContext): [string, string][] {
   const image = familiarName(locator.image);
-  const name = locator.kustomizeImageName ?? image;
+  const name = newEntryName(locator);
   const pairs: [string, string][] = [["name", renderScalar(null, name, context)]];
   if (!sameRepository(name, repositoryKey(locator.image))) pairs.push(["newName", renderScalar(null, image, context)]);
   if (to.tag !== null) pairs.push(["newTag", renderScalar(null, to.tag, context)]);
@@ -149,7 +155,7 @@ export const kustomizeEditor: Editor = {
     if (doc === undefined || !emptyAfter || !isMap(root) || root.flow) return null;
     const pairs = newEntryPairs(locator, to, context);
     const images = getSeq(root, "images", doc);
-    const name = locator.kustomizeImageName ?? familiarName(locator.image);
+    const name = newEntryName(locator);
     for (const item of images?.items ?? []) {
       const entry = deref(item, doc);
       if (!isMap(entry)) continue;

@@ -17,6 +17,7 @@ import {
   type YAMLSeq,
 } from "yaml";
 import { EditConflictError, type ErrorContext } from "../errors/index.js";
+import { describeYamlError } from "../text/index.js";
 
 export interface Source {
   readonly text: string;
@@ -85,7 +86,7 @@ function parseUncached(text: string, file: string): Source {
     const first = doc.errors[0];
     if (first !== undefined) {
       throw conflict(
-        `${file} is not valid YAML: ${first.message.split("\n")[0] ?? first.message}`,
+        `${file} is not valid YAML: ${describeYamlError(first, text)}`,
         { file },
         "fix the file's syntax, then retry",
       );

@@ -59,8 +59,24 @@ export class RegistryError extends AppError {
   }
 }
 
-/** A configuration value (annotation, repo config, registries.conf, CLI flag) is invalid. */
+/**
+ * A configuration value (annotation, repo config, registries.conf, a pull secret) is invalid, or a
+ * repository file cannot be used as written. Reported for the target or file it concerns; the
+ * pass goes on for the rest.
+ */
 export class ConfigError extends AppError {}
+
+/**
+ * Bad usage of the CLI: a flag, an argument, an environment variable, or a file a flag names
+ * that cannot be read or used. Nothing was done; the CLI exits 2.
+ */
+export class UsageError extends AppError {}
+
+/** `error` as a UsageError: the same message (its hint included) and context, the original as cause. */
+export function asUsageError(error: unknown): UsageError {
+  if (error instanceof UsageError) return error;
+  return new UsageError(describeError(error), { cause: error, ...(error instanceof AppError ? { context: error.context } : {}) });
+}
 
 /** An edit could not be applied safely; the file is left untouched. */
 export class EditConflictError extends AppError {}

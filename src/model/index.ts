@@ -48,6 +48,16 @@ export interface HelmKeys {
   readonly imageSpec: string | null;
 }
 
+/**
+ * A directory-type Application's `spec.source.directory`: which files under the source path Argo
+ * CD renders (`include` / `exclude` are its globs, matched against the path relative to it).
+ */
+export interface DirectorySelection {
+  readonly recurse: boolean;
+  readonly include: string | null;
+  readonly exclude: string | null;
+}
+
 export interface WriteTarget {
   readonly kind: WriteKind;
   /**
@@ -75,6 +85,18 @@ export interface WriteTarget {
    * outside Argo CD's namespace). Absent: named after the Application, else the alias.
    */
   readonly argocdSourceFileName?: string;
+  /**
+   * application: the Application's type as Argo CD decides it, so that an override block of that
+   * kind (`kustomize.images` or `helm.parameters`) can be added to a source that has none yet.
+   * Absent: decided from the source's own blocks (`helm:`/`chart:` or `kustomize:`).
+   */
+  readonly applicationType?: "kustomize" | "helm";
+  /**
+   * kind "manifest" for a directory-type Application: `path` is its source directory, and the
+   * target edits every manifest Argo CD renders from it (sources/ directoryManifestFiles) that runs
+   * the image. Absent: `path` is one file.
+   */
+  readonly directory?: DirectorySelection;
   /**
    * helm: every values file the source reads, in order (`helm.valueFiles`), `path` among them. Helm
    * merges them, later over earlier, so the file in charge of the image is the last one that sets

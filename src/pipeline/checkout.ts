@@ -5,11 +5,13 @@
  * file and a rename, so a file is either wholly old or wholly new.
  */
 import { execFile } from "node:child_process";
-import { readdir, readFile, realpath, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { access, constants, readdir, realpath, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Dirent } from "node:fs";
 import { ConfigError } from "../errors/index.js";
+import { describeFileError, MAX_MANIFEST_FILE_BYTES, readRegularFile } from "../files/index.js";
+import { quoteForMessage } from "../text/index.js";
 import type { RepoEntry, RepoReader } from "./types.js";
 
 const execFileAsync = promisify(execFile);
@@ -32,6 +34,12 @@ function entryType(dirent: Dirent): RepoEntry["type"] {
 
 /** Repo-relative POSIX path → absolute path, refusing anything that escapes the checkout. */
 export function resolveInside(root: string, file: string): string {
+  if (file.includes("\u0000")) {
+    throw new ConfigError(`path "${quoteForMessage(file)}" contains a NUL character`, {
+      context: { file },
+      hint: "no file name can hold one; fix the path in the Application or the repo config",
+    });
+  }
   const absolute = path.resolve(root, file);
   const relative = path.relative(root, absolute);
   if (relative.startsWith("..") || path.isAbsolute(relative)) {
@@ -87,6 +95,24 @@ function isNotFound(error: unknown): boolean {
   return error instanceof Error && "code" in error && (error.code === "ENOENT" || error.code === "ENOTDIR");
 }
 
+/** A file system error on `file` (a symlink loop, no permission…) as a ConfigError naming it. */
+function unusable(file: string, error: unknown): unknown {
+  if (error instanceof ConfigError || isNotFound(error)) return error;
+  return new ConfigError(`cannot read "${quoteForMessage(file)}" in the repository: ${describeFileError(error)}`, { context: { file }, cause: error });
+}
+
+/**
+ * A file --write must leave alone: one nobody may write (no w bit, which even root honours here),
+ * or one this user cannot write. Replacing it through a rename would succeed regardless.
+ */
+async function readOnlyReason(real: string): Promise<string | null> {
+  const info = await stat(real).catch(() => null);
+  if (info === null) return null;
+  if ((info.mode & 0o222) === 0) return `it is read-only (mode ${(info.mode & 0o777).toString(8).padStart(4, "0")})`;
+  const writable = await access(real, constants.W_OK).then(() => true, () => false);
+  return writable ? null : "this user may not write it";
+}
+
 export function openCheckout(root: string): Checkout {
   const texts = new Map<string, Promise<string | null>>();
   // The checkout's own real path, once per pass rather than once per file read.
@@ -103,16 +129,15 @@ export function openCheckout(root: string): Checkout {
       if (!pending) {
         // A file that does not exist (most `.argocd-source-…` probes) costs one realpath, no more.
         pending = realInside(root, file, realRoot(), { existing: true })
-          .then(async (real) => decodeUtf8(await readFile(real), file))
+          .then(async (real) => {
+            // Regular files only (a FIFO would block the pass forever), up to MAX_MANIFEST_FILE_BYTES
+            // (Application bundles); files to edit are held to MAX_FILE_BYTES where they are edited.
+            const bytes = await readRegularFile(real, { name: file, maxBytes: MAX_MANIFEST_FILE_BYTES, directoryHint: "name the file to edit, or give the directory as path: for a kustomization" });
+            return bytes === null ? null : decodeUtf8(bytes, file);
+          })
           .catch((error: unknown) => {
             if (isNotFound(error)) return null;
-            if (error instanceof Error && "code" in error && error.code === "EISDIR") {
-              throw new ConfigError(`"${file}" is a directory, not a file`, {
-                context: { file },
-                hint: "name the file to edit, or give the directory as path: for a kustomization",
-              });
-            }
-            throw error;
+            throw unusable(file, error);
           });
         texts.set(file, pending);
       }
@@ -124,12 +149,27 @@ export function openCheckout(root: string): Checkout {
         return entries.map((dirent) => ({ name: dirent.name, type: entryType(dirent) }));
       } catch (error) {
         if (isNotFound(error)) return null;
-        throw error;
+        throw unusable(dir, error);
       }
     },
     async write(file, text) {
       // Through a symlink to its target (the link stays a link), keeping the file's mode.
       const real = await realInside(root, file, realRoot());
+      // Never into .git/ nor the repo config, even through a symlink: the gathering refuses such targets by name first.
+      const realRelative = path.relative(await realRoot(), real).split(path.sep);
+      if (realRelative.some((segment) => segment.toLowerCase() === ".git")) {
+        throw new ConfigError(`${quoteForMessage(file)} leads into .git/, which argocd-image-pr never edits`, { context: { file } });
+      }
+      if (realRelative.join("/") === ".github/argocd-image-pr.yml") {
+        throw new ConfigError(`${quoteForMessage(file)} leads to the repo config, which argocd-image-pr never edits`, { context: { file } });
+      }
+      const readOnly = await readOnlyReason(real);
+      if (readOnly !== null) {
+        throw new ConfigError(`${quoteForMessage(file)} was left untouched: ${readOnly}`, {
+          context: { file },
+          hint: "make it writable (chmod u+w) for --write to change it",
+        });
+      }
       const mode = (await stat(real).catch(() => null))?.mode;
       const temporary = `${real}.argocd-image-pr-${process.pid}.tmp`;
       await writeFile(temporary, text, { encoding: "utf8", ...(mode === undefined ? {} : { mode: mode & 0o7777 }) });

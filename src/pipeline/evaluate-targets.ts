@@ -5,16 +5,21 @@
  */
 import path from "node:path";
 import { ConfigError, RegistryError, describeError } from "../errors/index.js";
-import { argocdSourceFileName, kustomizationFileName, readImage } from "../editors/index.js";
+import { argocdSourceFileName, explainMissingImage, kustomizationFileName, readImage } from "../editors/index.js";
 import type { ImageLocator } from "../editors/index.js";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
+import { silentLogger, type Logger } from "../log/index.js";
 import type { Target, TagDetails, WriteKind } from "../model/index.js";
 import { imageSourceLabels, parseCredentialSource, type ImageAccess, type RegistryClient } from "../registry/index.js";
 import { decide, meetsPlatforms, selectCandidates } from "../strategy/index.js";
 import type { Candidates, CurrentImage, Decision } from "../strategy/index.js";
+import { fileTooLarge, MAX_FILE_BYTES } from "../files/index.js";
+import { quoteForMessage } from "../text/index.js";
+import { locateInDirectory } from "./locate-in-directory.js";
 import { searchAppFiles } from "./app-files.js";
 import { closestTags } from "./closest-tags.js";
 import { mapLimit } from "./limit.js";
+import { checkRenderedEdit, renderedImage, renderedUnderOverride, type RenderedTarget } from "./rendered-image.js";
 import { targetLabel } from "./target-label.js";
 import type { PlanProblem, RepoEntry, RepoReader, TargetOutcome } from "./types.js";
 
@@ -22,6 +27,8 @@ export interface EvaluateDeps {
   /** The repository at the revision planned: files are read, never written. */
   readonly reader: RepoReader;
   readonly registry: RegistryClient;
+  /** Skipped and failed targets at debug / warn, with their context. Default: nowhere. */
+  readonly log?: Logger;
 }
 
 export interface EvaluateOptions {
@@ -30,11 +37,18 @@ export interface EvaluateOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-interface Located {
+export interface Located {
   readonly kind: WriteKind;
+  /** The first of `files`: where problems point. */
   readonly file: string;
+  /** Every file the target edits (several for a directory-type Application), in walk order. */
+  readonly files: readonly string[];
   readonly locator: ImageLocator;
   readonly current: CurrentImage;
+  /** The file's text as read (the base every edit starts from). */
+  readonly text: string;
+  /** kustomize: what the stack deploys, and how to check an edit changes it. */
+  readonly rendered: RenderedTarget | null;
 }
 
 function appName(target: Target): string {
@@ -57,8 +71,9 @@ function problemOf(target: Target, file: string | null, ...errors: readonly unkn
 }
 
 /** Names of the entries that can be read as files (a link is read through). */
+/** Names that may be files: not directories. A FIFO or socket so named is kept: reading it says what it is. */
 function fileNames(entries: readonly RepoEntry[]): string[] {
-  return entries.filter((entry) => entry.type === "file" || entry.type === "symlink").map((entry) => entry.name);
+  return entries.filter((entry) => entry.type !== "dir").map((entry) => entry.name);
 }
 
 /** The file a target writes, and how: the kustomization inside a directory, the `.argocd-source-…yaml` override file, or the path itself. */
@@ -86,8 +101,22 @@ async function resolveFile(target: Target, reader: RepoReader): Promise<{ kind: 
     const entries = await reader.list(where);
     const name = target.write.argocdSourceFileName ?? argocdSourceFileName(target.app?.name ?? target.alias);
     if (entries !== null) return { kind, file: path.posix.join(where, name) };
+    refuseStrayOverrideFile(where);
   }
   return { kind, file: where };
+}
+
+/**
+ * An override-file target must be a directory or a YAML file name: `write-back-target: kustomize`
+ * (for kustomization) would otherwise create a file named `kustomize` that nothing reads.
+ */
+function refuseStrayOverrideFile(where: string): void {
+  if (/\.ya?ml$/i.test(where)) return;
+  const meant = /^kustom/i.test(path.posix.basename(where)) ? "kustomization" : /^(helm|values)/i.test(path.posix.basename(where)) ? "helmvalues" : null;
+  throw new ConfigError(`write-back target "${quoteForMessage(where)}" is neither a directory in the repository nor a .yaml file, so it is no write-back target${meant === null ? "" : ` (did you mean ${meant}?)`}; nothing was written`, {
+    context: { file: where },
+    hint: "use kustomization[:<path>], helmvalues[:<path>], or a directory or .yaml file for the parameter override file",
+  });
 }
 
 /** Of the values files a Helm source reads, the last that sets the image (Helm merges later over earlier); else the target's path. */
@@ -96,6 +125,7 @@ async function valuesFileInCharge(target: Target, reader: RepoReader): Promise<s
   for (const file of [...(target.write.valuesFiles ?? [])].reverse()) {
     const text = await reader.read(file);
     if (text === null) continue;
+    if (text.length > MAX_FILE_BYTES) return file; // refused by name when it is edited, never parsed
     try {
       if (readImage(text, file, locator) !== null) return file;
     } catch {
@@ -120,9 +150,14 @@ function notFoundHint(kind: WriteKind): string {
 }
 
 async function locate(target: Target, reader: RepoReader): Promise<Located> {
+  if (target.write.directory !== undefined) return locateInDirectory(target, target.write.directory, reader);
   const { kind, file } = await resolveFile(target, reader);
-  const createIfMissing = kind === "kustomize" || kind === "argocd-source";
+  // An Application with no override for the image yet gets one, as image-updater's argocd write-back sets it.
+  // So does a helmvalues file of an Application that lacks the image's keys (a repo-config file is edited only where it holds the image).
+  const createIfMissing = kind === "kustomize" || kind === "argocd-source" || kind === "application" || (kind === "helm" && target.app !== null);
   const stored = await reader.read(file);
+  // The editors' parser reads ~0.4 MB/s: a file past MAX_FILE_BYTES is refused, whichever reader gave it.
+  if (stored !== null && stored.length > MAX_FILE_BYTES) throw fileTooLarge(file, Buffer.byteLength(stored));
   if (stored === null && kind !== "argocd-source") {
     throw new ConfigError(`file "${file}" does not exist in the repository`, {
       context: { file, image: repositoryKey(target.image) },
@@ -130,22 +165,30 @@ async function locate(target: Target, reader: RepoReader): Promise<Located> {
     });
   }
   const text = stored ?? "";
-  const locator: ImageLocator = {
+  let locator: ImageLocator = {
     kind,
     image: target.image,
     kustomizeImageName: target.write.kustomizeImageName,
     helm: target.write.helm,
     appName: target.app?.name ?? null,
     createIfMissing,
+    ...(target.write.applicationType === undefined ? {} : { applicationType: target.write.applicationType }),
   };
   const found = readImage(text, file, locator);
   if (found === null && !createIfMissing) {
-    throw new ConfigError(`image ${repositoryKey(target.image)} is not in "${file}"`, {
+    // The editor's own reading of a near miss (keys that name another repository…) says more than "absent".
+    const reason = explainMissingImage(text, file, locator);
+    throw new ConfigError(reason?.message ?? `image ${repositoryKey(target.image)} is not in "${file}"`, {
       context: { file, image: repositoryKey(target.image) },
-      hint: notFoundHint(kind),
+      hint: reason?.hint ?? notFoundHint(kind),
     });
   }
-  return { kind, file, locator, current: { tag: found?.tag ?? null, digest: found?.digest ?? null } };
+  let current: CurrentImage = { tag: found?.tag ?? null, digest: found?.digest ?? null };
+  // What runs is what the kustomization stack renders, not only what this file says.
+  const rendered = kind === "kustomize" ? await renderedImage(target, file, text, found !== null, reader) : kind === "argocd-source" && found === null ? await renderedUnderOverride(target, file, locator, reader) : null;
+  if (rendered?.current != null) current = rendered.current;
+  if (rendered?.entryName != null) locator = { ...locator, newEntryName: rendered.entryName };
+  return { kind, file, files: [file], locator, current, text, rendered };
 }
 
 /**
@@ -300,15 +343,19 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
           }),
         );
       }
-      const { sourceUrl, revision } = imageSourceLabels(chosen?.labels ?? {});
       const digest = decision.to.digest ?? (pinned ? imageDigest : null);
+      const unapplied = checkRenderedEdit(located.rendered, located.text, located.file, located.locator, { tag: decision.to.tag, digest });
+      if (unapplied !== null) return problemOf(target, located.file, unapplied);
+      const unchecked = located.rendered?.unchecked ?? [];
+      const { sourceUrl, revision } = imageSourceLabels(chosen?.labels ?? {});
       return {
         kind: "update",
         target,
-        edit: { file: located.file, kind: located.kind, locator: located.locator, tag: decision.to.tag, digest },
+        edits: located.files.map((file) => ({ file, kind: located.kind, locator: located.locator, tag: decision.to.tag, digest })),
         update: {
           ...base,
           file: located.file,
+          files: located.files,
           kind: located.kind,
           from: located.current.tag,
           fromDigest: located.current.digest,
@@ -316,13 +363,28 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
           digest,
           imageDigest,
           strategy: target.policy.strategy,
-          reason: decision.reason,
+          reason: unchecked.length === 0 ? decision.reason : `${decision.reason} (what runs is not fully checked: ${unchecked.join("; ")})`,
           created: chosen?.created ?? null,
           sourceUrl,
           revision,
         },
       };
     }
+  }
+}
+
+function logOutcome(log: Logger, outcome: TargetOutcome): void {
+  const context = { target: outcome.target.id, image: repositoryKey(outcome.target.image) };
+  switch (outcome.kind) {
+    case "skipped":
+      log.debug({ ...context, reason: outcome.skip.reason }, "target skipped");
+      return;
+    case "failed":
+      for (const problem of outcome.problems) log.warn({ ...context, file: problem.file, problem: problem.message }, "target failed");
+      return;
+    case "update":
+    case "up-to-date":
+      return;
   }
 }
 
@@ -365,6 +427,7 @@ export async function evaluateTargets(input: { readonly targets: readonly Target
   let done = 0;
   return mapLimit(input.targets, options.concurrency, async (target) => {
     const outcome = await evaluateTarget(target, deps, options.concurrency);
+    logOutcome(deps.log ?? silentLogger, outcome);
     done += 1;
     options.onProgress?.(done, total);
     return outcome;

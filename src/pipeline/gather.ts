@@ -4,6 +4,7 @@
  */
 import { ConfigError } from "../errors/index.js";
 import type { GitHubRepo, Target } from "../model/index.js";
+import { quoteForMessage } from "../text/index.js";
 import {
   detectApplicationTypes,
   generatesAnnotated,
@@ -90,6 +91,28 @@ async function readRepoConfig(
   return { ...parseRepoConfig(text, source.path, origin), state: "read", file: source.path };
 }
 
+/** Whether a path is in a `.git` directory (any case: macOS and Windows file systems ignore it). */
+function isInsideGitDir(file: string): boolean {
+  return file.split("/").some((segment) => segment.toLowerCase() === ".git");
+}
+
+/**
+ * Files no target may edit, whatever it says: the repo config (a target could otherwise rewrite
+ * its own policy) and anything in `.git/` (hooks, config). Null when the target may go on.
+ */
+function refusedEditTarget(target: Target, configFiles: ReadonlySet<string>): PlanProblem | null {
+  const paths = [target.write.path, ...(target.write.argocdSourcePath === undefined ? [] : [target.write.argocdSourcePath])];
+  const reason = paths.some(isInsideGitDir) ? "is inside .git/" : paths.some((file) => configFiles.has(file)) ? "is the repo config" : null;
+  if (reason === null) return null;
+  return {
+    target: target.id,
+    app: target.app?.name ?? null,
+    image: `${target.image.registry}/${target.image.repository}`,
+    file: target.write.path,
+    message: `${target.declaredIn}: "${quoteForMessage(target.write.path)}" ${reason}; argocd-image-pr never edits it. Point the target at the file that deploys the image`,
+  };
+}
+
 export async function gatherTargets(options: GatherOptions, repo: RepoSource): Promise<PlanInput> {
   const { originUrl } = repo;
   const origin = originUrl === null ? null : parseGitHubRepoURL(originUrl);
@@ -160,7 +183,13 @@ export async function gatherTargets(options: GatherOptions, repo: RepoSource): P
   const skipped: PlanSkip[] = fromApps.skipped.map((skip) => ({ target: null, app: skip.app, image: null, reason: skip.reason }));
 
   const targets: Target[] = [];
+  const configFiles = new Set([REPO_CONFIG_FILE, ...(options.repoConfig !== undefined && options.repoConfig !== false && "path" in options.repoConfig ? [options.repoConfig.path] : [])]);
   for (const target of [...fromConfig.targets, ...fromApps.targets]) {
+    const refused = refusedEditTarget(target, configFiles);
+    if (refused !== null) {
+      problems.push(refused);
+      continue;
+    }
     const repo = target.git.repo;
     if (origin !== null && repo !== null && !sameRepo(repo, origin)) {
       const reason = `writes to ${repo.owner}/${repo.name}, not to this checkout (${origin.owner}/${origin.name})`;

@@ -13,6 +13,8 @@ export { planCheckout } from "./plan-checkout.js";
 export type { PlanCheckoutDeps, PlanCheckoutOptions } from "./plan-checkout.js";
 export { gatherOptionsFor, runPlan } from "./run-plan.js";
 export type { RunPlanOptions } from "./run-plan.js";
+export { readKustomizationTree, renderedImage } from "./rendered-image.js";
+export type { RenderedTarget, TextReader } from "./rendered-image.js";
 export type * from "./types.js";
 export { APP_REPO_CONFIG_FILE, reconcileRepo } from "./reconcile-repo.js";
 export type { GatheredTargets, ReconcileEngine, ReconcileInput, ReconcileReport } from "./reconcile-repo.js";

@@ -2,8 +2,9 @@
  * `plan` over a checkout: evaluate every target, compose the outcomes per file (plan/), and with
  * `write` write each file whole or not at all. What `argocd-image-pr plan` prints.
  */
-import { describeError } from "../errors/index.js";
+import { ConfigError, describeError } from "../errors/index.js";
 import { repositoryKey } from "../image-ref/index.js";
+import { silentLogger, type Logger } from "../log/index.js";
 import { composeChanges } from "../plan/index.js";
 import { evaluateTargets } from "./evaluate-targets.js";
 import type { EvaluateOptions } from "./evaluate-targets.js";
@@ -16,6 +17,8 @@ export interface PlanCheckoutDeps {
   readonly registry: RegistryClient;
   /** Monotonic milliseconds; injected so tests control it. */
   readonly now: () => number;
+  /** Skipped inputs and failed targets at debug / warn, with their context. Default: nowhere. */
+  readonly log?: Logger;
 }
 
 export interface PlanCheckoutOptions extends EvaluateOptions {
@@ -44,9 +47,21 @@ function sortOutcomes(outcomes: readonly TargetOutcome[]): { upToDate: PlanQuiet
   return sorted;
 }
 
+/** What the sources skipped or could not read, at debug (the report says it too; a log keeps it for the app). */
+function logInput(log: Logger, input: PlanInput): void {
+  for (const skip of input.skipped) log.debug({ target: skip.target ?? null, app: skip.app, reason: skip.reason }, "input skipped");
+  for (const problem of input.problems) {
+    const context = { target: problem.target ?? null, app: problem.app, image: problem.image, file: problem.file, problem: problem.message };
+    if (problem.severity === "warning") log.debug(context, "input warning");
+    else log.warn(context, "input not usable");
+  }
+}
+
 export async function planCheckout(input: PlanInput, deps: PlanCheckoutDeps, options: PlanCheckoutOptions): Promise<PlanResult> {
   const started = deps.now();
-  const outcomes = await evaluateTargets(input, { reader: deps.checkout, registry: deps.registry }, options);
+  const log = deps.log ?? silentLogger;
+  logInput(log, input);
+  const outcomes = await evaluateTargets(input, { reader: deps.checkout, registry: deps.registry, log }, options);
   const composed = await composeChanges(outcomes, deps.checkout);
   const sorted = sortOutcomes(outcomes);
   const errors: PlanProblem[] = [...input.problems.filter((p) => p.severity !== "warning"), ...sorted.errors, ...composed.problems];
@@ -60,21 +75,25 @@ export async function planCheckout(input: PlanInput, deps: PlanCheckoutDeps, opt
         await deps.checkout.write(change.file, change.after);
         written.push(change);
       } catch (error) {
-        const update = composed.updates.find((u) => u.file === change.file);
+        const update = composed.updates.find((u) => u.files.includes(change.file));
         unwritten.add(change.file);
         errors.push({
           target: update?.targetId ?? null,
           app: update?.app ?? null,
           image: update?.image ?? null,
           file: change.file,
-          message: `cannot write ${change.file}: ${describeError(error)}; check the file's and its directory's permissions (the other files were written)`,
+          // A file the checkout refuses (read-only, in .git/) says so itself; an I/O failure gets the usual advice.
+          message:
+            error instanceof ConfigError
+              ? `${describeError(error)}; the other files were written`
+              : `cannot write ${change.file}: ${describeError(error)}; check the file's and its directory's permissions (the other files were written)`,
         });
       }
     }
   }
   const images = new Set(input.targets.map((target) => repositoryKey(target.image)));
   return {
-    updates: composed.updates.filter((u) => !unwritten.has(u.file)),
+    updates: composed.updates.filter((u) => !u.files.some((file) => unwritten.has(file))),
     upToDate: sorted.upToDate,
     errors,
     warnings,

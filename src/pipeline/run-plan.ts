@@ -3,13 +3,15 @@
  * the checkout is read through it as a RepoReader (as the app reads a commit), what lies
  * elsewhere (`--apps`, `--config` outside the repository) from disk.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { ConfigError, describeError } from "../errors/index.js";
+import { UsageError, describeError } from "../errors/index.js";
+import { readRegularTextFile } from "../files/index.js";
+import { silentLogger, type Logger } from "../log/index.js";
 import { createRegistryClient, loadTagCacheFile, saveTagCacheFile } from "../registry/index.js";
 import type { RegistryClient, RegistryClientOptions } from "../registry/index.js";
 import { createSecretReader } from "../sources/index.js";
+import { quoteForMessage } from "../text/index.js";
 import { openCheckout } from "./checkout.js";
 import { secretCredentials } from "./credentials.js";
 import { gatherTargets } from "./gather.js";
@@ -35,6 +37,8 @@ export interface RunPlanOptions {
   readonly concurrency: number;
   readonly write: boolean;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Where retries, auth failures, rate-limit waits and skipped or failed targets are logged (pino-shaped); default: nowhere. */
+  readonly log?: Logger;
   /**
    * Keep tag details on disk in this directory between runs (`plan --cache-dir`): loaded before
    * the pass, saved after it. A long-lived process passes one `registry.tagCache` instead.
@@ -49,18 +53,24 @@ function insideCheckout(root: string, file: string): string | null {
   return relative === "" ? "." : relative.split(path.sep).join("/");
 }
 
+/** `--config`: checked here, so a file that cannot be read is bad usage (exit 2) before anything is planned. */
 async function repoConfigSource(root: string, configFile: string | null | false): Promise<RepoConfigSource | false | undefined> {
   if (configFile === null || configFile === false) return configFile === false ? false : undefined;
   const inRepo = insideCheckout(root, configFile);
-  if (inRepo !== null) return { path: inRepo };
+  const shown = quoteForMessage(inRepo ?? configFile);
+  let text: string | null;
   try {
-    return { file: configFile, text: await readFile(configFile, "utf8") };
+    // Regular files only, up to MAX_FILE_BYTES: a FIFO given as --config would block forever.
+    text = inRepo === null ? await readRegularTextFile(configFile, { name: configFile }) : await openCheckout(root).read(inRepo);
   } catch (error) {
-    throw new ConfigError(`cannot read the repo config "${configFile}": ${describeError(error)}`, {
-      context: { file: configFile },
-      hint: "check the --config path",
-    });
+    throw new UsageError(`cannot read the repo config "${shown}": ${describeError(error)}`, { cause: error, context: { file: inRepo ?? configFile }, hint: "check the --config path" });
   }
+  if (text === null) {
+    const missing = inRepo === null ? "it does not exist" : "there is no such file in the repository";
+    throw new UsageError(`cannot read the repo config "${shown}": ${missing}`, { context: { file: inRepo ?? configFile }, hint: "check the --config path" });
+  }
+  // In the checkout: read by the pass through its reader, as the app reads a commit's.
+  return inRepo === null ? { file: configFile, text } : { path: inRepo };
 }
 
 /** The CLI's options as the engine reads them: repo paths through the checkout, the rest from disk. */
@@ -88,13 +98,14 @@ export async function runPlan(options: RunPlanOptions, registry?: RegistryClient
   const checkout = openCheckout(options.repoDir);
   // With cluster access, pull secrets (annotations, registries.conf) are read from the cluster.
   const resolver = options.cluster === null || options.registry.credentialResolver !== undefined ? {} : { credentialResolver: secretCredentials(createSecretReader(options.cluster)) };
+  const log = options.log ?? silentLogger;
   // Only for a client made here: one passed in brings its own tagCache (or none).
   const kept = options.cacheDir === undefined || registry !== undefined ? null : await loadTagCacheFile(options.cacheDir);
-  const client = registry ?? createRegistryClient({ ...options.registry, ...resolver, ...(kept === null ? {} : { tagCache: kept.cache }) });
+  const client = registry ?? createRegistryClient({ log: log.child({ component: "registry" }), ...options.registry, ...resolver, ...(kept === null ? {} : { tagCache: kept.cache }) });
   const cacheWarnings: PlanProblem[] = (kept?.warnings ?? []).map((message) => ({ target: null, app: null, image: null, file: kept?.file ?? null, message, severity: "warning" }));
   try {
     const input = await gatherTargets(await gatherOptionsFor(options), { reader: checkout, originUrl: await checkout.originUrl() });
-    const result = await planCheckout(input, { checkout, registry: client, now: () => performance.now() }, {
+    const result = await planCheckout(input, { checkout, registry: client, now: () => performance.now(), log }, {
       concurrency: options.concurrency,
       write: options.write,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),

@@ -38,13 +38,14 @@ function update(id: string, change: TargetEdit): TargetOutcome {
   return {
     kind: "update",
     target: target(id),
-    edit: change,
+    edits: [change],
     update: {
       targetId: id,
       app: null,
       alias: "web",
       image: "ghcr.io/acme/web",
       file: change.file,
+      files: [change.file],
       kind: change.kind,
       from: "1.0.0",
       fromDigest: null,
@@ -135,6 +136,31 @@ describe("composeChanges", () => {
     expect(composed.problems).toEqual([expect.objectContaining({ target: "b/gone", file: "values.yaml", message: expect.stringContaining("values.yaml") })]);
   });
 
+  it("lands a target's edits of several files together, or none of them when one file is left out", async () => {
+    const manifest = (tag: string) => `kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - { name: web, image: "ghcr.io/acme/web:${tag}" }\n`;
+    const files = { "m/deploy.yaml": manifest("1.0.0"), "m/cron.yaml": manifest("1.0.0") };
+    const both = (tag: string): TargetOutcome => {
+      const single = update("argocd/web/web", edit("m/deploy.yaml", tag, {}, "manifest"));
+      if (single.kind !== "update") throw new Error("update expected");
+      return { ...single, edits: [edit("m/deploy.yaml", tag, {}, "manifest"), edit("m/cron.yaml", tag, {}, "manifest")], update: { ...single.update, files: ["m/deploy.yaml", "m/cron.yaml"] } };
+    };
+
+    const together = await composeChanges([both("1.1.0")], reader(files));
+    expect(together.problems).toEqual([]);
+    expect(together.changes.map((c) => [c.file, c.after])).toEqual([
+      ["m/deploy.yaml", manifest("1.1.0")],
+      ["m/cron.yaml", manifest("1.1.0")],
+    ]);
+
+    // Another target wants the cron file's image at another version: neither of the first target's files changes.
+    const composed = await composeChanges([both("1.1.0"), update("cron/web", edit("m/cron.yaml", "1.2.0", {}, "manifest"))], reader(files));
+    expect(composed.changes).toEqual([]);
+    expect(composed.updates).toEqual([]);
+    expect(composed.problems.map((p) => [p.target, p.file])).toEqual([
+      ["argocd/web/web", "m/cron.yaml"],
+    ]);
+  });
+
   it("creates a file absent from the base when its kind may, and ignores outcomes that change nothing", async () => {
     const quiet: TargetOutcome = {
       kind: "up-to-date",
@@ -145,6 +171,6 @@ describe("composeChanges", () => {
     const composed = await composeChanges([quiet, update("a/web", { ...override, locator: { ...override.locator, appName: "web", createIfMissing: true } })], reader({}));
 
     expect(composed.problems).toEqual([]);
-    expect(composed.changes).toEqual([{ file: "apps/web/.argocd-source-web.yaml", before: "", after: expect.stringContaining("ghcr.io/acme/web:1.1.0") }]);
+    expect(composed.changes).toEqual([{ file: "apps/web/.argocd-source-web.yaml", before: null, after: expect.stringContaining("ghcr.io/acme/web:1.1.0") }]);
   });
 });

@@ -73,7 +73,7 @@ function shortImage(image: string): string {
 function ruleAllows(rule: AutomergeRule, update: Update, settings: TargetPrSettings | undefined): boolean {
   const name = update.target.app?.name ?? ownerOf(update.target);
   if (rule.applications !== undefined && !globMatches(rule.applications, name)) return false;
-  if (rule.paths !== undefined && !globMatches(rule.paths, update.edit.file)) return false;
+  if (rule.paths !== undefined && !update.update.files.some((file) => globMatches(rule.paths ?? "", file))) return false;
   if (rule.labels !== undefined) {
     const labels = settings?.appLabels ?? {};
     for (const [key, glob] of Object.entries(rule.labels)) {
@@ -158,7 +158,7 @@ export async function desiredPrs(outcomes: readonly TargetOutcome[], base: PrBas
       version: 1,
       key,
       base: base.branch,
-      targets: updates.map((u) => ({ id: u.target.id, image: u.update.image, from: u.update.from, to: u.update.to, digest: u.update.digest, file: u.edit.file })),
+      targets: updates.map((u) => ({ id: u.target.id, image: u.update.image, from: u.update.from, to: u.update.to, digest: u.update.digest, file: u.update.file })),
     };
     const automerge = automergeOf(updates, settings);
     const images: PrBodyImage[] = updates.map((u) => {

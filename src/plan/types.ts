@@ -31,8 +31,10 @@ export interface PlannedUpdate {
   readonly alias: string;
   /** `registry/repository`. */
   readonly image: string;
-  /** Repo-relative path of the file that changes. */
+  /** Repo-relative path of the file that changes (the first of `files`). */
   readonly file: string;
+  /** Every file the update changes: one, or for a directory-type Application each manifest that runs the image. */
+  readonly files: readonly string[];
   readonly kind: WriteKind;
   readonly from: string | null;
   readonly fromDigest: string | null;
@@ -82,7 +84,8 @@ export interface PlanQuiet {
 /** The new text of one file, when the plan changes it. */
 export interface FileChange {
   readonly file: string;
-  readonly before: string;
+  /** The base text; null when the file does not exist there (the change creates it). */
+  readonly before: string | null;
   readonly after: string;
 }
 
@@ -102,7 +105,11 @@ export interface TargetEdit {
 
 /** What the engine decided for one target. */
 export type TargetOutcome =
-  | { readonly kind: "update"; readonly target: Target; readonly update: PlannedUpdate; readonly edit: TargetEdit }
+  /**
+   * `edits`: one per file, never empty — a directory-type Application's image may run in several
+   * manifests. They land together or not at all (composeChanges).
+   */
+  | { readonly kind: "update"; readonly target: Target; readonly update: PlannedUpdate; readonly edits: readonly TargetEdit[] }
   | { readonly kind: "up-to-date"; readonly target: Target; readonly quiet: PlanQuiet }
   | { readonly kind: "skipped"; readonly target: Target; readonly skip: PlanSkip }
   | { readonly kind: "failed"; readonly target: Target; readonly problems: readonly PlanProblem[] };

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { RegistryError, type RegistryErrorKind } from "../errors/index.js";
+import { silentLogger, type Logger } from "../log/index.js";
 import { DOCKER_HUB, formatImageRef, isDockerHubHost, isValidTag, repositoryKey, type ImageRef } from "../image-ref/index.js";
 import type { TagDetails } from "../model/index.js";
 import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from "./backoff.js";
@@ -29,10 +30,8 @@ import { parseWwwAuthenticate } from "./www-authenticate.js";
 
 export { isLoopbackHost };
 
-export interface RegistryLog {
-  debug(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
+/** The pino-shaped logger (log/): retries, rate-limit waits and auth failures, with their context, never a secret. */
+export type RegistryLog = Pick<Logger, "debug" | "warn">;
 
 export interface RegistryClientOptions {
   config?: RegistriesConfig;
@@ -144,7 +143,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   const env = options.env ?? process.env;
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff, random };
   const cache = options.metadataCache ?? createMetadataCache();
-  const log = options.log;
+  const log: RegistryLog = options.log ?? silentLogger;
   const dockerCredentials: DockerCredentials = parseDockerConfig(options.dockerConfigJson ?? "{}", "docker config");
   const agents = createAgents();
   const endpoints = new Map<string, Endpoint>();
@@ -217,6 +216,11 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
 
   function fail(call: Call, kind: RegistryErrorKind, what: string, extra: { status?: number; cause?: unknown; hint?: string } = {}): RegistryError {
     const hint = extra.hint ?? defaultHint(kind, call);
+    if (kind === "auth") {
+      // Named by where the credentials came from, never by what they are.
+      const source = call.credentials ?? call.endpoint.entry?.credentials ?? null;
+      log.warn({ image: call.label, registry: call.endpoint.registry, status: extra.status ?? null, credentials: source === null ? null : describeCredentialSource(source) }, "registry authentication failed");
+    }
     return new RegistryError(`${call.label}: ${what}`, {
       kind,
       ...(extra.status === undefined ? {} : { status: extra.status }),
@@ -330,7 +334,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       }
       const retryAfter = res === null ? null : parseRetryAfter(res.headers["retry-after"], now());
       if (attempt >= retries) {
-        log?.warn({ registry: call.endpoint.registry, image: call.label, kind: failure!.kind, status: failure!.status, attempts: attempt + 1 }, "registry request failed");
+        log.warn({ image: call.label, registry: call.endpoint.registry, kind: failure!.kind, status: failure!.status ?? null, attempt: attempt + 1 }, "registry request failed");
         throw failure!;
       }
       if (retryAfter !== null && retryAfter > maxRetryAfterMs) {
@@ -339,7 +343,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         });
       }
       const delay = retryAfter ?? backoffDelay(attempt, backoff);
-      log?.debug({ registry: call.endpoint.registry, image: call.label, kind: failure!.kind, status: failure!.status, attempt: attempt + 1, delayMs: delay }, "retrying registry request");
+      log.debug({ image: call.label, registry: call.endpoint.registry, kind: failure!.kind, status: failure!.status ?? null, attempt: attempt + 1, waitMs: delay }, "retrying registry request");
       await sleep(delay);
     }
   }
@@ -539,9 +543,9 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     }
     if (invalid > 0) {
       stats.invalidTags += invalid;
-      log?.warn({ image: call.label, registry: call.endpoint.registry, dropped: invalid }, "registry returned invalid tags; dropped");
+      log.warn({ image: call.label, registry: call.endpoint.registry, dropped: invalid }, "registry returned invalid tags; dropped");
     }
-    log?.debug({ image: call.label, registry: call.endpoint.registry, tags: tags.length, pages }, "listed tags");
+    log.debug({ image: call.label, registry: call.endpoint.registry, tags: tags.length, pages }, "listed tags");
     return tags;
   }
 

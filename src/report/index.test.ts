@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PlanResult } from "../pipeline/types.js";
-import { formatPlanTable, planToJson } from "./index.js";
+import { formatPlanTable, formatTags, planToJson } from "./index.js";
 
 const RESULT: PlanResult = {
   updates: [
@@ -10,6 +10,7 @@ const RESULT: PlanResult = {
       alias: "web",
       image: "ghcr.io/example-org/web",
       file: "charts/web/values.yaml",
+      files: ["charts/web/values.yaml"],
       kind: "helm",
       from: "2.3.1",
       fromDigest: null,
@@ -28,6 +29,7 @@ const RESULT: PlanResult = {
       alias: "busybox",
       image: "docker.io/library/busybox",
       file: "tools.yaml",
+      files: ["tools.yaml"],
       kind: "manifest",
       from: "latest",
       fromDigest: "sha256:1111111111111111111111111111111111111111111111111111111111111111",
@@ -63,6 +65,7 @@ describe("planToJson", () => {
           alias: "web",
           image: "ghcr.io/example-org/web",
           file: "charts/web/values.yaml",
+          files: ["charts/web/values.yaml"],
           kind: "helm",
           from: "2.3.1",
           to: "2.3.2",
@@ -80,6 +83,7 @@ describe("planToJson", () => {
           alias: "busybox",
           image: "docker.io/library/busybox",
           file: "tools.yaml",
+          files: ["tools.yaml"],
           kind: "manifest",
           from: "latest",
           to: "latest",
@@ -151,5 +155,41 @@ describe("formatPlanTable", () => {
     expect(formatPlanTable(empty, { color: false })).toBe(
       "No targets.\n\n0 updates, 0 up to date, 0 skipped, 0 warnings, 0 errors — 0 targets, 0 images, 0 registry requests, 1 ms\n",
     );
+  });
+});
+
+describe("terminal escapes from files and registries", () => {
+  const CLEAR = "\u001b[2J";
+  const TITLE = "\u001b]0;pwned\u0007";
+  const hostile: PlanResult = {
+    ...RESULT,
+    updates: RESULT.updates.map((u) => ({ ...u, app: `web${CLEAR}`, reason: `${u.reason}${TITLE}`, sourceUrl: null })),
+    upToDate: RESULT.upToDate.map((q) => ({ ...q, current: `1.0.0${CLEAR}` })),
+    errors: [{ app: null, image: null, file: `x${TITLE}.yaml`, message: `bad\u009b31m value \u202egnp.exe` }],
+    warnings: [],
+    skipped: [{ app: `billing${CLEAR}`, image: null, reason: `because\r${CLEAR}` }],
+  };
+
+  it.each([false, true])("never reach the table raw (color %s); they are shown escaped", (color) => {
+    const table = formatPlanTable(hostile, { color });
+    const withoutOurColours = table.replace(/\u001b\[(?:\d+)m/g, "");
+
+    expect(withoutOurColours).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(table).toContain("web\\e[2J");
+    expect(table).toContain("\\e]0;pwned\\x07");
+    expect(table).toContain("1.0.0\\e[2J");
+    expect(table).toContain("x\\e]0;pwned\\x07.yaml");
+    expect(table).toContain("bad\\x9b31m value \\u202egnp.exe");
+    expect(table).toContain("because\\r\\e[2J");
+  });
+});
+
+describe("formatTags", () => {
+  it("escapes a registry's control characters in every format people read", () => {
+    const result = { image: "ghcr.io/o/web", tags: [{ tag: "1.0.0", digest: "sha256:abc", created: `2026${"\u001b[2J"}`, platforms: ["linux/amd64\u001b]0;x\u0007"] }] };
+
+    expect(formatTags(result, "table", true)).not.toContain("\u001b");
+    expect(formatTags(result, "table", true)).toContain("2026\\e[2J");
+    expect(formatTags({ ...result, tags: [{ tag: "1.0.0\u001b[2J" }] }, "table", false)).toBe("1.0.0\\e[2J\n");
   });
 });

@@ -2,6 +2,7 @@
  * report/: the plan as people and scripts read it. Pure: a PlanResult in, a string or a JSON value out.
  */
 import type { PlanProblem, PlanResult, PlanSkip, PlannedUpdate } from "../pipeline/types.js";
+import { escapeControlCharacters } from "../text/index.js";
 
 /** The stable JSON shape of `plan --format json` (documented in the README). */
 export interface PlanJson {
@@ -12,6 +13,8 @@ export interface PlanJson {
     readonly alias: string;
     readonly image: string;
     readonly file: string;
+    /** Every file the update changes (several for a directory-type Application); `file` is the first. */
+    readonly files: readonly string[];
     readonly kind: PlannedUpdate["kind"];
     readonly from: string | null;
     readonly to: string;
@@ -46,6 +49,7 @@ export function planToJson(result: PlanResult): PlanJson {
       alias: u.alias,
       image: u.image,
       file: u.file,
+      files: u.files,
       kind: u.kind,
       from: u.from,
       to: u.to,
@@ -97,8 +101,22 @@ function provenance(u: PlannedUpdate): string | null {
   return parts.length === 0 ? null : parts.join(", ");
 }
 
+/**
+ * Every string of a value with its control characters escaped: file names, messages, tags and
+ * reasons come from files and registries, and must not drive the terminal.
+ */
+function escapeStrings<T>(value: T): T {
+  if (typeof value === "string") return escapeControlCharacters(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => escapeStrings(item)) as T;
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, escapeStrings(item as unknown)])) as T;
+  }
+  return value;
+}
+
 /** The plan for people: grouped by Application, `from → to`, the reason, then what was skipped and what failed. */
-export function formatPlanTable(result: PlanResult, style: TableStyle): string {
+export function formatPlanTable(raw: PlanResult, style: TableStyle): string {
+  const result = escapeStrings(raw);
   const lines: string[] = [];
   const groups = new Map<string, PlannedUpdate[]>();
   for (const update of result.updates) {
@@ -110,7 +128,7 @@ export function formatPlanTable(result: PlanResult, style: TableStyle): string {
     for (const u of updates) {
       const change = `${u.from ?? "(none)"} → ${paint(style, "green", u.to)}${shortDigest(u.digest)}`;
       lines.push(`  ${u.alias}  ${u.image}  ${change}`);
-      lines.push(`    ${paint(style, "dim", `${u.file} (${u.kind})`)}`);
+      lines.push(`    ${paint(style, "dim", `${u.files.join(", ")} (${u.kind})`)}`);
       lines.push(`    ${u.reason}`);
       const about = provenance(u);
       if (about !== null) lines.push(`    ${paint(style, "dim", about)}`);
@@ -162,3 +180,5 @@ export function formatPlanTable(result: PlanResult, style: TableStyle): string {
 
 export { formatTags } from "./tags.js";
 export { formatReconcile, reconcileToJson } from "./reconcile.js";
+/** For other human-readable output (PR bodies, comments): the same escaping the table uses. */
+export { escapeControlCharacters } from "../text/index.js";

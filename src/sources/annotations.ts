@@ -3,6 +3,7 @@
  * image-updater reads them: per-alias keys win over application-wide ones, which win over defaults.
  * Unknown keys under the prefix are reported, since image-updater silently ignores them. Pure.
  */
+import { closestName } from "../text/index.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
 import { splitImageSpec } from "./image-spec.js";
 import { mergeSettings, splitList, type RawSettings } from "./policy.js";
@@ -89,7 +90,8 @@ function settingsFor(annotations: Readonly<Record<string, string>>, scope: strin
   if (pullSecret) settings.pullSecret = pullSecret;
   if (scope !== "") {
     const platforms = get("platforms");
-    if (platforms !== undefined) settings.platforms = splitList(platforms);
+    // Empty entries are dropped by buildPolicy, which warns when none is left (`platforms: ","`).
+    if (platforms !== undefined) settings.platforms = platforms.split(",").map((item) => item.trim());
   }
   return settings;
 }
@@ -165,6 +167,56 @@ function helmFor(annotations: Readonly<Record<string, string>>, scope: string): 
   return { ...(name ? { name } : {}), ...(tag ? { tag } : {}), ...(spec ? { spec } : {}) };
 }
 
+/** The known key (without prefix) `written` was meant as. */
+function closestKey(written: string): string | null {
+  const dot = written.indexOf(".");
+  return closestName(written, [...APP_KEYS, ...(dot === -1 ? [] : [...ALIAS_KEYS].map((key) => `${written.slice(0, dot)}.${key}`))]);
+}
+
+/** What the prefix of a key meant as image-updater's was written as: `argocd-image-updater.argoproj.com/`, `…argoproj.io.`, any case. */
+const PREFIX_LOOKALIKE = /^(?:argocd-)?image-?updater\.argoproj\.[a-z]+[./]/i;
+
+/**
+ * The annotation `fullKey` was meant as, when it is not one image-updater reads but close to one:
+ * a wrong prefix (case, `.com`, a `.` for the `/`) or a misspelled key. Null for keys of other
+ * tools and for keys that are right.
+ */
+export function meantAnnotation(fullKey: string): string | null {
+  let rest: string;
+  if (fullKey.startsWith(PREFIX)) rest = fullKey.slice(PREFIX.length);
+  else {
+    const match = PREFIX_LOOKALIKE.exec(fullKey);
+    if (match === null) return null;
+    rest = fullKey.slice(match[0].length);
+  }
+  const dot = rest.indexOf(".");
+  const known = APP_KEYS.has(rest) || (dot !== -1 && ALIAS_KEYS.has(rest.slice(dot + 1)));
+  const meant = known ? rest : closestKey(rest);
+  if (meant === null) return null;
+  const full = `${PREFIX}${meant}`;
+  return full === fullKey ? null : full;
+}
+
+function typoIssue(fullKey: string, meant: string): AnnotationIssue {
+  return {
+    key: fullKey,
+    value: null,
+    message: `"${fullKey}" is not an argocd-image-updater annotation and is ignored; did you mean "${meant}"? (keys are case-sensitive, under exactly ${PREFIX})${meant === IMAGE_LIST ? ". Without it the Application is not managed" : ""}`,
+    severity: "warning",
+  };
+}
+
+/**
+ * For an Application without `image-list`: the keys that were probably meant as image-updater's
+ * (`imagelist`, `Image-List`, `argoproj.com/…`). Image-updater ignores them without a word.
+ */
+export function misspelledAnnotations(annotations: Readonly<Record<string, string>>): AnnotationIssue[] {
+  return Object.keys(annotations).flatMap((key) => {
+    const meant = meantAnnotation(key);
+    return meant === null ? [] : [typoIssue(key, meant)];
+  });
+}
+
 /** Digits, version letters (v, x) and constraint operators only: `>=1.27.0 <1.28.0`, `~1.4`, `1.x`. */
 const CONSTRAINT_SHAPE = /^[0-9vVxX.*^~<>=!|,\s-]{1,64}$/;
 
@@ -173,7 +225,11 @@ function unknownKeys(annotations: Readonly<Record<string, string>>, aliases: Rea
   const issues: AnnotationIssue[] = [];
   const imageList = annotations[IMAGE_LIST] ?? "";
   for (const [fullKey, value] of Object.entries(annotations)) {
-    if (!fullKey.startsWith(PREFIX)) continue;
+    if (!fullKey.startsWith(PREFIX)) {
+      const meant = meantAnnotation(fullKey);
+      if (meant !== null) issues.push(typoIssue(fullKey, meant));
+      continue;
+    }
     const key = fullKey.slice(PREFIX.length);
     if (APP_KEYS.has(key)) continue;
     const dot = key.indexOf(".");
@@ -204,6 +260,11 @@ function unknownKeys(annotations: Readonly<Record<string, string>>, aliases: Rea
         message: `"${key}" is not an argocd-image-updater annotation and is ignored; a version constraint belongs in image-list after the image: "image-list: ${alias}=${image}:${constraint}"`,
         severity: "warning",
       });
+      continue;
+    }
+    const meant = meantAnnotation(fullKey);
+    if (meant !== null) {
+      issues.push(typoIssue(fullKey, meant));
       continue;
     }
     const hint =

@@ -6,9 +6,11 @@
 import posix from "node:path/posix";
 
 import { argocdSourceFileName } from "../editors/index.js";
-import type { GitTarget, HelmKeys, Target, TargetOrigin, TargetProblem, WriteKind, WriteTarget } from "../model/index.js";
+import type { DirectorySelection, GitTarget, HelmKeys, Target, TargetOrigin, TargetProblem, WriteKind, WriteTarget } from "../model/index.js";
+import { quoteForMessage } from "../text/index.js";
 import type { DetectedSourceType } from "./app-type.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
+import { compileArgoGlob } from "./directory-app.js";
 import { defaultAlias, parseImageSpec, splitImageSpec } from "./image-spec.js";
 import { buildPolicy } from "./policy.js";
 import { parseGitHubRepoURL } from "./repo-url.js";
@@ -156,6 +158,7 @@ export function applicationType(app: Application, writeBack: WriteBackDecl, imag
   if (source.kustomize !== undefined) return "kustomize";
   if (source.helm !== undefined || source.chart !== undefined) return "helm";
   if (source.plugin !== undefined) return "plugin";
+  if (source.directory !== undefined) return "directory";
   if (writeBack.target?.startsWith("helmvalues")) return "helm";
   if (images.some((image) => image.helm !== null)) return "helm";
   return "kustomize";
@@ -191,6 +194,16 @@ export function overrideFileName(app: Application, argocdNamespace: string): str
 function normalizeRepoPath(path: string): string {
   const joined = posix.normalize(path.replace(/\\/g, "/")).replace(/^(\.\/)+/, "").replace(/^\/+/, "");
   return joined === "." ? "" : joined.replace(/\/+$/, "");
+}
+
+/** What a write-back target that is no form was probably meant to be, or null. */
+function suggestTarget(target: string): string | null {
+  const colon = target.indexOf(":");
+  const head = (colon === -1 ? target : target.slice(0, colon)).toLowerCase();
+  const rest = colon === -1 ? "" : target.slice(colon);
+  if (/^kustom/.test(head)) return `did you mean kustomization${rest}?`;
+  if (/^helm/.test(head) || head === "values") return `did you mean helmvalues${rest}?`;
+  return null;
 }
 
 /** image-updater: after the prefix and `:`, a leading `/` is from the repo root, else relative to the source path. */
@@ -233,13 +246,6 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
   }
   const type = applicationType(app, writeBack, images, input.sourceTypes);
   const source = chooseSource(app, type, input.sourceTypes);
-  if (type === "directory") {
-    skipped.push({
-      app: label,
-      reason: "Directory application: argocd-image-updater only updates Kustomize and Helm applications; declare its images in .github/argocd-image-pr.yml (kind: manifest) instead",
-    });
-    return { targets, problems, skipped };
-  }
   if (type === "plugin") {
     // A git target (helmvalues / kustomization) made the type Helm or Kustomize above; what is left
     // is what image-updater v1 does that a reviewed PR must not: see pluginReason.
@@ -305,13 +311,13 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
     }
     const alias = decl.alias ?? parsed.spec.alias ?? defaultAlias(parsed.spec.image);
     const imageName = `${parsed.spec.image.registry}/${parsed.spec.image.repository}`;
-    const { policy, issues } = buildPolicy(decl.settings, { constraint: parsed.spec.constraint });
+    const { policy, issues } = buildPolicy(decl.settings, { constraint: parsed.spec.constraint, verbatim: input.keyStyle === "image-updater" });
     for (const issue of issues) {
       const settingKey =
         input.keyStyle === "annotation"
           ? `argocd-image-updater.argoproj.io/${parsed.spec.alias ? `${parsed.spec.alias}.` : ""}${issue.key}`
-          : `commonUpdateSettings.${issue.key === "update-strategy" ? "updateStrategy" : issue.key === "allow-tags" ? "allowTags" : "platforms"}`;
-      problem(`${settingKey} for image "${alias}": ${issue.message}${policy === null ? ". This image was skipped" : ""}`, imageName);
+          : `commonUpdateSettings.${issue.key === "update-strategy" ? "updateStrategy" : issue.key === "allow-tags" ? "allowTags" : issue.key === "ignore-tags" ? "ignoreTags" : "platforms"}`;
+      problem(`${settingKey} for image "${alias}": ${issue.message}${policy === null && issue.severity === undefined ? ". This image was skipped" : ""}`, imageName, issue.severity ?? "error");
     }
     if (policy === null) continue;
     const id = applicationTargetId(namespace, app.metadata.name, alias);
@@ -363,12 +369,19 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
   function locate(): Located | null {
     const sourcePath = normalizeRepoPath(source.path ?? "");
     const target = writeBack.target;
+    // A directory app (plain manifests) has no parameter overrides to write: with argocd, or git
+    // without a target, the manifests Argo CD renders from the source path are what runs the image.
+    // argocd-image-updater skips such apps as unsupported; we edit them.
+    if (type === "directory" && (method === "argocd" || target === undefined)) {
+      const git = gitFor(source.repoURL, source.targetRevision);
+      return git && { git, write: { kind: "manifest", path: sourcePath, directory: directorySelection() } };
+    }
     // argocd: image-updater patches the live Application; we change the Application manifest in git.
     // An Application an ApplicationSet generates is not a file to edit: like one from the cluster.
     if (method === "argocd" && app.file !== null && app.generatedBy === undefined) {
       const git = input.manifestsRepo ?? gitFor(source.repoURL, source.targetRevision);
       if (git === null) return null;
-      return { git, write: { kind: "application", path: normalizeRepoPath(app.file) } };
+      return { git, write: { kind: "application", path: normalizeRepoPath(app.file), ...(type === "helm" || type === "kustomize" ? { applicationType: type } : {}) } };
     }
     if (method === "git" && target !== undefined) {
       if (target.startsWith("kustomization")) {
@@ -390,6 +403,14 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
         return git && { git, write: { kind: "helm", path: resolveTargetPath(rest, sourcePath) } };
       }
       // image-updater (backward compatibility): any other value is the override file, from the repo root.
+      // A `:` makes it a form (`helm:values.yaml` is a typo, not a file name); a kustomization file
+      // is refused, as image-updater refuses it. The pipeline refuses a path that is neither a
+      // directory nor a .yaml file (`kustomize`), which would otherwise create a stray file.
+      const base = posix.basename(target);
+      if (target.includes(":")) return badTarget(target, suggestTarget(target));
+      if (/^(kustomization\.ya?ml|Kustomization)$/.test(base)) {
+        return badTarget(target, `"${target}" is a kustomization file: a parameter override file written there would replace it; write kustomization:/${posix.dirname(target) === "." ? "" : posix.dirname(target)} to edit it in place`);
+      }
       const git = gitFor(source.repoURL, source.targetRevision);
       return git && { git, write: { kind: "argocd-source", path: normalizeRepoPath(target), argocdSourceFileName: overrideFileName(app, input.argocdNamespace) } };
     }
@@ -409,9 +430,27 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
     return named[0] ?? (refs.length === 1 ? (refs[0] as ApplicationSource) : null);
   }
 
-  function badTarget(target: string): null {
+  /** `spec.source.directory`, with a warning for a glob Argo CD cannot compile (it then includes nothing, or excludes nothing). */
+  function directorySelection(): DirectorySelection {
+    const where = (app.spec.sources?.length ?? 0) > 0 ? `spec.sources[${(app.spec.sources ?? []).indexOf(source)}]` : "spec.source";
+    const globOf = (name: "include" | "exclude"): string | null => {
+      const value = source.directory?.[name];
+      if (value === undefined || value === "") return null;
+      if (compileArgoGlob(value) === null) {
+        problem(
+          `${where}.directory.${name} "${value}" is not a valid glob, so Argo CD ${name === "include" ? "includes no file" : "excludes no file"}; write it as Argo CD reads it: * and ? (which also match /), [a-z] or [!a-z], {a,b} alternatives, \\ to escape`,
+          null,
+          "warning",
+        );
+      }
+      return value;
+    };
+    return { recurse: source.directory?.recurse ?? false, include: globOf("include"), exclude: globOf("exclude") };
+  }
+
+  function badTarget(target: string, meant: string | null = null): null {
     problem(
-      `${key("write-back-target", "writeBackConfig.gitConfig.writeBackTarget")} "${target}" is not valid; use kustomization, kustomization:<path>, helmvalues or helmvalues:<path> (a leading / means from the repository root). No target was made for this application`,
+      `${key("write-back-target", "writeBackConfig.gitConfig.writeBackTarget")} "${quoteForMessage(target)}" is not a write-back target${meant === null ? "" : ` (${meant})`}; use kustomization, kustomization:<path>, helmvalues or helmvalues:<path> (a leading / means from the repository root), or a directory or .yaml file for the parameter override file. No target was made for this application`,
     );
     return null;
   }

@@ -7,6 +7,7 @@
 // from files does not pay its ~70 MB of memory and its start-up time.
 import type { CoreV1Api, CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
 
+import { AppError } from "../errors/index.js";
 import type { TargetProblem } from "../model/index.js";
 import { classifyResource, type Resources } from "./resources.js";
 
@@ -161,7 +162,8 @@ export function createSecretReader(options: Pick<ClusterOptions, "kubeconfig" | 
       secret = await (await api).readNamespacedSecret({ name, namespace });
     } catch (error) {
       if (statusOf(error) === 404) return null;
-      throw new Error(`cannot get secret ${namespace}/${name}: ${describe(error)}; check that the service account may get it (docs/rbac.md)`);
+      // An I/O failure is an AppError (the pass reports it for the image that named the secret).
+      throw new AppError(`cannot get secret ${namespace}/${name}: ${describe(error)}`, { cause: error, hint: "check that the service account may get it (docs/rbac.md)" });
     }
     const data: Record<string, string> = {};
     for (const [key, value] of Object.entries(secret.data ?? {})) data[key] = Buffer.from(value, "base64").toString("utf8");

@@ -8,6 +8,7 @@ export { generatesAnnotated } from "./resources.js";
 export { parseManifests, readManifests, readManifestsFromPaths, readManifestsFromRepo, type ManifestPaths, type ReadManifestsOptions } from "./manifests.js";
 export { createSecretReader, listFromCluster, type ClusterOptions, type SecretReader } from "./cluster.js";
 export { detectApplicationTypes, detectSourceType, typeFromFileNames, type ArgoSourceType, type DetectedSourceType, type DetectedTypes } from "./app-type.js";
+export { compileArgoGlob, directoryManifestFiles } from "./directory-app.js";
 export { targetsFromApplications, type SourceResult, type TargetsFromApplicationsInput } from "./targets.js";
 export {
   parseRepoConfig,

@@ -1,11 +1,14 @@
 /** Application / ImageUpdater manifests read from YAML files (app-of-apps repos, offline runs). */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 
 import { parseAllDocuments } from "yaml";
 
+import { ConfigError, describeError } from "../errors/index.js";
+import { describeFileError, MAX_FILE_BYTES, MAX_MANIFEST_FILE_BYTES, readRegularTextFile } from "../files/index.js";
 import type { TargetProblem } from "../model/index.js";
 import type { RepoEntry, RepoReader } from "../plan/index.js";
+import { describeYamlError, quoteForMessage } from "../text/index.js";
 import { classifyResource, qualifiedName, type Application, type ImageUpdater, type Resources } from "./resources.js";
 
 /**
@@ -53,18 +56,39 @@ export function parseManifests(text: string, file: string): Resources {
   };
   for (const chunk of splitDocuments(text)) {
     if (!CANDIDATE.test(chunk.text)) continue;
+    if (chunk.text.length > MAX_FILE_BYTES) {
+      // Parsing is slow on this scale (see MAX_FILE_BYTES); no Application is anywhere near it.
+      out.problems.push({
+        app: null,
+        image: null,
+        file,
+        message: `${file}: document ${chunk.first} is ${(chunk.text.length / 1048576).toFixed(1)} MiB, over the ${MAX_FILE_BYTES / 1048576} MiB limit on one Application or ImageUpdater document; it was skipped`,
+      });
+      continue;
+    }
     parseAllDocuments(chunk.text).forEach((doc, index) => {
       if (doc.errors.length > 0) {
         if (looksLikeTemplate(chunk.text)) return;
+        const first = doc.errors[0];
+        const exhausted = first !== undefined && /Maximum call stack/.test(first.message);
         out.problems.push({
           app: null,
           image: null,
           file,
-          message: `${file}: document ${chunk.first + index} is not valid YAML (${doc.errors[0]?.message.split("\n")[0] ?? "parse error"}); it was skipped`,
+          message: exhausted
+            ? `${file}: document ${chunk.first + index} was skipped: ${describeYamlError(first)}`
+            : `${file}: document ${chunk.first + index} is not valid YAML (${first?.message.split("\n")[0] ?? "parse error"}); it was skipped`,
         });
         return;
       }
-      const value: unknown = doc.toJS({ maxAliasCount: 100 });
+      let value: unknown;
+      try {
+        value = doc.toJS({ maxAliasCount: 100 });
+      } catch (error) {
+        // An alias bomb, or nesting too deep for the stack: this document only.
+        out.problems.push({ app: null, image: null, file, message: `${file}: document ${chunk.first + index} was skipped: ${describeYamlError(error)}` });
+        return;
+      }
       const items = isList(value) ? value.items : [value];
       for (const item of items) {
         const classified = classifyResource(item, file);
@@ -74,6 +98,7 @@ export function parseManifests(text: string, file: string): Resources {
             break;
           case "image-updater":
             out.imageUpdaters.push(classified.value);
+            out.problems.push(...classified.warnings);
             break;
           case "application-set":
             out.applicationSets?.push(classified.value);
@@ -114,6 +139,11 @@ function problemText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * The YAML files under `entry`. A path given by name is read whatever it is (reading says what is
+ * wrong with it); inside a directory, `*.yaml` / `*.yml` files, and FIFOs, sockets or devices so
+ * named, which reading then refuses by name instead of skipping them unsaid. Links are not followed.
+ */
 async function collect(entry: string, files: string[], problems: TargetProblem[]): Promise<void> {
   let info;
   try {
@@ -123,21 +153,26 @@ async function collect(entry: string, files: string[], problems: TargetProblem[]
       app: null,
       image: null,
       file: entry,
-      message: `cannot read "${entry}": ${problemText(error)}; check the path`,
+      message: `cannot read "${quoteForMessage(entry)}": ${describeFileError(error)}; check the path`,
     });
     return;
   }
-  if (info.isFile()) {
+  if (!info.isDirectory()) {
     files.push(entry);
     return;
   }
-  if (!info.isDirectory()) return;
-  const names = (await readdir(entry, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  let names;
+  try {
+    names = (await readdir(entry, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (error) {
+    problems.push({ app: null, image: null, file: entry, message: `cannot read the directory "${quoteForMessage(entry)}": ${describeFileError(error)}; the Applications in it were not read` });
+    return;
+  }
   for (const dirent of names) {
     const full = path.join(entry, dirent.name);
     if (dirent.isDirectory()) {
       if (!SKIP_DIRS.has(dirent.name)) await collect(full, files, problems);
-    } else if (dirent.isFile() && MANIFEST_FILE.test(dirent.name)) files.push(full);
+    } else if (!dirent.isSymbolicLink() && MANIFEST_FILE.test(dirent.name)) files.push(full);
   }
 }
 
@@ -148,7 +183,8 @@ async function collectFromDisk(paths: readonly string[], root: string | undefine
   return [...new Set(files)].map((file) => {
     const relative = path.relative(base, path.resolve(file));
     const name = relative.startsWith("..") || path.isAbsolute(relative) ? file : relative.split(path.sep).join("/");
-    return { name, load: () => readFile(file, "utf8") };
+    // Regular files only, up to MAX_MANIFEST_FILE_BYTES: a FIFO here would block the pass forever.
+    return { name, load: () => readRegularTextFile(file, { name, maxBytes: MAX_MANIFEST_FILE_BYTES }) };
   });
 }
 
@@ -178,7 +214,7 @@ async function collectFromRepo(reader: RepoReader, dir: string, files: string[],
     const full = dir === "" ? entry.name : `${dir}/${entry.name}`;
     if (entry.type === "dir") {
       if (!SKIP_DIRS.has(entry.name)) await collectFromRepo(reader, full, files, problems, false);
-    } else if (entry.type === "file" && MANIFEST_FILE.test(entry.name)) files.push(full);
+    } else if ((entry.type === "file" || entry.type === "other") && MANIFEST_FILE.test(entry.name)) files.push(full); // "other" (a FIFO…): reading names it
   }
 }
 
@@ -237,7 +273,9 @@ export async function readManifests(paths: ManifestPaths): Promise<Resources> {
   for (const [index, { name }] of files.entries()) {
     const result = loaded[index];
     if (result === undefined || "error" in result) {
-      out.problems.push({ app: null, image: null, file: name, message: `cannot read "${name}": ${problemText(result?.error)}` });
+      // A refused file (a FIFO, over the size limit…) says what it is itself.
+      const error: unknown = result?.error;
+      out.problems.push({ app: null, image: null, file: name, message: error instanceof ConfigError ? `${describeError(error)}; the Applications in it were not read` : `cannot read "${name}": ${problemText(error)}` });
       continue;
     }
     const text = result.text;

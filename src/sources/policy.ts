@@ -4,6 +4,7 @@
  */
 import type { AllowTags, ImagePolicy, UpdateLevel, UpdateStrategy } from "../model/index.js";
 import { compileGoRegexp } from "../strategy/index.js";
+import { quoteForMessage } from "../text/index.js";
 
 /** Settings as configured, before defaults; the shape of image-updater's CommonUpdateSettings. */
 export interface RawSettings {
@@ -85,13 +86,20 @@ export function splitList(value: string): string[] {
 }
 
 export interface PolicyIssue {
-  readonly key: "update-strategy" | "allow-tags" | "platforms";
+  readonly key: "update-strategy" | "allow-tags" | "ignore-tags" | "platforms";
   readonly value: string;
   readonly message: string;
+  /** A warning works as written (as in image-updater) but cannot do what it says. Default error. */
+  readonly severity?: "warning";
 }
 
 export interface PolicyExtras {
   readonly constraint: string | null;
+  /**
+   * The settings are an ImageUpdater's fields, which image-updater reads as written (it trims only
+   * annotations): blanks around a strategy or allow-tags change its meaning there, so they warn.
+   */
+  readonly verbatim?: boolean;
   readonly keepSuffix?: boolean;
   readonly maxUpdate?: UpdateLevel | null;
 }
@@ -104,6 +112,19 @@ export interface PolicyExtras {
  */
 export function buildPolicy(settings: RawSettings, extras: PolicyExtras): { policy: ImagePolicy | null; issues: PolicyIssue[] } {
   const issues: PolicyIssue[] = [];
+  if (extras.verbatim === true) {
+    const blanks = (key: "update-strategy" | "allow-tags", value: string | undefined, there: string): void => {
+      if (value === undefined || value === value.trim() || value.trim() === "") return;
+      issues.push({
+        key,
+        value,
+        message: `${key === "update-strategy" ? "update strategy" : "allow-tags"} "${quoteForMessage(value)}" has blanks around it; argocd-image-updater reads ImageUpdater fields as written (${there}), argocd-image-pr trims them: remove the blanks`,
+        severity: "warning",
+      });
+    };
+    blanks("update-strategy", settings.updateStrategy, "for it this is no known strategy, so it uses semver");
+    blanks("allow-tags", settings.allowTags, "for it no tag matches");
+  }
   const strategyValue = settings.updateStrategy?.trim() || "semver";
   const strategy = parseStrategy(strategyValue);
   if (strategy === null) {
@@ -140,7 +161,27 @@ export function buildPolicy(settings: RawSettings, extras: PolicyExtras): { poli
       message: `platform "${trimmed}" is not os/arch[/variant]; write it as ${guess ?? "os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8"} (until then the image is not updated, rather than risk a tag built for the wrong platform)`,
     });
   }
+  if (settings.platforms !== undefined && platforms.length === 0 && platformsValid) {
+    const written = settings.platforms.join(",");
+    issues.push({
+      key: "platforms",
+      value: written,
+      message: `platforms "${quoteForMessage(written)}" lists no platform, so no platform restriction applies (argocd-image-updater would restrict the image to its own platform); list os/arch[/variant] values or remove the key`,
+      severity: "warning",
+    });
+  }
   const ignoreTags = (settings.ignoreTags ?? []).map((tag) => tag.trim()).filter((tag) => tag !== "");
+  for (const tag of ignoreTags) {
+    // Image-updater keeps such a glob too; it can never match, as no tag holds a control character.
+    if (/[\u0000-\u001f\u007f]/.test(tag)) {
+      issues.push({
+        key: "ignore-tags",
+        value: tag,
+        message: `ignore-tags entry "${quoteForMessage(tag)}" contains a control character, which no tag can hold, so it ignores nothing; remove the character`,
+        severity: "warning",
+      });
+    }
+  }
   // An allow-tags that cannot be applied allows no tag (as in image-updater): the image is not
   // planned, and the issue above is its one report (the strategy would otherwise report it again).
   if (strategy === null || !platformsValid || allowTags.kind === "invalid") return { policy: null, issues };

@@ -7,6 +7,9 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 
 import type { GitHubRepo, HelmKeys, Target, WriteKind } from "../model/index.js";
+import { describeError } from "../errors/index.js";
+import { fileTooLarge, MAX_FILE_BYTES } from "../files/index.js";
+import { describeYamlError } from "../text/index.js";
 import { defaultAlias, parseImageSpec } from "./image-spec.js";
 import { buildPolicy, STRATEGY_NAMES } from "./policy.js";
 import type { SourceResult } from "./targets.js";
@@ -186,12 +189,24 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
   const warn = (message: string, image: string | null = null): void => {
     result.problems.push({ app: null, image, file, message: `${file}: ${message}`, severity: "warning" });
   };
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) {
-    fail(`not valid YAML: ${doc.errors[0]?.message.split("\n")[0] ?? "parse error"}; fix the syntax (no target was read)`);
+  if (text.length > MAX_FILE_BYTES) {
+    fail(`${describeError(fileTooLarge(file, Buffer.byteLength(text)))} (no target was read)`);
     return result;
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const doc = parseDocument(text);
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    fail(/Maximum call stack/.test(first.message) ? `${describeYamlError(first)} (no target was read)` : `not valid YAML: ${first.message.split("\n")[0] ?? "parse error"}; fix the syntax (no target was read)`);
+    return result;
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    // An alias bomb, or nesting too deep for the stack.
+    fail(`${describeYamlError(error)} (no target was read)`);
+    return result;
+  }
   const version = versionProblem(raw);
   if (version !== null) {
     fail(`${version} (no target was read)`);
@@ -259,8 +274,8 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
     );
     const imageName = `${spec.spec.image.registry}/${spec.spec.image.repository}`;
     for (const issue of issues) {
-      const field = issue.key === "allow-tags" ? "allowTags" : issue.key === "platforms" ? "platforms" : "strategy";
-      fail(`${label}.${field}: ${issue.message}`, imageName);
+      const field = issue.key === "allow-tags" ? "allowTags" : issue.key === "platforms" ? "platforms" : issue.key === "ignore-tags" ? "ignoreTags" : "strategy";
+      (issue.severity === "warning" ? warn : fail)(`${label}.${field}: ${issue.message}`, imageName);
     }
     if (policy === null) return;
     const pathKey = t.path === undefined ? "file" : "path";
@@ -309,7 +324,13 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
 export function readRepoConfig(text: string): RepoConfig | null {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) return null;
-  const parsed = RepoConfig.safeParse(doc.toJS() ?? {});
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch {
+    return null; // an alias bomb: parseRepoConfig says so
+  }
+  const parsed = RepoConfig.safeParse(raw);
   return parsed.success ? parsed.data : null;
 }
 

@@ -6,6 +6,7 @@
 import { z } from "zod";
 
 import type { TargetProblem } from "../model/index.js";
+import { closestName } from "../text/index.js";
 import type { RawApplicationSet } from "./application-sets.js";
 
 const StringMap = z.record(z.string(), z.string());
@@ -33,7 +34,7 @@ export const ApplicationSource = z.object({
   ref: optional(z.string()),
   helm: optional(z.object({ valueFiles: optional(z.array(z.string())) })),
   kustomize: optional(z.object({})),
-  directory: optional(z.object({})),
+  directory: optional(z.object({ recurse: optional(z.boolean()), include: optional(z.string()), exclude: optional(z.string()) })),
   plugin: optional(z.object({})),
 });
 export type ApplicationSource = z.infer<typeof ApplicationSource>;
@@ -206,7 +207,7 @@ export function classifyResource(
   file: string | null,
 ):
   | { kind: "application"; value: Application }
-  | { kind: "image-updater"; value: ImageUpdater }
+  | { kind: "image-updater"; value: ImageUpdater; warnings: TargetProblem[] }
   | { kind: "application-set"; value: RawApplicationSet }
   | { kind: "ignored" }
   | { kind: "problem"; problem: TargetProblem } {
@@ -258,5 +259,55 @@ export function classifyResource(
     return parsed.success ? { kind: "application", value: { ...parsed.data, file } } : malformed(parsed.error);
   }
   const parsed = ImageUpdater.safeParse(value);
-  return parsed.success ? { kind: "image-updater", value: { ...parsed.data, file } } : malformed(parsed.error);
+  if (!parsed.success) return malformed(parsed.error);
+  return { kind: "image-updater", value: { ...parsed.data, file }, warnings: unknownFields(record["spec"], SPEC_FIELDS, "spec").map((unknown) => ({ app: null, image: null, file, message: `${label}: ${unknown}`, severity: "warning" as const })) };
+}
+
+/**
+ * The fields of argocd-image-updater's ImageUpdater spec (api/v1alpha1/imageupdater_types.go), as
+ * a tree: `true` is a leaf or a block read whole (label selectors, pull requests, verification),
+ * an object its fields, a one-element array a list of such objects.
+ */
+type FieldTree = { readonly [field: string]: true | FieldTree | readonly [FieldTree] };
+const SETTINGS_FIELDS: FieldTree = { updateStrategy: true, forceUpdate: true, allowTags: true, ignoreTags: true, pullSecret: true, platforms: true };
+const WRITE_BACK_FIELDS: FieldTree = { method: true, gitConfig: { repository: true, branch: true, writeBackTarget: true, pullRequest: true } };
+const IMAGE_FIELDS: FieldTree = {
+  alias: true,
+  imageName: true,
+  commonUpdateSettings: SETTINGS_FIELDS,
+  manifestTargets: { helm: { name: true, tag: true, spec: true }, kustomize: { name: true }, plugin: true },
+  imagesVerification: true,
+  platforms: true,
+};
+const SPEC_FIELDS: FieldTree = {
+  namespace: true,
+  commonUpdateSettings: SETTINGS_FIELDS,
+  writeBackConfig: WRITE_BACK_FIELDS,
+  imagesVerification: true,
+  images: [IMAGE_FIELDS],
+  applicationRefs: [
+    { namePattern: true, labelSelectors: true, useAnnotations: true, imagesVerification: true, commonUpdateSettings: SETTINGS_FIELDS, writeBackConfig: WRITE_BACK_FIELDS, images: [IMAGE_FIELDS] },
+  ],
+};
+
+/**
+ * Fields of `value` the tree does not know, as messages with their path and the field probably
+ * meant: the API server prunes unknown fields of a custom resource, so such a setting (a typo,
+ * a field of another version) is silently not applied.
+ */
+function unknownFields(value: unknown, tree: FieldTree, at: string): string[] {
+  if (!isRecord(value)) return [];
+  const out: string[] = [];
+  for (const [field, item] of Object.entries(value)) {
+    const known = tree[field];
+    const where = `${at}.${field}`;
+    if (known === undefined) {
+      const meant = closestName(field, Object.keys(tree));
+      out.push(`${where} is not an ImageUpdater field and is ignored (the API server drops it)${meant === null ? "" : `; did you mean ${meant}?`}`);
+    } else if (Array.isArray(known)) {
+      const [element] = known as readonly [FieldTree];
+      if (Array.isArray(item)) item.forEach((entry: unknown, index) => out.push(...unknownFields(entry, element, `${where}[${index}]`)));
+    } else if (known !== true) out.push(...unknownFields(item, known as FieldTree, where));
+  }
+  return out;
 }

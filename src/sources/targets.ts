@@ -4,7 +4,7 @@
  * (image-updater v0.x). Pure.
  */
 import type { GitTarget, Target, TargetProblem } from "../model/index.js";
-import { readAnnotations, type AnnotationConfig } from "./annotations.js";
+import { misspelledAnnotations, readAnnotations, type AnnotationConfig } from "./annotations.js";
 import type { DetectedTypes } from "./app-type.js";
 import { appLabel, targetsForApplication } from "./application.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
@@ -66,12 +66,22 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
   };
   const manifestsRepo = input.manifestsRepo ?? null;
   const argocdNamespace = input.argocdNamespace ?? DEFAULT_NAMESPACE;
+  // One rule: a manifest without a namespace is in Argo CD's namespace (as kubectl apply -n would
+  // place it), for ids, ImageUpdater matching and messages alike.
+  const originals = new Map<Application, Application>();
+  const applications = input.applications.map((app) => {
+    const placed = app.metadata.namespace === undefined ? { ...app, metadata: { ...app.metadata, namespace: argocdNamespace } } : app;
+    originals.set(placed, app);
+    return placed;
+  });
   const sourceTypesOf = (app: Application) => {
-    const types = input.sourceTypes?.get(app);
+    const types = input.sourceTypes?.get(originals.get(app) ?? app);
     return types === undefined ? {} : { sourceTypes: types };
   };
 
-  const imageUpdaters = input.imageUpdaters.filter((updater) => {
+  const imageUpdaters = input.imageUpdaters.map((updater) =>
+    updater.metadata.namespace === undefined ? { ...updater, metadata: { ...updater.metadata, namespace: updater.spec.namespace ?? argocdNamespace } } : updater,
+  ).filter((updater) => {
     const malformed = malformedNamePatterns(updater);
     for (const { index, pattern } of malformed) {
       result.problems.push({
@@ -86,22 +96,22 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
 
   // A ref matching nothing is a typo more often than a placeholder; with no Applications read at
   // all, every ref would match nothing and the warning would say nothing useful.
-  if (input.applications.length > 0) {
+  if (applications.length > 0) {
     for (const updater of imageUpdaters) {
       updater.spec.applicationRefs.forEach((ref, index) => {
-        if (input.applications.some((app) => refMatches(updater, ref, app))) return;
+        if (applications.some((app) => refMatches(updater, ref, app))) return;
         result.problems.push({
           app: null,
           image: null,
           file: updater.file,
-          message: `ImageUpdater ${qualifiedName(updater.metadata)}: spec.applicationRefs[${index}] (namePattern "${ref.namePattern}"${ref.labelSelectors === undefined ? "" : " with labelSelectors"}) selects no Application in namespace ${updaterNamespaceOf(updater)} among the ${input.applications.length} read; check namePattern${ref.labelSelectors === undefined ? "" : " and labelSelectors"}`,
+          message: `ImageUpdater ${qualifiedName(updater.metadata)}: spec.applicationRefs[${index}] (namePattern "${ref.namePattern}"${ref.labelSelectors === undefined ? "" : " with labelSelectors"}) selects no Application in namespace ${updaterNamespaceOf(updater)} among the ${applications.length} read; check namePattern${ref.labelSelectors === undefined ? "" : " and labelSelectors"}`,
           severity: "warning",
         });
       });
     }
   }
 
-  for (const app of input.applications) {
+  for (const app of applications) {
     const selecting = imageUpdaters.flatMap((updater) => {
       const selected = selectRef(updater, app);
       return selected === null ? [] : [{ updater, ...selected }];
@@ -177,6 +187,9 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
 
     const config = readAnnotations(app.metadata.annotations ?? {});
     if (config === null) {
+      // `imagelist`, `Image-List`…: image-updater ignores the Application without a word; we warn.
+      const typos = misspelledAnnotations(app.metadata.annotations ?? {});
+      result.problems.push(...annotationProblems(app, { images: [], writeBack: {}, issues: typos }, `Application ${appLabel(app)}`));
       result.skipped.push({
         app: appLabel(app),
         reason: "no argocd-image-updater.argoproj.io/image-list annotation and no ImageUpdater selects it",

@@ -12,7 +12,7 @@ import { isValidTag } from "../image-ref/index.js";
 import type { ImagePolicy, TagDetails, UpdateLevel, UpdateStrategy } from "../model/index.js";
 import { parseConstraint, satisfies, type Constraint } from "./constraint.js";
 import { compileAllowTags, compileIgnoreTags, offersPlatforms } from "./filters.js";
-import { compareVersions, compareVersionsDescending, parseVersion, type Version } from "./version.js";
+import { compareSuffixed, compareSuffixedDescending, compareVersions, compareVersionsDescending, parseVersion, sameSuffix, type Version } from "./version.js";
 
 export { parseConstraint, satisfies } from "./constraint.js";
 export type { Constraint, ConstraintResult } from "./constraint.js";
@@ -33,7 +33,7 @@ export interface DropCounts {
   readonly ignored: number;
   /** semver: not a version. digest: not the followed tag. */
   readonly notApplicable: number;
-  /** semver: outside the constraint (pre-releases included, unless the constraint opts in). */
+  /** semver: outside the constraint (`*` when none is given), which excludes pre-releases unless it opts in (`-0`). */
   readonly outsideConstraint: number;
   /** keep-suffix: a different suffix than the current tag's. */
   readonly otherSuffix: number;
@@ -145,6 +145,11 @@ export function selectCandidates(tags: readonly string[], policy: ImagePolicy, c
       }
       constraint = parsed.constraint;
       matching = source;
+    } else {
+      // argocd-image-updater 1.3 (registry-scanner, #1758): no constraint is Masterminds' `*`, so
+      // pre-releases are excluded unless a constraint opts in (`>=1.0.0-0`).
+      const any = parseConstraint("*");
+      if (any.ok) constraint = any.constraint;
     }
   } else if (strategy === "digest") {
     matching = followedTag(policy, current);
@@ -194,7 +199,7 @@ export function selectCandidates(tags: readonly string[], policy: ImagePolicy, c
       drops.notApplicable += 1;
       continue;
     }
-    if (suffixFilter && (version === null || version.pre !== currentVersion.pre)) {
+    if (suffixFilter && (version === null || !sameSuffix(version, currentVersion))) {
       drops.otherSuffix += 1;
       continue;
     }
@@ -206,7 +211,6 @@ export function selectCandidates(tags: readonly string[], policy: ImagePolicy, c
         continue;
       }
     }
-    // Without a constraint image-updater never asks Masterminds, so pre-releases stay eligible.
     if (levelFilter && (version === null || !withinLevel(version, currentVersion, policy.maxUpdate))) {
       drops.beyondMaxUpdate += 1;
       continue;
@@ -217,7 +221,7 @@ export function selectCandidates(tags: readonly string[], policy: ImagePolicy, c
 
   const ordered =
     strategy === "semver"
-      ? versions.sort(compareVersionsDescending).map((v) => v.original)
+      ? versions.sort(suffixFilter ? compareSuffixedDescending : compareVersionsDescending).map((v) => v.original)
       : names.sort(byNameDescending);
   return { ...base, ordered, dropped: drops, needsDetails: needsFor(strategy, policy), error: null, matching };
 }
@@ -276,7 +280,9 @@ function isNotNewer(best: string, input: DecideInput): boolean {
     case "semver": {
       const b = parseVersion(best);
       const c = parseVersion(current);
-      return b !== null && c !== null && compareVersions(b, c) <= 0;
+      if (b === null || c === null) return false;
+      // keep-suffix: a rebuild's revision counts (`-r12` is newer than `-r9`).
+      return (input.policy.keepSuffix && sameSuffix(b, c) ? compareSuffixed(b, c) : compareVersions(b, c)) <= 0;
     }
     case "newest-build": {
       const b = createdAt(input.details.get(best));

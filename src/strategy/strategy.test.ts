@@ -162,8 +162,15 @@ describe("argocd-image-updater's documented cases (registry-scanner version_test
     expect(chosen(run(["2024-09-01", "2024-10-01", "9"], policy({ strategy: "alphabetical" }), cur("2024-09-01")))).toBe("9");
   });
 
-  it("without a constraint semver considers pre-releases, as image-updater never asks Masterminds then", () => {
-    expect(chosen(run(["1.27.4", "1.28.0-rc.1"], policy(), cur("1.27.4")))).toBe("1.28.0-rc.1");
+  // argocd-image-updater 1.3 (registry-scanner #1758): no constraint means Masterminds' `*`, which excludes pre-releases.
+  it("without a constraint semver excludes pre-releases, as argocd-image-updater 1.3 does", () => {
+    expect(chosen(run(["v2.2.0", "v2.3.0-rc.0.18.g1abb7b5dd-ppc64le"], policy(), cur("v2.2.0")))).toBe(null);
+    expect(chosen(run(["v2.1.0", "v2.2.0", "v2.3.0-rc.0.18.g1abb7b5dd-ppc64le"], policy(), cur("v2.1.0")))).toBe("v2.2.0");
+    expect(chosen(run(["1.27.4", "1.28.0-rc.1"], policy(), cur("1.27.3")))).toBe("1.27.4");
+  });
+
+  it("without a constraint, keep-suffix still moves a variant (-alpine is its suffix, not a pre-release)", () => {
+    expect(chosen(run(["1.27.3-alpine", "1.27.4-alpine", "1.28.0-rc.1"], policy({ keepSuffix: true }), cur("1.27.3-alpine")))).toBe("1.27.4-alpine");
   });
 
   it("a constraint opting in with -0 allows pre-releases", () => {
@@ -265,6 +272,26 @@ describe("keep-suffix and max-update (opt-in, beyond image-updater)", () => {
     expect(chosen(run(NGINX_TAGS, policy({ constraint: ">=1.27.0 <1.28.0", keepSuffix: true }), cur(current)))).toBe(expected);
   });
 
+  /** bitnami/nginx as it publishes: rolling `-debian-12` tags and immutable `-debian-12-r<revision>` rebuilds. */
+  const BITNAMI = ["1.27.3", "1.27.3-debian-12", "1.27.3-debian-12-r9", "1.27.3-debian-12-r10", "1.27.3-debian-12-r12", "1.27.3-debian-11-r40", "1.27.4-debian-12", "1.27.4-debian-12-r0", "1.27.4-debian-12-r2", "1.28.0-debian-12-r1", "latest"];
+  it.each([
+    ["a security rebuild (new revision) of the same version", "~1.27.3 <1.27.4", "1.27.3-debian-12-r9", "1.27.3-debian-12-r12"],
+    ["a patch with a new revision", "~1.27", "1.27.3-debian-12-r9", "1.27.4-debian-12-r2"],
+    ["the rolling tag to the rolling tag", "~1.27", "1.27.3-debian-12", "1.27.4-debian-12"],
+    ["no constraint", "", "1.27.3-debian-12-r9", "1.28.0-debian-12-r1"],
+  ])("keep-suffix on Bitnami revisions: %s (%s, from %s → %s)", (_name, constraint, current, expected) => {
+    const p = policy({ constraint: constraint === "" ? null : constraint, keepSuffix: true });
+    const decision = run(BITNAMI, p, cur(current));
+    expect(chosen(decision)).toBe(expected);
+  });
+
+  it("keep-suffix never moves to a lower revision, nor to another distribution", () => {
+    const p = policy({ constraint: "~1.27.3 <1.27.4", keepSuffix: true });
+    expect(run(BITNAMI, p, cur("1.27.3-debian-12-r12"))).toMatchObject({ kind: "up-to-date", reason: expect.stringContaining("1.27.3-debian-12-r12: already the newest") });
+    expect(selectCandidates(BITNAMI, p, cur("1.27.3-debian-12-r9")).ordered).toEqual(["1.27.3-debian-12-r12", "1.27.3-debian-12-r10", "1.27.3-debian-12-r9"]);
+    expect(run(["1.27.3-debian-12-r9", "1.27.3-debian-12-r10"], p, cur("1.27.3-debian-12-r40"))).toMatchObject({ kind: "up-to-date", reason: expect.stringContaining("not moving to 1.27.3-debian-12-r10") });
+  });
+
   it("keep-suffix counts the tags it drops", () => {
     const c = selectCandidates(["1.0.0", "1.1.0-alpine", "1.1.0"], policy({ keepSuffix: true }), cur("1.0.0-alpine"));
     expect(c.ordered).toEqual(["1.1.0-alpine"]);
@@ -275,13 +302,13 @@ describe("keep-suffix and max-update (opt-in, beyond image-updater)", () => {
   it.each([
     ["patch", "1.26.3"],
     ["minor", "1.27.4"],
-    ["major", "2.1.0-rc.1"],
+    ["major", "2.0.0"],
   ] as const)("max-update %s from 1.26.1 → %s", (maxUpdate, expected) => {
     expect(chosen(run(tags, policy({ maxUpdate }), cur("1.26.1")))).toBe(expected);
   });
 
   it("max-update is a no-op when the current tag is not a version", () => {
-    expect(chosen(run(tags, policy({ maxUpdate: "patch" }), cur("latest")))).toBe("2.1.0-rc.1");
+    expect(chosen(run(tags, policy({ maxUpdate: "patch" }), cur("latest")))).toBe("2.0.0");
   });
 });
 

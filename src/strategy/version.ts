@@ -95,3 +95,46 @@ export function compareVersionsDescending(a: Version, b: Version): number {
 export function formatCore(v: Version): string {
   return `${v.major}.${v.minor}.${v.patch}`;
 }
+
+/**
+ * A keep-suffix tag's suffix, split as Bitnami writes rebuilds (`1.27.3-debian-12-r9`): the variant
+ * (`debian-12`), which an update keeps, and the revision (`9`), which moves with every rebuild of
+ * the same version. Renovate treats such suffixes the same way with a regex versioning
+ * (`compatibility` kept, `-r<build>` compared as a number): compared as a semver pre-release,
+ * `r12` would sort below `r9`.
+ */
+export interface Suffix {
+  readonly variant: string;
+  readonly revision: bigint | null;
+}
+
+const REVISION_RE = /^(?:(.*)-)?r([0-9]+)$/;
+
+export function suffixOf(version: Version): Suffix {
+  const m = REVISION_RE.exec(version.pre);
+  if (m === null) return { variant: version.pre, revision: null };
+  return { variant: m[1] ?? "", revision: BigInt(m[2] ?? "0") };
+}
+
+/** Same variant, and a revision on both or on neither: `-debian-12-r9` moves to `-debian-12-r12`, not to `-debian-12`. */
+export function sameSuffix(a: Version, b: Version): boolean {
+  const sa = suffixOf(a);
+  const sb = suffixOf(b);
+  return sa.variant === sb.variant && (sa.revision === null) === (sb.revision === null);
+}
+
+/** keep-suffix order: the version without its suffix, then the revision as a number. */
+export function compareSuffixed(a: Version, b: Version): number {
+  const core = compareVersions({ ...a, pre: "" }, { ...b, pre: "" });
+  if (core !== 0) return core;
+  const ra = suffixOf(a).revision ?? -1n;
+  const rb = suffixOf(b).revision ?? -1n;
+  return cmp(ra, rb);
+}
+
+/** Descending keep-suffix order, ties by the greater original string (as compareVersionsDescending). */
+export function compareSuffixedDescending(a: Version, b: Version): number {
+  const d = compareSuffixed(b, a);
+  if (d !== 0) return d;
+  return a.original > b.original ? -1 : a.original < b.original ? 1 : 0;
+}

@@ -94,13 +94,13 @@ describe("evaluateTargets", () => {
     const nginx = outcomes.find((o) => o.target.id === "argo-cd/argocdupdate/app");
     if (nginx?.kind !== "update") throw new Error(`expected an update, got ${nginx?.kind ?? "nothing"}`);
 
-    expect(nginx.edit).toMatchObject({ file: "argocdupdate/kustomization.yaml", kind: "kustomize", tag: "1.27.4", digest: null });
+    expect(nginx.edits).toMatchObject([{ file: "argocdupdate/kustomization.yaml", kind: "kustomize", tag: "1.27.4", digest: null }]);
     const base = `# reorganised on the base branch\n${readFileSync(join(example.dir, "argocdupdate/kustomization.yaml"), "utf8")}`;
-    expect(applyTargetEdit(base, nginx.edit)).toBe(base.replace('newTag: "1.27.0"', 'newTag: "1.27.4"'));
+    expect(applyTargetEdit(base, nginx.edits[0]!)).toBe(base.replace('newTag: "1.27.0"', 'newTag: "1.27.4"'));
 
     // One PR's outcomes composed over the base branch's texts, not the checkout's.
-    const composed = await composeChanges([nginx], { read: (file) => Promise.resolve(file === nginx.edit.file ? base : null) });
-    expect(composed.changes).toEqual([{ file: nginx.edit.file, before: base, after: base.replace('newTag: "1.27.0"', 'newTag: "1.27.4"') }]);
+    const composed = await composeChanges([nginx], { read: (file) => Promise.resolve(file === nginx.edits[0]!.file ? base : null) });
+    expect(composed.changes).toEqual([{ file: nginx.edits[0]!.file, before: base, after: base.replace('newTag: "1.27.0"', 'newTag: "1.27.4"') }]);
   });
 });
 

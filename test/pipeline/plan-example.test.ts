@@ -141,6 +141,7 @@ function expectedUpdates(): ReadonlyArray<Record<string, unknown>> {
     const repository = update.image.split("/").slice(1).join("/");
     return {
       ...update,
+      files: [update.file],
       imageDigest: seeded.get(`${repository}:${update.to}`),
       created: created[update.to],
       sourceUrl: `https://github.com/${repository}`,
@@ -343,7 +344,7 @@ describe("argocd-image-pr plan (the CLI)", () => {
     expect(updates).toHaveLength(5);
     for (const update of updates) {
       expect(Object.keys(update).sort()).toEqual(
-        ["alias", "app", "created", "digest", "file", "from", "image", "imageDigest", "kind", "reason", "revision", "sourceUrl", "strategy", "target", "to"].sort(),
+        ["alias", "app", "created", "digest", "file", "files", "from", "image", "imageDigest", "kind", "reason", "revision", "sourceUrl", "strategy", "target", "to"].sort(),
       );
     }
     expect(updates.map((update) => update["target"]).sort()).toEqual(["argo-cd/argocdupdate/app", "argocd/my-app-dev/my-image", "argocd/my-app-prod/my-image", "argocd/web/web", "cleanup/busybox"]);

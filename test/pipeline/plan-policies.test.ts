@@ -88,13 +88,15 @@ describe("a file that pins tag@digest", () => {
     ["a plain manifest", "web.yaml", (pin: string) => `apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:${pin} # pinned\n`],
     ["a kustomization", "web/kustomization.yaml", (pin: string) => {
       const [tag, digest] = pin.split("@");
-      return `images:\n  - name: registry.example/web/nginx\n    newTag: ${tag ?? ""}\n    digest: ${digest ?? ""} # pinned\n`;
+      return `resources: [deployment.yaml]\nimages:\n  - name: registry.example/web/nginx\n    newTag: ${tag ?? ""}\n    digest: ${digest ?? ""} # pinned\n`;
     }],
   ])("keeps the pin in %s: a semver update writes the new tag and its digest", async (_name, file, text) => {
     const path = file.endsWith("kustomization.yaml") ? "path: web" : `file: ${file}`;
     write(".github/argocd-image-pr.yml", `targets:\n  - name: web\n    ${path}\n    image: registry.example/web/nginx\n    constraint: "~1.27.0"\n    platforms: [linux/arm64]\n`);
     const from = `1.27.3@${nginx["1.27.3"]?.digest ?? ""}`;
     write(file, text(from));
+    // What the kustomization renders its images entry into (kustomize changes only what resources run).
+    write("web/deployment.yaml", "apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:1.27.3\n");
 
     const result = await runPlan(options());
 

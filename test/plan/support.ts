@@ -68,15 +68,16 @@ export function updateOf(spec: UpdateSpec): Extract<TargetOutcome, { kind: "upda
       created: null,
       sourceUrl: null,
       revision: null,
+      files: [file],
       ...spec.update,
     },
-    edit: {
+    edits: [{
       file,
       kind: "kustomize",
       locator: { kind: "kustomize", image: target.image, kustomizeImageName: null, helm: null, appName: target.app?.name ?? null, createIfMissing: true },
       tag: spec.to,
       digest: null,
-    },
+    }],
   };
 }
 

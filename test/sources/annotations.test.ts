@@ -212,7 +212,7 @@ describe("bad annotations: a problem naming app, key, value and fix; other image
 
   it.each<[string, Record<string, string>, RegExp]>([
     ["unknown write-back-method", { "image-list": "web=nginx", "write-back-method": "github" }, /write-back-method "github" is not a write-back method/],
-    ["bad write-back-target", { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "kustomizationx" }, /write-back-target "kustomizationx" is not valid/],
+    ["bad write-back-target", { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "kustomizationx" }, /write-back-target "kustomizationx" is not a write-back target; use kustomization, kustomization:<path>/],
     ["bad git-branch", { "image-list": "web=nginx", "write-back-method": "git", "git-branch": "a:b:c" }, /git-branch "a:b:c" must be/],
     ["not on GitHub", { "image-list": "web=nginx", "git-repository": "https://gitlab.com/acme/gitops.git", "write-back-method": "git" }, /"https:\/\/gitlab\.com\/acme\/gitops\.git" is not on GitHub/],
   ])("%s drops the app's targets", (_name, annotations, message) => {

@@ -79,10 +79,10 @@ spec:
     expect(result.targets.map((t) => [t.write.kind, t.write.path])).toEqual([["helm", "charts/web/values.yaml"]]);
   });
 
-  it("a plain-manifest directory is a Directory application, skipped as argocd-image-updater skips it", async () => {
+  it("a plain-manifest directory is a Directory application: its manifests are edited (argocd-image-updater skips it)", async () => {
     const result = await targets(app("source: { repoURL: https://github.com/acme/gitops, path: manifests/web }"), { "manifests/web/deployment.yaml": "kind: Deployment\n" });
-    expect(result.targets).toEqual([]);
-    expect(result.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/^Directory application/)]);
+    expect(result.skipped).toEqual([]);
+    expect(result.targets.map((t) => [t.write.kind, t.write.path, t.write.directory])).toEqual([["manifest", "manifests/web", { recurse: false, include: null, exclude: null }]]);
   });
 
   it("a kustomization in the path is Kustomize", async () => {
@@ -92,8 +92,7 @@ spec:
 
   it("an explicit directory: block wins over a kustomization file", async () => {
     const result = await targets(app("source: { repoURL: https://github.com/acme/gitops, path: k/web, directory: { recurse: true } }"), { "k/web/kustomization.yaml": "resources: []\n" });
-    expect(result.targets).toEqual([]);
-    expect(result.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/^Directory application/)]);
+    expect(result.targets.map((t) => [t.write.kind, t.write.path, t.write.directory])).toEqual([["manifest", "k/web", { recurse: true, include: null, exclude: null }]]);
   });
 
   it("two blocks at once is an error naming them, as Argo CD refuses to render it", async () => {

@@ -60,10 +60,19 @@ status: { sourceTypes: [Directory, Kustomize] }
     expect(result.targets.map((t) => [t.git.repo?.name, t.write.kind, t.write.path])).toEqual([["two", "kustomize", "other"]]);
   });
 
-  it.each([
-    ["Directory", "Directory application"],
-    ["Plugin", "Plugin application"],
-  ])("status.sourceType %s is skipped with a reason", (type, reason) => {
+  it("status.sourceType Directory edits the manifests in the source path (argocd-image-updater skips it)", () => {
+    const { result } = run(`
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: d, annotations: { ${LIST}: "x=org/x" } }
+spec: { source: { repoURL: "https://github.com/acme/g", path: p } }
+status: { sourceType: Directory }
+`);
+    expect(result.skipped).toEqual([]);
+    expect(result.targets.map((t) => t.write)).toEqual([{ kind: "manifest", path: "p", directory: { recurse: false, include: null, exclude: null }, kustomizeImageName: null, helm: null }]);
+  });
+
+  it.each([["Plugin", "Plugin application"]])("status.sourceType %s is skipped with a reason", (type, reason) => {
     const { result } = run(`
 apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -99,7 +108,7 @@ spec: { source: { repoURL: "https://github.com/acme/app-source", path: k } }
     const manifestsRepo = { repoURL: "https://github.com/acme/apps", repo: { owner: "acme", name: "apps" }, branch: null };
     const result = targetsFromApplications({ ...parsed, manifestsRepo });
     expect(result.targets[0]?.git).toEqual(manifestsRepo);
-    expect(result.targets[0]?.write).toEqual({ kind: "application", path: "argocd/apps/a.yaml", kustomizeImageName: null, helm: null });
+    expect(result.targets[0]?.write).toEqual({ kind: "application", path: "argocd/apps/a.yaml", kustomizeImageName: null, helm: null, applicationType: "kustomize" });
   });
 
   it("a commit SHA as targetRevision is a problem unless git-branch names the branch", () => {
@@ -364,9 +373,9 @@ ${status}`;
       { repo: "charts", kind: "helm", path: "charts/web/values.yaml" },
     ],
     [
-      "write-back-method argocd: a kustomization target does not decide, status Directory skips it",
+      "write-back-method argocd: a kustomization target does not decide, status Directory edits the manifests in the path",
       doc({ "write-back-target": "kustomization" }, "  source: { repoURL: https://github.com/acme/gitops, path: env/prod }", "status: { sourceType: Directory }"),
-      null,
+      { repo: "gitops", kind: "manifest", path: "env/prod" },
     ],
   ])("%s", (_name, yaml, expected) => {
     const { result } = run(yaml);

@@ -74,7 +74,7 @@ describe("seed story 2: nginx-unprivileged on the newest 1.27.x", () => {
     expect(target?.image).toEqual({ registry: "ghcr.io", repository: "nginxinc/nginx-unprivileged", tag: null, digest: null });
     expect(target?.policy.strategy).toBe("semver");
     expect(target?.policy.constraint).toBe(">=1.27.0 <1.28.0");
-    expect(target?.write).toEqual({ kind: "application", path: "seed-nginx.yaml", kustomizeImageName: null, helm: null });
+    expect(target?.write).toEqual({ kind: "application", path: "seed-nginx.yaml", kustomizeImageName: null, helm: null, applicationType: "kustomize" });
     expect(target?.git).toEqual({
       repoURL: "https://github.com/example/cnd-handson.git",
       repo: { owner: "example", name: "cnd-handson" },
