@@ -28,6 +28,7 @@ describe("reconcile against the fake GitHub and a real registry", () => {
     const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3", "1.28.0"], prod: true });
     fake.resetLog();
     const report = await s.pass();
+    expect(report.problems).toEqual([]);
     expect(report.failed).toBe(false);
     expect(report.actions.map((a) => `${a.kind} ${a.branch}`)).toEqual(["create argocd-image-pr/web-dev", "create argocd-image-pr/web-prod"]);
     // Labels are created once per repository.

@@ -84,7 +84,8 @@ export async function startScenario(fake: FakeGitHub, registry: TestRegistry, op
     ".github/argocd-image-pr.yml": options.config ?? "version: 1\napplications: [apps]\n",
     "apps/web-dev.yaml": application("web-dev", fullName, "overlays/dev", image, "~1.27"),
     [DEV_FILE]: kustomization(image, "1.27.0"),
-    "base/kustomization.yaml": "resources: []\n",
+    "base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+    "base/deployment.yaml": `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ${image}:1.27.0\n`,
   };
   if (options.prod === true) {
     files["apps/web-prod.yaml"] = application("web-prod", fullName, "overlays/prod", image, "~1.27");
