@@ -1,6 +1,7 @@
 /** `argocd-image-pr reconcile --repo OWNER/NAME…`: wiring only — one pass per repository, then exit 0 / 1 / 2 as plan. */
 import { InvalidArgumentError } from "commander";
 import type { Command } from "commander";
+import { asUsageError } from "../errors/index.js";
 
 interface ReconcileFlags {
   repo: { owner: string; repo: string }[];
@@ -65,7 +66,13 @@ export function registerReconcileCommand(program: Command): void {
       ]);
       const log = pino({ level: process.env["LOG_LEVEL"] ?? "warn" }, pino.destination(2));
       const registry = await loadRegistryOptions(flags);
-      const clients = repoClientsFromEnv({ env: process.env, log });
+      // Missing or unusable credentials are bad usage: exit 2, nothing done.
+      let clients: ReturnType<typeof repoClientsFromEnv>;
+      try {
+        clients = repoClientsFromEnv({ env: process.env, log });
+      } catch (error) {
+        throw asUsageError(error);
+      }
       const wantCluster = flags.kubeconfig !== undefined || flags.context !== undefined || flags.namespace.length > 0;
       const result = await reconcileRepos({
         repos: flags.repo,
