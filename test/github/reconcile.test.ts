@@ -85,7 +85,7 @@ describe("reconcile against the fake GitHub and a real registry", () => {
     await s.pass();
     // A person rewrites the comment on the PR's line and adds a resource: the PR conflicts.
     const extra = "  - extra.yaml\n";
-    await s.repo.push("main", { [DEV_FILE]: kustomization(s.image, "1.27.0", extra).replace("# kept current by argocd-image-pr", "# reviewed by ops") }, { author: "octocat", message: "by hand" });
+    await s.repo.push("main", { [DEV_FILE]: kustomization(s.image, "1.27.0", extra).replace("# kept current by argocd-image-pr", "# reviewed by ops"), "overlays/dev/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n" }, { author: "octocat", message: "by hand" });
     fake.resetLog();
     const report = await s.pass();
     expect(report.actions.map((a) => (a.kind === "update" ? `update ${a.commit}` : a.kind))).toEqual(["update rebase-conflicted"]);
