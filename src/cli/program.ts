@@ -5,6 +5,8 @@ import { Command, CommanderError } from "commander";
 import { AppError, UsageError, describeError } from "../errors/index.js";
 import { escapeControlCharacters } from "../text/index.js";
 import { registerPlanCommand } from "./plan.js";
+import { registerReconcileCommand } from "./reconcile.js";
+import { registerRunCommand } from "./run.js";
 import { registerTagsCommand } from "./tags.js";
 
 /** Lines for stderr: control characters escaped (line breaks kept), runs over 200 characters cut. */
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(forTerminal(s)) });
   registerTagsCommand(program);
   registerPlanCommand(program);
+  registerReconcileCommand(program);
+  registerRunCommand(program);
   return program;
 }
 

@@ -179,5 +179,6 @@ export function formatPlanTable(raw: PlanResult, style: TableStyle): string {
 }
 
 export { formatTags } from "./tags.js";
+export { formatReconcile, reconcileToJson } from "./reconcile.js";
 /** For other human-readable output (PR bodies, comments): the same escaping the table uses. */
 export { escapeControlCharacters } from "../text/index.js";

@@ -13,6 +13,7 @@ export { targetsFromApplications, type SourceResult, type TargetsFromApplication
 export {
   parseRepoConfig,
   readRepoConfig,
+  readRepoSettings,
   generateRepoConfigJsonSchema,
   type RepoConfig,
   type RepoConfigTarget,

@@ -1,0 +1,128 @@
+/**
+ * The Probot app: webhooks and a cron tick ask for a repository's pass; passes are debounced per
+ * repository and never run twice at once for one repository. Each pass authenticates as the
+ * repository's installation (Probot's Octokit: throttling and retry) and uses a fresh registry client.
+ */
+import type { ApplicationFunction, Probot } from "probot";
+import { describeError } from "../errors/index.js";
+import { countRequests, createGitHubRepoPort, type GitHubClient } from "../github/index.js";
+import type { Logger } from "../log/index.js";
+import { createReconcileEngine, createRepoLock, reconcileRepo, type ReconcileReport } from "../pipeline/index.js";
+import { createRegistryClient, createTagDetailsCache, type RegistryClientOptions } from "../registry/index.js";
+import { createDebouncer, startSchedule, type Debouncer, type Schedule } from "../scheduler/index.js";
+import { TRIGGER_EVENTS, triggersOf, type RepoTrigger } from "./triggers.js";
+
+export interface ReconcileAppOptions {
+  readonly registry: RegistryClientOptions;
+  /** Cron expression; null: no schedule (webhooks only). */
+  readonly schedule: string | null;
+  readonly debounceMs: number;
+  readonly concurrency: number;
+  /** Called after every pass (tests and metrics). */
+  readonly onPass?: (trigger: RepoTrigger, report: ReconcileReport | Error) => void;
+}
+
+export interface ReconcileAppHandle {
+  /** Resolves when no pass is pending or running. */
+  idle(): Promise<void>;
+  /** Passes requested and not finished. */
+  pending(): number;
+  /** Passes of every installed repository now (what a cron tick does). */
+  tick(): Promise<void>;
+  stop(): void;
+}
+
+/** The app function for Probot, and a handle to wait for or stop its passes. */
+export function createReconcileApp(options: ReconcileAppOptions): { appFn: ApplicationFunction; handle: ReconcileAppHandle } {
+  const lock = createRepoLock();
+  const debouncer: Debouncer = createDebouncer(options.debounceMs);
+  let schedule: Schedule | null = null;
+  let probot: Probot | null = null;
+  let botLogin: string | null = null;
+  const clients = new Map<number, GitHubClient>();
+  const handlers = new Set<Promise<void>>();
+  // Tags are immutable: their details are kept across passes; each pass still lists tags afresh.
+  const tagCache = options.registry.tagCache ?? createTagDetailsCache();
+
+  async function clientFor(installationId: number): Promise<GitHubClient> {
+    if (probot === null) throw new Error("the app is not loaded");
+    const kept = clients.get(installationId);
+    if (kept !== undefined) return kept;
+    const client = countRequests((await probot.auth(installationId)) as unknown as GitHubClient);
+    clients.set(installationId, client);
+    return client;
+  }
+
+  async function pass(trigger: RepoTrigger, log: Logger): Promise<void> {
+    const registry = createRegistryClient({ ...options.registry, tagCache });
+    try {
+      const port = createGitHubRepoPort({ client: await clientFor(trigger.installationId), owner: trigger.owner, repo: trigger.repo, log });
+      const engine = createReconcileEngine({ registry, cluster: null, concurrency: options.concurrency });
+      const report = await reconcileRepo({ port, engine, dryRun: false, log, lock });
+      options.onPass?.(trigger, report);
+    } catch (error) {
+      log.error({ error: describeError(error) }, "reconcile pass failed");
+      options.onPass?.(trigger, error instanceof Error ? error : new Error(describeError(error)));
+    } finally {
+      await registry.close();
+    }
+  }
+
+  const requested = new Set<string>();
+  function request(trigger: RepoTrigger, log: Logger): void {
+    const key = `${trigger.owner}/${trigger.repo}`.toLowerCase();
+    requested.add(key);
+    debouncer.trigger(key, () => pass(trigger, log.child({ repo: `${trigger.owner}/${trigger.repo}`, installation: trigger.installationId })).finally(() => requested.delete(key)));
+  }
+
+  async function tick(log: Logger): Promise<void> {
+    if (probot === null) return;
+    const app = await probot.auth();
+    const installations = await app.paginate("GET /app/installations", { per_page: 100 });
+    for (const installation of installations) {
+      const client = await clientFor(installation.id);
+      const repos = await client.paginate("GET /installation/repositories", { per_page: 100 });
+      for (const repo of repos) request({ installationId: installation.id, owner: repo.owner.login, repo: repo.name }, log);
+    }
+  }
+
+  const appFn: ApplicationFunction = (app) => {
+    probot = app;
+    const log = app.log as unknown as Logger;
+    app.on([...TRIGGER_EVENTS], (context) => {
+      const handling = handle(context.name, context.payload as unknown as Readonly<Record<string, unknown>>).finally(() => handlers.delete(handling));
+      handlers.add(handling);
+      return handling;
+    });
+    async function handle(name: string, payload: Readonly<Record<string, unknown>>): Promise<void> {
+      if (botLogin === null) {
+        try {
+          const { data } = await (await app.auth()).request("GET /app");
+          botLogin = `${data?.slug ?? ""}[bot]`;
+        } catch (error) {
+          log.warn({ error: describeError(error) }, "could not read the app's own login; its own events are recognised by the Bot type only");
+        }
+      }
+      for (const trigger of triggersOf(name, payload, botLogin)) request(trigger, log);
+    }
+    if (options.schedule !== null) {
+      schedule = startSchedule(options.schedule, () => tick(log).catch((error: unknown) => log.error({ error: describeError(error) }, "scheduled pass failed")));
+    }
+  };
+
+  return {
+    appFn,
+    handle: {
+      async idle() {
+        while (handlers.size > 0) await Promise.all([...handlers]);
+        await debouncer.idle();
+      },
+      pending: () => requested.size + handlers.size,
+      tick: () => tick((probot?.log ?? null) as unknown as Logger),
+      stop() {
+        schedule?.stop();
+        debouncer.stop();
+      },
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * The Probot app (`probot run ./dist/index.js`, or `argocd-image-pr run`). Wiring only: settings
+ * from the environment into the reconcile app.
+ */
+import type { ApplicationFunction } from "probot";
+import { createReconcileApp } from "./app/index.js";
+import type { ReconcileAppHandle } from "./app/index.js";
+import { loadRegistryOptions } from "./cli/registry-options.js";
+import { DEFAULT_SCHEDULE } from "./scheduler/index.js";
+
+export { createReconcileApp } from "./app/index.js";
+
+/** The app as the environment configures it: SCHEDULE (cron, default every 2 minutes), ARGOCD_IMAGE_PR_REGISTRIES / _DOCKER_CONFIG. */
+export async function appFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<{ appFn: ApplicationFunction; handle: ReconcileAppHandle }> {
+  const registry = await loadRegistryOptions({}, env);
+  const schedule = env["SCHEDULE"]?.trim() || DEFAULT_SCHEDULE;
+  return createReconcileApp({ registry, schedule: schedule === "off" ? null : schedule, debounceMs: 5_000, concurrency: 8 });
+}
+
+const app: ApplicationFunction = async (probot, options) => {
+  const { appFn } = await appFromEnv();
+  await appFn(probot, options);
+};
+export default app;

@@ -1,0 +1,109 @@
+import { Probot, ProbotOctokit } from "probot";
+import pino from "pino";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createReconcileApp, triggersOf } from "../../src/app/index.js";
+import { writeGroup } from "../../src/github/index.js";
+import type { ReconcileReport } from "../../src/pipeline/index.js";
+import { signedWebhook, startFakeGitHub, type FakeGitHub } from "../support/fake-github/index.js";
+import { startRegistry, type TestRegistry } from "../support/registry.js";
+import { DEV_FILE, kustomization, startScenario } from "./support-scenario.js";
+
+let fake: FakeGitHub;
+let registry: TestRegistry;
+beforeAll(async () => {
+  [fake, registry] = await Promise.all([startFakeGitHub(), startRegistry()]);
+});
+afterAll(async () => {
+  await Promise.all([fake.close(), registry.stop()]);
+});
+afterEach(() => {
+  try {
+    fake.assertNoViolations();
+  } finally {
+    fake.resetLog();
+  }
+});
+
+async function startApp(): Promise<{ probot: Probot; passes: string[]; deliver(event: { name: string; payload: object }): Promise<void>; idle(expected?: number): Promise<void>; stop(): void }> {
+  const passes: string[] = [];
+  const { appFn, handle } = createReconcileApp({
+    registry: {},
+    schedule: null,
+    debounceMs: 1_500,
+    concurrency: 4,
+    onPass: (trigger, report: ReconcileReport | Error) => { passes.push(`${trigger.owner}/${trigger.repo} ${report instanceof Error ? `error ${report.message}` : report.actions.map((a) => a.kind).join(",") || "nothing"}`); },
+  });
+  const Octokit = ProbotOctokit.defaults({ throttle: { write: writeGroup(0), notifications: writeGroup(0, "notifications"), retryAfterBaseValue: 1 }, retry: { retryAfterBaseValue: 1 } });
+  const probot = new Probot({ appId: fake.appId, privateKey: fake.privateKey, secret: fake.webhookSecret, baseUrl: fake.url, Octokit, log: pino({ level: process.env["TEST_LOG"] ?? "silent" }) });
+  await probot.load(appFn);
+  return {
+    probot,
+    passes,
+    async deliver(event) {
+      const signed = signedWebhook(fake, event.name, event.payload);
+      await probot.webhooks.verifyAndReceive({ id: signed.headers["x-github-delivery"] ?? "", name: event.name as "push", signature: signed.headers["x-hub-signature-256"] ?? "", payload: signed.body });
+    },
+    // Passes are debounced: wait for the debouncer, then for the pass to report.
+    async idle(expected?: number) {
+      await handle.idle();
+      for (let i = 0; i < 1200 && (handle.pending() > 0 || (expected !== undefined && passes.length < expected)); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    },
+    stop: () => handle.stop(),
+  };
+}
+
+describe("argocd-image-pr run: webhooks → debounced passes", () => {
+  it("installation → PR; the app's own events start no pass; a merge and a push to main → the next pass writes nothing; a newer tag with a push → the PR", async () => {
+    const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
+    const app = await startApp();
+    const installed = { action: "added", installation: { id: 77 }, repositories_added: [{ full_name: s.fullName }], sender: { login: "octocat" } };
+    // A burst of deliveries becomes one pass.
+    await Promise.all([app.deliver({ name: "installation_repositories", payload: installed }), app.deliver({ name: "installation_repositories", payload: installed })]);
+    await app.idle(1);
+    expect(app.passes).toEqual([`${s.fullName} create`]);
+    expect(s.repo.pulls()).toHaveLength(1);
+
+    // Everything the app's writes made GitHub send: none asks for a pass.
+    const own = fake.events();
+    expect(own.length).toBeGreaterThan(0);
+    fake.resetEvents();
+    for (const event of own) await app.deliver(event);
+    await app.idle();
+    expect(app.passes).toHaveLength(1);
+
+    await s.repo.mergePull(1, { by: "octocat" });
+    const merged = fake.events();
+    fake.resetEvents();
+    fake.resetLog();
+    for (const event of merged) await app.deliver(event);
+    await app.idle(2);
+    expect(app.passes.slice(1)).toEqual([`${s.fullName} nothing`]);
+    expect(fake.writes()).toEqual([]);
+
+    await s.push("1.27.4");
+    await s.repo.push("main", { "README.md": "# a push\n" }, { author: "octocat" });
+    const pushed = fake.events();
+    fake.resetEvents();
+    for (const event of pushed) await app.deliver(event);
+    await app.idle(3);
+    // The merged PR's branch was kept: the app adopts it for the new update (a new PR, not the merged one).
+    expect(app.passes.slice(2)).toEqual([`${s.fullName} adopt`]);
+    expect(s.repo.pulls().map((p) => [p.number, p.state])).toEqual([[1, "closed"], [2, "open"]]);
+    expect(await s.repo.readFile("argocd-image-pr/web-dev", DEV_FILE)).toBe(kustomization(s.image, "1.27.4"));
+    app.stop();
+  }, 180_000);
+
+  it.each([
+    ["push to an app branch", "push", { ref: "refs/heads/argocd-image-pr/x" }, 0],
+    ["push to main", "push", { ref: "refs/heads/main" }, 1],
+    ["a PR opened (the app's own doing)", "pull_request", { action: "opened", pull_request: { head: { ref: "argocd-image-pr/x" } } }, 0],
+    ["a person's label", "pull_request", { action: "labeled", pull_request: { head: { ref: "argocd-image-pr/x" } } }, 1],
+    ["a label on someone else's PR", "pull_request", { action: "labeled", pull_request: { head: { ref: "feature" } } }, 0],
+    ["checks completed on an app branch", "check_suite", { action: "completed", check_suite: { head_branch: "argocd-image-pr/x" } }, 1],
+    ["a status on an app branch", "status", { branches: [{ name: "argocd-image-pr/x" }] }, 1],
+    ["the app's own label", "pull_request", { action: "labeled", pull_request: { head: { ref: "argocd-image-pr/x" } }, sender: { login: "app[bot]" } }, 0],
+  ])("%s → %s pass(es)", (_, event, payload, expected) => {
+    const full = { installation: { id: 1 }, repository: { full_name: "acme/gitops" }, sender: { login: "octocat" }, ...payload };
+    expect(triggersOf(event, full, "app[bot]")).toHaveLength(expected);
+  });
+});
