@@ -113,14 +113,14 @@ function titleOf(group: string, updates: readonly PlannedUpdate[], settings: PrS
         })
       : `Update ${distinct.size} images (${group})`;
   // One line, no control characters, within GitHub's title limit.
-  // eslint-disable-next-line no-control-regex
+   
   const clean = title.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
   const prefixed = settings.commitPrefix === null ? clean : `${settings.commitPrefix}: ${clean.charAt(0).toLowerCase()}${clean.slice(1)}`;
   return prefixed.slice(0, 256);
 }
 
 function commitMessageOf(title: string, key: string, updates: readonly PlannedUpdate[], files: readonly FileChange[]): string {
-  // eslint-disable-next-line no-control-regex
+   
   const plain = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, "?");
   const lines = updates.map((u) => `- ${u.image} ${u.from ?? "(none)"} → ${u.to}${u.digest === null ? "" : `@${u.digest}`} in ${plain(u.file)}`);
   const blobs = new Map<string, string | null>(files.map((change) => [change.file, gitBlobSha(change.after)]));

@@ -86,7 +86,7 @@ describe("argocd-image-pr reconcile", () => {
     const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
     const run = await cli(["reconcile", "--repo", "acme/missing", "--repo", s.fullName], { GITHUB_API_URL: fake.url, GITHUB_TOKEN: fake.installationToken(INSTALLATION) });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/acme\/missing\n  error  acme\/missing: reading the repository failed \(HTTP 404\)/);
+    expect(run.stdout).toMatch(/acme\/missing\n {2}error {2}acme\/missing: reading the repository failed \(HTTP 404\)/);
     expect(s.repo.pulls()).toHaveLength(1);
   });
 });

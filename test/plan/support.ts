@@ -40,6 +40,7 @@ export function targetOf(spec: Omit<UpdateSpec, "to">): Target {
     forceUpdate: false,
     pullSecret: null,
     liveImages: null,
+    deploysFrom: null,
     declaredIn: app === null ? ".github/argocd-image-pr.yml" : `Application ${app.namespace}/${app.name}`,
   };
 }
