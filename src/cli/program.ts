@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { AppError, ConfigError, describeError } from "../errors/index.js";
 import { registerPlanCommand } from "./plan.js";
+import { registerReconcileCommand } from "./reconcile.js";
 import { registerTagsCommand } from "./tags.js";
 
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerTagsCommand(program);
   registerPlanCommand(program);
+  registerReconcileCommand(program);
   return program;
 }
 

@@ -160,3 +160,4 @@ export function formatPlanTable(result: PlanResult, style: TableStyle): string {
 }
 
 export { formatTags } from "./tags.js";
+export { formatReconcile, reconcileToJson } from "./reconcile.js";

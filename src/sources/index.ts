@@ -9,6 +9,7 @@ export { targetsFromApplications, type SourceResult, type TargetsFromApplication
 export {
   parseRepoConfig,
   readRepoConfig,
+  readRepoSettings,
   generateRepoConfigJsonSchema,
   type RepoConfig,
   type RepoConfigTarget,

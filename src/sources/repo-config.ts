@@ -65,17 +65,45 @@ export const RepoConfigTarget = z
       .optional(),
     kustomize: z.strictObject({ imageName: z.string().min(1).describe("images[].name in the kustomization.") }).optional(),
     pins: z.array(RepoConfigPin).optional(),
+    group: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe("Pull-request group: targets with the same group share one PR (branch argocd-image-pr/<group>). Default: the target's name."),
   })
   .refine((t) => (t.path === undefined) !== (t.file === undefined), { message: "give exactly one of path or file" })
   .refine((t) => !(t.helm && t.kustomize), { message: "give helm or kustomize, not both" });
 export type RepoConfigTarget = z.infer<typeof RepoConfigTarget>;
+
+const UpdateType = z.enum(["patch", "minor", "major", "other"]);
+
+export const RepoConfigAutomergeRule = z
+  .strictObject({
+    applications: z.string().min(1).optional().describe("Glob over the Application name (or the repo-config target name), e.g. *-dev."),
+    labels: z.record(z.string(), z.string()).optional().describe("Application labels: each key's value must match the glob."),
+    paths: z.string().min(1).optional().describe("Glob over the edited file, e.g. overlays/dev/**."),
+    updateTypes: z.array(UpdateType).min(1).optional().describe("Update types this rule merges (default patch and minor; other: tags that are not versions)."),
+  })
+  .describe("Auto-merge the update PRs this rule matches (every field given must match).");
+export type RepoConfigAutomergeRule = z.infer<typeof RepoConfigAutomergeRule>;
 
 export const RepoConfig = z
   .strictObject({
     $schema: z.string().optional(),
     version: z.literal(1).optional(),
     defaults: RepoConfigDefaults.optional(),
-    targets: z.array(RepoConfigTarget).describe("One entry per image in one place of the repository."),
+    applications: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("Files or directories of Application / ImageUpdater manifests kept in this repository (app-of-apps), read as plan --apps reads them."),
+    labels: z.array(z.string().min(1).max(50)).optional().describe("Labels every update PR gets, besides argocd-image-pr."),
+    title: z.string().min(1).max(200).optional().describe("Title of a one-image PR: {image}, {from}, {to}, {group}, {app}. Default: Update {image} to {to} ({group})."),
+    commitPrefix: z.string().min(1).max(50).optional().describe("Conventional-commit prefix for titles and commits, e.g. chore(deps)."),
+    rebase: z.enum(["conflicted", "behind", "never"]).optional().describe("When an update PR gets a fresh commit on its base: when the base changed its files (default), whenever it is behind, or never."),
+    mergeMethod: z.enum(["merge", "squash", "rebase"]).optional().describe("How auto-merge merges (default squash)."),
+    automerge: z.array(RepoConfigAutomergeRule).optional().describe("Rules that auto-merge update PRs (label argocd-image-pr:automerge)."),
+    targets: z.array(RepoConfigTarget).default([]).describe("One entry per image in one place of the repository."),
   })
   .describe("argocd-image-pr repository configuration (.github/argocd-image-pr.yml)");
 export type RepoConfig = z.infer<typeof RepoConfig>;
@@ -90,7 +118,7 @@ export function generateRepoConfigJsonSchema(): Record<string, unknown> {
 }
 
 // The top level is checked first with targets left open, so one bad target never hides the rest.
-const TopLevel = RepoConfig.extend({ targets: z.array(z.unknown()) });
+const TopLevel = RepoConfig.extend({ targets: z.array(z.unknown()).default([]) });
 
 function issuesText(error: z.ZodError, prefix: string): string {
   return error.issues
@@ -275,3 +303,22 @@ export function readRepoConfig(text: string): RepoConfig | null {
   return parsed.success ? parsed.data : null;
 }
 
+
+/**
+ * The typed config for the GitHub app's settings: null only when the file or its top level is
+ * invalid (then the app changes no PR); a target that is invalid is left out here (parseRepoConfig
+ * reports it), so one bad target never stops the PRs of the others.
+ */
+export function readRepoSettings(text: string): RepoConfig | null {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) return null;
+  const raw: unknown = doc.toJS() ?? {};
+  if (versionProblem(raw) !== null) return null;
+  const top = TopLevel.safeParse(raw);
+  if (!top.success) return null;
+  const targets = top.data.targets.flatMap((target) => {
+    const parsed = RepoConfigTarget.safeParse(target);
+    return parsed.success ? [parsed.data] : [];
+  });
+  return { ...top.data, targets };
+}

@@ -169,13 +169,31 @@ describe("repo config: errors name the file, the target, the key and the fix; ot
 
   it.each<[string, string, RegExp]>([
     ["invalid YAML", "targets: [\n", /not valid YAML/],
-    ["no targets", "defaults: {}\n", /targets: Invalid input: expected array/],
+    ["targets not a list", "defaults: {}\ntargets: {}\n", /targets: Invalid input: expected array/],
+    ["a bad rebase policy", "rebase: sometimes\n", /rebase: Invalid option/],
+    ["an automerge rule with an unknown key", "automerge: [{ path: dev }]\n", /automerge\.0: Unrecognized key: "path"/],
     ["unknown top-level key", "targets: []\ntarget: []\n", /Unrecognized key: "target"/],
     ["bad defaults", "defaults: { strategy: fastest }\ntargets: []\n", /defaults\.strategy/],
   ])("%s reads no target", (_name, text, message) => {
     const result = parseRepoConfig(text, FILE, REPO);
     expect(result.targets).toEqual([]);
     expect(result.problems).toEqual([{ app: null, image: null, file: FILE, message: expect.stringMatching(message) }]);
+  });
+
+  it("reads the pull-request settings, and a config of Applications alone (no targets)", () => {
+    const text = `applications: [apps]\nlabels: [deps]\ntitle: "Deploy {image} {to}"\ncommitPrefix: chore(deps)\nrebase: behind\nmergeMethod: merge\nautomerge:\n  - { paths: "overlays/dev/**", updateTypes: [patch, minor, other] }\n`;
+    expect(parseRepoConfig(text, FILE, REPO)).toEqual({ targets: [], problems: [], skipped: [] });
+    expect(readRepoConfig(text)).toEqual({
+      applications: ["apps"],
+      labels: ["deps"],
+      title: "Deploy {image} {to}",
+      commitPrefix: "chore(deps)",
+      rebase: "behind",
+      mergeMethod: "merge",
+      automerge: [{ paths: "overlays/dev/**", updateTypes: ["patch", "minor", "other"] }],
+      targets: [],
+    });
+    expect(readRepoConfig(`targets:\n  - { name: a, path: p, image: org/a, group: web }\n`)?.targets[0]?.group).toBe("web");
   });
 
   it("readRepoConfig gives the typed config (automerge, pins)", () => {

@@ -1,0 +1,12 @@
+/**
+ * github/: the only module that calls GitHub (and the only one importing Octokit, through
+ * Probot): a read port over a commit, the managed PRs, executing plan/'s actions. Imports only
+ * plan/'s types and functions, never sources/, registry/ or strategy/.
+ */
+export { countRequests, createGitHubClient, requestStats, writeGroup } from "./client.js";
+export type { ClientTuning, CreateClientOptions, GitHubClient, RequestStats } from "./client.js";
+export { createGitHubRepoPort } from "./repo-port.js";
+export type { ActionResult, ExecuteOptions, GitHubRepoPort, RepoPortOptions, Snapshot } from "./repo-port.js";
+export { gitHubError, httpFailure, isStatus } from "./errors.js";
+export { apiBaseUrl, privateKeyFrom, repoClientsFromEnv } from "./auth.js";
+export type { RepoClients, RepoClientsOptions } from "./auth.js";

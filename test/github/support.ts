@@ -1,0 +1,35 @@
+/** The app's side of the GitHub tests: a port on the fake GitHub, authenticated as the installation. */
+import { createGitHubClient, createGitHubRepoPort, type GitHubClient, type GitHubRepoPort } from "../../src/github/index.js";
+import { silentLogger } from "../../src/log/index.js";
+import type { FakeGitHub, FakeRepo, RecordedRequest } from "../support/fake-github/index.js";
+
+export const FAST = { retryAfterBaseValue: 1, writeSpacingMs: 0 } as const;
+
+export function clientFor(fake: FakeGitHub, installationId = INSTALLATION): GitHubClient {
+  return createGitHubClient({ baseUrl: fake.url, token: fake.installationToken(installationId), log: silentLogger, throttleId: `test-${installationId}`, tuning: FAST });
+}
+
+export interface PortUnderTest {
+  readonly repo: FakeRepo;
+  readonly port: GitHubRepoPort;
+  readonly owner: string;
+  readonly name: string;
+}
+
+let count = 0;
+
+export async function repoWithPort(fake: FakeGitHub, files: Record<string, string>, options: { allowAutoMerge?: boolean } = {}): Promise<PortUnderTest> {
+  count += 1;
+  const owner = "acme";
+  const name = `gitops-${process.pid}-${count}`;
+  const repo = await fake.createRepo(`${owner}/${name}`, { files, installationId: INSTALLATION, ...options });
+  const installation = INSTALLATION;
+  return { repo, owner, name, port: createGitHubRepoPort({ client: clientFor(fake, installation), owner, repo: name, log: silentLogger }) };
+}
+
+export const INSTALLATION = 77;
+
+/** `METHOD operationId` of each write since the last reset, for exact-sequence assertions. */
+export function writeSequence(fake: FakeGitHub): string[] {
+  return fake.writes().map((w: RecordedRequest) => `${w.method} ${w.operationId ?? w.path}${w.status >= 400 ? ` → ${w.status}` : ""}`);
+}
