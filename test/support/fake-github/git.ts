@@ -3,7 +3,8 @@
  * hash-object / mktree-style index plumbing / commit-tree, refs moved with update-ref (old value
  * checked), mergeability decided by merge-tree --write-tree.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawn, type ChildProcessByStdio } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,6 +50,9 @@ export interface FileStat {
   readonly patch: string | undefined;
 }
 
+/** The id of the empty tree, which every git repository knows without storing it. */
+const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
 export class GitError extends Error {
   constructor(
     message: string,
@@ -65,8 +69,88 @@ interface RunResult {
   readonly code: number;
 }
 
+type ObjectType = "blob" | "tree" | "commit" | "tag";
+
+interface BatchAnswer {
+  readonly sha: string;
+  readonly type: ObjectType;
+  readonly content: Buffer;
+}
+
+const GIT_ENV = { GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", GIT_TERMINAL_PROMPT: "0" };
+
+/**
+ * One long-running `git cat-file --batch` per repository for object reads: spawning a process per
+ * read is what a request cost most. It is given object ids only (refs are resolved from the fake's
+ * own ref table), so git's in-process ref caching cannot answer stale.
+ */
+class CatFile {
+  readonly #child: ChildProcessByStdio<Writable, Readable, null>;
+  #buffer: Buffer = Buffer.alloc(0);
+  readonly #waiting: { resolve: (answer: BatchAnswer | null) => void; reject: (error: Error) => void }[] = [];
+
+  constructor(gitDir: string) {
+    this.#child = spawn("git", ["--git-dir", gitDir, "cat-file", "--batch"], { stdio: ["pipe", "pipe", "ignore"], env: { ...process.env, ...GIT_ENV } });
+    this.#child.stdout.on("data", (chunk: Buffer) => {
+      this.#buffer = this.#buffer.length ? Buffer.concat([this.#buffer, chunk]) : chunk;
+      this.#drain();
+    });
+    this.#child.on("exit", () => {
+      for (const waiter of this.#waiting.splice(0)) waiter.reject(new Error("git cat-file --batch exited"));
+    });
+    this.#child.stdin.on("error", () => undefined);
+  }
+
+  get(name: string): Promise<BatchAnswer | null> {
+    if (name.includes("\n")) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ resolve, reject });
+      this.#child.stdin.write(`${name}\n`);
+    });
+  }
+
+  #drain(): void {
+    while (this.#waiting.length) {
+      const eol = this.#buffer.indexOf(10);
+      if (eol === -1) return;
+      const header = this.#buffer.subarray(0, eol).toString("utf8");
+      const parts = header.split(" ");
+      if (parts.length !== 3) {
+        // "<name> missing" / "<name> ambiguous"
+        this.#buffer = this.#buffer.subarray(eol + 1);
+        this.#waiting.shift()?.resolve(null);
+        continue;
+      }
+      const size = Number(parts[2]);
+      if (this.#buffer.length < eol + 1 + size + 1) return;
+      const content = Buffer.from(this.#buffer.subarray(eol + 1, eol + 1 + size));
+      this.#buffer = this.#buffer.subarray(eol + 1 + size + 1);
+      this.#waiting.shift()?.resolve({ sha: parts[0] ?? "", type: parts[1] as ObjectType, content });
+    }
+  }
+
+  close(): void {
+    this.#child.stdin.end();
+  }
+}
+
 export class GitRepo {
+  #catFile: CatFile | undefined;
+  /** All refs, read once and dropped when this class moves one (the fake is the only writer). */
+  #refs: Map<string, string> | null = null;
+  /** Answers about immutable objects (commits, merges of two commits, diffs between two trees). */
+  readonly #memo = new Map<string, unknown>();
+
   constructor(readonly gitDir: string) {}
+
+  async #remember<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    // Only answers about object ids are immutable; a ref name can move.
+    if (!/^[a-z-]+( ([0-9a-f]{40}|-))+$/.test(key)) return compute();
+    if (this.#memo.has(key)) return this.#memo.get(key) as T;
+    const value = await compute();
+    this.#memo.set(key, value);
+    return value;
+  }
 
   static async init(gitDir: string, defaultBranch: string): Promise<GitRepo> {
     await run(["init", "--quiet", "--bare", `--initial-branch=${defaultBranch}`, gitDir], undefined, {});
@@ -87,45 +171,85 @@ export class GitRepo {
     return this.text(["hash-object", "-w", "--stdin"], { input: content });
   }
 
-  async objectType(sha: string): Promise<"blob" | "tree" | "commit" | "tag" | null> {
-    if (!/^[0-9a-f]{40}$/.test(sha) && !sha.includes(":")) return null;
-    const result = await this.git(["cat-file", "-t", sha], { allowFail: true });
-    if (result.code !== 0) return null;
-    return result.stdout.toString().trim() as "blob" | "tree" | "commit" | "tag";
+  /**
+   * An object by id, or by `<id>:<path>` / `<id>^{tree}` (never by ref name). A "missing" answer is
+   * confirmed by a fresh process, in case the batch process has not seen a pack written since.
+   */
+  async object(name: string): Promise<BatchAnswer | null> {
+    if (!/^[0-9a-f]{40}(\^\{(tree|commit)\}|:.*)?$/s.test(name)) return null;
+    this.#catFile ??= new CatFile(this.gitDir);
+    const answer = await this.#catFile.get(name);
+    if (answer) return answer;
+    const check = await this.git(["cat-file", "-e", name], { allowFail: true });
+    if (check.code !== 0) return null;
+    this.#catFile.close();
+    this.#catFile = new CatFile(this.gitDir);
+    return this.#catFile.get(name);
+  }
+
+  /** Ends the batch reader (the repository stays usable; the next read starts a new one). */
+  close(): void {
+    this.#catFile?.close();
+    this.#catFile = undefined;
+  }
+
+  async objectType(name: string): Promise<ObjectType | null> {
+    return (await this.object(name))?.type ?? null;
+  }
+
+  /** The types of many objects (null: missing). */
+  async objectTypes(shas: readonly string[]): Promise<Map<string, ObjectType | null>> {
+    const out = new Map<string, ObjectType | null>();
+    for (const sha of shas) out.set(sha, await this.objectType(sha));
+    return out;
   }
 
   async readBlob(sha: string): Promise<Buffer | null> {
-    if ((await this.objectType(sha)) !== "blob") return null;
-    return (await this.git(["cat-file", "blob", sha])).stdout;
+    const answer = await this.object(sha);
+    return answer?.type === "blob" ? answer.content : null;
   }
 
-  /** The full sha of a commit a ref, branch name or sha names, or null. */
+  /**
+   * A ref, branch or tag name, or a (short) sha, as the commit id it names, or null. Names are
+   * resolved from the ref table as GitHub does (branch, then tag, then a full ref name).
+   */
   async resolveCommit(ref: string): Promise<string | null> {
-    if (ref.startsWith("-")) return null;
+    if (ref.startsWith("-") || ref === "") return null;
+    const refs = await this.refs();
+    const named = refs.get(`refs/heads/${ref}`) ?? refs.get(`refs/tags/${ref}`) ?? (ref.startsWith("refs/") ? refs.get(ref) : undefined);
+    if (named) return (await this.object(`${named}^{commit}`))?.sha ?? null;
+    if (/^[0-9a-f]{40}$/.test(ref)) return (await this.object(`${ref}^{commit}`))?.sha ?? null;
+    if (!/^[0-9a-f]{4,39}$/.test(ref)) return null;
     const result = await this.git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { allowFail: true });
     return result.code === 0 ? result.stdout.toString().trim() : null;
   }
 
+  /** The tree a commit (named as resolveCommit takes it) or a tree id stands for, or null. */
   async resolveTree(ref: string): Promise<string | null> {
-    if (ref.startsWith("-")) return null;
-    const result = await this.git(["rev-parse", "--verify", "--quiet", `${ref}^{tree}`], { allowFail: true });
-    return result.code === 0 ? result.stdout.toString().trim() : null;
+    if (/^[0-9a-f]{40}$/.test(ref)) {
+      const answer = await this.object(`${ref}^{tree}`);
+      if (answer) return answer.sha;
+    }
+    const commit = await this.resolveCommit(ref);
+    return commit ? ((await this.object(`${commit}^{tree}`))?.sha ?? null) : null;
   }
 
   async refs(prefix = "refs/"): Promise<Map<string, string>> {
-    const out = await this.text(["for-each-ref", "--format=%(refname) %(objectname)", prefix]);
-    const map = new Map<string, string>();
-    for (const line of out.split("\n")) {
-      if (!line) continue;
-      const [name, sha] = line.split(" ");
-      if (name && sha) map.set(name, sha);
+    if (!this.#refs) {
+      const out = await this.text(["for-each-ref", "--format=%(refname) %(objectname)"]);
+      const map = new Map<string, string>();
+      for (const line of out.split("\n")) {
+        if (!line) continue;
+        const [name, sha] = line.split(" ");
+        if (name && sha) map.set(name, sha);
+      }
+      this.#refs = map;
     }
-    return map;
+    return new Map([...this.#refs].filter(([name]) => name.startsWith(prefix)));
   }
 
   async ref(name: string): Promise<string | null> {
-    const result = await this.git(["rev-parse", "--verify", "--quiet", name], { allowFail: true });
-    return result.code === 0 && (await this.refs(name)).has(name) ? result.stdout.toString().trim() : null;
+    return (await this.refs(name)).get(name) ?? null;
   }
 
   /** A ref's sha, read synchronously (for the test helpers that act at once), or null. */
@@ -139,27 +263,37 @@ export class GitRepo {
 
   /** Moves a ref only if it still points at `expected` (null: must not exist). False when it moved meanwhile. */
   async updateRef(name: string, sha: string, expected: string | null): Promise<boolean> {
+    this.#refs = null;
     const result = await this.git(["update-ref", name, sha, expected ?? "0".repeat(40)], { allowFail: true });
     return result.code === 0;
   }
 
   async deleteRef(name: string, expected: string): Promise<boolean> {
+    this.#refs = null;
     const result = await this.git(["update-ref", "-d", name, expected], { allowFail: true });
     return result.code === 0;
   }
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
-    const result = await this.git(["merge-base", "--is-ancestor", ancestor, descendant], { allowFail: true });
-    return result.code === 0;
+    return this.#remember(`ancestor ${ancestor} ${descendant}`, async () => {
+      const result = await this.git(["merge-base", "--is-ancestor", ancestor, descendant], { allowFail: true });
+      return result.code === 0;
+    });
   }
 
   async mergeBase(a: string, b: string): Promise<string | null> {
-    const result = await this.git(["merge-base", a, b], { allowFail: true });
-    return result.code === 0 ? result.stdout.toString().trim() : null;
+    return this.#remember(`merge-base ${a} ${b}`, async () => {
+      const result = await this.git(["merge-base", a, b], { allowFail: true });
+      return result.code === 0 ? result.stdout.toString().trim() : null;
+    });
   }
 
   /** The tree a three-way merge of two commits gives, or null when they conflict. */
   async mergeTree(ours: string, theirs: string): Promise<string | null> {
+    return this.#remember(`merge-tree ${ours} ${theirs}`, () => this.#mergeTree(ours, theirs));
+  }
+
+  async #mergeTree(ours: string, theirs: string): Promise<string | null> {
     const result = await this.git(["merge-tree", "--write-tree", "--no-messages", ours, theirs], { allowFail: true });
     if (result.code === 1) return null;
     if (result.code !== 0) throw new GitError(`git merge-tree failed (${result.code})`, result.code, "");
@@ -177,8 +311,12 @@ export class GitRepo {
   }
 
   async readCommit(sha: string): Promise<GitCommitObject | null> {
-    if ((await this.objectType(sha)) !== "commit") return null;
-    const raw = (await this.git(["cat-file", "commit", sha])).stdout.toString("utf8");
+    if (!/^[0-9a-f]{40}$/.test(sha)) return null;
+    const cached = this.#memo.get(`commit ${sha}`) as GitCommitObject | undefined;
+    if (cached) return cached;
+    const answer = await this.object(sha);
+    if (answer?.type !== "commit") return null;
+    const raw = answer.content.toString("utf8");
     const split = raw.indexOf("\n\n");
     const header = split === -1 ? raw : raw.slice(0, split);
     const message = split === -1 ? "" : raw.slice(split + 2);
@@ -196,7 +334,9 @@ export class GitRepo {
       else if (key === "committer") committer = parsePerson(value);
     }
     if (!author || !committer) throw new Error(`commit ${sha} has no author or committer`);
-    return { sha, tree, parents, author, committer, message };
+    const commit = { sha, tree, parents, author, committer, message };
+    this.#memo.set(`commit ${sha}`, commit);
+    return commit;
   }
 
   async commitTree(tree: string, parents: readonly string[], message: string, author: GitPerson, committer: GitPerson): Promise<string> {
@@ -232,17 +372,23 @@ export class GitRepo {
     try {
       if (base) await this.git(["read-tree", base], { env });
       else await this.git(["read-tree", "--empty"], { env });
+      const needsListing = changes.some((c) => c.sha === null || c.type === "tree");
+      const present = needsListing ? (await this.text(["ls-files", "-z"], { env })).split("\0").filter(Boolean) : [];
+      // One --index-info batch: mode 0 removes a path (update-index --force-remove needs a work
+      // tree; this repository has none), a blob line adds or replaces one.
+      const lines: string[] = [];
+      const subtrees: { path: string; sha: string }[] = [];
       for (const change of changes) {
         const path = change.path.replace(/^\/+|\/+$/g, "");
         if (change.sha === null || change.type === "tree") {
-          const listed = await this.text(["ls-files", "-z", "--", path], { env });
-          const paths = listed.split("\0").filter((p) => p === path || p.startsWith(`${path}/`));
-          if (paths.length) await this.git(["update-index", "--force-remove", "-z", "--stdin"], { env, input: paths.map((p) => `${p}\0`).join("") });
-          if (change.sha !== null) await this.git(["read-tree", `--prefix=${path}/`, change.sha], { env });
+          for (const p of present) if (p === path || p.startsWith(`${path}/`)) lines.push(`0 ${"0".repeat(40)}\t${p}`);
+          if (change.sha !== null) subtrees.push({ path, sha: change.sha });
           continue;
         }
-        await this.git(["update-index", "--add", "--cacheinfo", `${change.mode},${change.sha},${path}`], { env });
+        lines.push(`${change.mode} ${change.sha}\t${path}`);
       }
+      if (lines.length) await this.git(["update-index", "-z", "--index-info"], { env, input: lines.map((l) => `${l}\0`).join("") });
+      for (const subtree of subtrees) await this.git(["read-tree", `--prefix=${subtree.path}/`, subtree.sha], { env });
       return await this.text(["write-tree"], { env });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -251,36 +397,11 @@ export class GitRepo {
 
   /** Files changed from `from` (null: the empty tree) to `to`, with line counts and patches. */
   async diffFiles(from: string | null, to: string): Promise<FileStat[]> {
-    const base = from ?? (await this.text(["hash-object", "-t", "tree", "-w", "--stdin"], { input: "" }));
-    const numstat = await this.text(["diff-tree", "-r", "--no-renames", "-z", "--numstat", base, to]);
-    const status = await this.text(["diff-tree", "-r", "--no-renames", "-z", "--raw", base, to]);
-    const counts = new Map<string, [number, number]>();
-    const parts = numstat.split("\0").filter(Boolean);
-    for (const part of parts) {
-      const [add = "0", del = "0", name = ""] = part.split("\t");
-      counts.set(name, [add === "-" ? 0 : Number(add), del === "-" ? 0 : Number(del)]);
-    }
-    const raw = status.split("\0").filter(Boolean);
-    const files: FileStat[] = [];
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const meta = (raw[i] ?? "").split(" ");
-      const filename = raw[i + 1] ?? "";
-      const letter = (meta[4] ?? "M")[0];
-      const newSha = meta[3] ?? "";
-      const oldSha = meta[2] ?? "";
-      const [additions, deletions] = counts.get(filename) ?? [0, 0];
-      const patch = (await this.git(["diff", "--no-color", "--no-renames", base, to, "--", filename])).stdout.toString("utf8");
-      const hunks = patch.indexOf("\n@@");
-      files.push({
-        filename,
-        status: letter === "A" ? "added" : letter === "D" ? "removed" : "modified",
-        additions,
-        deletions,
-        sha: letter === "D" ? oldSha : newSha,
-        patch: hunks === -1 ? undefined : patch.slice(hunks + 1).replace(/\n$/, ""),
-      });
-    }
-    return files;
+    return this.#remember(`diff ${from ?? "-"} ${to}`, async () => {
+      const args = ["-c", "core.quotePath=false", "diff-tree", "-r", "--no-renames", "--full-index", "-p", "--no-color"];
+      const out = (await this.git([...args, from ?? EMPTY_TREE, to])).stdout.toString("utf8");
+      return parsePatch(out);
+    });
   }
 
   /** Replays `commits` onto `onto` one by one (a rebase), or null when one does not apply. */
@@ -317,6 +438,39 @@ export class GitRepo {
   }
 }
 
+/** `git diff-tree -p --full-index` output → one FileStat per file (names unquoted via core.quotePath=false). */
+function parsePatch(out: string): FileStat[] {
+  const files: FileStat[] = [];
+  const sections = out.split(/^(?=diff --git )/m).filter((section) => section.startsWith("diff --git "));
+  for (const section of sections) {
+    const lines = section.split("\n");
+    const header = lines[0] ?? "";
+    const minus = lines.find((l) => l.startsWith("--- "));
+    const plus = lines.find((l) => l.startsWith("+++ "));
+    const added = lines.some((l) => l.startsWith("new file mode"));
+    const removed = lines.some((l) => l.startsWith("deleted file mode"));
+    const index = /^index ([0-9a-f]+)\.\.([0-9a-f]+)/m.exec(section);
+    const name = (removed ? minus?.slice(6) : plus?.slice(6)) ?? / b\/(.*)$/.exec(header)?.[1] ?? "";
+    const hunkAt = section.indexOf("\n@@");
+    let additions = 0;
+    let deletions = 0;
+    const body = hunkAt === -1 ? "" : section.slice(hunkAt + 1).replace(/\n$/, "");
+    for (const line of body.split("\n")) {
+      if (line.startsWith("+")) additions += 1;
+      else if (line.startsWith("-")) deletions += 1;
+    }
+    files.push({
+      filename: name.replace(/\t$/, ""),
+      status: added ? "added" : removed ? "removed" : "modified",
+      additions,
+      deletions,
+      sha: (removed ? index?.[1] : index?.[2]) ?? "",
+      patch: hunkAt === -1 ? undefined : body,
+    });
+  }
+  return files;
+}
+
 function parsePerson(value: string): GitPerson {
   const match = /^(.*) <([^>]*)> (\d+) ([+-]\d{4})$/.exec(value);
   if (!match) throw new Error(`unparseable git identity: ${value}`);
@@ -328,7 +482,7 @@ function run(args: readonly string[], input: Buffer | string | undefined, env: R
     const child = execFile(
       "git",
       [...args],
-      { encoding: "buffer", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", GIT_TERMINAL_PROMPT: "0", ...env } },
+      { encoding: "buffer", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...GIT_ENV, ...env } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
         if (error && code === -1) return reject(error);

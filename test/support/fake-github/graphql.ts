@@ -231,6 +231,35 @@ export function checkInput(typeName: string, input: unknown): Record<string, unk
   return record;
 }
 
+/** The output types the mutations answer, field → null (a scalar) or the field's type. */
+export const OUTPUT_TYPES: Record<string, Record<string, string | null>> = {
+  EnablePullRequestAutoMergePayload: { clientMutationId: null, actor: "Actor", pullRequest: "PullRequest" },
+  DisablePullRequestAutoMergePayload: { clientMutationId: null, actor: "Actor", pullRequest: "PullRequest" },
+  Actor: { login: null, id: null, avatarUrl: null, url: null },
+  PullRequest: { id: null, number: null, title: null, url: null, state: null, merged: null, headRefName: null, baseRefName: null, headRefOid: null, autoMergeRequest: "AutoMergeRequest" },
+  AutoMergeRequest: { enabledAt: null, mergeMethod: null, commitHeadline: null, commitBody: null, authorEmail: null, enabledBy: "Actor" },
+};
+
+export const PAYLOAD_TYPES: Record<string, string> = {
+  enablePullRequestAutoMerge: "EnablePullRequestAutoMergePayload",
+  disablePullRequestAutoMerge: "DisablePullRequestAutoMergePayload",
+};
+
+/** Checks a selection set against OUTPUT_TYPES before anything runs, as GitHub validates a document. */
+export function checkSelections(typeName: string, selections: readonly Field[] | undefined, path: string): void {
+  const fields = OUTPUT_TYPES[typeName];
+  if (!fields) throw new GraphqlSchemaError(`the fake does not know type ${typeName}`, "undefinedType");
+  if (!selections) throw new GraphqlSchemaError(`Field must have selections (field '${path}' returns ${typeName} but has no selections.)`, "selectionMismatch");
+  for (const field of selections) {
+    if (field.name === "__typename") continue;
+    if (!(field.name in fields)) throw new GraphqlSchemaError(`Field '${field.name}' doesn't exist on type '${typeName}'`, "undefinedField");
+    if (Object.keys(field.args).length) throw new GraphqlSchemaError(`Field '${field.name}' doesn't accept argument '${Object.keys(field.args)[0] ?? ""}'`, "argumentNotAccepted");
+    const type = fields[field.name];
+    if (type) checkSelections(type, field.selections, field.name);
+    else if (field.selections) throw new GraphqlSchemaError(`Selections can't be made on scalars (field '${field.name}' returns a scalar)`, "selectionMismatch");
+  }
+}
+
 /** A type of the answer: scalar fields are values, object fields are nested resolvers. */
 export interface GqlObject {
   readonly __typename: string;

@@ -22,7 +22,15 @@ export interface RouteContext {
 export interface Reply {
   readonly status: number;
   readonly body?: unknown;
+  /** A non-JSON body (the `raw` media type); not validated, there is no schema for it. */
+  readonly raw?: Buffer;
   readonly headers?: Record<string, string>;
+}
+
+/** The client asked for a media type's raw form (`application/vnd.github.raw`, `.v3.raw`), as Probot's config plugin does. */
+export function wantsRaw(ctx: RouteContext): boolean {
+  const accept = ctx.headers["accept"];
+  return (Array.isArray(accept) ? accept.join(",") : (accept ?? "")).split(",").some((t) => /^application\/vnd\.github(\.v3)?\.raw\b/.test(t.trim()));
 }
 
 export const DOCS = "https://docs.github.com/rest";

@@ -112,6 +112,9 @@ export class OpenApi {
     const make = (coerceTypes: boolean): Ajv => {
       const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, coerceTypes, logger: false, inlineRefs: false });
       addFormats(ajv);
+      // GitHub's own noreply addresses for bots (`41898282+github-actions[bot]@users.noreply.github.com`)
+      // fail ajv-formats' "email"; GitHub sends them where the description says format: email.
+      ajv.addFormat("email", /^[^\s@]+@[^\s@]+$/);
       ajv.addSchema(schemas);
       return ajv;
     };
@@ -155,7 +158,7 @@ export class OpenApi {
       }
       const holder = { value };
       const validate = this.#compile(`${operation.operationId} param ${parameter.name}`, { type: "object", properties: { value: parameter.schema } }, this.#coercing);
-      if (!validate(holder)) problems.push(...describe(`${parameter.in} parameter "${parameter.name}"`, validate.errors));
+      if (!validate(holder)) problems.push(...describe(`${parameter.in} parameter "${parameter.name}"`, validate.errors?.map((e) => ({ ...e, instancePath: e.instancePath.replace(/^\/value/, "") }))));
     }
     if (operation.requestBody === undefined) {
       if (body !== undefined) problems.push(`${operation.operationId} takes no request body`);
@@ -173,7 +176,8 @@ export class OpenApi {
     const key = String(status);
     if (!(key in operation.responses)) return [`${operation.operationId} documents no ${status} response (it documents ${Object.keys(operation.responses).join(", ")})`];
     const schema = operation.responses[key];
-    if (schema === null || schema === undefined) return body === undefined ? [] : [`${operation.operationId} ${status} documents no JSON body, the fake sent one`];
+    // No schema documented (GitHub still sends its {message} error body): nothing to validate against.
+    if (schema === null || schema === undefined) return [];
     if (body === undefined) return [`${operation.operationId} ${status} documents a JSON body, the fake sent none`];
     const validate = this.#compile(`${operation.operationId} response ${status}`, schema, this.#ajv);
     return validate(body) ? [] : describe(`response ${status}`, validate.errors);

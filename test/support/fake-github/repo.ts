@@ -6,7 +6,7 @@
  */
 import { GitRepo, type GitPerson } from "./git.js";
 import { HttpError } from "./http.js";
-import { pullShape, repoShape, userShape, type RepoInfo, type Site } from "./shapes.js";
+import { commentShape, issueShape, pullShape, repoShape, userShape, type RepoInfo, type Site } from "./shapes.js";
 import {
   now,
   nodeId,
@@ -165,6 +165,15 @@ export class Repo {
     return user && String(user.id) === match?.[1] ? user.login : null;
   }
 
+  /** What every webhook payload of this repository carries: repository, installation, sender. */
+  envelope(by: string): Record<string, unknown> {
+    return {
+      repository: repoShape(this.hub.site, this.info()),
+      installation: { id: this.installationId, node_id: nodeId("MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u", this.installationId) },
+      sender: userShape(this.hub.site, by),
+    };
+  }
+
   // ---- git, and what a moved branch means for pull requests ------------------------------------
 
   async branchHead(branch: string): Promise<string | null> {
@@ -182,11 +191,22 @@ export class Repo {
       const before = this.#heads.get(branch);
       if (before === sha) continue;
       this.pushedAt = now();
-      this.hub.emit({ name: "push", action: undefined, repo: this.fullName, payload: { ref: `refs/heads/${branch}`, before: before ?? "0".repeat(40), after: sha, created: before === undefined, deleted: false, forced: false, repository: repoShape(this.hub.site, this.info()), sender: userShape(this.hub.site, actor) } });
+      const commit = await this.git.readCommit(sha);
+      const forced = before !== undefined && !(await this.git.isAncestor(before, sha));
+      const head = commit
+        ? { id: sha, tree_id: commit.tree, distinct: true, message: commit.message, timestamp: commit.committer.date, url: `${this.hub.site.html}/${this.fullName}/commit/${sha}`, author: { name: commit.author.name, email: commit.author.email }, committer: { name: commit.committer.name, email: commit.committer.email }, added: [], removed: [], modified: [] }
+        : null;
+      const actorUser = this.hub.ensureUser(actor);
+      this.hub.emit({
+        name: "push",
+        action: undefined,
+        repo: this.fullName,
+        payload: { ref: `refs/heads/${branch}`, before: before ?? "0".repeat(40), after: sha, created: before === undefined, deleted: false, forced, base_ref: null, compare: `${this.hub.site.html}/${this.fullName}/compare/${(before ?? "0".repeat(40)).slice(0, 12)}...${sha.slice(0, 12)}`, commits: head ? [head] : [], head_commit: head, pusher: { name: actor, email: `${actorUser.id}+${actor}@users.noreply.github.com` }, ...this.envelope(actor) },
+      });
     }
     for (const [branch, sha] of this.#heads) {
       if (heads.has(branch)) continue;
-      this.hub.emit({ name: "push", action: undefined, repo: this.fullName, payload: { ref: `refs/heads/${branch}`, before: sha, after: "0".repeat(40), created: false, deleted: true, forced: false, repository: repoShape(this.hub.site, this.info()), sender: userShape(this.hub.site, actor) } });
+      this.hub.emit({ name: "push", action: undefined, repo: this.fullName, payload: { ref: `refs/heads/${branch}`, before: sha, after: "0".repeat(40), created: false, deleted: true, forced: false, base_ref: null, compare: `${this.hub.site.html}/${this.fullName}/compare/${sha.slice(0, 12)}...000000000000`, commits: [], head_commit: null, pusher: { name: actor, email: null }, ...this.envelope(actor) } });
     }
     this.#heads = heads;
     for (const issue of this.items.values()) {
@@ -199,9 +219,10 @@ export class Repo {
         continue;
       }
       if (head !== pull.headSha) {
+        const before = pull.headSha;
         pull.headSha = head;
         issue.updatedAt = now();
-        this.emitPull(issue, "synchronize", actor);
+        this.emitPull(issue, "synchronize", actor, { before, after: head });
       }
     }
     await this.runAutoMerge();
@@ -228,9 +249,8 @@ export class Repo {
   async readFile(ref: string, path: string): Promise<string | null> {
     const commit = await this.git.resolveCommit(ref);
     if (!commit) return null;
-    const type = await this.git.objectType(`${commit}:${path}`);
-    if (type !== "blob") return null;
-    return (await this.git.git(["cat-file", "blob", `${commit}:${path}`])).stdout.toString("utf8");
+    const answer = await this.git.object(`${commit}:${path}`);
+    return answer?.type === "blob" ? answer.content.toString("utf8") : null;
   }
 
   async branches(): Promise<Record<string, string>> {
@@ -293,7 +313,7 @@ export class Repo {
     this.#close(issue, by);
     issue.stateReason = issue.pull ? null : reason;
     if (issue.pull) this.emitPull(issue, "closed", by);
-    else this.hub.emit({ name: "issues", action: "closed", repo: this.fullName, payload: { action: "closed", issue: { number: issue.number }, repository: repoShape(this.hub.site, this.info()), sender: userShape(this.hub.site, by) } });
+    else this.hub.emit({ name: "issues", action: "closed", repo: this.fullName, payload: { action: "closed", issue: this.issueJson(issue), ...this.envelope(by) } });
   }
 
   reopenIssue(issue: IssueRecord, by: string): void {
@@ -355,8 +375,12 @@ export class Repo {
     this.comments.push(comment);
     const issue = this.issue(issueNumber);
     issue.updatedAt = now();
-    this.hub.emit({ name: "issue_comment", action: "created", repo: this.fullName, payload: { action: "created", issue: { number: issueNumber, pull_request: issue.pull ? {} : undefined }, comment: { id, body, user: userShape(this.hub.site, user) }, repository: repoShape(this.hub.site, this.info()), sender: userShape(this.hub.site, user) } });
+    this.hub.emit({ name: "issue_comment", action: "created", repo: this.fullName, payload: { action: "created", issue: this.issueJson(issue), comment: commentShape(this.hub.site, this.info(), comment, issue.pull !== undefined, this.association(user)), ...this.envelope(user) } });
     return comment;
+  }
+
+  issueJson(issue: IssueRecord): Record<string, unknown> {
+    return issueShape(this.hub.site, this.info(), issue, this.issueLabels(issue), this.comments.filter((c) => c.issueNumber === issue.number).length, this.association(issue.user));
   }
 
   // ---- statuses and checks ----------------------------------------------------------------------
@@ -465,9 +489,7 @@ export class Repo {
         full: { mergeable: null, rebaseable: null, mergeableState: "unknown", commits: 0, additions: 0, deletions: 0, changedFiles: 0 },
       }),
       ...extra,
-      repository: repoShape(this.hub.site, this.info()),
-      installation: { id: this.installationId, node_id: nodeId("MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u", this.installationId) },
-      sender: userShape(this.hub.site, by),
+      ...this.envelope(by),
     };
     this.hub.emit({ name: "pull_request", action, repo: this.fullName, payload });
   }

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { TreeChange } from "./git.js";
-import { HttpError, notFound, paginate, unprocessable, type Reply, type RouteContext } from "./http.js";
+import { HttpError, notFound, paginate, unprocessable, wantsRaw, type Reply, type RouteContext } from "./http.js";
 import type { Repo } from "./repo.js";
 import {
   appShape,
@@ -265,6 +265,7 @@ const routes: Record<string, Handler> = {
     const sha = ctx.params["file_sha"] ?? "";
     const content = await repo.git.readBlob(sha);
     if (!content) throw notFound();
+    if (wantsRaw(ctx)) return { status: 200, raw: content, headers: { "content-type": "application/vnd.github.raw; charset=utf-8" } };
     return {
       status: 200,
       body: { sha, node_id: `B_${Buffer.from(`${repo.fullName}:${sha}`).toString("base64url")}`, size: content.length, url: `${backend.site.api}/repos/${repo.fullName}/git/blobs/${sha}`, content: base64Lines(content), encoding: "base64" },
@@ -283,12 +284,12 @@ const routes: Record<string, Handler> = {
     const repo = backend.repoFor(ctx);
     const b = body(ctx);
     const baseTree = b["base_tree"] as string | undefined;
-    if (baseTree !== undefined && (await repo.git.objectType(baseTree)) !== "tree") {
-      const resolved = await repo.git.resolveTree(baseTree);
-      if (!resolved) throw unprocessable(`base_tree ${baseTree} is not a valid tree oid`);
-    }
+    const base = baseTree === undefined ? null : await repo.git.resolveTree(baseTree);
+    if (baseTree !== undefined && !base) throw unprocessable(`base_tree ${baseTree} is not a valid tree oid`);
+    const entries = (b["tree"] ?? []) as Record<string, unknown>[];
+    const types = await repo.git.objectTypes(entries.map((e) => e["sha"]).filter((sha): sha is string => typeof sha === "string"));
     const changes: TreeChange[] = [];
-    for (const entry of (b["tree"] ?? []) as Record<string, unknown>[]) {
+    for (const entry of entries) {
       const path = String(entry["path"] ?? "");
       const mode = String(entry["mode"] ?? "100644");
       const type = (entry["type"] ?? "blob") as TreeChange["type"];
@@ -303,21 +304,20 @@ const routes: Record<string, Handler> = {
         continue;
       }
       if (typeof sha !== "string") throw unprocessable(`Must supply tree.sha or tree.content`);
-      const actual = await repo.git.objectType(sha);
-      if (actual === null) throw unprocessable(`tree.sha ${sha} is not a valid ${type}`);
-      if (actual !== type) throw unprocessable(`tree.sha ${sha} is not a valid ${type}`);
+      if (types.get(sha) !== type) throw unprocessable(`tree.sha ${sha} is not a valid ${type}`);
       changes.push({ path, mode, type, sha });
     }
-    const tree = await repo.git.buildTree(baseTree ? await repo.git.resolveTree(baseTree) : null, changes);
+    const tree = await repo.git.buildTree(base, changes);
     return { status: 201, body: treeShape(backend.site, repo.info(), tree, await repo.git.lsTree(tree, false)), headers: { location: `${backend.site.api}/repos/${repo.fullName}/git/trees/${tree}` } };
   },
   "git/create-commit": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
     const b = body(ctx);
     const tree = String(b["tree"]);
-    if ((await repo.git.objectType(tree)) !== "tree") throw unprocessable(`Tree SHA does not exist`);
     const parents = (b["parents"] ?? []) as string[];
-    for (const parent of parents) if ((await repo.git.objectType(parent)) !== "commit") throw unprocessable(`Parent SHA does not exist or is not a commit object`);
+    const types = await repo.git.objectTypes([tree, ...parents]);
+    if (types.get(tree) !== "tree") throw unprocessable(`Tree SHA does not exist`);
+    for (const parent of parents) if (types.get(parent) !== "commit") throw unprocessable(`Parent SHA does not exist or is not a commit object`);
     const bot = repo.person(actor(ctx, backend));
     const who = (value: unknown): typeof bot => {
       if (!value || typeof value !== "object") return bot;
@@ -404,6 +404,12 @@ const routes: Record<string, Handler> = {
       },
     };
   },
+  // GitHub's description has both /compare/{basehead} and /compare/{base}...{head}; a URL matches either.
+  "repos/compare-commits": async (ctx, backend) => {
+    const compare = routes["repos/compare-commits-with-basehead"];
+    if (!compare) throw notFound();
+    return compare({ ...ctx, params: { ...ctx.params, basehead: `${ctx.params["base"]}...${ctx.params["head"]}` } }, backend);
+  },
   "repos/get-content": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
     const ref = ctx.query.get("ref") ?? repo.defaultBranch;
@@ -415,9 +421,9 @@ const routes: Record<string, Handler> = {
       const entries = await repo.git.lsTree(commit, false);
       return { status: 200, body: entries.map((e) => contentEntryShape(backend.site, info, ref, { path: e.path, sha: e.sha, type: e.type === "tree" ? "dir" : e.type === "commit" ? "submodule" : "file", size: e.size ?? 0 })) };
     }
-    const type = await repo.git.objectType(`${commit}:${path}`);
-    if (type === null) throw notFound();
-    const sha = await repo.git.text(["rev-parse", `${commit}:${path}`]);
+    const object = await repo.git.object(`${commit}:${path}`);
+    if (object === null) throw notFound();
+    const { sha, type } = object;
     if (type === "tree") {
       const entries = await repo.git.lsTree(sha, false);
       return {
@@ -425,8 +431,9 @@ const routes: Record<string, Handler> = {
         body: entries.map((e) => contentEntryShape(backend.site, info, ref, { path: `${path}/${e.path}`, sha: e.sha, type: e.type === "tree" ? "dir" : e.type === "commit" ? "submodule" : "file", size: e.size ?? 0 })),
       };
     }
-    const content = await repo.git.readBlob(sha);
-    if (!content) throw notFound();
+    if (type !== "blob") throw notFound();
+    const content = object.content;
+    if (wantsRaw(ctx)) return { status: 200, raw: content, headers: { "content-type": "application/vnd.github.raw; charset=utf-8" } };
     return { status: 200, body: contentEntryShape(backend.site, info, ref, { path, sha, type: "file", size: content.length }, content) };
   },
 

@@ -11,12 +11,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GitRepo } from "./git.js";
-import { checkInput, evaluate, GraphqlExecutionError, GraphqlSchemaError, MUTATIONS, parseDocument, select, type GqlObject } from "./graphql.js";
+import { checkInput, checkSelections, evaluate, GraphqlExecutionError, GraphqlSchemaError, MUTATIONS, PAYLOAD_TYPES, parseDocument, select, type GqlObject } from "./graphql.js";
 import { HttpError, notFound, type Auth, type Reply, type RouteContext } from "./http.js";
 import { openApi, type OpenApi, type Operation } from "./openapi.js";
 import { Repo, type FakeComment, type FakeIssue, type FakePull, type Hub } from "./repo.js";
 import { newToken, routeFor, type Backend, type InstallationRecord, type TokenRecord } from "./routes.js";
-import { appShape, type AppInfo, type Site } from "./shapes.js";
+import { appShape, checkSuiteShape, type AppInfo, type Site } from "./shapes.js";
 import { now, nodeId, type FakeEvent, type MergeMethod, type Permission, type UserRecord } from "./state.js";
 
 export interface RecordedRequest {
@@ -44,6 +44,12 @@ export interface FailReply {
   readonly times?: number;
   /** seconds, for rate-limit replies; default 1 */
   readonly retryAfter?: number;
+  /**
+   * Carry the request out, then answer the failure instead of its result — what a gateway timeout
+   * after the write looks like (the retry then meets e.g. "Reference already exists"). Default false:
+   * the failure is answered before anything happens.
+   */
+  readonly applied?: boolean;
 }
 
 export interface CreateRepoOptions {
@@ -58,6 +64,8 @@ export interface FakeRepo {
   readonly gitDir: string;
   push(branch: string, files: Record<string, string | null>, options?: { message?: string; author?: string }): Promise<string>;
   readFile(ref: string, path: string): Promise<string | null>;
+  /** The unified diff a PR from `head` into `base` shows (merge base → head), as `git diff base...head`. */
+  diff(base: string, head: string): Promise<string>;
   branches(): Promise<Record<string, string>>;
   pulls(): FakePull[];
   issues(): FakeIssue[];
@@ -263,6 +271,7 @@ class Fake implements FakeGitHub, Backend, Hub {
       gitDir: repo.gitDir,
       push: (branch, files, options) => this.#serial(() => repo.push(branch, files, options ?? {})),
       readFile: (ref, path) => repo.readFile(ref, path),
+      diff: async (base, head) => (await repo.git.git(["diff", "--no-color", "--no-ext-diff", `${base}...${head}`])).stdout.toString("utf8"),
       branches: () => repo.branches(),
       pulls: () => repo.fakePulls(),
       issues: () => repo.fakeIssues(),
@@ -281,7 +290,13 @@ class Fake implements FakeGitHub, Backend, Hub {
         list.push({ id, nodeId: nodeId("SC", id), context, state, description: null, targetUrl: null, createdAt: now() });
         repo.statuses.set(sha, list);
         repo.statusCreators.set(id, "octocat");
-        fake.emit({ name: "status", action: undefined, repo: repo.fullName, payload: { sha, state, context } });
+        const created = now();
+        fake.emit({
+          name: "status",
+          action: undefined,
+          repo: repo.fullName,
+          payload: { id, sha, name: repo.fullName, target_url: null, avatar_url: null, context, description: null, state, commit: { sha, url: `${fake.url}/repos/${repo.fullName}/commits/${sha}` }, branches: [], created_at: created, updated_at: created, ...repo.envelope("octocat") },
+        });
         later(() => repo.runAutoMerge());
       },
       setCheckRun(sha, name, conclusion) {
@@ -302,8 +317,15 @@ class Fake implements FakeGitHub, Backend, Hub {
           repo.checkRuns.push({ id, nodeId: nodeId("CR", id), name, headSha: sha, status: conclusion === null ? "in_progress" : "completed", conclusion, startedAt: now(), completedAt: conclusion === null ? null : now(), suiteId: suite.id });
         }
         const runs = repo.checkRuns.filter((r) => r.suiteId === suite.id);
-        if (runs.every((r) => r.status === "completed")) fake.emit({ name: "check_suite", action: "completed", repo: repo.fullName, payload: { action: "completed", check_suite: { id: suite.id, head_sha: sha } } });
-        later(() => repo.runAutoMerge());
+        const done = suite;
+        later(async () => {
+          const commit = await repo.git.readCommit(sha);
+          if (commit && runs.every((r) => r.status === "completed")) {
+            const suitePulls = repo.fakePulls().filter((p) => p.state === "open" && p.headSha === sha).map((p) => ({ id: p.number, number: p.number, url: `${fake.url}/repos/${repo.fullName}/pulls/${p.number}`, head: { ref: p.head, sha: p.headSha }, base: { ref: p.base, sha: "" } }));
+            fake.emit({ name: "check_suite", action: "completed", repo: repo.fullName, payload: { action: "completed", check_suite: checkSuiteShape(fake.site, repo.info(), done, runs, fake.ciApp(), commit, suitePulls), ...repo.envelope("github-actions[bot]") } });
+          }
+          await repo.runAutoMerge();
+        });
       },
       setPermission(user, permission) {
         fake.ensureUser(user);
@@ -390,6 +412,7 @@ class Fake implements FakeGitHub, Backend, Hub {
 
   async close(): Promise<void> {
     await this.#queue.catch(() => undefined);
+    for (const repo of this.#repos.values()) repo.git.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -463,7 +486,7 @@ class Fake implements FakeGitHub, Backend, Hub {
       }
     }
     const record = (path: string, operationId: string | null, reply: Reply, injected = false): void => {
-      this.requests.push({ method, path, query: requestUrl.searchParams.toString(), operationId, status: reply.status, requestBody, responseBody: reply.body, time: Date.now(), injected, violations, duration: Math.round(performance.now() - started) });
+      this.requests.push({ method, path, query: requestUrl.searchParams.toString(), operationId, status: reply.status, requestBody, responseBody: reply.body ?? reply.raw?.toString("utf8"), time: Date.now(), injected, violations, duration: Math.round(performance.now() - started) });
     };
     const send = (reply: Reply, extra: Record<string, string> = {}): void => {
       const headers: Record<string, string> = { "x-github-request-id": randomUUID(), "x-github-api-version-selected": "2022-11-28", ...extra, ...(reply.headers ?? {}) };
@@ -475,6 +498,16 @@ class Fake implements FakeGitHub, Backend, Hub {
         headers["x-ratelimit-reset"] = String(Math.floor(Date.now() / 1000) + 3600);
         headers["x-ratelimit-resource"] = "core";
         headers["x-ratelimit-remaining"] = headers["x-ratelimit-remaining"] ?? "";
+      }
+      if (method === "HEAD") {
+        res.writeHead(reply.status, headers);
+        res.end();
+        return;
+      }
+      if (reply.raw && reply.status !== 304) {
+        res.writeHead(reply.status, headers);
+        res.end(reply.raw);
+        return;
       }
       if (reply.body === undefined || reply.status === 304 || reply.status === 204) {
         res.writeHead(reply.status, headers);
@@ -523,7 +556,7 @@ class Fake implements FakeGitHub, Backend, Hub {
     }
 
     const failure = this.#failures.find((f) => (!f.method || f.method === method) && (!f.operationId || f.operationId === operation.operationId));
-    if (failure) {
+    if (failure && !failure.reply.applied) {
       failure.remaining -= 1;
       if (failure.remaining <= 0) this.#failures.splice(this.#failures.indexOf(failure), 1);
       const reply = injected(failure.reply);
@@ -545,12 +578,19 @@ class Fake implements FakeGitHub, Backend, Hub {
       if (!(error instanceof HttpError)) throw error;
       reply = error.reply();
     }
-    if (!GENERIC_STATUSES.has(reply.status) || String(reply.status) in operation.responses) violations.push(...this.#checkResponse(operation, reply));
+    if (failure?.reply.applied) {
+      failure.remaining -= 1;
+      if (failure.remaining <= 0) this.#failures.splice(this.#failures.indexOf(failure), 1);
+      const failed = injected(failure.reply);
+      record(path, operation.operationId, failed, true);
+      return send(failed);
+    }
+    if (!reply.raw && (!GENERIC_STATUSES.has(reply.status) || String(reply.status) in operation.responses)) violations.push(...this.#checkResponse(operation, reply));
 
     const extra: Record<string, string> = {};
     if (method === "GET" && reply.status === 200) {
       const identity = auth.kind === "installation" ? auth.token : auth.kind;
-      const body = JSON.stringify(reply.body ?? null);
+      const body = reply.raw ?? JSON.stringify(reply.body ?? null);
       const etag = `W/"${createHash("sha256").update(identity).update("\0").update(body).digest("hex").slice(0, 40)}"`;
       const key = `${identity} ${requestUrl.pathname}?${requestUrl.searchParams.toString()}`;
       const seen = this.#etags.get(key);
@@ -595,6 +635,8 @@ class Fake implements FakeGitHub, Backend, Hub {
       for (const name of Object.keys(variables)) if (!document.variables[name]) throw new GraphqlSchemaError(`Variable $${name} is not declared by the operation`, "variableNotDeclared");
       const data: Record<string, unknown> = {};
       const errors: Record<string, unknown>[] = [];
+      // The whole document is checked first; only a valid one runs (as GitHub validates before executing).
+      const inputs: { field: (typeof document.selections)[number]; input: Record<string, unknown> }[] = [];
       for (const field of document.selections) {
         const inputType = MUTATIONS[field.name];
         if (!inputType) throw new GraphqlSchemaError(`Field '${field.name}' doesn't exist on type 'Mutation'`, "undefinedField");
@@ -607,6 +649,10 @@ class Fake implements FakeGitHub, Backend, Hub {
           if (declared.type !== `${inputType}!`) throw new GraphqlSchemaError(`Type mismatch on variable $${inputArg.name} and argument input (${declared.type} / ${inputType}!)`, "variableMismatch");
         }
         const input = checkInput(inputType, evaluate(inputArg, variables));
+        checkSelections(PAYLOAD_TYPES[field.name] ?? "", field.selections, field.name);
+        inputs.push({ field, input });
+      }
+      for (const { field, input } of inputs) {
         try {
           data[field.alias || field.name] = await this.#mutate(auth, field.name, input, field.selections);
         } catch (error) {
