@@ -123,6 +123,8 @@ export interface Target {
   readonly liveImages: readonly string[] | null;
   /** Where the target was declared, for error messages: `Application argocd/foo`, `.github/argocd-image-pr.yml`. */
   readonly declaredIn: string;
+  /** A pin the repo config declares (`pins:`): the engine proposes exactly this tag. */
+  readonly pin?: { readonly tag: string; readonly reason: string | null };
 }
 
 /** A problem with one target or one declaration; the pass goes on for the rest. */

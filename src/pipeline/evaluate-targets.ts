@@ -10,8 +10,8 @@ import type { ImageLocator } from "../editors/index.js";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Target, TagDetails, WriteKind } from "../model/index.js";
 import { imageSourceLabels, parseCredentialSource, type ImageAccess, type RegistryClient } from "../registry/index.js";
-import { decide, meetsPlatforms, selectCandidates } from "../strategy/index.js";
-import type { Candidates, CurrentImage, Decision } from "../strategy/index.js";
+import { constrainCandidates, decide, decidePinned, meetsPlatforms, selectCandidates } from "../strategy/index.js";
+import type { Candidates, CurrentImage, Decision, TargetConstraints } from "../strategy/index.js";
 import { mapLimit } from "./limit.js";
 import type { PlanProblem, RepoEntry, RepoReader, TargetOutcome } from "./types.js";
 
@@ -25,6 +25,18 @@ export interface EvaluateOptions {
   /** Targets evaluated at once (and tag details fetched at once per target). */
   readonly concurrency: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * What people decided, per target id (pins, holds after a rollback, refused tags; see state/).
+   * A repo-config target's own `pins:` apply too; a pin given here wins over it.
+   */
+  readonly constraints?: ReadonlyMap<string, TargetConstraints>;
+}
+
+/** The constraints of `target`: the caller's, with the repo config's pin when the caller gives none. */
+function constraintsOf(target: Target, given: ReadonlyMap<string, TargetConstraints> | undefined): TargetConstraints {
+  const constraints = given?.get(target.id) ?? {};
+  if (constraints.pin !== undefined || target.pin === undefined) return constraints;
+  return { ...constraints, pin: { tag: target.pin.tag, source: `${target.declaredIn}${target.pin.reason === null ? "" : `: ${target.pin.reason}`}` } };
 }
 
 interface Located {
@@ -189,7 +201,7 @@ async function fetchDetails(
   }
 }
 
-async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: number): Promise<TargetOutcome> {
+async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: number, constraints: TargetConstraints): Promise<TargetOutcome> {
   if (!isDeployed(target)) {
     return {
       kind: "skipped",
@@ -213,13 +225,18 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
   try {
     const access = accessOf(target);
     const tags = await deps.registry.listTags(target.image, access);
-    const candidates = selectCandidates(tags, target.policy, located.current);
-    const details = await fetchDetails(target, candidates, deps.registry, access, concurrency);
-    decision = decide({ policy: target.policy, current: located.current, candidates, details });
-    // A filter that could not be applied as written (invalid allow-tags, malformed glob) makes
-    // any choice suspect: report it rather than propose a tag the user may have meant to exclude.
-    if (candidates.problems.length > 0 && decision.kind !== "error") {
-      return problemOf(target, located.file, ...candidates.problems);
+    if (constraints.pin !== undefined) {
+      // A pin is a person's choice of one tag: the filters and the ordering do not apply to it.
+      decision = decidePinned(tags, located.current, constraints.pin, target.policy.strategy);
+    } else {
+      const candidates = constrainCandidates(selectCandidates(tags, target.policy, located.current), constraints);
+      const details = await fetchDetails(target, candidates, deps.registry, access, concurrency);
+      decision = decide({ policy: target.policy, current: located.current, candidates, details });
+      // A filter that could not be applied as written (invalid allow-tags, malformed glob) makes
+      // any choice suspect: report it rather than propose a tag the user may have meant to exclude.
+      if (candidates.problems.length > 0 && decision.kind !== "error") {
+        return problemOf(target, located.file, ...candidates.problems);
+      }
     }
     // What a reviewer reads in the PR (digest, build date, source) and what a digest pin needs:
     // the new tag's details, fetched here when the strategy did not need them to decide.
@@ -293,7 +310,7 @@ export async function evaluateTargets(input: { readonly targets: readonly Target
   const total = input.targets.length;
   let done = 0;
   return mapLimit(input.targets, options.concurrency, async (target) => {
-    const outcome = await evaluateTarget(target, deps, options.concurrency);
+    const outcome = await evaluateTarget(target, deps, options.concurrency, constraintsOf(target, options.constraints));
     done += 1;
     options.onProgress?.(done, total);
     return outcome;

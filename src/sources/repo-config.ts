@@ -7,6 +7,7 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 
 import type { GitHubRepo, HelmKeys, Target, WriteKind } from "../model/index.js";
+import { isValidTag } from "../image-ref/index.js";
 import { defaultAlias, parseImageSpec } from "./image-spec.js";
 import { buildPolicy, STRATEGY_NAMES } from "./policy.js";
 import type { SourceResult } from "./targets.js";
@@ -39,7 +40,7 @@ const Policy = {
 export const RepoConfigDefaults = z.strictObject(Policy).describe("Settings every target inherits unless it sets its own.");
 
 export const RepoConfigPin = z.strictObject({
-  tag: z.string().min(1).describe("Hold the image at this tag (or constraint)."),
+  tag: z.string().min(1).describe("Hold the image at this tag: plan and the app propose exactly it, even when older, and nothing else."),
   reason: z.string().optional(),
 });
 
@@ -173,9 +174,6 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
   const fail = (message: string, image: string | null = null): void => {
     result.problems.push({ app: null, image, file, message: `${file}: ${message}` });
   };
-  const warn = (message: string, image: string | null = null): void => {
-    result.problems.push({ app: null, image, file, message: `${file}: ${message}`, severity: "warning" });
-  };
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     fail(`not valid YAML: ${doc.errors[0]?.message.split("\n")[0] ?? "parse error"}; fix the syntax (no target was read)`);
@@ -265,10 +263,19 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
       t.helm === undefined
         ? null
         : { imageName: t.helm.imageName ?? null, imageTag: t.helm.imageTag ?? null, imageSpec: t.helm.imageSpec ?? null };
+    // A pin reviewed in the repo config: plan and the app propose exactly this tag (see strategy/).
+    let pin: Target["pin"];
     if (t.pins !== undefined && t.pins.length > 0) {
-      // Pins are held by the GitHub app with /pin and its state; a plan that seemed to honour them
-      // while proposing past them would mislead, so say it.
-      warn(`${label}.pins: pins are not applied by plan; this image is planned as if it were not pinned`, imageName);
+      const [first] = t.pins;
+      if (t.pins.length > 1 || first === undefined) {
+        fail(`${label}.pins: give at most one pin (the tag to hold the image at); found ${t.pins.length}. This target was skipped`, imageName);
+        return;
+      }
+      if (!isValidTag(first.tag)) {
+        fail(`${label}.pins[0].tag "${first.tag}" is not a tag; a pin names one tag the registry has, e.g. 1.27.3. This target was skipped`, imageName);
+        return;
+      }
+      pin = { tag: first.tag, reason: first.reason ?? null };
     }
     const branch = t.branch ?? defaults.branch ?? null;
     const target: Target = {
@@ -289,6 +296,7 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
       pullSecret: t.pullSecret ?? defaults.pullSecret ?? null,
       liveImages: null,
       declaredIn: `${file} ${label}`,
+      ...(pin === undefined ? {} : { pin }),
     };
     result.targets.push(target);
   });
