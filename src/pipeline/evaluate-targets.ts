@@ -10,7 +10,7 @@ import type { ImageLocator } from "../editors/index.js";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Target, TagDetails, WriteKind } from "../model/index.js";
 import { imageSourceLabels, parseCredentialSource, type ImageAccess, type RegistryClient } from "../registry/index.js";
-import { constrainCandidates, decide, decidePinned, meetsPlatforms, selectCandidates } from "../strategy/index.js";
+import { constrainCandidates, decide, decideFrozen, decidePinned, meetsPlatforms, selectCandidates } from "../strategy/index.js";
 import type { Candidates, CurrentImage, Decision, TargetConstraints } from "../strategy/index.js";
 import { mapLimit } from "./limit.js";
 import type { PlanProblem, RepoEntry, RepoReader, TargetOutcome } from "./types.js";
@@ -228,6 +228,8 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
     if (constraints.pin !== undefined) {
       // A pin is a person's choice of one tag: the filters and the ordering do not apply to it.
       decision = decidePinned(tags, located.current, constraints.pin, target.policy.strategy);
+    } else if (constraints.frozen !== undefined) {
+      decision = decideFrozen(located.current, constraints.frozen);
     } else {
       const candidates = constrainCandidates(selectCandidates(tags, target.policy, located.current), constraints);
       const details = await fetchDetails(target, candidates, deps.registry, access, concurrency);

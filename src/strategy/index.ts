@@ -18,7 +18,7 @@ export { parseConstraint, satisfies } from "./constraint.js";
 export type { Constraint, ConstraintResult } from "./constraint.js";
 export { compareVersions, parseVersion } from "./version.js";
 export type { Version } from "./version.js";
-export { constrainCandidates, decidePinned, isNewerTag } from "./target-constraints.js";
+export { constrainCandidates, decideFrozen, decidePinned, isNewerTag } from "./target-constraints.js";
 export type { TargetConstraints } from "./target-constraints.js";
 export { globToRegExp, platformSatisfies, translateGoRegexp, UnsupportedRegexpError } from "./filters.js";
 

@@ -2,7 +2,8 @@
  * What people decided about a target, applied to the strategy's choice. PURE.
  * - `pin`: propose exactly that tag, even when older (a rollback through review), and nothing else;
  * - `above`: a hold after a rollback — only tags newer than it, by the strategy's ordering;
- * - `refused`: tags never proposed again (an update PR closed unmerged).
+ * - `refused`: tags never proposed again (an update PR closed unmerged);
+ * - `frozen`: nothing proposed (a hold that lasts until /unpin). A pin wins over all of them.
  */
 import { ConfigError } from "../errors/index.js";
 import type { UpdateStrategy } from "../model/index.js";
@@ -11,6 +12,8 @@ import type { Candidates, CurrentImage, Decision } from "./index.js";
 
 export interface TargetConstraints {
   readonly pin?: { readonly tag: string; readonly source: string };
+  /** Propose nothing at all (a hold after a rollback configured to last until /unpin). */
+  readonly frozen?: { readonly reason: string };
   readonly above?: string;
   readonly refused?: readonly string[];
 }
@@ -34,6 +37,11 @@ export function isNewerTag(strategy: UpdateStrategy, tag: string, than: string):
     case "digest":
       return true;
   }
+}
+
+/** The decision while frozen: stay at the current tag, saying why. */
+export function decideFrozen(current: CurrentImage, frozen: { readonly reason: string }): Decision {
+  return { kind: "up-to-date", current, reason: `${current.tag ?? "(no tag)"}: held (${frozen.reason})` };
 }
 
 /** `candidates` without the refused tags and, under a hold, those not newer than it. */

@@ -61,6 +61,7 @@ describe("evaluateTargets with constraints", () => {
     ["a pin on the deployed tag: nothing", { pin: { tag: "1.1.0", source: "/pin by @alice" } }, "up-to-date: 1.1.0: pinned (/pin by @alice)"],
     ["a refused tag is skipped for the next", { refused: ["2.0.0"] }, "update 1.1.0 → 1.2.0: 1.2.0: newest semver tag of 4 tags; 1 refused (an update PR closed unmerged)"],
     ["a hold above the newest: nothing", { above: "2.0.0" }, "up-to-date: no newest semver tag of 4 tags; 4 held back after a rollback"],
+    ["frozen: nothing", { frozen: { reason: "rolled back from 2.0.0 in #4, until /unpin" } }, "up-to-date: 1.1.0: held (rolled back from 2.0.0 in #4, until /unpin)"],
     ["a hold above 1.2.0: 2.0.0", { above: "1.2.0" }, "update 1.1.0 → 2.0.0: 2.0.0: newest semver tag of 4 tags; 3 held back after a rollback"],
   ])("%s", async (_name, constraints, expected) => {
     expect(await evaluate(repo(), constraints === undefined ? undefined : new Map([["web/web", constraints]]))).toBe(expected);
