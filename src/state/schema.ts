@@ -92,8 +92,13 @@ export function parseState(text: string, where: string): State {
   return parsed.data;
 }
 
-/** The state as stored: keys in a stable order, one record per line group, a final newline (diffs read well). */
+/**
+ * The state as stored: validated again (nothing invalid is ever written), keys in a stable order
+ * (targets by id, each record's fields in schema order), a final newline — so diffs read well and
+ * equal states serialise to equal text.
+ */
 export function serializeState(state: State): string {
-  const targets = Object.fromEntries(Object.keys(state.targets).sort().map((id) => [id, state.targets[id]]));
-  return `${JSON.stringify({ version: state.version, targets }, null, 2)}\n`;
+  const normal = State.parse(state);
+  const targets = Object.fromEntries(Object.keys(normal.targets).sort().map((id) => [id, normal.targets[id]]));
+  return `${JSON.stringify({ version: normal.version, targets }, null, 2)}\n`;
 }
