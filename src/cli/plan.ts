@@ -11,7 +11,8 @@ import type { ClusterOptions } from "../pipeline/index.js";
 interface PlanFlags {
   repo: string;
   apps: string[];
-  config?: string;
+  /** A file, or false for --no-config. */
+  config?: string | false;
   registries?: string;
   dockerConfig?: string;
   kubeconfig?: string;
@@ -74,6 +75,7 @@ export function registerPlanCommand(program: Command): void {
     .option("--repo <dir>", "the checkout of the GitOps repo", directory, ".")
     .option("--apps <path>", "Application / ImageUpdater manifests (file or directory); repeatable", collect, [])
     .option("--config <file>", "repo config (default: .github/argocd-image-pr.yml in --repo, if present)")
+    .option("--no-config", "ignore the repository's own .github/argocd-image-pr.yml")
     .option("--registries <file>", "registries configuration (argocd-image-updater's registries.conf format)")
     .option("--docker-config <file>", "Docker config JSON with registry credentials")
     .option("--kubeconfig <file>", "read Applications from the cluster of this kubeconfig")
@@ -95,7 +97,7 @@ export function registerPlanCommand(program: Command): void {
       const result = await runPlan({
         repoDir: path.resolve(flags.repo),
         appPaths: flags.apps,
-        configFile: flags.config ?? null,
+        configFile: flags.config === false ? false : (flags.config ?? null),
         cluster: clusterOptions(flags),
         argocdNamespace: flags.argocdNamespace,
         registry,

@@ -10,6 +10,7 @@ import { isMap, isScalar, type Document, type Scalar } from "yaml";
 import type { ErrorContext } from "../errors/index.js";
 import { DOCKER_HUB, isDockerHubHost, repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Editor, ImageLocator, MissingReason, Occurrence } from "./editor.js";
+import { helmReleaseValues, isHelmRelease, relativeToValues } from "./helm-release.js";
 import { imageStringOccurrence, splitImageString, tagOccurrence } from "./occurrences.js";
 import { conflict, deref, findPair, getMap, getPath, getScalar, lineOf, parsePath, refuseDuplicateKeys, scalarString, walkMaps, type Source } from "./yaml-text.js";
 
@@ -183,14 +184,19 @@ export function explainInValues(source: Source, root: unknown, doc: Document.Par
   return null;
 }
 
+/** Where each document's values are: the document itself, or a Flux HelmRelease's `spec.values`. */
+function valuesOf(source: Source, locator: ImageLocator): { root: unknown; doc: Document.Parsed; locator: ImageLocator }[] {
+  return source.docs.map((doc) => (isHelmRelease(doc, source) ? { root: helmReleaseValues(doc), doc, locator: relativeToValues(locator) } : { root: doc.contents, doc, locator }));
+}
+
 export const helmEditor: Editor = {
   kind: "helm",
   find(source, locator, context) {
-    return source.docs.flatMap((doc) => findInValues(source, doc.contents, doc, locator, context));
+    return valuesOf(source, locator).flatMap(({ root, doc, locator: at }) => findInValues(source, root, doc, at, context));
   },
   explainMissing(source, locator) {
-    for (const doc of source.docs) {
-      const reason = explainInValues(source, doc.contents, doc, locator);
+    for (const { root, doc, locator: at } of valuesOf(source, locator)) {
+      const reason = explainInValues(source, root, doc, at);
       if (reason !== null) return reason;
     }
     return null;

@@ -7,6 +7,8 @@
 import { isMap, isScalar, isSeq } from "yaml";
 import { repositoryKey, sameRepository } from "../image-ref/index.js";
 import type { Editor, Occurrence } from "./editor.js";
+import { findInValues } from "./helm.js";
+import { helmReleaseValues, isHelmRelease } from "./helm-release.js";
 import { imageStringOccurrence, splitImageString } from "./occurrences.js";
 import { deref, getScalar, scalarString, walkMaps } from "./yaml-text.js";
 
@@ -34,6 +36,10 @@ export const manifestEditor: Editor = {
           }
         }
       }
+    }
+    // A Flux HelmRelease runs the image its spec.values name (a repo config file without kind:).
+    for (const doc of source.docs) {
+      if (isHelmRelease(doc, source)) found.push(...findInValues(source, helmReleaseValues(doc), doc, { ...locator, helm: null }, context));
     }
     return found;
   },

@@ -75,6 +75,12 @@ export interface WriteTarget {
    * outside Argo CD's namespace). Absent: named after the Application, else the alias.
    */
   readonly argocdSourceFileName?: string;
+  /**
+   * helm: every values file the source reads, in order (`helm.valueFiles`), `path` among them. Helm
+   * merges them, later over earlier, so the file in charge of the image is the last one that sets
+   * it; the pipeline writes there. Absent (or one file): `path`.
+   */
+  readonly valuesFiles?: readonly string[];
 }
 
 export interface GitHubRepo {

@@ -12,7 +12,10 @@ import type { Target, TagDetails, WriteKind } from "../model/index.js";
 import { imageSourceLabels, parseCredentialSource, type ImageAccess, type RegistryClient } from "../registry/index.js";
 import { constrainCandidates, decide, decideFrozen, decidePinned, meetsPlatforms, selectCandidates } from "../strategy/index.js";
 import type { Candidates, CurrentImage, Decision, TargetConstraints } from "../strategy/index.js";
+import { searchAppFiles } from "./app-files.js";
+import { closestTags } from "./closest-tags.js";
 import { mapLimit } from "./limit.js";
+import { targetLabel } from "./target-label.js";
 import type { PlanProblem, RepoEntry, RepoReader, TargetOutcome } from "./types.js";
 
 export interface EvaluateDeps {
@@ -46,8 +49,8 @@ interface Located {
   readonly current: CurrentImage;
 }
 
-function appName(target: Target): string | null {
-  return target.app?.name ?? null;
+function appName(target: Target): string {
+  return targetLabel(target);
 }
 
 function problemOf(target: Target, file: string | null, ...errors: readonly unknown[]): TargetOutcome {
@@ -90,12 +93,28 @@ async function resolveFile(target: Target, reader: RepoReader): Promise<{ kind: 
     }
     return { kind, file: path.posix.join(where, name) };
   }
+  if (kind === "helm" && (target.write.valuesFiles?.length ?? 0) > 1) return { kind, file: await valuesFileInCharge(target, reader) };
   if (kind === "argocd-source") {
     const entries = await reader.list(where);
     const name = target.write.argocdSourceFileName ?? argocdSourceFileName(target.app?.name ?? target.alias);
     if (entries !== null) return { kind, file: path.posix.join(where, name) };
   }
   return { kind, file: where };
+}
+
+/** Of the values files a Helm source reads, the last that sets the image (Helm merges later over earlier); else the target's path. */
+async function valuesFileInCharge(target: Target, reader: RepoReader): Promise<string> {
+  const locator: ImageLocator = { kind: "helm", image: target.image, kustomizeImageName: null, helm: target.write.helm, appName: target.app?.name ?? null, createIfMissing: false };
+  for (const file of [...(target.write.valuesFiles ?? [])].reverse()) {
+    const text = await reader.read(file);
+    if (text === null) continue;
+    try {
+      if (readImage(text, file, locator) !== null) return file;
+    } catch {
+      return file; // a file that cannot be read as values is reported when it is edited
+    }
+  }
+  return target.write.path;
 }
 
 function notFoundHint(kind: WriteKind): string {
@@ -139,6 +158,23 @@ async function locate(target: Target, reader: RepoReader): Promise<Located> {
     });
   }
   return { kind, file, locator, current: { tag: found?.tag ?? null, digest: found?.digest ?? null } };
+}
+
+/**
+ * Why an Application's image is skipped as not run by it — named in its image list but in none of
+ * its files (app-files.ts) — or null. Only without live status (read from files) and without
+ * force-update, as image-updater skips images the live Application does not run.
+ */
+async function notRunByApp(target: Target, reader: RepoReader): Promise<string | null> {
+  if (target.app === null || target.forceUpdate || target.liveImages !== null) return null;
+  let search: Awaited<ReturnType<typeof searchAppFiles>>;
+  try {
+    search = await searchAppFiles(target, target.write.path, reader);
+  } catch {
+    return null; // reading the target's file reports what is wrong with it
+  }
+  if (search === null || search.found.length > 0) return null;
+  return `not run by the Application: ${repositoryKey(target.image)} appears in none of its files (${search.searched.join(", ")}), so it was skipped as argocd-image-updater skips images an Application does not run; set force-update: true to update it anyway, or remove it from the image list`;
 }
 
 function isDeployed(target: Target): boolean {
@@ -214,6 +250,8 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
       },
     };
   }
+  const unused = await notRunByApp(target, deps.reader);
+  if (unused !== null) return { kind: "skipped", target, skip: { target: target.id, app: appName(target), image: repositoryKey(target.image), reason: unused } };
   let located: Located;
   try {
     located = await locate(target, deps.reader);
@@ -222,16 +260,22 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
   }
   let decision: Decision;
   let chosen: TagDetails | null = null;
+  let tags: readonly string[] = [];
+  let candidates: Candidates | null = null;
+  let heldBack = false;
   try {
     const access = accessOf(target);
-    const tags = await deps.registry.listTags(target.image, access);
+    tags = await deps.registry.listTags(target.image, access);
     if (constraints.pin !== undefined) {
       // A pin is a person's choice of one tag: the filters and the ordering do not apply to it.
       decision = decidePinned(tags, located.current, constraints.pin, target.policy.strategy);
     } else if (constraints.frozen !== undefined) {
       decision = decideFrozen(located.current, constraints.frozen);
     } else {
-      const candidates = constrainCandidates(selectCandidates(tags, target.policy, located.current), constraints);
+      const selected = selectCandidates(tags, target.policy, located.current);
+      candidates = constrainCandidates(selected, constraints);
+      // Only people's decisions (a hold, refused tags) left nothing: that is not a problem to fix.
+      heldBack = selected.ordered.length > 0 && candidates.ordered.length === 0;
       const details = await fetchDetails(target, candidates, deps.registry, access, concurrency);
       decision = decide({ policy: target.policy, current: located.current, candidates, details });
       // A filter that could not be applied as written (invalid allow-tags, malformed glob) makes
@@ -255,8 +299,11 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
   switch (decision.kind) {
     case "error":
       return problemOf(target, located.file, decision.error);
-    case "up-to-date":
     case "no-candidate":
+      if (candidates !== null && !heldBack) return noCandidate(target, located, decision.reason, candidates.matching, tags);
+      // Held back by people's decisions: the file stays as it is, and that is said, not warned.
+      return { kind: "up-to-date", target, quiet: { ...base, file: located.file, current: located.current.tag, reason: decision.reason } };
+    case "up-to-date":
       return {
         kind: "up-to-date",
         target,
@@ -302,6 +349,36 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
       };
     }
   }
+}
+
+/**
+ * A constraint (or a followed tag, or filters) that no tag meets is not "up to date": the file
+ * stays as it is, and a warning names what matched nothing and the closest tags the registry has.
+ */
+function noCandidate(target: Target, located: Located, reason: string, matching: string | null, tags: readonly string[]): TargetOutcome {
+  const image = repositoryKey(target.image);
+  const wanted = matching ?? located.current.tag ?? "";
+  const closest = tags.length === 0 ? "the registry lists no tag at all" : `closest tags: ${closestTags(tags, wanted).join(", ")}`;
+  const what =
+    matching === null
+      ? `no tag of ${image} passes its filters (${reason})`
+      : target.policy.strategy === "digest"
+        ? `the followed tag "${matching}" matches no tag of ${image} (${reason})`
+        : `the constraint "${matching}" matches no tag of ${image} (${reason})`;
+  return {
+    kind: "failed",
+    target,
+    problems: [
+      {
+        target: target.id,
+        app: appName(target),
+        image,
+        file: located.file,
+        severity: "warning",
+        message: `${target.app === null ? `${target.declaredIn}: ` : ""}${what}; ${closest}. ${located.file} was left at ${located.current.tag ?? "its current tag"}; fix the constraint (or allow-tags / ignore-tags), or push the tag`,
+      },
+    ],
+  };
 }
 
 /**

@@ -5,13 +5,18 @@
 import { ConfigError } from "../errors/index.js";
 import type { GitHubRepo, Target } from "../model/index.js";
 import {
+  detectApplicationTypes,
+  generatesAnnotated,
   listFromCluster,
   parseGitHubRepoURL,
   parseRepoConfig,
   readManifests,
+  renderApplicationSets,
   targetsFromApplications,
 } from "../sources/index.js";
-import type { ManifestPaths } from "../sources/index.js";
+import type { Application, ManifestPaths, RawApplicationSet } from "../sources/index.js";
+import { noTargetsWarning } from "./no-targets.js";
+import { targetLabel } from "./target-label.js";
 import type { PlanInput, PlanProblem, PlanSkip, RepoReader } from "./types.js";
 
 export const REPO_CONFIG_FILE = ".github/argocd-image-pr.yml";
@@ -29,8 +34,11 @@ export interface ClusterOptions {
 export type RepoConfigSource = { readonly path: string } | { readonly file: string; readonly text: string };
 
 export interface GatherOptions {
-  /** Absent: `.github/argocd-image-pr.yml` through the reader, when the repository has one. */
-  readonly repoConfig?: RepoConfigSource;
+  /**
+   * Absent: `.github/argocd-image-pr.yml` through the reader, when the repository has one; false:
+   * none, the repository's own is ignored (`--no-config`).
+   */
+  readonly repoConfig?: RepoConfigSource | false;
   /**
    * Application / ImageUpdater manifests at repo-relative paths (files or directories, `.` for
    * the whole repository), read through the reader: the CLI's `--apps` inside the checkout, the
@@ -59,16 +67,19 @@ function sameRepo(a: GitHubRepo, b: GitHubRepo): boolean {
   return a.owner.toLowerCase() === b.owner.toLowerCase() && a.name.toLowerCase() === b.name.toLowerCase();
 }
 
+type ConfigState = { readonly state: "read" | "absent" | "ignored"; readonly file: string };
+
 async function readRepoConfig(
-  source: RepoConfigSource | undefined,
+  source: RepoConfigSource | false | undefined,
   reader: RepoReader,
   origin: GitHubRepo | null,
-): Promise<{ targets: Target[]; problems: PlanProblem[] }> {
+): Promise<{ targets: Target[]; problems: PlanProblem[] } & ConfigState> {
+  if (source === false) return { targets: [], problems: [], state: "ignored", file: REPO_CONFIG_FILE };
   if (source === undefined) {
     const text = await reader.read(REPO_CONFIG_FILE);
-    return text === null ? { targets: [], problems: [] } : parseRepoConfig(text, REPO_CONFIG_FILE, origin);
+    return text === null ? { targets: [], problems: [], state: "absent", file: REPO_CONFIG_FILE } : { ...parseRepoConfig(text, REPO_CONFIG_FILE, origin), state: "read", file: REPO_CONFIG_FILE };
   }
-  if ("text" in source) return parseRepoConfig(source.text, source.file, origin);
+  if ("text" in source) return { ...parseRepoConfig(source.text, source.file, origin), state: "read", file: source.file };
   const text = await reader.read(source.path);
   if (text === null) {
     throw new ConfigError(`cannot read the repo config "${source.path}": there is no such file in the repository`, {
@@ -76,7 +87,7 @@ async function readRepoConfig(
       hint: "check the --config path",
     });
   }
-  return parseRepoConfig(text, source.path, origin);
+  return { ...parseRepoConfig(text, source.path, origin), state: "read", file: source.path };
 }
 
 export async function gatherTargets(options: GatherOptions, repo: RepoSource): Promise<PlanInput> {
@@ -84,8 +95,9 @@ export async function gatherTargets(options: GatherOptions, repo: RepoSource): P
   const origin = originUrl === null ? null : parseGitHubRepoURL(originUrl);
 
   const fromConfig = await readRepoConfig(options.repoConfig, repo.reader, origin);
-  const applications = [];
+  const applications: Application[] = [];
   const imageUpdaters = [];
+  const applicationSets: RawApplicationSet[] = [];
   const problems: PlanProblem[] = [...fromConfig.problems];
   const paths: ManifestPaths = {
     ...(options.applicationPaths === undefined || options.applicationPaths.length === 0 ? {} : { repo: { reader: repo.reader, paths: options.applicationPaths } }),
@@ -97,6 +109,7 @@ export async function gatherTargets(options: GatherOptions, repo: RepoSource): P
     applications.push(...found.applications);
     imageUpdaters.push(...found.imageUpdaters);
     problems.push(...found.problems);
+    applicationSets.push(...(found.applicationSets ?? []));
   }
   if (options.cluster !== null) {
     const { kubeconfig, context, namespaces } = options.cluster;
@@ -109,9 +122,35 @@ export async function gatherTargets(options: GatherOptions, repo: RepoSource): P
     imageUpdaters.push(...found.imageUpdaters);
     problems.push(...found.problems);
   }
+  const argocdNamespace = options.argocdNamespace ?? "argocd";
+  const inRepository = (repoURL: string): boolean => {
+    const named = parseGitHubRepoURL(repoURL);
+    return origin === null || (named !== null && sameRepo(named, origin));
+  };
+  // ApplicationSets in the repository generate Applications as the controller would (only those an
+  // ImageUpdater could select or whose template carries image-updater annotations).
+  const relevant = applicationSets.filter((set) => imageUpdaters.length > 0 || generatesAnnotated(set.value));
+  if (relevant.length > 0) {
+    const rendered = await renderApplicationSets(relevant, repo.reader, { inReader: inRepository });
+    // The controller would not create an Application that already exists under that name.
+    const taken = new Set(applications.map((app) => `${app.metadata.namespace ?? argocdNamespace}/${app.metadata.name}`));
+    for (const app of rendered.applications) {
+      const key = `${app.metadata.namespace ?? argocdNamespace}/${app.metadata.name}`;
+      if (taken.has(key)) {
+        problems.push({ app: key, image: null, file: app.file, message: `${app.generatedBy ?? "An ApplicationSet"} generates Application ${key}, which is already defined (in another file or by another generator); give each its own name (it was skipped)` });
+        continue;
+      }
+      taken.add(key);
+      applications.push(app);
+    }
+    problems.push(...rendered.problems);
+  }
+  // Applications read from files have no status: their type is what Argo CD decides from the repository.
+  const sourceTypes = await detectApplicationTypes(applications, repo.reader, inRepository, argocdNamespace);
   const fromApps = targetsFromApplications({
     applications,
     imageUpdaters,
+    sourceTypes,
     // Application manifests read from this repository live in it.
     manifestsRepo: originUrl === null ? null : { repoURL: originUrl, repo: origin, branch: null },
     ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
@@ -125,10 +164,20 @@ export async function gatherTargets(options: GatherOptions, repo: RepoSource): P
     const repo = target.git.repo;
     if (origin !== null && repo !== null && !sameRepo(repo, origin)) {
       const reason = `writes to ${repo.owner}/${repo.name}, not to this checkout (${origin.owner}/${origin.name})`;
-      skipped.push({ target: target.id, app: target.app?.name ?? null, image: null, reason });
+      skipped.push({ target: target.id, app: targetLabel(target), image: null, reason });
       continue;
     }
     targets.push(target);
+  }
+  if (targets.length === 0 && skipped.length === 0 && problems.every((p) => p.severity === "warning")) {
+    problems.push(
+      noTargetsWarning({
+        config: { file: fromConfig.file, state: fromConfig.state },
+        appPaths: [...(options.applicationPaths ?? []), ...(options.applicationsOnDisk?.paths ?? [])],
+        resources: applications.length + imageUpdaters.length + applicationSets.length,
+        cluster: options.cluster !== null,
+      }),
+    );
   }
   return { targets, problems, skipped };
 }

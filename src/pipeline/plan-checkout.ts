@@ -23,8 +23,8 @@ export interface PlanCheckoutOptions extends EvaluateOptions {
 }
 
 /** The outcomes as the report reads them: up to date, skipped and failed, in target order. */
-function sortOutcomes(outcomes: readonly TargetOutcome[]): { upToDate: PlanQuiet[]; skipped: PlanSkip[]; errors: PlanProblem[] } {
-  const sorted = { upToDate: [] as PlanQuiet[], skipped: [] as PlanSkip[], errors: [] as PlanProblem[] };
+function sortOutcomes(outcomes: readonly TargetOutcome[]): { upToDate: PlanQuiet[]; skipped: PlanSkip[]; errors: PlanProblem[]; warnings: PlanProblem[] } {
+  const sorted = { upToDate: [] as PlanQuiet[], skipped: [] as PlanSkip[], errors: [] as PlanProblem[], warnings: [] as PlanProblem[] };
   for (const outcome of outcomes) {
     switch (outcome.kind) {
       case "update":
@@ -36,7 +36,8 @@ function sortOutcomes(outcomes: readonly TargetOutcome[]): { upToDate: PlanQuiet
         sorted.skipped.push(outcome.skip);
         break;
       case "failed":
-        sorted.errors.push(...outcome.problems);
+        // A target that failed only with warnings (a constraint no tag meets) does not fail the pass.
+        for (const problem of outcome.problems) (problem.severity === "warning" ? sorted.warnings : sorted.errors).push(problem);
         break;
     }
   }
@@ -49,7 +50,7 @@ export async function planCheckout(input: PlanInput, deps: PlanCheckoutDeps, opt
   const composed = await composeChanges(outcomes, deps.checkout);
   const sorted = sortOutcomes(outcomes);
   const errors: PlanProblem[] = [...input.problems.filter((p) => p.severity !== "warning"), ...sorted.errors, ...composed.problems];
-  const warnings = input.problems.filter((p) => p.severity === "warning");
+  const warnings = [...input.problems.filter((p) => p.severity === "warning"), ...sorted.warnings];
   // Each file is written whole or not at all; one that cannot be written fails alone.
   const written: FileChange[] = [];
   const unwritten = new Set<string>();

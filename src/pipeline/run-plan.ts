@@ -20,8 +20,11 @@ import type { PlanProblem, PlanResult } from "./types.js";
 export interface RunPlanOptions {
   /** The checkout of the GitOps repo. */
   readonly repoDir: string;
-  /** Repo config file (absolute or relative to cwd); null: `.github/argocd-image-pr.yml` in the checkout if present. */
-  readonly configFile: string | null;
+  /**
+   * Repo config file (absolute or relative to cwd); null: `.github/argocd-image-pr.yml` in the
+   * checkout if present; false: none, the repository's own is ignored (`--no-config`).
+   */
+  readonly configFile: string | null | false;
   /** Application / ImageUpdater manifests: files or directories (absolute or relative to cwd), in the checkout or not. */
   readonly appPaths: readonly string[];
   /** Read Applications from a cluster; null: don't. */
@@ -46,8 +49,8 @@ function insideCheckout(root: string, file: string): string | null {
   return relative === "" ? "." : relative.split(path.sep).join("/");
 }
 
-async function repoConfigSource(root: string, configFile: string | null): Promise<RepoConfigSource | undefined> {
-  if (configFile === null) return undefined;
+async function repoConfigSource(root: string, configFile: string | null | false): Promise<RepoConfigSource | false | undefined> {
+  if (configFile === null || configFile === false) return configFile === false ? false : undefined;
   const inRepo = insideCheckout(root, configFile);
   if (inRepo !== null) return { path: inRepo };
   try {

@@ -140,9 +140,16 @@ describe("formatPlanTable", () => {
   });
 
   it("says so when there is nothing to do", () => {
+    const quiet: PlanResult = { ...RESULT, updates: [], upToDate: [], errors: [], warnings: [], skipped: [], stats: { targets: 2, images: 1, registryRequests: 2, cachedTagDetails: 0, durationMs: 1 } };
+    expect(formatPlanTable(quiet, { color: false })).toBe(
+      "No updates.\n\n0 updates, 0 up to date, 0 skipped, 0 warnings, 0 errors — 2 targets, 1 image, 2 registry requests, 1 ms\n",
+    );
+  });
+
+  it("with no target at all, says there was none (the warning says where it looked), not \"No updates.\"", () => {
     const empty: PlanResult = { ...RESULT, updates: [], upToDate: [], errors: [], warnings: [], skipped: [], stats: { targets: 0, images: 0, registryRequests: 0, cachedTagDetails: 0, durationMs: 1 } };
     expect(formatPlanTable(empty, { color: false })).toBe(
-      "No updates.\n\n0 updates, 0 up to date, 0 skipped, 0 warnings, 0 errors — 0 targets, 0 images, 0 registry requests, 1 ms\n",
+      "No targets.\n\n0 updates, 0 up to date, 0 skipped, 0 warnings, 0 errors — 0 targets, 0 images, 0 registry requests, 1 ms\n",
     );
   });
 });

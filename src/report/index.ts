@@ -116,7 +116,7 @@ export function formatPlanTable(result: PlanResult, style: TableStyle): string {
       if (about !== null) lines.push(`    ${paint(style, "dim", about)}`);
     }
   }
-  if (result.updates.length === 0) lines.push("No updates.");
+  if (result.updates.length === 0) lines.push(result.stats.targets === 0 && result.skipped.length === 0 ? "No targets." : "No updates.");
   if (result.upToDate.length > 0) {
     lines.push("", paint(style, "bold", "Up to date"));
     for (const q of result.upToDate) {
@@ -134,7 +134,8 @@ export function formatPlanTable(result: PlanResult, style: TableStyle): string {
     lines.push("", paint(style, "bold", title));
     for (const problem of list) {
       const where = [problem.app, problem.image, problem.file].filter((part) => part !== null).join("  ");
-      lines.push(`  ${where}`);
+      // A problem about no app, image or file (no targets at all) gets no empty heading line.
+      if (where !== "") lines.push(`  ${where}`);
       lines.push(`    ${paint(style, color, problem.message)}`);
     }
   };

@@ -7,6 +7,7 @@ import posix from "node:path/posix";
 
 import { argocdSourceFileName } from "../editors/index.js";
 import type { GitTarget, HelmKeys, Target, TargetOrigin, TargetProblem, WriteKind, WriteTarget } from "../model/index.js";
+import type { DetectedSourceType } from "./app-type.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
 import { defaultAlias, parseImageSpec, splitImageSpec } from "./image-spec.js";
 import { buildPolicy } from "./policy.js";
@@ -29,6 +30,11 @@ export interface AppTargetsInput {
    * and an Application manifest without a namespace is placed here (as `kubectl apply -n` would).
    */
   readonly argocdNamespace: string;
+  /**
+   * The type of each source as Argo CD would decide it from the repository (app-type.ts), for an
+   * Application without `status`; in `spec.sources` order (or `[spec.source]`), null where unread.
+   */
+  readonly sourceTypes?: readonly (DetectedSourceType | null)[];
 }
 
 export interface AppTargetsResult {
@@ -70,7 +76,7 @@ function firstSourceWithBlock(app: Application): ApplicationSource {
  * type (a `helm:` block for Helm, `kustomize:` for Kustomize), else the first with either block,
  * else the first.
  */
-export function chooseSource(app: Application, type: AppType): ApplicationSource {
+export function chooseSource(app: Application, type: AppType, detected?: readonly (DetectedSourceType | null)[]): ApplicationSource {
   const sources = app.spec.sources ?? [];
   if (sources.length === 0) return app.spec.source as ApplicationSource;
   let ofType: ApplicationSource | undefined;
@@ -83,9 +89,17 @@ export function chooseSource(app: Application, type: AppType): ApplicationSource
       break;
     case "directory":
     case "plugin":
-      ofType = undefined;
+      ofType = sources.find((s) => s.plugin !== undefined);
       break;
   }
+  // v1's second pass: the source whose type (status.sourceTypes, or what the repository says) is the app's.
+  if (ofType === undefined && type !== "directory") {
+    const types = app.status?.sourceTypes?.length === sources.length ? app.status.sourceTypes : detected?.map((d) => d?.type ?? null);
+    const index = types?.findIndex((t) => t?.toLowerCase() === type) ?? -1;
+    if (index >= 0) ofType = sources[index];
+  }
+  // A kustomization lives in git: never fall back to a chart from a Helm repository for it.
+  if (ofType === undefined && type === "kustomize") ofType = sources.find((s) => s.chart === undefined && s.path !== undefined && s.helm === undefined && s.plugin === undefined && s.directory === undefined);
   return ofType ?? firstSourceWithBlock(app);
 }
 
@@ -97,7 +111,7 @@ export function chooseSource(app: Application, type: AppType): ApplicationSource
  * Without status (a manifest read from git) we infer as v0.x did, from the blocks of the first
  * source that has one, then the write-back target and helm keys, and assume Kustomize otherwise.
  */
-export function applicationType(app: Application, writeBack: WriteBackDecl, images: readonly ImageDecl[]): AppType {
+export function applicationType(app: Application, writeBack: WriteBackDecl, images: readonly ImageDecl[], detected?: readonly (DetectedSourceType | null)[]): AppType {
   if (isGitMethod(writeBack.method)) {
     if (writeBack.target?.startsWith("kustomization")) return "kustomize";
     if (writeBack.target?.startsWith("helmvalues")) return "helm";
@@ -125,6 +139,19 @@ export function applicationType(app: Application, writeBack: WriteBackDecl, imag
   }
   const single = fromStatus(app.status?.sourceType);
   if (single !== null) return single;
+  // No status (read from files): what Argo CD would decide from the repository, as status would say.
+  const known = detected?.filter((d): d is DetectedSourceType & { type: string } => d !== null && d.type !== null) ?? [];
+  if (known.length > 0) {
+    if ((app.spec.sources?.length ?? 0) > 0) {
+      for (const { type } of known) {
+        const t = fromStatus(type);
+        if (t === "helm" || t === "kustomize" || t === "plugin") return t;
+      }
+      return "directory";
+    }
+    const t = fromStatus(known[0]?.type);
+    if (t !== null) return t;
+  }
   const source = firstSourceWithBlock(app);
   if (source.kustomize !== undefined) return "kustomize";
   if (source.helm !== undefined || source.chart !== undefined) return "helm";
@@ -132,6 +159,22 @@ export function applicationType(app: Application, writeBack: WriteBackDecl, imag
   if (writeBack.target?.startsWith("helmvalues")) return "helm";
   if (images.some((image) => image.helm !== null)) return "helm";
   return "kustomize";
+}
+
+/**
+ * Why a Plugin application without a git write-back target is not updated. image-updater v1 with
+ * git write-back serialises it as Helm: `helm.parameters` in `.argocd-source-<app>.yaml`, which
+ * Argo CD merges into the source before deciding its type, so the source has a `plugin:` and a
+ * `helm:` block and does not render (or, with the plugin found by discovery, renders with Helm
+ * instead of the plugin). With write-back-method argocd, v1 sets the plugin's env on the live
+ * Application (`manifestTargets.plugin`), which is not an edit of a file in git.
+ */
+function pluginReason(app: Application, git: boolean, overrideName: string): string {
+  const instead = "point write-back-target helmvalues:<file> or kustomization:<dir> at the file the plugin reads the image from, or declare the image in .github/argocd-image-pr.yml (kind: manifest or helm)";
+  if (git) {
+    return `Plugin application: argocd-image-updater v1 writes its image as helm.parameters into ${overrideName}, which Argo CD merges into the source before rendering; next to its plugin: block that makes two source types, which Argo CD refuses to render, so no pull request is opened for it; ${instead}`;
+  }
+  return `Plugin application with write-back-method argocd: image-updater sets the plugin's env on the live Application ${app.metadata.name}, which is not a file in git and is not edited by argocd-image-pr; ${instead}`;
 }
 
 /**
@@ -180,13 +223,27 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
     problems.push({ app: label, image, file: app.file, message: `${input.declaredIn}: ${message}`, severity });
   };
 
-  const type = applicationType(app, writeBack, images);
-  const source = chooseSource(app, type);
-  if (type === "directory" || type === "plugin") {
+  for (const [index, detected] of (input.sourceTypes ?? []).entries()) {
+    if (detected === null || detected.type !== null) continue;
+    const where = (app.spec.sources?.length ?? 0) > 0 ? `spec.sources[${index}]` : "spec.source";
+    problem(
+      `${where} is ${detected.conflict.join(" and ")} at once${detected.from === "override-file" ? " (with the blocks its .argocd-source file adds)" : ""}, which Argo CD refuses to render ("multiple application sources defined"); keep one of its ${detected.conflict.map((t) => t.toLowerCase()).join(" / ")} blocks. No target was made for this application`,
+    );
+    return { targets, problems, skipped };
+  }
+  const type = applicationType(app, writeBack, images, input.sourceTypes);
+  const source = chooseSource(app, type, input.sourceTypes);
+  if (type === "directory") {
     skipped.push({
       app: label,
-      reason: `${type === "directory" ? "Directory" : "Plugin"} application: argocd-image-updater only updates Kustomize and Helm applications; declare its images in .github/argocd-image-pr.yml (kind: manifest) instead`,
+      reason: "Directory application: argocd-image-updater only updates Kustomize and Helm applications; declare its images in .github/argocd-image-pr.yml (kind: manifest) instead",
     });
+    return { targets, problems, skipped };
+  }
+  if (type === "plugin") {
+    // A git target (helmvalues / kustomization) made the type Helm or Kustomize above; what is left
+    // is what image-updater v1 does that a reviewed PR must not: see pluginReason.
+    skipped.push({ app: label, reason: pluginReason(app, isGitMethod(writeBack.method), overrideFileName(app, input.argocdNamespace)) });
     return { targets, problems, skipped };
   }
 
@@ -197,16 +254,17 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
   else if (methodValue === "git" || methodValue.startsWith("git:")) {
     method = "git";
     const creds = methodValue.slice(4);
-    if (methodValue.startsWith("git:") && creds !== "repocreds" && !/^secret:[^/\s]+\/[^/\s]+$/.test(creds)) {
+    // image-updater v1 (getGitCredsSource): repocreds, secret:<name> (in the app's namespace) or secret:<namespace>/<name>.
+    if (methodValue.startsWith("git:") && creds !== "repocreds" && !/^secret:(?:[^/\s]+\/)?[^/\s]+$/.test(creds)) {
       problem(
-        `${key("write-back-method", "writeBackConfig.method")} "${methodValue}" has unknown credentials "${creds}"; use git, git:repocreds or git:secret:<namespace>/<name> (credentials are not used by argocd-image-pr, which writes through the GitHub App)`,
+        `${key("write-back-method", "writeBackConfig.method")} "${methodValue}" has unknown credentials "${creds}"; use git, git:repocreds, git:secret:<name> or git:secret:<namespace>/<name> (credentials are not used by argocd-image-pr, which writes through the GitHub App)`,
         null,
         "warning",
       );
     }
   } else {
     problem(
-      `${key("write-back-method", "writeBackConfig.method")} "${methodValue}" is not a write-back method; use argocd, git, git:repocreds or git:secret:<namespace>/<name>. No target was made for this application`,
+      `${key("write-back-method", "writeBackConfig.method")} "${methodValue}" is not a write-back method; use argocd, git, git:repocreds, git:secret:<name> or git:secret:<namespace>/<name>. No target was made for this application`,
     );
     return { targets, problems, skipped };
   }
@@ -278,7 +336,7 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
       forceUpdate: decl.settings.forceUpdate ?? false,
       pullSecret: decl.settings.pullSecret ?? null,
       liveImages: app.status?.summary?.images ?? null,
-      declaredIn: app.file === null ? input.declaredIn : `${input.declaredIn} (${app.file})`,
+      declaredIn: app.file === null ? input.declaredIn : `${input.declaredIn} (${app.generatedBy === undefined ? "" : `generated by ${app.generatedBy} in `}${app.file})`,
     });
   }
   return { targets, problems, skipped };
@@ -306,7 +364,8 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
     const sourcePath = normalizeRepoPath(source.path ?? "");
     const target = writeBack.target;
     // argocd: image-updater patches the live Application; we change the Application manifest in git.
-    if (method === "argocd" && app.file !== null) {
+    // An Application an ApplicationSet generates is not a file to edit: like one from the cluster.
+    if (method === "argocd" && app.file !== null && app.generatedBy === undefined) {
       const git = input.manifestsRepo ?? gitFor(source.repoURL, source.targetRevision);
       if (git === null) return null;
       return { git, write: { kind: "application", path: normalizeRepoPath(app.file) } };
@@ -321,6 +380,12 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
       if (target.startsWith("helmvalues")) {
         if (target !== "helmvalues" && !target.startsWith("helmvalues:")) return badTarget(target);
         const rest = target === "helmvalues" ? "values.yaml" : target.slice("helmvalues:".length);
+        const values = source.chart !== undefined && writeBack.repository === undefined ? valuesSource() : null;
+        if (values !== null) {
+          // A chart from a Helm or OCI repository: its values in git are in the `ref:` source it reads.
+          const git = gitFor(values.repoURL, values.targetRevision);
+          return git && { git, write: { kind: "helm", path: resolveTargetPath(rest, "") } };
+        }
         const git = gitFor(source.repoURL, source.targetRevision);
         return git && { git, write: { kind: "helm", path: resolveTargetPath(rest, sourcePath) } };
       }
@@ -329,6 +394,19 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
       return git && { git, write: { kind: "argocd-source", path: normalizeRepoPath(target), argocdSourceFileName: overrideFileName(app, input.argocdNamespace) } };
     }
     return defaultLocation(sourcePath);
+  }
+
+  /**
+   * The git source holding a chart source's values: the `ref:` source its `$<ref>/…` valueFiles
+   * name, else the only `ref:` source. Null when there is none (or several, none of them named).
+   */
+  function valuesSource(): ApplicationSource | null {
+    const refs = (app.spec.sources ?? []).filter((s) => s.ref !== undefined && s.chart === undefined);
+    const named = (source.helm?.valueFiles ?? []).flatMap((file) => {
+      const match = /^\$([^/]+)\//.exec(file);
+      return match === null ? [] : refs.filter((s) => s.ref === match[1]);
+    });
+    return named[0] ?? (refs.length === 1 ? (refs[0] as ApplicationSource) : null);
   }
 
   function badTarget(target: string): null {
@@ -361,11 +439,15 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
         return null;
       }
       const git = gitFor(refSource.repoURL, refSource.targetRevision);
-      return git && { git, write: { kind, path: normalizeRepoPath(valueFile.slice(slash + 1)) } };
+      const sameRef = (source.helm?.valueFiles ?? []).filter((file) => file.startsWith(`$${refName}/`)).map((file) => normalizeRepoPath(file.slice(refName.length + 2)));
+      return git && { git, write: { kind, path: normalizeRepoPath(valueFile.slice(slash + 1)), ...(sameRef.length > 1 ? { valuesFiles: sameRef } : {}) } };
     }
     if (source.chart !== undefined) return notInGit();
     const git = gitFor(source.repoURL, source.targetRevision);
-    return git && { git, write: withOverride({ kind, path: resolveTargetPath(valueFile ?? "values.yaml", sourcePath) }) };
+    // Helm merges the files in order: the pipeline writes the last one that sets the image.
+    const inGit = (source.helm?.valueFiles ?? []).filter((file) => !file.startsWith("$") && !/^[a-z]+:\/\//i.test(file)).map((file) => resolveTargetPath(file, sourcePath));
+    const valuesFiles = inGit.length > 1 ? { valuesFiles: inGit } : {};
+    return git && { git, write: withOverride({ kind, path: resolveTargetPath(valueFile ?? "values.yaml", sourcePath), ...valuesFiles }) };
   }
 
   function notInGit(): null {

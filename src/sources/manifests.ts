@@ -34,7 +34,7 @@ function splitDocuments(text: string): { text: string; first: number }[] {
 
 /** Multi-document YAML → Applications and ImageUpdaters; other kinds are ignored. */
 export function parseManifests(text: string, file: string): Resources {
-  const out: Resources = { applications: [], imageUpdaters: [], problems: [] };
+  const out: Resources = { applications: [], imageUpdaters: [], problems: [], applicationSets: [] };
   // A document of an unrendered chart fails for reasons that point nowhere useful ("expected
   // string, received object"); its `{{` says what it is. Said once per file.
   let template = false;
@@ -74,6 +74,9 @@ export function parseManifests(text: string, file: string): Resources {
             break;
           case "image-updater":
             out.imageUpdaters.push(classified.value);
+            break;
+          case "application-set":
+            out.applicationSets?.push(classified.value);
             break;
           case "problem":
             if ((classified.problem.severity ?? "error") === "error" && looksLikeTemplate(chunk.text)) break;
@@ -224,7 +227,7 @@ async function loadAll(files: readonly ManifestFile[], concurrency: number): Pro
  * problem naming it; the others are read.
  */
 export async function readManifests(paths: ManifestPaths): Promise<Resources> {
-  const out: Resources = { applications: [], imageUpdaters: [], problems: [] };
+  const out: Resources = { applications: [], imageUpdaters: [], problems: [], applicationSets: [] };
   const files = [
     ...(paths.disk === undefined ? [] : await collectFromDisk(paths.disk.paths, paths.disk.root, out.problems)),
     ...(paths.repo === undefined ? [] : await collectFromReader(paths.repo.reader, paths.repo.paths, out.problems)),
@@ -246,6 +249,7 @@ export async function readManifests(paths: ManifestPaths): Promise<Resources> {
     out.applications.push(...parsed.applications);
     out.imageUpdaters.push(...parsed.imageUpdaters);
     out.problems.push(...parsed.problems);
+    out.applicationSets?.push(...(parsed.applicationSets ?? []));
   }
   out.applications = withoutDuplicates("Application", out.applications, out.problems);
   out.imageUpdaters = withoutDuplicates("ImageUpdater", out.imageUpdaters, out.problems);

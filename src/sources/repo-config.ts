@@ -41,7 +41,7 @@ export const RepoConfigDefaults = z.strictObject(Policy).describe("Settings ever
 
 export const RepoConfigPin = z.strictObject({
   tag: z.string().min(1).describe("Hold the image at this tag: plan and the app propose exactly it, even when older, and nothing else."),
-  reason: z.string().optional(),
+  reason: z.string().optional().describe("Why, for the people reading the pull requests."),
 });
 
 export const RepoConfigTarget = z
@@ -52,9 +52,18 @@ export const RepoConfigTarget = z
       .describe("Unique name; branch names and ids are derived from it."),
     path: z.string().min(1).optional().describe("Directory of a kustomization (kind kustomize). Give path or file."),
     file: z.string().min(1).optional().describe("File to edit, relative to the repository root. Give path or file."),
-    kind: z.enum(["kustomize", "helm", "manifest", "application", "argocd-source"]).optional().describe("How the file is edited; inferred when absent."),
+    kind: z
+      .enum(["kustomize", "helm", "manifest", "application", "argocd-source"])
+      .optional()
+      .describe(
+        "How the file is edited; inferred when absent: path → kustomize; kustomization.yaml → kustomize; .argocd-source-*.yaml → argocd-source; values*.yaml or a helm: key → helm; else manifest (containers of any workload, and a Flux HelmRelease's spec.values).",
+      ),
     image: z.string().min(1).describe("registry/repository[:constraint], e.g. ghcr.io/nginxinc/nginx-unprivileged:>=1.27.0 <1.28.0"),
-    alias: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-._]*$/).optional(),
+    alias: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9-._]*$/)
+      .optional()
+      .describe("Name of the image within the target (default: the image's last path component); the target's id is <name>/<alias>."),
     constraint: z.string().min(1).optional().describe("Semver constraint (Masterminds syntax), or for digest the tag to follow."),
     ...Policy,
     helm: z
@@ -63,9 +72,10 @@ export const RepoConfigTarget = z
         imageTag: z.string().min(1).optional().describe("Dotted key of the tag value, e.g. image.tag."),
         imageSpec: z.string().min(1).optional().describe("Dotted key of a single repo:tag value."),
       })
-      .optional(),
-    kustomize: z.strictObject({ imageName: z.string().min(1).describe("images[].name in the kustomization.") }).optional(),
-    pins: z.array(RepoConfigPin).optional(),
+      .optional()
+      .describe("Where a Helm values file holds the image; without it, the conventional keys (image.repository/tag, repository+tag pairs, image: repo:tag) anywhere in the file."),
+    kustomize: z.strictObject({ imageName: z.string().min(1).describe("images[].name in the kustomization.") }).optional().describe("For a kustomization whose images[] entry is named differently from the image."),
+    pins: z.array(RepoConfigPin).optional().describe("At most one pin: the tag plan and the GitHub App hold the image at."),
     group: z
       .string()
       .min(1)
@@ -91,8 +101,8 @@ export type RepoConfigAutomergeRule = z.infer<typeof RepoConfigAutomergeRule>;
 
 export const RepoConfig = z
   .strictObject({
-    $schema: z.string().optional(),
-    version: z.literal(1).optional(),
+    $schema: z.string().optional().describe("The JSON Schema, for editors: schema/argocd-image-pr.schema.json."),
+    version: z.literal(1).optional().describe("The file format's version: 1."),
     defaults: RepoConfigDefaults.optional(),
     applications: z
       .array(z.string().min(1))

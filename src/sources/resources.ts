@@ -6,6 +6,7 @@
 import { z } from "zod";
 
 import type { TargetProblem } from "../model/index.js";
+import type { RawApplicationSet } from "./application-sets.js";
 
 const StringMap = z.record(z.string(), z.string());
 
@@ -62,8 +63,11 @@ export const Application = z
     path: ["spec"],
   });
 
-/** A parsed Application, plus the file it was read from (null when it came from the cluster). */
-export type Application = z.infer<typeof Application> & { readonly file: string | null };
+/**
+ * A parsed Application, plus the file it was read from (null when it came from the cluster) and,
+ * for one rendered from an ApplicationSet in the repository, which (`ApplicationSet argocd/envs`).
+ */
+export type Application = z.infer<typeof Application> & { readonly file: string | null; readonly generatedBy?: string };
 
 const CommonUpdateSettings = z.object({
   updateStrategy: optional(z.string()),
@@ -149,6 +153,8 @@ export interface Resources {
   applications: Application[];
   imageUpdaters: ImageUpdater[];
   problems: TargetProblem[];
+  /** ApplicationSets read from files, to render (application-sets.ts); absent for the cluster. */
+  applicationSets?: RawApplicationSet[];
 }
 
 /** Default namespace for a manifest that names none (Argo CD's own). */
@@ -178,7 +184,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Whether an ApplicationSet's template (or templatePatch) carries argocd-image-updater annotations. */
-function generatesAnnotated(appSet: Record<string, unknown>): boolean {
+export function generatesAnnotated(appSet: Readonly<Record<string, unknown>>): boolean {
   const spec = isRecord(appSet["spec"]) ? appSet["spec"] : {};
   const template = isRecord(spec["template"]) ? spec["template"] : {};
   const metadata = isRecord(template["metadata"]) ? template["metadata"] : {};
@@ -201,6 +207,7 @@ export function classifyResource(
 ):
   | { kind: "application"; value: Application }
   | { kind: "image-updater"; value: ImageUpdater }
+  | { kind: "application-set"; value: RawApplicationSet }
   | { kind: "ignored" }
   | { kind: "problem"; problem: TargetProblem } {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return { kind: "ignored" };
@@ -218,18 +225,7 @@ export function classifyResource(
   const qualified = qualifiedName({ name, namespace });
 
   if (!isApplication && !isImageUpdater) {
-    if (kind === "ApplicationSet" && isArgo && generatesAnnotated(record)) {
-      return {
-        kind: "problem",
-        problem: {
-          app: null,
-          image: null,
-          file,
-          message: `ApplicationSet ${qualified}: the Applications it generates are not read from files; plan against the cluster (--kubeconfig) or declare the targets in .github/argocd-image-pr.yml`,
-          severity: "warning",
-        },
-      };
-    }
+    if (kind === "ApplicationSet" && isArgo) return { kind: "application-set", value: { value: record, file } };
     // A kind Kubernetes would reject (kinds are case-sensitive) but that was surely meant as ours.
     const meant = typeof kind === "string" ? KINDS.find((k) => k.name.toLowerCase() === kind.toLowerCase() && apiVersion.startsWith(k.group)) : undefined;
     if (meant !== undefined && kind !== meant.name) {

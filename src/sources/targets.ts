@@ -5,6 +5,7 @@
  */
 import type { GitTarget, Target, TargetProblem } from "../model/index.js";
 import { readAnnotations, type AnnotationConfig } from "./annotations.js";
+import type { DetectedTypes } from "./app-type.js";
 import { appLabel, targetsForApplication } from "./application.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
 import { malformedNamePatterns, refMatches, resolveForApp, selectRef, updaterNamespaceOf } from "./image-updater.js";
@@ -30,6 +31,8 @@ export interface TargetsFromApplicationsInput {
    * image-updater's `.argocd-source-<namespace>_<app>.yaml` override file.
    */
   argocdNamespace?: string;
+  /** Source types detected from the repository for Applications without status (detectApplicationTypes). */
+  sourceTypes?: DetectedTypes;
 }
 
 function annotationProblems(app: Application, config: AnnotationConfig, declaredIn: string): TargetProblem[] {
@@ -63,6 +66,10 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
   };
   const manifestsRepo = input.manifestsRepo ?? null;
   const argocdNamespace = input.argocdNamespace ?? DEFAULT_NAMESPACE;
+  const sourceTypesOf = (app: Application) => {
+    const types = input.sourceTypes?.get(app);
+    return types === undefined ? {} : { sourceTypes: types };
+  };
 
   const imageUpdaters = input.imageUpdaters.filter((updater) => {
     const malformed = malformedNamePatterns(updater);
@@ -120,12 +127,15 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
         if (resolved.useAnnotations) {
           const config = readAnnotations(app.metadata.annotations ?? {});
           if (config === null) {
+            // image-updater v1 makes an empty image list of it and moves on: a skip, not a failure.
             result.problems.push({
               app: appLabel(app),
               image: null,
               file: app.file,
-              message: `${declaredIn}: ${resolved.refKey}.useAnnotations is true but Application ${appLabel(app)} has no argocd-image-updater.argoproj.io/image-list annotation; add it or list images in the ImageUpdater`,
+              message: `${declaredIn}: ${resolved.refKey}.useAnnotations is true but Application ${appLabel(app)} has no argocd-image-updater.argoproj.io/image-list annotation, so it is skipped (as argocd-image-updater skips it); add the annotation, list images in the ImageUpdater, or narrow namePattern`,
+              severity: "warning",
             });
+            result.skipped.push({ app: appLabel(app), reason: `selected by ${declaredIn} with useAnnotations: true, but has no image-list annotation` });
             continue;
           }
           result.problems.push(...annotationProblems(app, config, `Application ${appLabel(app)}`));
@@ -156,6 +166,7 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
           manifestsRepo,
           keyStyle,
           argocdNamespace,
+          ...sourceTypesOf(app),
         });
         add(app, out.targets);
         result.problems.push(...out.problems);
@@ -183,6 +194,7 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
       manifestsRepo,
       keyStyle: "annotation",
       argocdNamespace,
+      ...sourceTypesOf(app),
     });
     add(app, out.targets);
     result.problems.push(...out.problems);

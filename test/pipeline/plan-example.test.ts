@@ -67,20 +67,8 @@ function exampleFile(file: string): string {
 
 const EXPECTED = [
   {
-    target: "cleanup/busybox",
-    app: null,
-    alias: "busybox",
-    image: "docker.io/library/busybox",
-    file: "jobs/cleanup.yaml",
-    kind: "manifest",
-    from: "1.36.0",
-    to: "1.36.1",
-    digest: null,
-    strategy: "semver",
-  },
-  {
     target: "argo-cd/argocdupdate/app",
-    app: "argocdupdate",
+    app: "argo-cd/argocdupdate",
     alias: "app",
     image: "ghcr.io/nginxinc/nginx-unprivileged",
     file: "argocdupdate/kustomization.yaml",
@@ -92,7 +80,7 @@ const EXPECTED = [
   },
   {
     target: "argocd/my-app-dev/my-image",
-    app: "my-app-dev",
+    app: "argocd/my-app-dev",
     alias: "my-image",
     image: "asia.gcr.io/some-gcp-project/some-image-name",
     file: "my-app/overlays/dev/kustomization.yaml",
@@ -104,7 +92,7 @@ const EXPECTED = [
   },
   {
     target: "argocd/my-app-prod/my-image",
-    app: "my-app-prod",
+    app: "argocd/my-app-prod",
     alias: "my-image",
     image: "asia.gcr.io/some-gcp-project/some-image-name",
     file: "my-app/overlays/prod/kustomization.yaml",
@@ -116,13 +104,25 @@ const EXPECTED = [
   },
   {
     target: "argocd/web/web",
-    app: "web",
+    app: "argocd/web",
     alias: "web",
     image: "ghcr.io/example-org/web",
     file: "charts/web/values-prod.yaml",
     kind: "helm",
     from: "2.3.1",
     to: "2.3.2",
+    digest: null,
+    strategy: "semver",
+  },
+  {
+    target: "cleanup/busybox",
+    app: "cleanup",
+    alias: "busybox",
+    image: "docker.io/library/busybox",
+    file: "jobs/cleanup.yaml",
+    kind: "manifest",
+    from: "1.36.0",
+    to: "1.36.1",
     digest: null,
     strategy: "semver",
   },
@@ -163,7 +163,7 @@ describe("plan over the example GitOps repo", () => {
     expect(result.errors).toEqual([]);
     expect(result.warnings).toEqual([]);
     expect(result.skipped).toEqual([
-      { target: "argocd/billing/api", app: "billing", image: null, reason: "writes to example-org/billing-deploy, not to this checkout (example-org/gitops)" },
+      { target: "argocd/billing/api", app: "argocd/billing", image: null, reason: "writes to example-org/billing-deploy, not to this checkout (example-org/gitops)" },
     ]);
     expect(result.written).toBe(false);
   });
@@ -172,12 +172,12 @@ describe("plan over the example GitOps repo", () => {
     const result = await runPlan(options());
     const reason = (app: string): string | undefined => result.updates.find((u) => u.app === app)?.reason;
 
-    expect(reason("argocdupdate")).toBe("1.27.4: newest tag matching >=1.27.0 <1.28.0 of 16 tags");
-    expect(reason("my-app-dev")).toBe(
+    expect(reason("argo-cd/argocdupdate")).toBe("1.27.4: newest tag matching >=1.27.0 <1.28.0 of 16 tags");
+    expect(reason("argocd/my-app-dev")).toBe(
       "9c0ffee: newest build (created 2026-10-09T09:00:00.000Z) of 3 tags allowed by regexp:^[0-9a-f]{5,40}$",
     );
-    expect(reason("my-app-prod")).toBe("v1.4.0: newest semver tag of 8 tags; 1 ignored by ignore-tags");
-    const dev = result.updates.find((u) => u.app === "my-app-dev");
+    expect(reason("argocd/my-app-prod")).toBe("v1.4.0: newest semver tag of 8 tags; 1 ignored by ignore-tags");
+    const dev = result.updates.find((u) => u.app === "argocd/my-app-dev");
     expect(dev?.created).toBe("2026-10-09T09:00:00.000Z");
     expect(dev?.sourceUrl).toBe("https://github.com/some-gcp-project/some-image-name");
   });
@@ -233,7 +233,7 @@ describe("plan over the example GitOps repo", () => {
     );
     const result = await runPlan(options({ write: true, ...extra }));
 
-    const dev = result.updates.find((u) => u.app === "my-app-dev");
+    const dev = result.updates.find((u) => u.app === "argocd/my-app-dev");
     expect(dev).toMatchObject({ file: override, kind: "argocd-source", from: "5a6b7c8", to: "9c0ffee" });
     expect(readFileSync(join(example.dir, override), "utf8")).toBe(
       "kustomize:\n  images:\n  - asia.gcr.io/some-gcp-project/some-image-name:9c0ffee\n",
@@ -270,7 +270,7 @@ describe("plan over the example GitOps repo", () => {
     expect(result.errors).toEqual([
       {
         target: "argocd/broken/api",
-        app: "broken",
+        app: "argocd/broken",
         image: "ghcr.io/example-org/web",
         file: "does/not/exist",
         message:
@@ -294,11 +294,11 @@ describe("plan over the example GitOps repo", () => {
       }),
     );
 
-    expect(result.updates.map((u) => u.app ?? "(repo config)").sort()).toEqual(["(repo config)", "my-app-dev", "my-app-prod"]);
+    expect(result.updates.map((u) => u.app ?? "(repo config)").sort()).toEqual(["argocd/my-app-dev", "argocd/my-app-prod", "cleanup"]);
     expect(result.upToDate).toEqual([]);
     expect(result.errors.map((e) => [e.app, e.image]).sort()).toEqual([
-      ["argocdupdate", "ghcr.io/nginxinc/nginx-unprivileged"],
-      ["web", "ghcr.io/example-org/web"],
+      ["argo-cd/argocdupdate", "ghcr.io/nginxinc/nginx-unprivileged"],
+      ["argocd/web", "ghcr.io/example-org/web"],
     ]);
     for (const error of result.errors) expect(error.message).toMatch(/ghcr\.io|127\.0\.0\.1:9/);
   });
@@ -347,7 +347,7 @@ describe("argocd-image-pr plan (the CLI)", () => {
       );
     }
     expect(updates.map((update) => update["target"]).sort()).toEqual(["argo-cd/argocdupdate/app", "argocd/my-app-dev/my-image", "argocd/my-app-prod/my-image", "argocd/web/web", "cleanup/busybox"]);
-    expect(json["skipped"]).toEqual([expect.objectContaining({ target: "argocd/billing/api", app: "billing" })]);
+    expect(json["skipped"]).toEqual([expect.objectContaining({ target: "argocd/billing/api", app: "argocd/billing" })]);
     expect(Object.keys(json["stats"] as object).sort()).toEqual(["cachedTagDetails", "durationMs", "images", "registryRequests", "targets"]);
   });
 
@@ -356,7 +356,7 @@ describe("argocd-image-pr plan (the CLI)", () => {
 
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("argocdupdate\n  app  ghcr.io/nginxinc/nginx-unprivileged  1.27.0 → 1.27.4\n");
-    expect(run.stdout).toContain("Skipped\n  billing  writes to example-org/billing-deploy");
+    expect(run.stdout).toContain("Skipped\n  argocd/billing  writes to example-org/billing-deploy");
     expect(run.stdout).toMatch(/5 updates, 0 up to date, 1 skipped, 0 warnings, 0 errors — 5 targets, 4 images, 20 registry requests, \d+ ms\n$/);
   });
 
@@ -367,7 +367,7 @@ describe("argocd-image-pr plan (the CLI)", () => {
     expect(run.status).toBe(1);
     const json = JSON.parse(run.stdout) as { updates: unknown[]; errors: Array<{ app: string; file: string }> };
     expect(json.updates).toHaveLength(4);
-    expect(json.errors.map((e) => [e.app, e.file])).toEqual([["web", "charts/web/values-prod.yaml"]]);
+    expect(json.errors.map((e) => [e.app, e.file])).toEqual([["argocd/web", "charts/web/values-prod.yaml"]]);
   });
 
   it.each([

@@ -103,7 +103,7 @@ describe("pull-secret", () => {
       const result = await run();
 
       expect(result.errors).toEqual([]);
-      expect(result.updates).toMatchObject([{ app: "web", from: "1.0.0", to: "1.0.1" }]);
+      expect(result.updates).toMatchObject([{ app: "argocd/web", from: "1.0.0", to: "1.0.1" }]);
       expect(kube.requests.filter((r) => r.path.includes("/secrets/")).map((r) => [r.path, r.status])).toEqual([["/api/v1/namespaces/argocd/secrets/regcred", 200]]);
       expect(kube.unexpected()).toEqual([]);
     } finally {

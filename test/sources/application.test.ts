@@ -46,7 +46,7 @@ status:
     });
   });
 
-  it("multi-source without helm/kustomize blocks: the first source, type from status.sourceTypes", () => {
+  it("multi-source without helm/kustomize blocks: the source whose status.sourceTypes entry is the app's type (image-updater v1's index alignment)", () => {
     const { result } = run(`
 apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -57,7 +57,7 @@ spec:
     - { repoURL: "git@github.com:acme/two.git", path: other }
 status: { sourceTypes: [Directory, Kustomize] }
 `);
-    expect(result.targets.map((t) => [t.git.repo?.name, t.write.kind, t.write.path])).toEqual([["one", "kustomize", "base"]]);
+    expect(result.targets.map((t) => [t.git.repo?.name, t.write.kind, t.write.path])).toEqual([["two", "kustomize", "other"]]);
   });
 
   it.each([
@@ -219,15 +219,8 @@ spec:
 `;
 
   it.each<[string, string, { message: string; severity?: "warning" } | null]>([
-    [
-      "an ApplicationSet with image-updater annotations",
-      appSet('{ argocd-image-updater.argoproj.io/image-list: "web=org/web" }'),
-      {
-        message:
-          "ApplicationSet argocd/envs: the Applications it generates are not read from files; plan against the cluster (--kubeconfig) or declare the targets in .github/argocd-image-pr.yml",
-        severity: "warning",
-      },
-    ],
+    // ApplicationSets are collected and rendered from the repository (application-sets.test.ts).
+    ["an ApplicationSet with image-updater annotations", appSet('{ argocd-image-updater.argoproj.io/image-list: "web=org/web" }'), null],
     ["an ApplicationSet without them", appSet("{ team: core }"), null],
     ["a miscased kind: application", "apiVersion: argoproj.io/v1alpha1\nkind: application\nmetadata: { name: web }\nspec: { source: { repoURL: x } }\n", { message: "application argocd/web: kind must be Application (kinds are case-sensitive); it was skipped" }],
     [
