@@ -15,6 +15,8 @@ interface PlanFlags {
   config?: string | false;
   registries?: string;
   dockerConfig?: string;
+  registryTimeout?: string;
+  credentialsTimeout?: string;
   kubeconfig?: string;
   context?: string;
   namespace: string[];
@@ -78,6 +80,8 @@ export function registerPlanCommand(program: Command): void {
     .option("--no-config", "ignore the repository's own .github/argocd-image-pr.yml")
     .option("--registries <file>", "registries configuration (argocd-image-updater's registries.conf format)")
     .option("--docker-config <file>", "Docker config JSON with registry credentials")
+    .option("--registry-timeout <seconds>", "deadline of each registry request (default 30; env ARGOCD_IMAGE_PR_REGISTRY_TIMEOUT)")
+    .option("--credentials-timeout <seconds>", "deadline of an ext: credential script (default 30; env ARGOCD_IMAGE_PR_CREDENTIALS_TIMEOUT)")
     .option("--kubeconfig <file>", "read Applications from the cluster of this kubeconfig")
     .option("--context <name>", "kubeconfig context")
     .option("--namespace <ns>", "namespace to read Applications from; repeatable (default: all)", collect, [])

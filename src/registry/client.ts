@@ -24,7 +24,10 @@ import { choosePlatform, isSchema1, MANIFEST_ACCEPT, SCHEMA1_UNSUPPORTED, parseI
 import { createMetadataCache, type MetadataCache } from "./metadata-cache.js";
 import { DEFAULT_RATE_LIMIT, findRegistryEntry, type RegistriesConfig, type RegistryEntry } from "./registries-config.js";
 import { tagCacheKey, type TagDetailsCache } from "./tag-cache.js";
+import { isLoopbackHost, maySkipTlsChecks, realmCredentialsRefusal } from "./token-realm.js";
 import { parseWwwAuthenticate } from "./www-authenticate.js";
+
+export { isLoopbackHost };
 
 export interface RegistryLog {
   debug(obj: object, msg: string): void;
@@ -36,8 +39,13 @@ export interface RegistryClientOptions {
   /** Content of a `.dockerconfigjson` / `~/.docker/config.json`. */
   dockerConfigJson?: string;
   credentialResolver?: CredentialResolver;
-  /** Per request, headers and body included. Default 30 s. */
+  /**
+   * One deadline per request: connecting, redirects, headers and the whole body. A request that
+   * uses all of it is not retried, and its host is not asked again by this client. Default 30 s.
+   */
   timeoutMs?: number;
+  /** How long an `ext:` credential script may run before it is killed. Default 30 s. */
+  credentialsTimeoutMs?: number;
   /** Retries after the first attempt on 429, 5xx and network errors. Default 3. */
   retries?: number;
   metadataCache?: MetadataCache;
@@ -116,16 +124,17 @@ function accessKey(credentials: CredentialSource | null | undefined): string {
   return credentials == null ? "" : describeCredentialSource(credentials);
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/;
+/** The longest bearer token sent: proxies and registries refuse longer headers (nginx: 8 KiB a line). */
+const MAX_TOKEN_BYTES = 16 * 1024;
 
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.test(host.toLowerCase());
-}
+export const DEFAULT_REGISTRY_TIMEOUT_MS = 30_000;
+export const DEFAULT_CREDENTIALS_TIMEOUT_MS = 30_000;
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createRegistryClient(options: RegistryClientOptions = {}): RegistryClient {
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REGISTRY_TIMEOUT_MS;
+  const credentialsTimeoutMs = options.credentialsTimeoutMs ?? DEFAULT_CREDENTIALS_TIMEOUT_MS;
   const retries = options.retries ?? 3;
   const pageSize = options.pageSize ?? 1000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
@@ -145,6 +154,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   const inflight = new Map<string, Promise<unknown>>();
   const stats = { requests: 0, invalidTags: 0, tagCacheHits: 0 };
   const tagCache = options.tagCache;
+  /** Hosts that let a request run out its deadline, and what they did: not asked again by this client. */
+  const stalled = new Map<string, string>();
   let closed = false;
 
   function endpointFor(image: ImageRef): Endpoint {
@@ -228,7 +239,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       case "network":
         return `check that ${call.endpoint.baseUrl} is reachable`;
       case "timeout":
-        return "the registry is slow or unreachable; try again or raise the timeout";
+        return `if the registry is only slow, raise the deadline (now ${timeoutMs / 1000} s) with --registry-timeout SECONDS or ARGOCD_IMAGE_PR_REGISTRY_TIMEOUT`;
       case "protocol":
         return "the registry's answer does not follow the distribution API";
       case "config":
@@ -260,9 +271,13 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     const key = `${registry}|${accessKey(source)}`;
     const cached = readSources.get(key);
     if (cached && cached.expiresAt > now()) return cached.value;
-    const value = readCredentials(source, { registry, repository: repositoryPath(call), image: call.label, resolver: options.credentialResolver, env, timeoutMs });
+    const value = readCredentials(source, { registry, repository: repositoryPath(call), image: call.label, resolver: options.credentialResolver, env, timeoutMs: credentialsTimeoutMs });
     readSources.set(key, { value, expiresAt: entry?.credsExpireMs ? now() + entry.credsExpireMs : Number.POSITIVE_INFINITY });
-    value.catch(() => readSources.delete(key)); // a failed read is tried again by the next call
+    // A failed read is tried again by the next call; a script that ran out its deadline is not run
+    // again in this pass (it would cost every image of the registry one more deadline).
+    value.catch((error: unknown) => {
+      if (!(error instanceof RegistryError && error.kind === "timeout")) readSources.delete(key);
+    });
     return value;
   }
 
@@ -275,20 +290,38 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return `${call.endpoint.registry} requires credentials: add them to registries.conf (credentials: env:VAR) or a Docker config`;
   }
 
-  /** One exchange with retries on 429, 5xx, network errors and timeouts. */
+  /**
+   * One exchange with retries on 429, 5xx and network errors. Not retried: a request that ran out
+   * its deadline (its host is then not asked again: one stalled host costs one deadline, not one
+   * per retry and image), and failures that would fail the same way again (TLS, oversized headers).
+   */
   async function send(call: Call, req: HttpRequest, what: string): Promise<HttpResponse> {
     const closedError = (): RegistryError => fail(call, "config", `${what}: the client is closed`, { hint: "create a new client" });
-    const dispatcher = call.endpoint.insecureTls ? agents.insecure : agents.secure;
+    const target = new URL(req.url);
+    // Certificate checks are skipped only on the registry's own host (not on a token realm elsewhere).
+    const dispatcher = maySkipTlsChecks(target, new URL(call.endpoint.baseUrl), call.endpoint.insecureTls) ? agents.insecure : agents.secure;
     for (let attempt = 0; ; attempt += 1) {
       // Checked on every attempt: work queued or backing off when the client closes stops here.
       if (closed) throw closedError();
+      const stall = stalled.get(target.host);
+      if (stall !== undefined) throw fail(call, "timeout", `${what} not sent: ${target.host} stalled earlier in this pass (${stall})`);
       let res: HttpResponse | null = null;
       let failure: RegistryError;
       try {
-        res = await call.endpoint.limiter.run(() => sendOnce(dispatcher, req, timeoutMs, () => (stats.requests += 1)), closedError);
+        res = await call.endpoint.limiter.run(() => {
+          // Queued behind requests that stalled: do not start another.
+          const queuedStall = stalled.get(target.host);
+          if (queuedStall !== undefined) return Promise.reject(new TransportError("timeout", `${target.host} stalled earlier in this pass (${queuedStall})`, undefined, target.host));
+          return sendOnce(dispatcher, req, timeoutMs, () => (stats.requests += 1));
+        }, closedError);
       } catch (error) {
         if (!(error instanceof TransportError)) throw error;
-        failure = fail(call, error.kind, `${what} failed: ${error.message}`, { cause: error.cause });
+        failure = fail(call, error.kind, `${what} failed: ${error.message}`, { cause: error.cause, ...(error.hint === undefined ? {} : { hint: error.hint }) });
+        if (error.kind !== "network") {
+          if (error.kind === "timeout" && error.host !== "" && !stalled.has(error.host)) stalled.set(error.host, error.message);
+          log?.warn({ registry: call.endpoint.registry, image: call.label, kind: failure.kind, host: error.host, attempts: attempt + 1 }, "registry request failed");
+          throw failure;
+        }
       }
       if (res !== null) {
         if (res.status !== 429 && res.status < 500) return res;
@@ -339,8 +372,9 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       }
       if (url.protocol !== "https:" && url.protocol !== "http:") throw fail(call, "protocol", "the token realm is not HTTP(S)");
       const creds = await credentialsFor(call);
-      if (creds && url.protocol === "http:" && !isLoopbackHost(url.host) && !call.endpoint.entry?.insecure) {
-        throw fail(call, "config", "the token service is plain HTTP; credentials are not sent there", { hint: "set insecure: true for this registry if that is intended" });
+      const refusal = creds ? realmCredentialsRefusal(url, new URL(call.endpoint.baseUrl)) : null;
+      if (refusal !== null) {
+        throw fail(call, "config", refusal, { hint: "the registry's Bearer challenge names this token service; serve it over HTTPS" });
       }
       let request: HttpRequest;
       if (creds?.identityToken !== undefined) {
@@ -374,6 +408,11 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       if (!token) throw fail(call, "protocol", "the token service answered without a token");
       // Not echoed, and not sent: a value that cannot be a header would fail as a "network" error.
       if (!/^[\x21-\x7e]+$/.test(token)) throw fail(call, "protocol", "the token service answered with a token that is not a valid header value");
+      if (token.length > MAX_TOKEN_BYTES) {
+        throw fail(call, "protocol", `the token service ${url.host} answered with a token of ${token.length} bytes; tokens over ${MAX_TOKEN_BYTES / 1024} KiB are not sent, as registries and proxies refuse headers that long`, {
+          hint: "check the token service the registry's Bearer challenge names (its realm)",
+        });
+      }
       const expiresIn = typeof json === "object" && json !== null && "expires_in" in json && typeof json.expires_in === "number" && json.expires_in > 0 ? json.expires_in : 60;
       // Renew a little early so a token never expires between check and use.
       auth.tokens.set(key, { token, expiresAt: now() + Math.max(expiresIn * 500, expiresIn * 1000 - 30_000) });

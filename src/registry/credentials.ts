@@ -3,7 +3,7 @@
  * config JSON (`.dockerconfigjson`), or Kubernetes secrets through a pluggable CredentialResolver.
  * Credentials never appear in messages or logs: errors name the source, not the value.
  */
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { z } from "zod";
 import { AppError, ConfigError, RegistryError } from "../errors/index.js";
 import { DOCKER_HUB, isDockerHubHost } from "../image-ref/index.js";
@@ -186,6 +186,62 @@ export function parseDockerConfig(text: string, source: string): DockerCredentia
   };
 }
 
+const MAX_SCRIPT_OUTPUT = 1024 * 1024;
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+type ScriptRun =
+  | { readonly kind: "ok"; readonly stdout: string }
+  | { readonly kind: "timeout" }
+  | { readonly kind: "too-much" }
+  | { readonly kind: "spawn-error"; readonly code: string }
+  | { readonly kind: "failed"; readonly status: number | null; readonly signal: string | null };
+
+/**
+ * Run a credential script with a deadline. It gets its own process group, killed whole with
+ * SIGKILL at the deadline: a script that ignores SIGTERM, or left a child holding its output
+ * open (`sleep 600 &`), would otherwise keep the pass waiting.
+ */
+function runScript(path: string, timeoutMs: number): Promise<ScriptRun> {
+  return new Promise((resolve) => {
+    let settled: ScriptRun | null = null;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const child = spawn(path, [], { detached: true, stdio: ["ignore", "pipe", "ignore"] });
+    const killGroup = (why: ScriptRun): void => {
+      settled ??= why;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => killGroup({ kind: "timeout" }), timeoutMs);
+    child.stdout.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_SCRIPT_OUTPUT) killGroup({ kind: "too-much" });
+      else chunks.push(chunk);
+    });
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve(settled ?? { kind: "spawn-error", code: error.code ?? "error" });
+    });
+    child.once("exit", (status, signal) => {
+      clearTimeout(timer);
+      settled ??= status === 0 ? { kind: "ok", stdout: "" } : { kind: "failed", status, signal };
+      // A child it left behind would hold the output open: the whole group goes with the script.
+      killGroup(settled);
+    });
+    child.once("close", () => {
+      clearTimeout(timer);
+      const run = settled ?? { kind: "failed", status: null, signal: null };
+      resolve(run.kind === "ok" ? { kind: "ok", stdout: Buffer.concat(chunks).toString("utf8") } : run);
+    });
+  });
+}
+
 export interface ReadCredentialsOptions {
   readonly registry: string;
   /** The repository path on the registry, for secrets keyed by `host/path`. */
@@ -196,12 +252,15 @@ export interface ReadCredentialsOptions {
   readonly timeoutMs: number;
 }
 
-/** Read credentials from a configured source. Throws RegistryError(kind "config") naming the source only. */
+/**
+ * Read credentials from a configured source. Throws RegistryError naming the source only: kind
+ * "timeout" for an `ext:` script that ran out its deadline, "config" for everything else.
+ */
 export async function readCredentials(source: CredentialSource, options: ReadCredentialsOptions): Promise<Credentials> {
   const context = { image: options.image, registry: options.registry };
   const where = describeCredentialSource(source);
-  const fail = (why: string, hint: string, cause?: unknown): RegistryError =>
-    new RegistryError(`credentials ${where} for ${options.registry}: ${why}`, { kind: "config", context, hint, cause });
+  const fail = (why: string, hint: string, cause?: unknown, kind: "config" | "timeout" = "config"): RegistryError =>
+    new RegistryError(`credentials ${where} for ${options.registry}: ${why}`, { kind, context, hint, cause });
   switch (source.kind) {
     case "env": {
       const value = options.env[source.variable];
@@ -211,12 +270,25 @@ export async function readCredentials(source: CredentialSource, options: ReadCre
       return creds;
     }
     case "ext": {
-      const output = await new Promise<string>((resolve, reject) => {
-        execFile(source.path, [], { timeout: options.timeoutMs, maxBuffer: 1 << 20 }, (error, stdout) => {
-          if (error) reject(fail(`the script failed (${error.code ?? error.signal ?? "error"})`, "run the script by hand; it must print user:password", undefined));
-          else resolve(stdout);
-        });
-      });
+      const run = await runScript(source.path, options.timeoutMs);
+      switch (run.kind) {
+        case "timeout":
+          throw fail(
+            `the script did not exit within ${seconds(options.timeoutMs)} and was killed`,
+            "run it by hand to see where it waits; if it is only slow, raise the deadline with --credentials-timeout SECONDS or ARGOCD_IMAGE_PR_CREDENTIALS_TIMEOUT",
+            undefined,
+            "timeout",
+          );
+        case "spawn-error":
+          throw fail(`the script cannot be run (${run.code})`, run.code === "EACCES" ? "make it executable (chmod +x) for the user the app runs as" : run.code === "ENOENT" ? "check the path, and the interpreter on its #! line" : "run it by hand");
+        case "too-much":
+          throw fail(`the script printed more than ${MAX_SCRIPT_OUTPUT / 1024 / 1024} MiB`, "make the script print user:password only");
+        case "failed":
+          throw fail(`the script ${run.signal === null ? `exited with status ${run.status ?? "?"}` : `was killed by ${run.signal}`}`, "run the script by hand; it must print user:password and exit 0");
+        case "ok":
+          break;
+      }
+      const output = run.stdout;
       // The whole output, as argocd-image-updater reads it: a GCR `_json_key:{…}` spans many lines.
       const creds = parseUserPass(output);
       if (creds === null) throw fail("the script did not print user:password", "make the script print user:password");

@@ -53,6 +53,26 @@ export function splitImageSpec(value: string): { alias: string | null; name: str
   return { alias, name: `${registry}${rest.slice(0, colon)}`, constraint: constraint === "" ? null : constraint, digest: null };
 }
 
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+const YAML_TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{2}:\d{2}(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d{1,2}(?::?\d{2})?))?)?$/;
+const HOST_ONLY = /^(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})$/i;
+
+/**
+ * Entries Docker's grammar would read as a Docker Hub repository although nobody meant one — a
+ * URL (`https://host/img` → `docker.io/library/https`), a registry host alone (`127.0.0.1:`,
+ * `ghcr.io`), a date — so the pass never asks registry-1.docker.io about them. Null for the rest.
+ */
+function notAnImage(body: string, name: string, constraint: string | null): string | null {
+  if (URL_SCHEME.test(body)) return `"${body}" is a URL; an image is written without a scheme: ${body.replace(URL_SCHEME, "")}`;
+  const stamp = YAML_TIMESTAMP.exec(body);
+  if (stamp !== null) return `"${body}" is a ${/[Tt \t]/.test(body) ? "date and time" : "date"} (a YAML timestamp), not an image; write alias=registry/repository[:constraint]`;
+  if (!name.includes("/") && HOST_ONLY.test(name)) {
+    const host = constraint !== null && /^\d+$/.test(constraint) ? `${name}:${constraint}` : name;
+    return `"${host}" is a registry host, not an image; add the repository: ${host}/<repository>`;
+  }
+  return null;
+}
+
 /**
  * A digest (`image@sha256:…`, or `image:tag@sha256:…`) is refused: image-updater reads it as an
  * empty constraint, so the image would follow every tag, which is never what pinning meant.
@@ -65,6 +85,8 @@ export function parseImageSpec(value: string): ImageSpecResult {
     return invalid(`alias "${alias}" may only contain letters, digits, "-", "." and "_"`);
   }
   if (name.trim() === "") return invalid(`"${value.trim()}" names no image`);
+  const notImage = notAnImage(alias === null ? value.trim() : value.trim().slice(value.trim().indexOf("=") + 1).trim(), name, constraint);
+  if (notImage !== null) return invalid(notImage);
   if (digest !== null) return { ok: false, problem: "digest", reason: DIGEST_NOT_A_CONSTRAINT };
   let image: ImageRef;
   try {

@@ -3,7 +3,7 @@
  * (`applicationRefs[].namePattern` Go `filepath.Match` glob + `labelSelectors`, most specific ref wins) and the image
  * declarations it gives them, with precedence image > applicationRef > spec. Pure.
  */
-import { globToRegExp } from "../strategy/index.js";
+import { compileGlob } from "../strategy/index.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
 import { mergeWriteBack } from "./declarations.js";
 import type { RawSettings } from "./policy.js";
@@ -77,13 +77,13 @@ export function updaterNamespaceOf(updater: ImageUpdater): string {
  * bad one, so such an ImageUpdater must select nothing.
  */
 export function malformedNamePatterns(updater: ImageUpdater): { index: number; pattern: string }[] {
-  return updater.spec.applicationRefs.flatMap((ref, index) => (globToRegExp(ref.namePattern) === null ? [{ index, pattern: ref.namePattern }] : []));
+  return updater.spec.applicationRefs.flatMap((ref, index) => (compileGlob(ref.namePattern) === null ? [{ index, pattern: ref.namePattern }] : []));
 }
 
 /** Whether `ref` (of `updater`) matches `app`: same namespace, namePattern and labelSelectors. */
 export function refMatches(updater: ImageUpdater, ref: ApplicationRef, app: Application): boolean {
   if ((app.metadata.namespace ?? DEFAULT_NAMESPACE) !== updaterNamespaceOf(updater)) return false;
-  const re = globToRegExp(ref.namePattern);
+  const re = compileGlob(ref.namePattern);
   if (re === null || !re.test(app.metadata.name)) return false;
   return matchesSelector(app.metadata.labels ?? {}, ref.labelSelectors);
 }

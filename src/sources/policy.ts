@@ -3,7 +3,7 @@
  * ImagePolicy, with argocd-image-updater's names and semantics. Pure.
  */
 import type { AllowTags, ImagePolicy, UpdateLevel, UpdateStrategy } from "../model/index.js";
-import { translateGoRegexp, UnsupportedRegexpError } from "../strategy/index.js";
+import { compileGoRegexp } from "../strategy/index.js";
 
 /** Settings as configured, before defaults; the shape of image-updater's CommonUpdateSettings. */
 export interface RawSettings {
@@ -56,14 +56,9 @@ export function parseAllowTags(value: string): AllowTags {
   if (trimmed.toLowerCase() === "any") return { kind: "any" };
   if (REGEXP_PREFIX.test(trimmed)) {
     const pattern = trimmed.slice("regexp:".length);
-    try {
-      // Validate what the strategy will compile: Go's inline flags ((?i)…) and \A / \z translated.
-      const { source, flags } = translateGoRegexp(pattern);
-      new RegExp(source, flags);
-      return { kind: "regexp", pattern };
-    } catch (error) {
-      return { kind: "invalid", value: trimmed, ...(error instanceof UnsupportedRegexpError ? { reason: `it uses ${error.message}` } : {}) };
-    }
+    // Validated with the engine the strategy matches with (RE2, as argocd-image-updater).
+    const compiled = compileGoRegexp(pattern);
+    return compiled.ok ? { kind: "regexp", pattern } : { kind: "invalid", value: trimmed, reason: compiled.reason };
   }
   return { kind: "invalid", value: trimmed };
 }
@@ -103,7 +98,7 @@ export interface PolicyExtras {
 
 /**
  * Build the policy. An unknown strategy returns `policy: null` (the image cannot be decided as
- * configured); an invalid allow-tags keeps `{kind: "invalid"}` (matches nothing) and is reported.
+ * configured); so does an invalid allow-tags (it would match nothing), reported once, here.
  * An invalid platform also returns `policy: null`: image-updater keeps it so that no tag matches
  * ("so we don't end up updating to the wrong architecture"); dropping it would lift the restriction.
  */
@@ -146,7 +141,9 @@ export function buildPolicy(settings: RawSettings, extras: PolicyExtras): { poli
     });
   }
   const ignoreTags = (settings.ignoreTags ?? []).map((tag) => tag.trim()).filter((tag) => tag !== "");
-  if (strategy === null || !platformsValid) return { policy: null, issues };
+  // An allow-tags that cannot be applied allows no tag (as in image-updater): the image is not
+  // planned, and the issue above is its one report (the strategy would otherwise report it again).
+  if (strategy === null || !platformsValid || allowTags.kind === "invalid") return { policy: null, issues };
   return {
     policy: {
       strategy,

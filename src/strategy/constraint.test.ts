@@ -94,3 +94,29 @@ describe("differences from node's semver, resolved the Masterminds (argocd-image
     expect(nodeSemver.valid(tag)).toBeNull();
   });
 });
+
+/** Masterminds matches with Go's linear-time regexp; so must we, or a constraint annotation hangs a pass. */
+describe("constraints built to make a backtracking engine crawl", () => {
+  it.each([
+    ["20,000 spaces and a wildcard", `${" ".repeat(20_000)}x`, true],
+    ["20,000 spaces around a range dash", `1.0.0${" ".repeat(20_000)}-${" ".repeat(20_000)}!`, false],
+    ["20,000 digits", "1".repeat(20_000), false],
+    ["20,000 commas and spaces", `>=1.0.0${", ".repeat(10_000)}!`, false],
+  ])("%s: parsed or refused, in linear time", { timeout: 10_000 }, (_name, source, ok) => {
+    expect(parseConstraint(source).ok).toBe(ok);
+  });
+
+  it("refuses a constraint over 1,024 characters (white space runs counting as one), saying so", () => {
+    const long = Array.from({ length: 120 }, (_, i) => `1.${i}.0`).join(" || ");
+    expect(long.length).toBeGreaterThan(1024);
+
+    expect(parseConstraint(long)).toEqual({ ok: false, reason: `the constraint is ${long.length} characters long; at most 1024 are read` });
+    expect(parseConstraint(`${" ".repeat(5000)}>=1.0.0${" ".repeat(5000)}`).ok).toBe(true);
+  });
+
+  it("still reads a range written with spaces the Masterminds way", () => {
+    expect(check(`1.2.0${" ".repeat(50)}-   1.4.0`, "1.3.9")).toBe(true);
+    expect(check("1.2.0 - 1.4.0 || >=2.0.0 <2.1.0", "2.0.5")).toBe(true);
+    expect(check("1.2.0 - 1.4.0 || >=2.0.0 <2.1.0", "1.5.0")).toBe(false);
+  });
+});

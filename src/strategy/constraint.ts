@@ -3,6 +3,7 @@
  * here because node's `semver` ranges differ on several points (comma means AND, `!=`, partial
  * versions, the pre-release rule). constraint.test.ts lists the differences case by case.
  */
+import { RE2JS } from "re2js";
 import { compareVersions, parseVersion, type Version } from "./version.js";
 
 type Op = "" | "=" | "!=" | ">" | "<" | ">=" | "=>" | "<=" | "=<" | "~" | "~>" | "^";
@@ -30,10 +31,27 @@ export type ConstraintResult = { readonly ok: true; readonly constraint: Constra
 // that exactly the same strings are accepted.
 const CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
 const OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
-const CONSTRAINT_RE = new RegExp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
-const RANGE_RE = new RegExp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`, "g");
-const FIND_RE = new RegExp(String.raw`(${OPS})\s*(${CV})`, "g");
-const VALID_RE = new RegExp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
+// Compiled with RE2 (re2js), as Go compiles them for Masterminds: JavaScript's backtracking engine
+// takes seconds to minutes on a constraint of 20,000 spaces or digits; RE2 is linear.
+const CONSTRAINT_RE = RE2JS.compile(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
+const RANGE_RE = RE2JS.compile(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`);
+const FIND_RE = RE2JS.compile(String.raw`(${OPS})\s*(${CV})`);
+const VALID_RE = RE2JS.compile(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
+
+/** Longer constraints are refused (Masterminds has no limit; no real constraint comes near it). */
+export const MAX_CONSTRAINT_LENGTH = 1024;
+
+/** Masterminds' `ReplaceAllString(c, ">= $1, <= $11 ")`: each `a - b` range becomes `>= a, <= b`. */
+function rewriteRanges(source: string): string {
+  let out = "";
+  let last = 0;
+  for (const m of RANGE_RE.matchAll(source)) {
+    const index = m.index ?? 0;
+    out += `${source.slice(last, index)}>= ${m[1] ?? ""}, <= ${m[11] ?? ""} `;
+    last = index + m[0].length;
+  }
+  return out + source.slice(last);
+}
 
 function isX(part: string): boolean {
   const l = part.toLowerCase();
@@ -71,12 +89,18 @@ function parseComparator(text: string): Comparator | string {
 
 /** Parse like Masterminds `NewConstraint`: `||` separates alternatives, spaces or commas separate ANDs. */
 export function parseConstraint(source: string): ConstraintResult {
-  const rewritten = source.replace(RANGE_RE, (_all, from: string, ...rest: unknown[]) => `>= ${from}, <= ${String(rest[9])} `);
+  // Whitespace appears in the grammar only as runs (\s*, \s+), so one space per run parses the same;
+  // RE2's \s is [\t\n\f\r ], as Go's.
+  const collapsed = source.replace(/[\t\n\f\r ]+/g, " ");
+  // Linear, but RE2's captures cost ~50 µs a character: a bound keeps a hostile value cheap.
+  if (collapsed.length > MAX_CONSTRAINT_LENGTH) return { ok: false, reason: `the constraint is ${collapsed.length} characters long; at most ${MAX_CONSTRAINT_LENGTH} are read` };
+  const rewritten = rewriteRanges(collapsed);
   const groups: Comparator[][] = [];
   const includePre: boolean[] = [];
   for (const alternative of rewritten.split("||")) {
     if (!VALID_RE.test(alternative)) return { ok: false, reason: `improper constraint: ${alternative.trim() || "(empty)"}` };
-    const parts = alternative.match(FIND_RE) ?? [alternative];
+    const found = [...FIND_RE.matchAll(alternative)].map((m) => m[0]);
+    const parts = found.length > 0 ? found : [alternative];
     const group: Comparator[] = [];
     for (const part of parts) {
       const c = parseComparator(part);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileAllowTags, compileIgnoreTags, globToRegExp, offersPlatforms, platformSatisfies } from "./filters.js";
+import { compileAllowTags, compileGlob, compileGoRegexp, compileIgnoreTags, offersPlatforms, platformSatisfies } from "./filters.js";
 
 describe("ignore-tags globs (Go filepath.Match)", () => {
   it.each([
@@ -15,11 +15,11 @@ describe("ignore-tags globs (Go filepath.Match)", () => {
     ["\\*", "*", true],
     ["*", "anything.at-all_1", true],
   ])("%s matches %s → %s", (glob, tag, expected) => {
-    expect(globToRegExp(glob)?.test(tag)).toBe(expected);
+    expect(compileGlob(glob)?.test(tag)).toBe(expected);
   });
 
   it.each(["[", "[]", "[a-", "abc\\", "[-a]", "[]a]"])("%j is malformed", (glob) => {
-    expect(globToRegExp(glob)).toBeNull();
+    expect(compileGlob(glob)).toBeNull();
   });
 
   it("reports a malformed glob and keeps the others", () => {
@@ -66,25 +66,64 @@ describe("allow-tags", () => {
   });
 
   it.each([
-    ["^(?!latest$).*", /look-around, which RE2 does not support/],
-    ["^(a)\\1$", /back-reference/],
-    ["^v1\\Z", /\\Z, which RE2 does not support/],
-    ["^\\pN+$", /Unicode class/],
-    ["^v\\d+(?i)-rc$", /flag group \(\?i…\) inside the pattern/],
-    ["(?U)a+", /flag group \(\?U\)/],
-    ["^[[:^digit:]]+$", /negated class/],
-    ["^a{1001}$", /repeat count over 1000/],
-  ])("regexp:%s is refused, saying why, not reinterpreted", (pattern, reason) => {
+    // RE2 syntax the old translation refused: RE2 (and so argocd-image-updater) accepts it
+    ["^\\pN+$", "123", true],
+    ["^v\\d+(?i)-RC$", "v1-rc", true],
+    ["^v\\d+(?i)-RC$", "V1-rc", false],
+    ["(?U)^a+", "aaa", true],
+    ["^[[:^digit:]]+$", "abc", true],
+    ["^[[:^digit:]]+$", "a1", false],
+    ["^\\x{61}$", "a", true],
+    ["^(?<major>\\d+)$", "10", true],
+  ])("regexp:%s on %s → %s (RE2 syntax, as Go reads it)", (pattern, tag, expected) => {
+    const compiled = compileAllowTags({ kind: "regexp", pattern });
+    expect(compiled.problems).toEqual([]);
+    expect(compiled.value(tag)).toBe(expected);
+  });
+
+  it.each([
+    ["^(?!latest$).*", /`\(\?!`: look-around, which RE2 does not support/],
+    ["^(?<=v)1", /look-around, which RE2 does not support/],
+    ["^(a)\\1$", /`\\1`: a back-reference, which RE2 does not support/],
+    ["^v1\\Z", /`\\Z`.*use \\z/],
+    ["^a{1001}$", /invalid repeat count: `\{1001\}`: RE2 allows at most 1000/],
+    ["a**", /invalid nested repetition operator: `\*\*`/],
+  ])("regexp:%s is refused, naming the construct, as RE2 refuses it", (pattern, reason) => {
     const compiled = compileAllowTags({ kind: "regexp", pattern });
     expect(compiled.value("latest")).toBe(false);
     expect(compiled.value("1")).toBe(false);
+    expect(compiled.problems).toHaveLength(1);
     expect(compiled.problems[0]?.message).toMatch(reason);
+    expect(compileGoRegexp(pattern)).toMatchObject({ ok: false, reason: expect.stringMatching(reason) });
   });
 
   it("a regexp that does not compile allows nothing and is reported", () => {
     const compiled = compileAllowTags({ kind: "regexp", pattern: "([a-z" });
     expect(compiled.value("abc")).toBe(false);
     expect(compiled.problems).toHaveLength(1);
+  });
+});
+
+describe("linear time, whatever the pattern (a hostile annotation must not hang a pass)", () => {
+  // Each case backtracks for minutes (or longer) in a backtracking engine; RE2 is linear.
+  it.each([
+    ["(a+)+$", `${"a".repeat(100)}!`],
+    ["^(a|aa)+$", `${"a".repeat(100)}!`],
+    ["^([a-zA-Z0-9])(([\\-.]|[_]+)?([a-zA-Z0-9]+))*(@){1}[a-z0-9]+[.]{1}(([a-z]{2,3})|([a-z]{2,3}[.]{1}[a-z]{2,3}))$", `${"a".repeat(120)}!`],
+    ["^(\\d+)*$", `${"1".repeat(120)}x`],
+  ])("allow-tags regexp:%s against a long tag", { timeout: 5000 }, (pattern, tag) => {
+    const compiled = compileAllowTags({ kind: "regexp", pattern });
+    expect(compiled.problems).toEqual([]);
+    for (let i = 0; i < 50; i++) expect(compiled.value(tag)).toBe(false);
+  });
+
+  it.each([
+    ["*a*a*a*a*a*a*a*b", "a".repeat(128)],
+    ["*?*?*?*?*?*?*?*?*?*?x", "y".repeat(128)],
+    ["*-*-*-*-*-*-*-*.*", "-".repeat(128)],
+  ])("ignore-tags glob %s against a long tag", { timeout: 5000 }, (glob, tag) => {
+    const compiled = compileIgnoreTags([glob]);
+    for (let i = 0; i < 50; i++) expect(compiled.value(tag)).toBe(false);
   });
 });
 

@@ -2,6 +2,7 @@
  * The tag filters argocd-image-updater applies before sorting: `allow-tags`, `ignore-tags` and
  * `platforms`. Each compiles once per call; a malformed value becomes a ConfigError problem.
  */
+import { RE2JS } from "re2js";
 import { ConfigError } from "../errors/index.js";
 import type { AllowTags, TagDetails } from "../model/index.js";
 
@@ -14,120 +15,33 @@ export interface Compiled<T> {
 
 const NOTHING: TagMatcher = () => false;
 
-const POSIX_CLASSES: Readonly<Record<string, string>> = {
-  alnum: "0-9A-Za-z",
-  alpha: "A-Za-z",
-  ascii: "\\x00-\\x7F",
-  blank: "\\t ",
-  cntrl: "\\x00-\\x1F\\x7F",
-  digit: "0-9",
-  graph: "!-~",
-  lower: "a-z",
-  print: " -~",
-  punct: "!-\\/:-@\\[-`{-~",
-  space: "\\t\\n\\v\\f\\r ",
-  upper: "A-Z",
-  word: "0-9A-Za-z_",
-  xdigit: "0-9A-Fa-f",
-};
+export type RegexpResult = { readonly ok: true; readonly matcher: TagMatcher } | { readonly ok: false; readonly reason: string };
 
-/** A Go RE2 pattern JavaScript would read differently, or RE2 itself rejects: never silently reinterpreted. */
-export class UnsupportedRegexpError extends Error {}
-
-function unsupported(what: string): never {
-  throw new UnsupportedRegexpError(what);
+/** What RE2 refuses that people write for other engines, and what to write instead. */
+function explainRefusal(message: string): string {
+  const construct = /`([^`]*)`/.exec(message)?.[1] ?? "";
+  if (/^\(\?(?:=|!|<=|<!)/.test(construct) || /^\(\?<[=!]/.test(construct)) return `${message}: look-around, which RE2 does not support (argocd-image-updater allows no tag)`;
+  if (/^\\[1-9]$/.test(construct)) return `${message}: a back-reference, which RE2 does not support (argocd-image-updater allows no tag)`;
+  if (construct === "\\Z") return `${message}: RE2 has no \\Z; use \\z for the end of the tag`;
+  if (message.startsWith("invalid repeat count")) return `${message}: RE2 allows at most 1000 repetitions, nested ones included`;
+  return message;
 }
 
 /**
- * Go RE2 syntax in JavaScript's spelling, so patterns written for argocd-image-updater keep their
- * meaning: leading inline flags `(?i)`, `(?s)`, `(?m)` become RegExp flags; `\A`, `\z` anchors;
- * `\Q…\E` literals; `[[:alpha:]]` classes; `(?P<name>…)` groups. What RE2 rejects (look-around,
- * back-references, `\Z`, counts over 1000) — image-updater then allows no tag — and RE2 syntax
- * with no JavaScript spelling here (`\pN`, flags inside the pattern, `(?U)`, `[[:^alpha:]]`)
- * throw UnsupportedRegexpError, saying which, instead of quietly meaning something else.
+ * Compile a Go regular expression with RE2 (re2js), the engine argocd-image-updater uses: the
+ * same syntax (inline flags anywhere, `\pN`, `[[:^alpha:]]`, `\Q…\E`, `(?P<name>…)`), the same
+ * refusals (look-around, back-references, counts over 1000), and matching in time linear in the
+ * tag, whatever the pattern. A refusal says which construct, in RE2's words.
  */
-export function translateGoRegexp(pattern: string): { source: string; flags: string } {
-  let flags = "";
-  let rest = pattern;
-  const inline = /^\(\?([a-zA-Z]+)\)/.exec(rest);
-  if (inline !== null) {
-    const letters = inline[1] ?? "";
-    if (/[^ims]/.test(letters)) unsupported(`the flag group (?${letters}) (only i, m and s are translated)`);
-    flags = [...new Set(letters)].join("");
-    rest = rest.slice(inline[0].length);
+export function compileGoRegexp(pattern: string): RegexpResult {
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(pattern);
+  } catch (error) {
+    const raw = error instanceof Error ? error.message : String(error);
+    return { ok: false, reason: explainRefusal(raw.replace(/^error parsing regexp: /, "")) };
   }
-  let out = "";
-  let inClass = false;
-  /** Where the current class's members start in `out` (after `[` or `[^`). */
-  let classStart = 0;
-  for (let i = 0; i < rest.length; i++) {
-    const c = rest[i] as string;
-    if (c === "\\") {
-      const next = rest[i + 1];
-      if (next === undefined) return { source: out + c, flags }; // a trailing backslash: let RegExp reject it
-      if (next === "Q" && !inClass) {
-        const close = rest.indexOf("\\E", i + 2);
-        const literal = rest.slice(i + 2, close === -1 ? rest.length : close);
-        out += literal.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
-        i = close === -1 ? rest.length : close + 1;
-        continue;
-      }
-      if (next === "p" || next === "P") unsupported(`the Unicode class \\${next}… (write the characters out, e.g. [0-9])`);
-      if (/[1-9]/.test(next) || next === "k") unsupported("a back-reference, which RE2 does not support (argocd-image-updater allows no tag)");
-      if (next === "Z") unsupported("\\Z, which RE2 does not support (use \\z)");
-      if (next === "x" && rest[i + 2] === "{") unsupported("\\x{…} (write \\xHH)");
-      if (!inClass && next === "A") out += "(?<![\\s\\S])";
-      else if (!inClass && next === "z") out += "(?![\\s\\S])";
-      else out += c + next;
-      i += 1;
-      continue;
-    }
-    if (inClass) {
-      if (c === "[" && rest[i + 1] === ":") {
-        const close = rest.indexOf(":]", i + 2);
-        const name = close === -1 ? "" : rest.slice(i + 2, close);
-        if (name.startsWith("^")) unsupported(`the negated class [:${name}:] (write the complement out)`);
-        const ranges = POSIX_CLASSES[name];
-        if (ranges === undefined) unsupported(`the class [:${name}:]`);
-        out += ranges;
-        i = close + 1;
-        continue;
-      }
-      if (c === "]" && out.length === classStart) {
-        out += "\\]"; // RE2: a `]` first in a class is a member; JavaScript would end an empty class
-        continue;
-      }
-      if (c === "]") inClass = false;
-      out += c;
-      continue;
-    }
-    if (c === "[") {
-      inClass = true;
-      const negated = rest[i + 1] === "^";
-      out += negated ? "[^" : "[";
-      if (negated) i += 1;
-      classStart = out.length;
-      continue;
-    }
-    if (c === "(" && rest[i + 1] === "?") {
-      const head = rest.slice(i + 2);
-      if (head.startsWith("P<")) {
-        out += "(?<";
-        i += 3;
-        continue;
-      }
-      if (/^(=|!|<=|<!)/.test(head)) unsupported("look-around, which RE2 does not support (argocd-image-updater allows no tag)");
-      if (/^[a-zA-Z-]+[:)]/.test(head)) unsupported(`the flag group (?${/^[a-zA-Z-]+/.exec(head)?.[0] ?? ""}…) inside the pattern (put (?i) at its start)`);
-    }
-    if (c === "{") {
-      const count = /^\{(\d+)(?:,(\d*))?\}/.exec(rest.slice(i));
-      if (count !== null && [count[1], count[2]].some((n) => n !== undefined && n !== "" && Number(n) > 1000)) {
-        unsupported("a repeat count over 1000, which RE2 does not support");
-      }
-    }
-    out += c;
-  }
-  return { source: out, flags };
+  return { ok: true, matcher: (tag) => re.test(tag) };
 }
 
 /** `allow-tags`: `any`, or `regexp:` searched anywhere in the tag (Go `MatchString`, unanchored). */
@@ -136,22 +50,17 @@ export function compileAllowTags(allow: AllowTags): Compiled<TagMatcher> {
     case "any":
       return { value: () => true, problems: [] };
     case "regexp": {
-      try {
-        const { source, flags } = translateGoRegexp(allow.pattern);
-        const re = new RegExp(source, flags);
-        return { value: (tag) => re.test(tag), problems: [] };
-      } catch (error) {
-        return {
-          value: NOTHING,
-          problems: [
-            new ConfigError(`allow-tags regular expression "${allow.pattern}" ${error instanceof UnsupportedRegexpError ? `uses ${error.message}` : "does not compile"}, so no tag is allowed`, {
-              cause: error,
-              context: { key: "allow-tags", value: `regexp:${allow.pattern}` },
-              hint: "fix the expression, e.g. regexp:^v?[0-9]+\\.[0-9]+\\.[0-9]+$",
-            }),
-          ],
-        };
-      }
+      const compiled = compileGoRegexp(allow.pattern);
+      if (compiled.ok) return { value: compiled.matcher, problems: [] };
+      return {
+        value: NOTHING,
+        problems: [
+          new ConfigError(`allow-tags regular expression "${allow.pattern}" is not valid RE2 (${compiled.reason}), so no tag is allowed`, {
+            context: { key: "allow-tags", value: `regexp:${allow.pattern}` },
+            hint: "fix the expression, e.g. regexp:^v?[0-9]+\\.[0-9]+\\.[0-9]+$",
+          }),
+        ],
+      };
     }
     case "invalid":
       return {
@@ -170,12 +79,18 @@ function escapeRegExp(ch: string): string {
   return /[\\^$.*+?()[\]{}|/-]/.test(ch) ? `\\${ch}` : ch;
 }
 
+/** A compiled glob; `test` runs in time linear in the value, however many stars the glob has. */
+export interface GlobMatcher {
+  test(value: string): boolean;
+}
+
 /**
- * Compile a glob with Go `filepath.Match` semantics into an anchored RegExp: `*` any run of
- * characters but `/`, `?` one character but `/`, `[...]` / `[^...]` classes with ranges, `\`
- * escapes. Returns null for patterns Go reports as ErrBadPattern.
+ * Compile a glob with Go `filepath.Match` semantics into an anchored RE2 expression: `*` any run
+ * of characters but `/`, `?` one character but `/`, `[...]` / `[^...]` classes with ranges, `\`
+ * escapes. Returns null for patterns Go reports as ErrBadPattern. RE2, not a RegExp: a glob of
+ * many stars against a long tag backtracks for minutes in JavaScript's engine.
  */
-export function globToRegExp(glob: string): RegExp | null {
+export function compileGlob(glob: string): GlobMatcher | null {
   let out = "";
   let i = 0;
   const n = glob.length;
@@ -231,22 +146,26 @@ export function globToRegExp(glob: string): RegExp | null {
         ranges.push(lo <= hi ? `${escapeRegExp(lo)}-${escapeRegExp(hi)}` : "");
       }
       const body = ranges.join("");
-      if (body === "") out += negated ? "[^/]" : "(?!)";
+      if (body === "") out += negated ? "[^/]" : MATCHES_NOTHING;
       else out += negated ? `[^/${body}]` : `[${body}]`;
     } else {
       out += escapeRegExp(c);
       i += 1;
     }
   }
-  return new RegExp(`^${out}$`, "s");
+  const re = RE2JS.compile(`^${out}$`, RE2JS.DOTALL);
+  return { test: (value) => re.test(value) };
 }
+
+/** A class no character belongs to (RE2 has no `(?!)`). */
+const MATCHES_NOTHING = "[^\\x00-\\x{10FFFF}]";
 
 /** `ignore-tags`: a tag is ignored when one glob matches it whole. Malformed globs are skipped and reported. */
 export function compileIgnoreTags(globs: readonly string[]): Compiled<TagMatcher> {
-  const res: RegExp[] = [];
+  const res: GlobMatcher[] = [];
   const problems: ConfigError[] = [];
   for (const glob of globs) {
-    const re = globToRegExp(glob);
+    const re = compileGlob(glob);
     if (re === null) {
       problems.push(
         new ConfigError(`ignore-tags pattern "${glob}" is malformed and ignores nothing`, {

@@ -20,7 +20,7 @@ export { compareVersions, parseVersion } from "./version.js";
 export type { Version } from "./version.js";
 export { constrainCandidates, decideFrozen, decidePinned, isNewerTag } from "./target-constraints.js";
 export type { TargetConstraints } from "./target-constraints.js";
-export { globToRegExp, platformSatisfies, translateGoRegexp, UnsupportedRegexpError } from "./filters.js";
+export { compileGlob, compileGoRegexp, platformSatisfies, type GlobMatcher, type RegexpResult } from "./filters.js";
 
 export interface CurrentImage {
   readonly tag: string | null;
@@ -144,8 +144,9 @@ export function selectCandidates(tags: readonly string[], policy: ImagePolicy, c
     if (source !== "") {
       const parsed = parseConstraint(source);
       if (!parsed.ok) {
-        const error = new ConfigError(`semver constraint "${source}" cannot be parsed (${parsed.reason})`, {
-          context: { key: "constraint", value: source },
+        const shown = source.length > 100 ? `${source.slice(0, 100)}…` : source;
+        const error = new ConfigError(`semver constraint "${shown}" cannot be parsed (${parsed.reason})`, {
+          context: { key: "constraint", value: shown },
           hint: "use Masterminds semver syntax, e.g. >=1.27.0 <1.28.0, ~1.26, ^1.0, 1.2.x or 1.x || 2.x",
         });
         return { ...base, ordered: [], dropped: drops, needsDetails: "none", error, matching: source };

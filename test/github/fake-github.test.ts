@@ -326,9 +326,14 @@ describe("pull requests", () => {
     await expect(f.octokit.rest.pulls.update({ ...f.r, pull_number: n, state: "open" })).rejects.toMatchObject({ status: 422 });
   });
 
-  it("lists reviews", async () => {
+  it("requests reviewers among collaborators and lists reviews", async () => {
     const f = await newRepo();
     const n = await openPr(f, "argocd-image-pr/r");
+    fake.addUser("reviewer-r");
+    await expect(f.octokit.rest.pulls.requestReviewers({ ...f.r, pull_number: n, reviewers: ["reviewer-r"] })).rejects.toMatchObject({ status: 422 });
+    f.repo.setPermission("reviewer-r", "write");
+    const { data: requested } = await f.octokit.rest.pulls.requestReviewers({ ...f.r, pull_number: n, reviewers: ["reviewer-r"] });
+    expect(requested.requested_reviewers?.map((u) => u.login)).toEqual(["reviewer-r"]);
     f.repo.addReview(n, "alice", "CHANGES_REQUESTED", "no");
     const { data } = await f.octokit.rest.pulls.listReviews({ ...f.r, pull_number: n });
     expect(data.map((r) => [r.user?.login, r.state])).toEqual([["alice", "CHANGES_REQUESTED"]]);
@@ -354,6 +359,9 @@ describe("issues, comments, labels, people", () => {
       ["alice", "/pin 1.2.3", 1],
       [fake.botLogin, "Pinned to 1.2.3.", 0],
     ]);
+    const { data: extra } = await f.octokit.rest.issues.createComment({ ...f.r, issue_number: issue.number, body: "to delete" });
+    await f.octokit.rest.issues.deleteComment({ ...f.r, comment_id: extra.id });
+    expect(f.repo.comments(issue.number).map((c) => c.body)).toEqual(["/pin 1.2.3", "Pinned to 1.2.3."]);
     await f.octokit.rest.issues.update({ ...f.r, issue_number: issue.number, state: "closed" });
     expect((await f.octokit.rest.issues.listForRepo({ ...f.r, state: "closed" })).data.map((i) => i.number)).toEqual([issue.number]);
     expect((await f.octokit.rest.issues.listForRepo({ ...f.r, labels: "argocd-image-pr", state: "all" })).data).toHaveLength(1);
@@ -371,6 +379,8 @@ describe("issues, comments, labels, people", () => {
       ["argocd-image-pr", "0e8a16"],
       ["argocd-image-pr:automerge", "ededed"],
     ]);
+    const { data: set } = await f.octokit.rest.issues.setLabels({ ...f.r, issue_number: n, labels: ["argocd-image-pr", "argocd-image-pr:automerge"] });
+    expect(set.map((l) => l.name)).toEqual(["argocd-image-pr", "argocd-image-pr:automerge"]);
     const { data: left } = await f.octokit.rest.issues.removeLabel({ ...f.r, issue_number: n, name: "argocd-image-pr:automerge" });
     expect(left.map((l) => l.name)).toEqual(["argocd-image-pr"]);
     await expect(f.octokit.rest.issues.removeLabel({ ...f.r, issue_number: n, name: "argocd-image-pr:automerge" })).rejects.toMatchObject({ status: 404 });
@@ -388,6 +398,28 @@ describe("issues, comments, labels, people", () => {
     fake.addUser("dave");
     expect((await f.octokit.rest.repos.getCollaboratorPermissionLevel({ ...f.r, username: "dave" })).data.permission).toBe("none");
     await expect(f.octokit.rest.repos.getCollaboratorPermissionLevel({ ...f.r, username: "nobody-here" })).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe("the remaining reads", () => {
+  it("answers an installation, commit lists, a PR's files, an issue, a comment and labels", async () => {
+    const f = await newRepo();
+    const n = await openPr(f, "argocd-image-pr/reads");
+    const { data: installation } = await appClient().rest.apps.getInstallation({ installation_id: f.installationId });
+    expect(installation.id).toBe(f.installationId);
+    await expect(appClient().rest.apps.getInstallation({ installation_id: 999_999 })).rejects.toMatchObject({ status: 404 });
+    const { data: commits } = await f.octokit.rest.repos.listCommits({ ...f.r, sha: "argocd-image-pr/reads" });
+    expect(commits.map((c) => c.commit.message)).toEqual(["Update apps/values.yaml", "Initial commit"]);
+    const { data: files } = await f.octokit.rest.pulls.listFiles({ ...f.r, pull_number: n });
+    expect(files.map((x) => [x.filename, x.status, x.changes])).toEqual([["apps/values.yaml", "modified", 2]]);
+    const { data: issue } = await f.octokit.rest.issues.get({ ...f.r, issue_number: n });
+    expect(issue.pull_request?.merged_at).toBeNull();
+    await f.octokit.rest.issues.addLabels({ ...f.r, issue_number: n, labels: ["argocd-image-pr"] });
+    expect((await f.octokit.rest.issues.listLabelsOnIssue({ ...f.r, issue_number: n })).data.map((l) => l.name)).toEqual(["argocd-image-pr"]);
+    expect((await f.octokit.rest.issues.getLabel({ ...f.r, name: "argocd-image-pr" })).data.color).toBe("ededed");
+    await expect(f.octokit.rest.issues.getLabel({ ...f.r, name: "nope" })).rejects.toMatchObject({ status: 404 });
+    const { data: comment } = await f.octokit.rest.issues.createComment({ ...f.r, issue_number: n, body: "hi" });
+    expect((await f.octokit.rest.issues.getComment({ ...f.r, comment_id: comment.id })).data.body).toBe("hi");
   });
 });
 
@@ -544,6 +576,29 @@ describe("webhooks", () => {
     expect(headers["x-github-event"]).toBe("pull_request");
     expect(await verify(fake.webhookSecret, body, headers["x-hub-signature-256"] ?? "")).toBe(true);
     expect(await verify("another secret", body, headers["x-hub-signature-256"] ?? "")).toBe(false);
+  });
+});
+
+describe("lazy mergeability", () => {
+  it("answers mergeable null on the first read after the head or base moved, then the computed value", async () => {
+    const lazy = await startFakeGitHub({ lazyMergeable: true });
+    try {
+      const repo = await lazy.createRepo("acme/lazy", { files: { "a.txt": "a\n" } });
+      await repo.push("topic", { "a.txt": "b\n" }, { author: "alice" });
+      const app = new ProbotOctokit({ auth: { appId: lazy.appId, privateKey: lazy.privateKey }, baseUrl: lazy.url, log: quiet, ...fast });
+      const { data: installation } = await app.rest.apps.getRepoInstallation({ owner: "acme", repo: "lazy" });
+      const octokit = new ProbotOctokit({ auth: { appId: lazy.appId, privateKey: lazy.privateKey, installationId: installation.id }, baseUrl: lazy.url, log: quiet, ...fast });
+      const r = { owner: "acme", repo: "lazy" };
+      const { data: created } = await octokit.rest.pulls.create({ ...r, title: "t", head: "topic", base: "main" });
+      expect([created.mergeable, created.mergeable_state]).toEqual([null, "unknown"]);
+      expect((await octokit.rest.pulls.get({ ...r, pull_number: created.number })).data.mergeable).toBe(true);
+      await repo.push("main", { "a.txt": "c\n" }, { author: "bob" });
+      expect((await octokit.rest.pulls.get({ ...r, pull_number: created.number })).data.mergeable).toBeNull();
+      expect((await octokit.rest.pulls.get({ ...r, pull_number: created.number })).data).toMatchObject({ mergeable: false, mergeable_state: "dirty" });
+      lazy.assertNoViolations();
+    } finally {
+      await lazy.close();
+    }
   });
 });
 

@@ -256,3 +256,20 @@ describe("files the pass cannot edit safely", () => {
     }
   });
 });
+
+describe("an allow-tags regexp RE2 refuses", () => {
+  it("is reported once, on that target, and the other targets are planned", async () => {
+    write(
+      ".github/argocd-image-pr.yml",
+      "targets:\n  - name: bad\n    file: bad.yaml\n    image: registry.example/web/nginx\n    allowTags: 'regexp:^(?!1\\.27\\.5$).*'\n  - name: good\n    file: good.yaml\n    image: registry.example/web/nginx\n",
+    );
+    const pod = (name: string): string => `apiVersion: v1\nkind: Pod\nmetadata: { name: ${name} }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:1.27.3\n`;
+    write("bad.yaml", pod("bad"));
+    write("good.yaml", pod("good"));
+
+    const result = await runPlan(options({ write: false }));
+
+    expect(result.errors.map((e) => e.message)).toEqual([expect.stringMatching(/allowTags: allow-tags "regexp:\^\(\?!1\\\.27\\\.5\$\)\.\*" is not a valid regular expression \(invalid or unsupported Perl syntax: `\(\?!`: look-around, which RE2 does not support/)]);
+    expect(result.updates.map((u) => [u.file, u.to])).toEqual([["good.yaml", "1.27.5"]]);
+  });
+});

@@ -81,8 +81,8 @@ describe("allow-tags", () => {
     ["regexp:^v1\\.", { kind: "regexp", pattern: "^v1\\." }],
     ["regexp:^[0-9a-f]{5,40}$", { kind: "regexp", pattern: "^[0-9a-f]{5,40}$" }],
     ["regexp:", { kind: "regexp", pattern: "" }],
-    ["regexp:([", { kind: "invalid", value: "regexp:([" }],
-    // Valid Go RE2 that JavaScript spells differently: the strategy translates it, so it is valid.
+    ["regexp:([", { kind: "invalid", value: "regexp:([", reason: expect.stringMatching(/^missing closing \]: `\[`$/) }],
+    // Valid Go RE2 (which the strategy matches with), whatever JavaScript makes of it.
     ["regexp:(?i)^v1\\.", { kind: "regexp", pattern: "(?i)^v1\\." }],
     ["^v1", { kind: "invalid", value: "^v1" }],
     // image-updater's ParseMatchfunc lower-cases `any` and the function name, not the pattern.
@@ -90,7 +90,8 @@ describe("allow-tags", () => {
     ["Any", { kind: "any" }],
     ["Regexp:^v1\\.", { kind: "regexp", pattern: "^v1\\." }],
     ["REGEXP:^V1$", { kind: "regexp", pattern: "^V1$" }],
-    ["Regexp:([", { kind: "invalid", value: "Regexp:([" }],
+    ["Regexp:([", { kind: "invalid", value: "Regexp:([", reason: expect.stringMatching(/missing closing/) }],
+    ["regexp:^v\\d+(?i)-rc$", { kind: "regexp", pattern: "^v\\d+(?i)-rc$" }],
     ["anything", { kind: "invalid", value: "anything" }],
     ["re:^v1", { kind: "invalid", value: "re:^v1" }],
   ])("%s", (input, expected) => {
@@ -190,9 +191,9 @@ describe("legacy annotations → write target", () => {
 describe("bad annotations: a problem naming app, key, value and fix; other images go on", () => {
   it.each<[string, Record<string, string>, number, RegExp]>([
     ["unknown strategy", { "image-list": "web=nginx,api=org/api", "web.update-strategy": "newest" }, 1, /argocd-image-updater\.argoproj\.io\/web\.update-strategy.*"newest".*use one of semver/],
-    ["invalid regexp", { "image-list": "web=nginx,api=org/api", "web.allow-tags": "regexp:([" }, 2, /web\.allow-tags.*"regexp:\(\[" is not a valid regular expression/],
-    ["invalid Regexp: (any case)", { "image-list": "web=nginx,api=org/api", "web.allow-tags": "Regexp:([" }, 2, /web\.allow-tags.*"Regexp:\(\[" is not a valid regular expression.*fix the pattern after "Regexp:"/],
-    ["allow-tags without regexp:", { "image-list": "web=nginx,api=org/api", "web.allow-tags": "^v1" }, 2, /write it as regexp:\^v1/],
+    ["invalid regexp", { "image-list": "web=nginx,api=org/api", "web.allow-tags": "regexp:([" }, 1, /web\.allow-tags.*"regexp:\(\[" is not a valid regular expression/],
+    ["invalid Regexp: (any case)", { "image-list": "web=nginx,api=org/api", "web.allow-tags": "Regexp:([" }, 1, /web\.allow-tags.*"Regexp:\(\[" is not a valid regular expression.*fix the pattern after "Regexp:"/],
+    ["allow-tags without regexp:", { "image-list": "web=nginx,api=org/api", "web.allow-tags": "^v1" }, 1, /write it as regexp:\^v1/],
     ["invalid image", { "image-list": "web=NGINX:1,api=org/api" }, 1, /image-list entry "web=NGINX:1" is not a valid image.*lowercase/],
     ["empty alias", { "image-list": "=nginx,api=org/api" }, 1, /empty alias/],
     ["bad force-update", { "image-list": "web=nginx,api=org/api", "web.force-update": "yes" }, 2, /web\.force-update.*"yes".*true or false/],

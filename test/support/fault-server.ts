@@ -1,7 +1,8 @@
 /**
  * A registry that misbehaves on cue: each request takes the next scripted fault (429 with
- * Retry-After, 500, a hang, a truncated body, malformed JSON), then answers normally
- * from `tags`. Binds 127.0.0.1 only; counts what it receives.
+ * Retry-After, 500, a hang, headers then nothing, a body trickled a byte at a time, a truncated
+ * body, malformed JSON), then answers normally from `tags`. Binds 127.0.0.1 only; counts what it
+ * receives.
  */
 import { createServer, type ServerResponse, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -9,6 +10,10 @@ import type { AddressInfo, Socket } from "node:net";
 export type Fault =
   | { readonly kind: "status"; readonly status: number; readonly retryAfter?: string }
   | { readonly kind: "hang" }
+  /** Status and headers, then not a byte of the body, ever. */
+  | { readonly kind: "headers-only" }
+  /** The body, one byte every `intervalMs`. */
+  | { readonly kind: "trickle"; readonly intervalMs: number }
   | { readonly kind: "truncate" }
   | { readonly kind: "malformed" };
 
@@ -36,6 +41,25 @@ export async function startFaultServer(options: { tags: readonly string[]; repos
         return;
       case "hang":
         return; // never answers
+      case "headers-only":
+        res.writeHead(200, { "content-type": "application/json", "content-length": String(body.length) });
+        res.flushHeaders();
+        return;
+      case "trickle": {
+        res.writeHead(200, { "content-type": "application/json", "content-length": String(body.length) });
+        let sent = 0;
+        const timer = setInterval(() => {
+          if (res.destroyed || sent >= body.length) {
+            clearInterval(timer);
+            if (!res.destroyed) res.end();
+            return;
+          }
+          res.write(body[sent]);
+          sent += 1;
+        }, fault.intervalMs);
+        res.once("close", () => clearInterval(timer));
+        return;
+      }
       case "truncate":
         res.writeHead(200, { "content-type": "application/json", "content-length": String(body.length + 100) });
         res.write(body.slice(0, Math.floor(body.length / 2)));

@@ -3,7 +3,7 @@
  * hash-object / mktree-style index plumbing / commit-tree, refs moved with update-ref (old value
  * checked), mergeability decided by merge-tree --write-tree.
  */
-import { execFile, execFileSync, spawn, type ChildProcessByStdio } from "node:child_process";
+import { execFileSync, spawn, type ChildProcessByStdio } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -477,19 +477,62 @@ function parsePerson(value: string): GitPerson {
   return { name: match[1] ?? "", email: match[2] ?? "", date: new Date(Number(match[3]) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") };
 }
 
+/**
+ * git runs in a small helper process: forking the test process itself (a large heap: the OpenAPI
+ * description, compiled validators) costs tens of milliseconds per spawn, a fresh Node does not.
+ */
+const RUNNER = `
+const { execFile } = require("node:child_process");
+process.on("message", (m) => {
+  const child = execFile("git", m.args, { encoding: "buffer", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...m.env } }, (error, stdout, stderr) => {
+    const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+    process.send({ id: m.id, code, stdout: stdout.toString("base64"), stderr: stderr.toString("utf8"), failure: code === -1 ? String(error.message) : undefined });
+  });
+  child.stdin.on("error", () => {});
+  child.stdin.end(m.input === null ? undefined : Buffer.from(m.input, "base64"));
+});
+process.on("disconnect", () => process.exit(0));
+`;
+
+interface RunnerReply {
+  readonly id: number;
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly failure: string | undefined;
+}
+
+let runner: { child: ReturnType<typeof spawn>; pending: Map<number, (reply: RunnerReply) => void>; next: number } | undefined;
+
+function runnerProcess(): NonNullable<typeof runner> {
+  if (runner) return runner;
+  const child = spawn(process.execPath, ["--input-type=commonjs", "-e", RUNNER], { stdio: ["ignore", "ignore", "inherit", "ipc"], env: { ...process.env, ...GIT_ENV } });
+  const state = { child, pending: new Map<number, (reply: RunnerReply) => void>(), next: 0 };
+  child.on("message", (reply: RunnerReply) => {
+    const resolve = state.pending.get(reply.id);
+    state.pending.delete(reply.id);
+    if (state.pending.size === 0) child.channel?.unref();
+    resolve?.(reply);
+  });
+  child.on("exit", () => {
+    if (runner === state) runner = undefined;
+    for (const resolve of state.pending.values()) resolve({ id: -1, code: -1, stdout: "", stderr: "", failure: "the git runner process exited" });
+  });
+  child.unref();
+  child.channel?.unref();
+  runner = state;
+  return state;
+}
+
 function run(args: readonly string[], input: Buffer | string | undefined, env: Record<string, string>): Promise<RunResult & { stderr: string }> {
+  const state = runnerProcess();
+  const id = ++state.next;
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      "git",
-      [...args],
-      { encoding: "buffer", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...GIT_ENV, ...env } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-        if (error && code === -1) return reject(error);
-        resolve({ stdout, stderr: stderr.toString("utf8"), code });
-      },
-    );
-    if (input !== undefined) child.stdin?.end(input);
-    else child.stdin?.end();
+    state.pending.set(id, (reply) => {
+      if (reply.failure !== undefined) reject(new Error(`git ${args.join(" ")}: ${reply.failure}`));
+      else resolve({ stdout: Buffer.from(reply.stdout, "base64"), stderr: reply.stderr, code: reply.code });
+    });
+    state.child.channel?.ref();
+    state.child.send({ id, args, env, input: input === undefined ? null : Buffer.from(input).toString("base64") });
   });
 }

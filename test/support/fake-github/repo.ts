@@ -96,6 +96,8 @@ export class Repo {
   readonly checkSuites: CheckSuiteRecord[] = [];
   /** Commits GitHub made or signed: through the API by the app, merges, update-branch. */
   readonly verified = new Set<string>();
+  /** For lazy mergeability: the base/head pair each PR's mergeable was last reported for. */
+  readonly mergeableSeen = new Map<number, string>();
   #lastNumber = 0;
   /** Branch heads as last seen, to tell what moved. */
   #heads = new Map<string, string>();

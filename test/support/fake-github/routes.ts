@@ -58,6 +58,8 @@ export interface Backend {
   ciApp(): Record<string, unknown>;
   ensureUser(login: string): UserRecord;
   nextId(): number;
+  /** The first GET of a PR after its head or base moved answers mergeable: null, as GitHub's does. */
+  readonly lazyMergeable: boolean;
 }
 
 type Handler = (ctx: RouteContext, backend: Backend) => Promise<Reply>;
@@ -80,9 +82,15 @@ function number(ctx: RouteContext, name: string): number {
 }
 
 async function pullFull(repo: Repo, backend: Backend, issue: IssueRecord & { pull: PullRecord }): Promise<Record<string, unknown>> {
-  const state = await repo.mergeability(issue);
+  let state = await repo.mergeability(issue);
   const base = issue.state === "open" ? ((await repo.branchHead(issue.pull.baseRef)) ?? issue.pull.baseSha) : issue.pull.baseSha;
   if (issue.state === "open") issue.pull.baseSha = base;
+  // GitHub computes mergeability in the background: the first read after the head or base moved answers null.
+  const pair = `${base} ${issue.pull.headSha}`;
+  if (backend.lazyMergeable && issue.state === "open" && repo.mergeableSeen.get(issue.number) !== pair) {
+    repo.mergeableSeen.set(issue.number, pair);
+    state = { ...state, mergeable: null, state: "unknown" };
+  }
   const mergeBase = await repo.git.mergeBase(base, issue.pull.headSha);
   const commits = await repo.git.commitsBetween(issue.pull.merged ? mergeBase : base, issue.pull.headSha);
   const files = await repo.git.diffFiles(mergeBase ? await repo.git.resolveTree(mergeBase) : null, issue.pull.headSha);
@@ -491,6 +499,7 @@ const routes: Record<string, Handler> = {
       maintainerCanModify: b["maintainer_can_modify"] !== false,
       autoMerge: null,
       reviews: [],
+      requestedReviewers: [],
     });
     repo.emitPull(issue, "opened", who);
     return { status: 201, body: await pullFull(repo, backend, issue as IssueRecord & { pull: PullRecord }), headers: { location: `${backend.site.api}/repos/${repo.fullName}/pulls/${issue.number}` } };
@@ -554,6 +563,19 @@ const routes: Record<string, Handler> = {
         ...(f.patch === undefined ? {} : { patch: f.patch }),
       })),
     );
+  },
+  "pulls/request-reviewers": async (ctx, backend) => {
+    const repo = backend.repoFor(ctx);
+    const issue = repo.pull(number(ctx, "pull_number"));
+    const b = body(ctx);
+    if (Array.isArray(b["team_reviewers"]) && (b["team_reviewers"] as unknown[]).length) throw unprocessable("Reviews may only be requested from collaborators. The fake has no teams.");
+    for (const login of (b["reviewers"] ?? []) as string[]) {
+      if (login === issue.user) throw unprocessable("Review cannot be requested from pull request author.");
+      if (!backend.users.has(login) || !["write", "maintain", "admin"].includes(repo.permissionOf(login))) throw unprocessable("Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the " + `${repo.fullName} repository.`);
+      if (!issue.pull.requestedReviewers.includes(login)) issue.pull.requestedReviewers.push(login);
+    }
+    issue.updatedAt = now();
+    return { status: 201, body: await pullSimple(repo, backend, issue) };
   },
   "pulls/list-reviews": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
@@ -671,6 +693,13 @@ const routes: Record<string, Handler> = {
     comment.updatedAt = now();
     return { status: 200, body: commentShape(backend.site, repo.info(), comment, repo.issue(comment.issueNumber).pull !== undefined, repo.association(comment.user)) };
   },
+  "issues/delete-comment": async (ctx, backend) => {
+    const repo = backend.repoFor(ctx);
+    const index = repo.comments.findIndex((c) => c.id === number(ctx, "comment_id"));
+    if (index === -1) throw notFound();
+    repo.comments.splice(index, 1);
+    return { status: 204 };
+  },
   "reactions/create-for-issue-comment": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
     const comment = repo.comments.find((c) => c.id === number(ctx, "comment_id"));
@@ -726,6 +755,17 @@ const routes: Record<string, Handler> = {
     const raw: unknown[] = Array.isArray(b) ? b : Array.isArray((b as { labels?: unknown })?.labels) ? ((b as { labels: unknown[] }).labels) : [];
     const names = raw.map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name)));
     repo.addLabels(issue, names, actor(ctx, backend));
+    return { status: 200, body: repo.issueLabels(issue).map((l) => labelShape(backend.site, repo.info(), l)) };
+  },
+  "issues/set-labels": async (ctx, backend) => {
+    const repo = backend.repoFor(ctx);
+    const issue = repo.issue(number(ctx, "issue_number"));
+    const b = ctx.body;
+    const raw: unknown[] = Array.isArray(b) ? b : Array.isArray((b as { labels?: unknown })?.labels) ? (b as { labels: unknown[] }).labels : [];
+    const wanted = raw.map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name)));
+    const who = actor(ctx, backend);
+    for (const name of [...issue.labels]) if (!wanted.some((w) => w.toLowerCase() === name.toLowerCase())) repo.removeLabel(issue, name, who);
+    repo.addLabels(issue, wanted, who);
     return { status: 200, body: repo.issueLabels(issue).map((l) => labelShape(backend.site, repo.info(), l)) };
   },
   "issues/remove-label": async (ctx, backend) => {

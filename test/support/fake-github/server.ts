@@ -5,7 +5,8 @@
  * is not served, is answered with an error and recorded as a violation. Requests are handled one
  * at a time, so ref updates are true compare-and-swaps.
  */
-import { createHash, createPublicKey, generateKeyPairSync, randomUUID, verify, type KeyObject } from "node:crypto";
+import { createHash, generateKeyPair, randomUUID, verify, type KeyObject } from "node:crypto";
+import { promisify } from "node:util";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
@@ -156,10 +157,11 @@ class Fake implements FakeGitHub, Backend, Hub {
     readonly api: OpenApi,
     readonly prefix: string,
     readonly graphqlPath: string,
+    readonly lazyMergeable: boolean,
+    keys: { readonly privateKey: KeyObject; readonly publicKey: KeyObject },
   ) {
-    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    this.privateKey = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-    this.#publicKey = createPublicKey(publicKey.export({ type: "spki", format: "pem" }));
+    this.privateKey = keys.privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+    this.#publicKey = keys.publicKey;
     this.appId = 4242;
     this.botLogin = `${this.appSlug}[bot]`;
     const origin = new URL(url).origin;
@@ -245,7 +247,8 @@ class Fake implements FakeGitHub, Backend, Hub {
     const repo = new Repo(this, fullName, git, { defaultBranch, allowAutoMerge: options.allowAutoMerge ?? false, installationId });
     this.#repos.set(fullName, repo);
     await repo.push(defaultBranch, options.files ?? { "README.md": `# ${fullName}\n` }, { message: "Initial commit", author: owner });
-    this.#events.length = 0;
+    // The initial push is the repository's creation, not an event a test waits for.
+    for (let i = this.#events.length - 1; i >= 0; i--) if (this.#events[i]?.repo === fullName) this.#events.splice(i, 1);
     return this.#view(repo);
   }
 
@@ -350,6 +353,8 @@ class Fake implements FakeGitHub, Backend, Hub {
         const target = issue(n);
         const id = fake.nextId();
         target.pull.reviews.push({ id, nodeId: nodeId("PRR", id), user, state, body, commitId: target.pull.headSha, submittedAt: now() });
+        const asked = target.pull.requestedReviewers.indexOf(user);
+        if (asked !== -1) target.pull.requestedReviewers.splice(asked, 1);
       },
       setMergeOptions(options) {
         if (options.merge !== undefined) repo.allowMergeCommit = options.merge;
@@ -541,6 +546,7 @@ class Fake implements FakeGitHub, Backend, Hub {
     const match = this.api.match(method === "HEAD" ? "GET" : method, path);
     if (match === null || match === "method-not-allowed") {
       violations.push(match === null ? `no operation of GitHub's REST API is ${method} ${path}` : `${path} exists in GitHub's REST API, but not for ${method}`);
+      process.stderr.write(`fake GitHub: ${method} ${path} is not a GitHub REST operation (recorded as a violation)\n`);
       const reply = notFound().reply();
       record(path, null, reply);
       return send(reply);
@@ -548,7 +554,10 @@ class Fake implements FakeGitHub, Backend, Hub {
     const { operation, pathParams } = match;
     const handler = routeFor(operation.operationId);
     violations.push(...this.api.validateRequest(operation, pathParams, requestUrl.searchParams, requestBody));
-    if (!handler) violations.push(`the fake does not serve ${operation.operationId} (${method} ${operation.template}); add it to test/support/fake-github/routes.ts`);
+    if (!handler) {
+      violations.push(`the fake does not serve ${operation.operationId} (${method} ${operation.template}); add it to test/support/fake-github/routes.ts`);
+      process.stderr.write(`fake GitHub: ${operation.operationId} (${method} ${operation.template}) is not served by the fake (recorded as a violation)\n`);
+    }
     if (!handler || violations.length) {
       const reply = handler ? new HttpError(422, "Invalid request.", violations.map((message) => ({ resource: "fake-github", code: "invalid", message }))).reply() : notFound().reply();
       record(path, operation.operationId, reply);
@@ -742,7 +751,16 @@ function injected(reply: FailReply): Reply {
   return { status: reply.status, body: { message: reply.status === 502 ? "Server Error" : "Internal Server Error" } };
 }
 
-export async function startFakeGitHub(options: { ghes?: boolean } = {}): Promise<FakeGitHub> {
+export interface StartOptions {
+  /** Serve under /api/v3, GraphQL at /api/graphql, validated against the GHES 3.19 description. */
+  readonly ghes?: boolean;
+  /** The first GET of a PR after its head or base moved answers `mergeable: null` (GitHub computes it in the background). */
+  readonly lazyMergeable?: boolean;
+}
+
+export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeGitHub> {
+  // Generated off the main thread (RSA key generation can take a second on a busy machine).
+  const keys = await promisify(generateKeyPair)("rsa", { modulusLength: 2048 });
   const api = openApi(options.ghes ? "ghes-3.19" : "api.github.com");
   const root = mkdtempSync(join(tmpdir(), "fake-github-"));
   let fake: Fake | undefined;
@@ -762,6 +780,6 @@ export async function startFakeGitHub(options: { ghes?: boolean } = {}): Promise
   const origin = `http://127.0.0.1:${port}`;
   const prefix = options.ghes ? "/api/v3" : "";
   const graphqlPath = options.ghes ? "/api/graphql" : "/graphql";
-  fake = new Fake(server, `${origin}${prefix}`, `${origin}${graphqlPath}`, root, api, prefix, graphqlPath);
+  fake = new Fake(server, `${origin}${prefix}`, `${origin}${graphqlPath}`, root, api, prefix, graphqlPath, options.lazyMergeable ?? false, keys);
   return fake;
 }

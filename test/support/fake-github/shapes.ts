@@ -483,7 +483,7 @@ export function pullShape(site: Site, repo: RepoInfo, facts: PullFacts): Obj {
     merge_commit_sha: pull.mergeCommitSha,
     assignee: null,
     assignees: [],
-    requested_reviewers: [],
+    requested_reviewers: pull.requestedReviewers.map((login) => userShape(site, login)),
     requested_teams: [],
     head: side(pull.headRef, pull.headSha),
     base: side(pull.baseRef, pull.baseSha),

@@ -70,6 +70,8 @@ export interface PullRecord {
   maintainerCanModify: boolean;
   autoMerge: AutoMergeRecord | null;
   readonly reviews: ReviewRecord[];
+  /** logins asked for a review and not yet reviewed */
+  readonly requestedReviewers: string[];
 }
 
 export interface IssueRecord {
