@@ -84,6 +84,9 @@ export class EditConflictError extends AppError {}
 /** The GitHub API refused or failed a call. */
 export class GitHubError extends AppError {}
 
+/** The app's state (pins, holds, refused tags) as stored cannot be read; nothing is changed. */
+export class StateError extends AppError {}
+
 /** A short, single-line description of any thrown value, safe for logs. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;

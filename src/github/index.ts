@@ -10,3 +10,5 @@ export type { ActionResult, ExecuteOptions, GitHubRepoPort, RepoPortOptions, Sna
 export { gitHubError, httpFailure, isStatus } from "./errors.js";
 export { apiBaseUrl, privateKeyFrom, repoClientsFromEnv } from "./auth.js";
 export type { RepoClients, RepoClientsOptions } from "./auth.js";
+export { createStateStore, STATE_BRANCH, STATE_FILE } from "./state-store.js";
+export type { StateChange, StateStore, StateStoreOptions, StateUpdateResult, StoredState } from "./state-store.js";

@@ -153,6 +153,8 @@ export interface Target {
   readonly declaredIn: string;
   /** What the target's Application deploys from, the only files it may edit; null for a repo-config target (no Application). */
   readonly deploysFrom: DeploySources | null;
+  /** A pin the repo config declares (`pins:`): the engine proposes exactly this tag. */
+  readonly pin?: { readonly tag: string; readonly reason: string | null };
 }
 
 /**

@@ -11,8 +11,8 @@ import { repositoryKey, sameRepository } from "../image-ref/index.js";
 import { silentLogger, type Logger } from "../log/index.js";
 import type { Target, TagDetails, WriteKind } from "../model/index.js";
 import { imageSourceLabels, parseCredentialSource, type ImageAccess, type RegistryClient } from "../registry/index.js";
-import { decide, meetsPlatforms, selectCandidates } from "../strategy/index.js";
-import type { Candidates, CurrentImage, Decision } from "../strategy/index.js";
+import { constrainCandidates, decide, decideFrozen, decidePinned, meetsPlatforms, selectCandidates } from "../strategy/index.js";
+import type { Candidates, CurrentImage, Decision, TargetConstraints } from "../strategy/index.js";
 import { fileTooLarge, MAX_FILE_BYTES } from "../files/index.js";
 import { quoteForMessage } from "../text/index.js";
 import { locateInDirectory } from "./locate-in-directory.js";
@@ -36,6 +36,18 @@ export interface EvaluateOptions {
   /** Targets evaluated at once (and tag details fetched at once per target). */
   readonly concurrency: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * What people decided, per target id (pins, holds after a rollback, refused tags; see state/).
+   * A repo-config target's own `pins:` apply too; a pin given here wins over it.
+   */
+  readonly constraints?: ReadonlyMap<string, TargetConstraints>;
+}
+
+/** The constraints of `target`: the caller's, with the repo config's pin when the caller gives none. */
+function constraintsOf(target: Target, given: ReadonlyMap<string, TargetConstraints> | undefined): TargetConstraints {
+  const constraints = given?.get(target.id) ?? {};
+  if (constraints.pin !== undefined || target.pin === undefined) return constraints;
+  return { ...constraints, pin: { tag: target.pin.tag, source: `${target.declaredIn}${target.pin.reason === null ? "" : `: ${target.pin.reason}`}` } };
 }
 
 export interface Located {
@@ -271,7 +283,7 @@ async function fetchDetails(
   }
 }
 
-async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: number): Promise<TargetOutcome> {
+async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: number, constraints: TargetConstraints): Promise<TargetOutcome> {
   if (!isDeployed(target)) {
     return {
       kind: "skipped",
@@ -295,17 +307,28 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
   let decision: Decision;
   let chosen: TagDetails | null = null;
   let tags: readonly string[] = [];
-  let candidates: Candidates;
+  let candidates: Candidates | null = null;
+  let heldBack = false;
   try {
     const access = accessOf(target);
     tags = await deps.registry.listTags(target.image, access);
-    candidates = selectCandidates(tags, target.policy, located.current);
-    const details = await fetchDetails(target, candidates, deps.registry, access, concurrency);
-    decision = decide({ policy: target.policy, current: located.current, candidates, details });
-    // A filter that could not be applied as written (invalid allow-tags, malformed glob) makes
-    // any choice suspect: report it rather than propose a tag the user may have meant to exclude.
-    if (candidates.problems.length > 0 && decision.kind !== "error") {
-      return problemOf(target, located.file, ...candidates.problems);
+    if (constraints.pin !== undefined) {
+      // A pin is a person's choice of one tag: the filters and the ordering do not apply to it.
+      decision = decidePinned(tags, located.current, constraints.pin, target.policy.strategy);
+    } else if (constraints.frozen !== undefined) {
+      decision = decideFrozen(located.current, constraints.frozen);
+    } else {
+      const selected = selectCandidates(tags, target.policy, located.current);
+      candidates = constrainCandidates(selected, constraints);
+      // Only people's decisions (a hold, refused tags) left nothing: that is not a problem to fix.
+      heldBack = selected.ordered.length > 0 && candidates.ordered.length === 0;
+      const details = await fetchDetails(target, candidates, deps.registry, access, concurrency);
+      decision = decide({ policy: target.policy, current: located.current, candidates, details });
+      // A filter that could not be applied as written (invalid allow-tags, malformed glob) makes
+      // any choice suspect: report it rather than propose a tag the user may have meant to exclude.
+      if (candidates.problems.length > 0 && decision.kind !== "error") {
+        return problemOf(target, located.file, ...candidates.problems);
+      }
     }
     // What a reviewer reads in the PR (digest, build date, source) and what a digest pin needs:
     // the new tag's details, fetched here when the strategy did not need them to decide.
@@ -323,7 +346,9 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
     case "error":
       return problemOf(target, located.file, decision.error);
     case "no-candidate":
-      return noCandidate(target, located, decision.reason, candidates.matching, tags);
+      if (candidates !== null && !heldBack) return noCandidate(target, located, decision.reason, candidates.matching, tags);
+      // Held back by people's decisions: the file stays as it is, and that is said, not warned.
+      return { kind: "up-to-date", target, quiet: { ...base, file: located.file, current: located.current.tag, reason: decision.reason } };
     case "up-to-date":
       return {
         kind: "up-to-date",
@@ -429,7 +454,7 @@ export async function evaluateTargets(input: { readonly targets: readonly Target
   const total = input.targets.length;
   let done = 0;
   return mapLimit(input.targets, options.concurrency, async (target) => {
-    const outcome = await evaluateTarget(target, deps, options.concurrency);
+    const outcome = await evaluateTarget(target, deps, options.concurrency, constraintsOf(target, options.constraints));
     logOutcome(deps.log ?? silentLogger, outcome);
     done += 1;
     options.onProgress?.(done, total);

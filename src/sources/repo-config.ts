@@ -10,6 +10,7 @@ import type { GitHubRepo, HelmKeys, Target, WriteKind } from "../model/index.js"
 import { describeError } from "../errors/index.js";
 import { fileTooLarge, MAX_FILE_BYTES } from "../files/index.js";
 import { describeYamlError } from "../text/index.js";
+import { isValidTag } from "../image-ref/index.js";
 import { defaultAlias, parseImageSpec } from "./image-spec.js";
 import { buildPolicy, STRATEGY_NAMES } from "./policy.js";
 import type { SourceResult } from "./targets.js";
@@ -42,7 +43,7 @@ const Policy = {
 export const RepoConfigDefaults = z.strictObject(Policy).describe("Settings every target inherits unless it sets its own.");
 
 export const RepoConfigPin = z.strictObject({
-  tag: z.string().min(1).describe("Hold the image at this tag (or constraint)."),
+  tag: z.string().min(1).describe("Hold the image at this tag: plan and the app propose exactly it, even when older, and nothing else."),
   reason: z.string().optional().describe("Why, for the people reading the pull requests."),
 });
 
@@ -77,7 +78,7 @@ export const RepoConfigTarget = z
       .optional()
       .describe("Where a Helm values file holds the image; without it, the conventional keys (image.repository/tag, repository+tag pairs, image: repo:tag) anywhere in the file."),
     kustomize: z.strictObject({ imageName: z.string().min(1).describe("images[].name in the kustomization.") }).optional().describe("For a kustomization whose images[] entry is named differently from the image."),
-    pins: z.array(RepoConfigPin).optional().describe("Tags the GitHub App holds the image at (read and validated; plan warns that it does not apply them)."),
+    pins: z.array(RepoConfigPin).optional().describe("At most one pin: the tag plan and the GitHub App hold the image at."),
     group: z
       .string()
       .min(1)
@@ -290,10 +291,19 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
       t.helm === undefined
         ? null
         : { imageName: t.helm.imageName ?? null, imageTag: t.helm.imageTag ?? null, imageSpec: t.helm.imageSpec ?? null };
+    // A pin reviewed in the repo config: plan and the app propose exactly this tag (see strategy/).
+    let pin: Target["pin"];
     if (t.pins !== undefined && t.pins.length > 0) {
-      // Pins are held by the GitHub app with /pin and its state; a plan that seemed to honour them
-      // while proposing past them would mislead, so say it.
-      warn(`${label}.pins: pins are not applied by plan; this image is planned as if it were not pinned`, imageName);
+      const [first] = t.pins;
+      if (t.pins.length > 1 || first === undefined) {
+        fail(`${label}.pins: give at most one pin (the tag to hold the image at); found ${t.pins.length}. This target was skipped`, imageName);
+        return;
+      }
+      if (!isValidTag(first.tag)) {
+        fail(`${label}.pins[0].tag "${first.tag}" is not a tag; a pin names one tag the registry has, e.g. 1.27.3. This target was skipped`, imageName);
+        return;
+      }
+      pin = { tag: first.tag, reason: first.reason ?? null };
     }
     const branch = t.branch ?? defaults.branch ?? null;
     const target: Target = {
@@ -315,6 +325,7 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
       liveImages: null,
       declaredIn: `${file} ${label}`,
       deploysFrom: null,
+      ...(pin === undefined ? {} : { pin }),
     };
     result.targets.push(target);
   });

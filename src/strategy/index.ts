@@ -18,6 +18,8 @@ export { parseConstraint, satisfies } from "./constraint.js";
 export type { Constraint, ConstraintResult } from "./constraint.js";
 export { compareVersions, parseVersion } from "./version.js";
 export type { Version } from "./version.js";
+export { constrainCandidates, decideFrozen, decidePinned, isNewerTag } from "./target-constraints.js";
+export type { TargetConstraints } from "./target-constraints.js";
 export { compileGlob, compileGoRegexp, platformSatisfies, type GlobMatcher, type RegexpResult } from "./filters.js";
 
 export interface CurrentImage {
@@ -39,6 +41,10 @@ export interface DropCounts {
   readonly otherSuffix: number;
   /** max-update: a bigger step than allowed. */
   readonly beyondMaxUpdate: number;
+  /** Not newer than a hold after a rollback (TargetConstraints.above). */
+  readonly held: number;
+  /** Refused: an update PR proposing it was closed unmerged. */
+  readonly refused: number;
 }
 
 export type DetailsNeed = "none" | "first" | "all";
@@ -87,6 +93,8 @@ const NO_DROPS: DropCounts = {
   outsideConstraint: 0,
   otherSuffix: 0,
   beyondMaxUpdate: 0,
+  held: 0,
+  refused: 0,
 };
 
 /** The tag `digest` follows: the constraint, else the current tag, else `latest`. */
@@ -248,6 +256,8 @@ function population(c: Candidates, policy: ImagePolicy, extra: readonly string[]
     c.dropped.ignored > 0 ? `${c.dropped.ignored} ignored by ignore-tags` : null,
     c.dropped.otherSuffix > 0 ? `${c.dropped.otherSuffix} with another suffix` : null,
     c.dropped.beyondMaxUpdate > 0 ? `${c.dropped.beyondMaxUpdate} beyond a ${policy.maxUpdate ?? ""} update` : null,
+    c.dropped.held > 0 ? `${c.dropped.held} held back after a rollback` : null,
+    c.dropped.refused > 0 ? `${c.dropped.refused} refused (an update PR closed unmerged)` : null,
     ...extra,
   ].filter((note): note is string => note !== null);
   return [head, ...notes].join("; ");

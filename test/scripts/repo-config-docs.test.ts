@@ -23,6 +23,7 @@ describe("README: every repo-config key", () => {
     for (const key of targetKeys) expect(table).toContain(`| \`targets[].${key}\` |`);
     expect(table).toContain("| `targets[].helm.imageTag` | string |  |");
     expect(table).toContain("| `targets[].strategy` | `semver` \\| `newest-build` \\| `latest` \\| `alphabetical` \\| `name` \\| `digest` |");
+    // Optional since the app reads Applications kept in the repository (`applications:`) without any target.
     expect(table).toContain("| `targets` | list of maps |  |");
   });
 

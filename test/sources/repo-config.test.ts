@@ -38,16 +38,8 @@ targets:
       FILE,
       REPO,
     );
-    // pins are read (for the GitHub app) but not applied by plan, and plan says so
-    expect(result.problems).toEqual([
-      {
-        app: null,
-        image: "ghcr.io/acme/api",
-        file: FILE,
-        message: `${FILE}: targets[1] (api).pins: pins are not applied by plan; this image is planned as if it were not pinned`,
-        severity: "warning",
-      },
-    ]);
+    // pins are applied: the target carries its pin, which the engine proposes exactly
+    expect(result.problems).toEqual([]);
     expect(result.targets).toEqual([
       {
         id: "nginx/app",
@@ -85,8 +77,19 @@ targets:
           maxUpdate: "minor",
         },
         pullSecret: "env:API_REGISTRY_CREDS",
+        pin: { tag: "1.2.3", reason: "rollback" },
       }),
     ]);
+    expect(result.targets[0]).not.toHaveProperty("pin");
+  });
+
+  it.each([
+    ['[{ tag: "1.0" }, { tag: "2.0" }]', 'targets[0] (a).pins: give at most one pin (the tag to hold the image at); found 2'],
+    ['[{ tag: "~1.2" }]', 'targets[0] (a).pins[0].tag "~1.2" is not a tag; a pin names one tag the registry has, e.g. 1.27.3'],
+  ])("pins: %s is an error naming the fix", (pins, message) => {
+    const result = parseRepoConfig(`targets:\n  - { name: a, path: p, image: org/a, pins: ${pins} }\n`, FILE, REPO);
+    expect(result.targets).toEqual([]);
+    expect(result.problems).toEqual([{ app: null, image: "docker.io/org/a", file: FILE, message: `${FILE}: ${message}. This target was skipped` }]);
   });
 
   it.each([
