@@ -62,7 +62,14 @@ const onlyIn = {
         type: "object",
         properties: {
           srcRoot: { type: "string" },
-          packages: { type: "array", items: { type: "object", properties: { pattern: { type: "string" }, modules: { type: "array", items: { type: "string" } } }, required: ["pattern", "modules"] } },
+          packages: {
+            type: "array",
+            items: {
+              type: "object",
+              properties: { pattern: { type: "string" }, modules: { type: "array", items: { type: "string" } } },
+              required: ["pattern", "modules"],
+            },
+          },
         },
         additionalProperties: false,
       },
@@ -80,7 +87,11 @@ const onlyIn = {
         const value = String(source.value);
         for (const rule of rules) {
           if (rule.regexp.test(value) && !rule.modules.includes(own)) {
-            context.report({ node: source, messageId: "outside", data: { source: value, modules: rule.modules.join("/, src/"), reason: "ARCHITECTURE.md" } });
+            context.report({
+              node: source,
+              messageId: "outside",
+              data: { source: value, modules: rule.modules.join("/, src/"), reason: "ARCHITECTURE.md" },
+            });
           }
         }
       }

@@ -18,15 +18,24 @@ const INSTALLATION = 9;
 async function main(): Promise<void> {
   const [registry, github] = await Promise.all([startRegistry(), startFakeGitHub()]);
   try {
-    const files: Record<string, string> = { ".github/argocd-image-pr.yml": "version: 1\napplications: [apps]\n", "base/kustomization.yaml": "resources: []\n" };
+    const files: Record<string, string> = {
+      ".github/argocd-image-pr.yml": "version: 1\napplications: [apps]\n",
+      "base/kustomization.yaml": "resources: []\n",
+    };
     for (let i = 0; i < APPS; i += 1) {
       const image = `${registry.host}/bench/app-${i}`;
-      for (const [n, tag] of ["1.0.0", "1.0.1"].entries()) await pushImage(registry.host, `bench/app-${i}`, tag, { created: new Date(Date.UTC(2026, 0, 1, n)).toISOString(), format: "oci" });
+      for (const [n, tag] of ["1.0.0", "1.0.1"].entries())
+        await pushImage(registry.host, `bench/app-${i}`, tag, { created: new Date(Date.UTC(2026, 0, 1, n)).toISOString(), format: "oci" });
       files[`apps/app-${i}.yaml`] = application(`app-${i}`, "bench/gitops", `overlays/app-${i}`, image, "^1");
       files[`overlays/app-${i}/kustomization.yaml`] = kustomization(image, "1.0.0");
     }
     const repo = await github.createRepo("bench/gitops", { files, installationId: INSTALLATION });
-    const client = createGitHubClient({ baseUrl: github.url, token: github.installationToken(INSTALLATION), log: silentLogger, tuning: { writeSpacingMs: 0, retryAfterBaseValue: 1 } });
+    const client = createGitHubClient({
+      baseUrl: github.url,
+      token: github.installationToken(INSTALLATION),
+      log: silentLogger,
+      tuning: { writeSpacingMs: 0, retryAfterBaseValue: 1 },
+    });
     const port = createGitHubRepoPort({ client, owner: "bench", repo: "gitops", log: silentLogger });
     const lock = createRepoLock();
     const rows: string[] = [];
@@ -34,13 +43,23 @@ async function main(): Promise<void> {
       github.resetLog();
       const registryClient = createRegistryClient({});
       try {
-        const report = await reconcileRepo({ port, engine: createReconcileEngine({ registry: registryClient, cluster: null, concurrency: 8 }), dryRun: false, log: silentLogger, lock });
+        const report = await reconcileRepo({
+          port,
+          engine: createReconcileEngine({ registry: registryClient, cluster: null, concurrency: 8 }),
+          dryRun: false,
+          log: silentLogger,
+          lock,
+        });
         const requests = github.requests;
         const notModified = requests.filter((r) => r.status === 304).length;
         const writes = github.writes().length;
         const reads = requests.length - writes;
-        const kinds = report.actions.map((a) => a.kind).reduce<Record<string, number>>((acc, kind) => ({ ...acc, [kind]: (acc[kind] ?? 0) + 1 }), {});
-        rows.push(`${name.padEnd(34)} ${String(reads).padStart(6)} ${String(notModified).padStart(6)} ${String(reads - notModified).padStart(9)} ${String(writes).padStart(7)}   ${JSON.stringify(kinds)}`);
+        const kinds = report.actions
+          .map((a) => a.kind)
+          .reduce<Record<string, number>>((acc, kind) => ({ ...acc, [kind]: (acc[kind] ?? 0) + 1 }), {});
+        rows.push(
+          `${name.padEnd(34)} ${String(reads).padStart(6)} ${String(notModified).padStart(6)} ${String(reads - notModified).padStart(9)} ${String(writes).padStart(7)}   ${JSON.stringify(kinds)}`,
+        );
       } finally {
         await registryClient.close();
       }
@@ -50,8 +69,12 @@ async function main(): Promise<void> {
     await pass("update in place (app-3 → 1.0.2)");
     await pass("nothing new");
     await pass("nothing new, again");
-    process.stdout.write(`GitHub API calls of one reconcile pass, repository with ${APPS} Applications (${repo.pulls().length} PRs open at the end)\n\n`);
-    process.stdout.write(`${"pass".padEnd(34)} ${"reads".padStart(6)} ${"304s".padStart(6)} ${"counted".padStart(9)} ${"writes".padStart(7)}   actions\n`);
+    process.stdout.write(
+      `GitHub API calls of one reconcile pass, repository with ${APPS} Applications (${repo.pulls().length} PRs open at the end)\n\n`,
+    );
+    process.stdout.write(
+      `${"pass".padEnd(34)} ${"reads".padStart(6)} ${"304s".padStart(6)} ${"counted".padStart(9)} ${"writes".padStart(7)}   actions\n`,
+    );
     process.stdout.write(`${rows.join("\n")}\n\n"counted": reads that count against the rate limit (every read but a 304).\n`);
   } finally {
     await Promise.all([registry.stop(), github.close()]);

@@ -21,13 +21,22 @@ function valuesFile(bytes: number): string {
   return `${lines.join("\n")}\n`;
 }
 
-const locator = { kind: "helm", image: parseImageRef("ghcr.io/o/web"), kustomizeImageName: null, helm: null, appName: null, createIfMissing: false } as const;
+const locator = {
+  kind: "helm",
+  image: parseImageRef("ghcr.io/o/web"),
+  kustomizeImageName: null,
+  helm: null,
+  appName: null,
+  createIfMissing: false,
+} as const;
 for (const bytes of [256 * 1024, MAX_FILE_BYTES, 2 * MAX_FILE_BYTES]) {
   const text = valuesFile(bytes);
   const started = performance.now();
   readImage(text, "values.yaml", locator);
   const ms = performance.now() - started;
-  console.log(`readImage, ${(text.length / 1048576).toFixed(2)} MiB values file: ${Math.round(ms)} ms (${(text.length / 1e6 / (ms / 1000)).toFixed(2)} MB/s), rss ${Math.round(process.memoryUsage().rss / 1048576)} MiB`);
+  console.log(
+    `readImage, ${(text.length / 1048576).toFixed(2)} MiB values file: ${Math.round(ms)} ms (${(text.length / 1e6 / (ms / 1000)).toFixed(2)} MB/s), rss ${Math.round(process.memoryUsage().rss / 1048576)} MiB`,
+  );
 }
 
 const dir = mkdtempSync(join(tmpdir(), "argocd-image-pr-bench-"));

@@ -224,7 +224,13 @@ export function generateCheckout(appCount: number, repos: readonly SeededRepo[],
   const git = (...args: string[]): void => {
     execFileSync("git", ["-C", dir, ...args], {
       stdio: "ignore",
-      env: { ...process.env, GIT_AUTHOR_NAME: "bench", GIT_AUTHOR_EMAIL: "bench@example.invalid", GIT_COMMITTER_NAME: "bench", GIT_COMMITTER_EMAIL: "bench@example.invalid" },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "bench",
+        GIT_AUTHOR_EMAIL: "bench@example.invalid",
+        GIT_COMMITTER_NAME: "bench",
+        GIT_COMMITTER_EMAIL: "bench@example.invalid",
+      },
     });
   };
   git("init", "-q", "-b", "main");

@@ -77,15 +77,21 @@ function buildCli(): Cli {
   const outDir = join(ROOT, ".tmp", "bench-dist");
   rmSync(outDir, { recursive: true, force: true });
   const started = performance.now();
-  const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", outDir, "--noEmitOnError"], {
-    encoding: "utf8",
-  });
+  const tsc = spawnSync(
+    process.execPath,
+    [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", outDir, "--noEmitOnError"],
+    {
+      encoding: "utf8",
+    },
+  );
   const entry = join(outDir, "cli.js");
   if (tsc.status === 0 && existsSync(entry)) {
     say(`compiled src/ with tsc into .tmp/bench-dist in ${ms(performance.now() - started)}`);
     return { argv: [entry], label: "node .tmp/bench-dist/cli.js (compiled)" };
   }
-  say(`tsc failed, so the child runs the sources through tsx (slower start, more memory):\n${(tsc.stdout + tsc.stderr).trim().split("\n").slice(0, 10).join("\n")}`);
+  say(
+    `tsc failed, so the child runs the sources through tsx (slower start, more memory):\n${(tsc.stdout + tsc.stderr).trim().split("\n").slice(0, 10).join("\n")}`,
+  );
   return { argv: ["--import", "tsx", join(ROOT, "src/cli.ts")], label: "node --import tsx src/cli.ts (tsc failed)" };
 }
 
@@ -190,7 +196,10 @@ interface ChildRun {
 }
 
 /** Collect a child's output; asynchronous, because the counting proxies live in this process. */
-async function spawnAndWait(command: string, args: readonly string[]): Promise<{ stdout: string; stderr: string; status: number | null; signal: string | null }> {
+async function spawnAndWait(
+  command: string,
+  args: readonly string[],
+): Promise<{ stdout: string; stderr: string; status: number | null; signal: string | null }> {
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
   live.add(child);
   child.once("close", () => live.delete(child));
@@ -225,7 +234,14 @@ async function runCli(cli: Cli, cliArgs: readonly string[]): Promise<ChildRun> {
   // GNU time writes "Command exited with non-zero status 1" before the figures on exit code 1.
   const [rss = "NaN", user, system] = (readFileSync(rssFile, "utf8").trim().split("\n").pop() ?? "").split(" ");
   const cpuS = user === undefined || system === undefined ? null : Number(user) + Number(system);
-  return { stdout: child.stdout, status: child.status, wallMs, rssKb: Number(rss), cpuS, rssHow: useTime ? "GNU time %M" : "process.resourceUsage().maxRSS" };
+  return {
+    stdout: child.stdout,
+    status: child.status,
+    wallMs,
+    rssKb: Number(rss),
+    cpuS,
+    rssHow: useTime ? "GNU time %M" : "process.resourceUsage().maxRSS",
+  };
 }
 
 /** What the proxies saw: counts per kind, and every request asked more than once. */
@@ -241,10 +257,20 @@ function requestBreakdown(proxies: readonly CountingProxy[]): { byKind: Map<Requ
   return { byKind, repeated };
 }
 
-async function measurePlan(cli: Cli, apps: number, repos: readonly SeededRepo[], proxies: readonly CountingProxy[], pages: ReadonlyMap<string, number>): Promise<RunFigures> {
+async function measurePlan(
+  cli: Cli,
+  apps: number,
+  repos: readonly SeededRepo[],
+  proxies: readonly CountingProxy[],
+  pages: ReadonlyMap<string, number>,
+): Promise<RunFigures> {
   heading(`plan over ${apps.toLocaleString("en-US")} Applications`);
   const generatedAt = performance.now();
-  const checkout = generateCheckout(apps, repos, proxies.map((p) => p.host));
+  const checkout = generateCheckout(
+    apps,
+    repos,
+    proxies.map((p) => p.host),
+  );
   cleanups.push(() => {
     rmSync(checkout.dir, { recursive: true, force: true });
     rmSync(registriesFileOf(checkout), { force: true });
@@ -258,7 +284,17 @@ async function measurePlan(cli: Cli, apps: number, repos: readonly SeededRepo[],
   );
   for (const proxy of proxies) proxy.reset();
   const cacheDir = mkdtempSync(join(scratch, `cache-${apps}-`));
-  const planArgs = ["plan", "--repo", checkout.dir, "--apps", checkout.appsDir, "--registries", registriesFileOf(checkout), "--format", "json"];
+  const planArgs = [
+    "plan",
+    "--repo",
+    checkout.dir,
+    "--apps",
+    checkout.appsDir,
+    "--registries",
+    registriesFileOf(checkout),
+    "--format",
+    "json",
+  ];
   const child = await runCli(cli, [...planArgs, "--cache-dir", cacheDir]);
   const run = { ...child, json: JSON.parse(child.stdout) as PlanJson };
   const seen = requestBreakdown(proxies);
@@ -270,9 +306,25 @@ async function measurePlan(cli: Cli, apps: number, repos: readonly SeededRepo[],
   const wrong = run.json.updates.filter((u) => expected.get(`${u.app ?? ""}/${u.alias}`) !== u.to).length;
   const minimum = minimumRequests(checkout, pages);
   const fastConf = `${registriesFileOf(checkout)}.unthrottled`;
-  writeFileSync(fastConf, registriesConf(proxies.map((p) => p.host), UNTHROTTLED));
+  writeFileSync(
+    fastConf,
+    registriesConf(
+      proxies.map((p) => p.host),
+      UNTHROTTLED,
+    ),
+  );
   cleanups.push(() => rmSync(fastConf, { force: true }));
-  const fast = await runCli(cli, ["plan", "--repo", checkout.dir, "--apps", checkout.appsDir, "--registries", fastConf, "--format", "json"]);
+  const fast = await runCli(cli, [
+    "plan",
+    "--repo",
+    checkout.dir,
+    "--apps",
+    checkout.appsDir,
+    "--registries",
+    fastConf,
+    "--format",
+    "json",
+  ]);
   const fastJson = JSON.parse(fast.stdout) as PlanJson;
   for (const error of run.json.errors.slice(0, 5)) say(`  error: ${error.app ?? "-"} ${error.image ?? "-"}: ${error.message}`);
   if (run.json.errors.length > 5) say(`  … and ${run.json.errors.length - 5} more errors`);
@@ -320,7 +372,9 @@ async function measurePlan(cli: Cli, apps: number, repos: readonly SeededRepo[],
   say(
     `requests as the registries saw them (through a counting proxy): ` +
       [...seen.byKind].map(([kind, n]) => `${n} ${kind}`).join(", ") +
-      (seen.repeated.length === 0 ? "; none asked twice" : `; asked more than once: ${seen.repeated.slice(0, 8).join("; ")}${seen.repeated.length > 8 ? " …" : ""}`),
+      (seen.repeated.length === 0
+        ? "; none asked twice"
+        : `; asked more than once: ${seen.repeated.slice(0, 8).join("; ")}${seen.repeated.length > 8 ? " …" : ""}`),
   );
   say(
     `updates planned: ${figures.updates} of ${figures.targets} targets; targets behind (computed from the seed): ${figures.expectedUpdates}; ` +
@@ -352,13 +406,23 @@ function timeSorting(): { median: number; min: number; max: number; kept: number
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)] ?? Number.NaN, min: times[0] ?? Number.NaN, max: times[times.length - 1] ?? Number.NaN, kept };
+  return {
+    median: times[Math.floor(times.length / 2)] ?? Number.NaN,
+    min: times[0] ?? Number.NaN,
+    max: times[times.length - 1] ?? Number.NaN,
+    kept,
+  };
 }
 
 function table(rows: readonly (readonly string[])[]): void {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
   rows.forEach((row, i) => {
-    say(row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join("  ").trimEnd());
+    say(
+      row
+        .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    );
     if (i === 0) say(widths.map((w) => "-".repeat(w)).join("  "));
   });
 }
@@ -406,7 +470,9 @@ async function main(): Promise<void> {
 
   heading(`filtering and sorting ${SORT_TAGS.toLocaleString("en-US")} tags (syntheticTags + runSelectionWorkload, in this process)`);
   const sort = timeSorting();
-  say(`median of ${SORT_RUNS} runs after 2 warm-ups: ${sort.median.toFixed(1)} ms (min ${sort.min.toFixed(1)}, max ${sort.max.toFixed(1)}); ${sort.kept} tags kept`);
+  say(
+    `median of ${SORT_RUNS} runs after 2 warm-ups: ${sort.median.toFixed(1)} ms (min ${sort.min.toFixed(1)}, max ${sort.max.toFixed(1)}); ${sort.kept} tags kept`,
+  );
 
   heading(`summary (CLI: ${cli.label})`);
   table([
@@ -426,7 +492,20 @@ async function main(): Promise<void> {
         String(r.expectedUpdates),
         String(r.errors),
       ],
-      ["", "warm", String(r.targets), ms(r.warm.wallMs), ms(r.warm.durationMs), "", `${r.warm.rssMb.toFixed(1)} MB`, String(r.warm.requests), `${r.warm.minimum} (lists only)`, r.warm.sameUpdates ? "same" : "DIFFERENT", "", ""],
+      [
+        "",
+        "warm",
+        String(r.targets),
+        ms(r.warm.wallMs),
+        ms(r.warm.durationMs),
+        "",
+        `${r.warm.rssMb.toFixed(1)} MB`,
+        String(r.warm.requests),
+        `${r.warm.minimum} (lists only)`,
+        r.warm.sameUpdates ? "same" : "DIFFERENT",
+        "",
+        "",
+      ],
     ]),
   ]);
 
@@ -441,13 +520,25 @@ async function main(): Promise<void> {
     ]);
   }
   for (const r of runs) {
-    rows.push([`${r.apps.toLocaleString("en-US")}-app warm plan: requests <= tag lists`, `${r.warm.requests} vs ${r.warm.minimum}`, verdict(r.warm.requests <= r.warm.minimum)]);
+    rows.push([
+      `${r.apps.toLocaleString("en-US")}-app warm plan: requests <= tag lists`,
+      `${r.warm.requests} vs ${r.warm.minimum}`,
+      verdict(r.warm.requests <= r.warm.minimum),
+    ]);
   }
   const peak = Math.max(...runs.flatMap((r) => [r.rssMb, r.warm.rssMb]));
   rows.push([`peak RSS < ${TARGET_RSS_MB} MB`, `${peak.toFixed(1)} MB`, verdict(peak < TARGET_RSS_MB)]);
-  rows.push([`sorting ${SORT_TAGS.toLocaleString("en-US")} tags < ${TARGET_SORT_MS} ms`, `${sort.median.toFixed(1)} ms`, verdict(sort.median < TARGET_SORT_MS)]);
+  rows.push([
+    `sorting ${SORT_TAGS.toLocaleString("en-US")} tags < ${TARGET_SORT_MS} ms`,
+    `${sort.median.toFixed(1)} ms`,
+    verdict(sort.median < TARGET_SORT_MS),
+  ]);
   for (const r of runs) {
-    rows.push([`${r.apps.toLocaleString("en-US")}-app plan: updates = targets behind`, `${r.updates} vs ${r.expectedUpdates} (${r.wrongUpdates} to another tag)`, r.updates === r.expectedUpdates && r.wrongUpdates === 0 ? "as expected" : "UNEXPECTED"]);
+    rows.push([
+      `${r.apps.toLocaleString("en-US")}-app plan: updates = targets behind`,
+      `${r.updates} vs ${r.expectedUpdates} (${r.wrongUpdates} to another tag)`,
+      r.updates === r.expectedUpdates && r.wrongUpdates === 0 ? "as expected" : "UNEXPECTED",
+    ]);
   }
   table(rows);
 }

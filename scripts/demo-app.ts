@@ -32,7 +32,10 @@ function filesOf(dir: string): Record<string, string> {
 
 /** The CLI as a user runs it, in its own process (asynchronously: the fake GitHub answers from this one). */
 function cli(args: readonly string[], env: Record<string, string>): Promise<number> {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, LOG_LEVEL: "warn", ...env } });
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+  });
   return new Promise((resolve) => child.on("close", (code) => resolve(code ?? 1)));
 }
 
@@ -59,7 +62,8 @@ async function main(): Promise<number> {
 
     const pulls = repo.pulls();
     heading(`${pulls.length} pull requests opened`);
-    for (const pull of pulls) process.stdout.write(`#${pull.number}  ${pull.title}  (${pull.head} → ${pull.base}; labels: ${pull.labels.join(", ")})\n`);
+    for (const pull of pulls)
+      process.stdout.write(`#${pull.number}  ${pull.title}  (${pull.head} → ${pull.base}; labels: ${pull.labels.join(", ")})\n`);
     const first = pulls.find((pull) => pull.head === "argocd-image-pr/argocdupdate") ?? pulls[0];
     if (first !== undefined) {
       heading(`the body of #${first.number} as GitHub renders it from markdown`);

@@ -25,7 +25,8 @@ function typeOf(schema: JsonSchema): string {
   if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\``;
   if (schema.enum !== undefined) return schema.enum.map((value) => `\`${String(value)}\``).join(" | ");
   if (schema.anyOf !== undefined) return schema.anyOf.map(typeOf).join(" or ");
-  if (schema.type === "array") return `list of ${schema.items === undefined ? "values" : schema.items.type === "object" ? "maps" : `${typeOf(schema.items)}s`}`;
+  if (schema.type === "array")
+    return `list of ${schema.items === undefined ? "values" : schema.items.type === "object" ? "maps" : `${typeOf(schema.items)}s`}`;
   if (schema.type === "object") return "map";
   return schema.type ?? "any";
 }
@@ -38,7 +39,9 @@ function rows(schema: JsonSchema, prefix: string, out: string[]): void {
   const required = new Set(schema.required ?? []);
   for (const [key, property] of Object.entries(schema.properties ?? {})) {
     const name = `${prefix}${key}`;
-    const details = [property.description ?? "", property.pattern === undefined ? "" : `Must match \`${property.pattern}\`.`].filter((part) => part !== "").join(" ");
+    const details = [property.description ?? "", property.pattern === undefined ? "" : `Must match \`${property.pattern}\`.`]
+      .filter((part) => part !== "")
+      .join(" ");
     out.push(`| \`${name}\` | ${escape(typeOf(property))} | ${required.has(key) ? "yes" : ""} | ${escape(details)} |`);
     if (property.type === "object") rows(property, `${name}.`, out);
     if (property.type === "array" && property.items?.type === "object") rows(property.items, `${name}[].`, out);
@@ -56,6 +59,7 @@ export function renderRepoConfigKeys(): string {
 export function withRepoConfigKeys(readme: string): string {
   const start = readme.indexOf(REPO_CONFIG_KEYS_START);
   const end = readme.indexOf(REPO_CONFIG_KEYS_END);
-  if (start === -1 || end === -1 || end < start) throw new Error(`README.md lacks the markers ${REPO_CONFIG_KEYS_START} … ${REPO_CONFIG_KEYS_END}`);
+  if (start === -1 || end === -1 || end < start)
+    throw new Error(`README.md lacks the markers ${REPO_CONFIG_KEYS_START} … ${REPO_CONFIG_KEYS_END}`);
   return `${readme.slice(0, start + REPO_CONFIG_KEYS_START.length)}\n${renderRepoConfigKeys()}${readme.slice(end)}`;
 }

@@ -11,7 +11,9 @@ import { DEFAULT_SCHEDULE } from "./scheduler/index.js";
 export { createReconcileApp } from "./app/index.js";
 
 /** The app as the environment configures it: SCHEDULE (cron, default every 2 minutes), ARGOCD_IMAGE_PR_REGISTRIES / _DOCKER_CONFIG. */
-export async function appFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<{ appFn: ApplicationFunction; handle: ReconcileAppHandle }> {
+export async function appFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ appFn: ApplicationFunction; handle: ReconcileAppHandle }> {
   const registry = await loadRegistryOptions({}, env);
   const schedule = env["SCHEDULE"]?.trim() || DEFAULT_SCHEDULE;
   return createReconcileApp({ registry, schedule: schedule === "off" ? null : schedule, debounceMs: 5_000, concurrency: 8 });

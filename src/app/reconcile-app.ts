@@ -72,7 +72,11 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
   function request(trigger: RepoTrigger, log: Logger): void {
     const key = `${trigger.owner}/${trigger.repo}`.toLowerCase();
     requested.add(key);
-    debouncer.trigger(key, () => pass(trigger, log.child({ repo: `${trigger.owner}/${trigger.repo}`, installation: trigger.installationId })).finally(() => requested.delete(key)));
+    debouncer.trigger(key, () =>
+      pass(trigger, log.child({ repo: `${trigger.owner}/${trigger.repo}`, installation: trigger.installationId })).finally(() =>
+        requested.delete(key),
+      ),
+    );
   }
 
   async function tick(log: Logger): Promise<void> {
@@ -90,7 +94,9 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
     probot = app;
     const log = app.log as unknown as Logger;
     app.on([...TRIGGER_EVENTS], (context) => {
-      const handling = handle(context.name, context.payload as unknown as Readonly<Record<string, unknown>>).finally(() => handlers.delete(handling));
+      const handling = handle(context.name, context.payload as unknown as Readonly<Record<string, unknown>>).finally(() =>
+        handlers.delete(handling),
+      );
       handlers.add(handling);
       return handling;
     });
@@ -100,13 +106,18 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
           const { data } = await (await app.auth()).request("GET /app");
           botLogin = `${data?.slug ?? ""}[bot]`;
         } catch (error) {
-          log.warn({ error: describeError(error) }, "could not read the app's own login; its own events are recognised by the Bot type only");
+          log.warn(
+            { error: describeError(error) },
+            "could not read the app's own login; its own events are recognised by the Bot type only",
+          );
         }
       }
       for (const trigger of triggersOf(name, payload, botLogin)) request(trigger, log);
     }
     if (options.schedule !== null) {
-      schedule = startSchedule(options.schedule, () => tick(log).catch((error: unknown) => log.error({ error: describeError(error) }, "scheduled pass failed")));
+      schedule = startSchedule(options.schedule, () =>
+        tick(log).catch((error: unknown) => log.error({ error: describeError(error) }, "scheduled pass failed")),
+      );
     }
   };
 

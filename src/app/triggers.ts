@@ -75,7 +75,9 @@ export function triggersOf(event: string, payload: Payload, botLogin: string | n
       return one === null ? [] : [one];
     }
     case "installation":
-      return action === "created" || action === "new_permissions_accepted" || action === "unsuspend" ? fullNames(payload["repositories"], installationId) : [];
+      return action === "created" || action === "new_permissions_accepted" || action === "unsuspend"
+        ? fullNames(payload["repositories"], installationId)
+        : [];
     case "installation_repositories":
       return action === "added" ? fullNames(payload["repositories_added"], installationId) : [];
     default:

@@ -9,7 +9,10 @@ import { silentLogger, type Logger } from "../log/index.js";
 const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 
 /** `env` is any variables map (Probot's typings narrow NodeJS.ProcessEnv's LOG_LEVEL to valid levels; this is where it is checked). */
-export async function createCliLogger(options: { readonly json: boolean; readonly env?: Readonly<Record<string, string | undefined>> }): Promise<Logger> {
+export async function createCliLogger(options: {
+  readonly json: boolean;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}): Promise<Logger> {
   const env: Readonly<Record<string, string | undefined>> = options.env ?? process.env;
   const raw = env["LOG_LEVEL"]?.trim().toLowerCase() ?? "";
   if (raw !== "" && !(LEVELS as readonly string[]).includes(raw)) {

@@ -74,7 +74,10 @@ function appsPath(value: string, previous: string[]): string[] {
   } catch (error) {
     throw new InvalidArgumentError(`"${quoteForMessage(value)}" cannot be used: ${describeFileError(error)}`);
   }
-  if (info === undefined) throw new InvalidArgumentError(`"${quoteForMessage(value)}" does not exist; give Application / ImageUpdater manifests (a file or a directory)`);
+  if (info === undefined)
+    throw new InvalidArgumentError(
+      `"${quoteForMessage(value)}" does not exist; give Application / ImageUpdater manifests (a file or a directory)`,
+    );
   const unreadable = info.isDirectory() ? canList(value) : accessCheck(value);
   if (unreadable !== null) throw new InvalidArgumentError(`"${quoteForMessage(value)}" cannot be read: ${describeFileError(unreadable)}`);
   return [...previous, value];
@@ -127,15 +130,25 @@ export function registerPlanCommand(program: Command): void {
     .option("--registries <file>", "registries configuration (argocd-image-updater's registries.conf format)")
     .option("--docker-config <file>", "Docker config JSON with registry credentials")
     .option("--registry-timeout <seconds>", "deadline of each registry request (default 30; env ARGOCD_IMAGE_PR_REGISTRY_TIMEOUT)")
-    .option("--credentials-timeout <seconds>", "deadline of an ext: credential script (default 30; env ARGOCD_IMAGE_PR_CREDENTIALS_TIMEOUT)")
+    .option(
+      "--credentials-timeout <seconds>",
+      "deadline of an ext: credential script (default 30; env ARGOCD_IMAGE_PR_CREDENTIALS_TIMEOUT)",
+    )
     .option("--kubeconfig <file>", "read Applications from the cluster of this kubeconfig")
     .option("--context <name>", "kubeconfig context")
     .option("--namespace <ns>", "namespace to read Applications from; repeatable (default: all)", collect, [])
-    .option("--argocd-namespace <ns>", "Argo CD's control-plane namespace; Applications elsewhere use .argocd-source-<ns>_<app>.yaml", "argocd")
+    .option(
+      "--argocd-namespace <ns>",
+      "Argo CD's control-plane namespace; Applications elsewhere use .argocd-source-<ns>_<app>.yaml",
+      "argocd",
+    )
     .option("--format <format>", "table | json", format, "table")
     .option("--write", "apply the edits to the working tree", false)
     .option("--concurrency <n>", "targets planned at once", positiveInt, 8)
-    .option("--cache-dir <dir>", "keep tag details (digest, build date, platforms, labels) here between runs; a later run asks registries only for tag lists")
+    .option(
+      "--cache-dir <dir>",
+      "keep tag details (digest, build date, platforms, labels) here between runs; a later run asks registries only for tag lists",
+    )
     .action(async (flags: PlanFlags) => {
       const [{ runPlan }, { formatPlanTable, planToJson }, { loadRegistryOptions }] = await Promise.all([
         import("../pipeline/index.js"),

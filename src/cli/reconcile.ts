@@ -18,7 +18,8 @@ interface ReconcileFlags {
 
 function repository(value: string, previous: { owner: string; repo: string }[] | undefined): { owner: string; repo: string }[] {
   const match = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(value.trim());
-  if (match === null || match[2] === "." || match[2] === "..") throw new InvalidArgumentError(`"${value}" is not OWNER/NAME, e.g. example-org/gitops`);
+  if (match === null || match[2] === "." || match[2] === "..")
+    throw new InvalidArgumentError(`"${value}" is not OWNER/NAME, e.g. example-org/gitops`);
   return [...(previous ?? []), { owner: match[1] ?? "", repo: match[2] ?? "" }];
 }
 
@@ -57,13 +58,14 @@ export function registerReconcileCommand(program: Command): void {
     )
     .action(async (flags: ReconcileFlags) => {
       // Loaded when the command runs, so `--help` stays light.
-      const [{ default: pino }, { repoClientsFromEnv }, { reconcileRepos }, { formatReconcile, reconcileToJson }, { loadRegistryOptions }] = await Promise.all([
-        import("pino"),
-        import("../github/index.js"),
-        import("../pipeline/index.js"),
-        import("../report/index.js"),
-        import("./registry-options.js"),
-      ]);
+      const [{ default: pino }, { repoClientsFromEnv }, { reconcileRepos }, { formatReconcile, reconcileToJson }, { loadRegistryOptions }] =
+        await Promise.all([
+          import("pino"),
+          import("../github/index.js"),
+          import("../pipeline/index.js"),
+          import("../report/index.js"),
+          import("./registry-options.js"),
+        ]);
       const log = pino({ level: process.env["LOG_LEVEL"] ?? "warn" }, pino.destination(2));
       const registry = await loadRegistryOptions(flags);
       // Missing or unusable credentials are bad usage: exit 2, nothing done.
@@ -90,7 +92,11 @@ export function registerReconcileCommand(program: Command): void {
         dryRun: flags.dryRun,
         log,
       });
-      process.stdout.write(flags.format === "json" ? `${JSON.stringify(reconcileToJson(result), null, 2)}\n` : formatReconcile(result, { dryRun: flags.dryRun }));
+      process.stdout.write(
+        flags.format === "json"
+          ? `${JSON.stringify(reconcileToJson(result), null, 2)}\n`
+          : formatReconcile(result, { dryRun: flags.dryRun }),
+      );
       process.exitCode = result.failed ? 1 : 0;
     });
 }

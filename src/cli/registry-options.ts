@@ -11,10 +11,16 @@ async function readFlagFile(file: string, flag: string): Promise<string> {
   try {
     text = await readRegularTextFile(file, { name: file });
   } catch (error) {
-    throw new UsageError(`cannot use the ${flag} file: ${describeError(error)}`, { context: { file }, hint: `check the path given to ${flag}` });
+    throw new UsageError(`cannot use the ${flag} file: ${describeError(error)}`, {
+      context: { file },
+      hint: `check the path given to ${flag}`,
+    });
   }
   if (text === null) {
-    throw new UsageError(`cannot read ${flag} file "${quoteForMessage(file)}": it does not exist`, { context: { file }, hint: `check the path given to ${flag}` });
+    throw new UsageError(`cannot read ${flag} file "${quoteForMessage(file)}": it does not exist`, {
+      context: { file },
+      hint: `check the path given to ${flag}`,
+    });
   }
   return text;
 }

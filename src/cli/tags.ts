@@ -23,7 +23,10 @@ export function registerTagsCommand(program: Command): void {
     .option("--docker-config <file>", "Docker config JSON with credentials (.dockerconfigjson)")
     .option("--platform <platform>", "platform for metadata, e.g. linux/arm64/v8", platformArgument)
     .option("--registry-timeout <seconds>", "deadline of each registry request (default 30; env ARGOCD_IMAGE_PR_REGISTRY_TIMEOUT)")
-    .option("--credentials-timeout <seconds>", "deadline of an ext: credential script (default 30; env ARGOCD_IMAGE_PR_CREDENTIALS_TIMEOUT)")
+    .option(
+      "--credentials-timeout <seconds>",
+      "deadline of an ext: credential script (default 30; env ARGOCD_IMAGE_PR_CREDENTIALS_TIMEOUT)",
+    )
     .option("--metadata", "also show digest, created date and platforms of each tag")
     .option("--format <format>", "table or json", "table")
     .action(async (image: string, raw: Record<string, unknown>) => {

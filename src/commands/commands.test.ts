@@ -1,6 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { helpReply, malformedReply, parseComment, quoteInput, refusalReply, resolveCommandTarget, unknownTagReply, unknownTargetReply, type ParsedComment } from "./index.js";
+import {
+  helpReply,
+  malformedReply,
+  parseComment,
+  quoteInput,
+  refusalReply,
+  resolveCommandTarget,
+  unknownTagReply,
+  unknownTargetReply,
+  type ParsedComment,
+} from "./index.js";
 
 const USER = { type: "User" } as const;
 
@@ -18,7 +28,10 @@ describe("parseComment", () => {
     ["/help", { kind: "help" }],
     ["   /help", { kind: "help" }],
     ["/pin my-app-dev/web 1.27.3", { kind: "pin", target: { namespace: null, application: "my-app-dev", alias: "web" }, tag: "1.27.3" }],
-    ["/pin argocd/my-app-dev/web 1.27.3", { kind: "pin", target: { namespace: "argocd", application: "my-app-dev", alias: "web" }, tag: "1.27.3" }],
+    [
+      "/pin argocd/my-app-dev/web 1.27.3",
+      { kind: "pin", target: { namespace: "argocd", application: "my-app-dev", alias: "web" }, tag: "1.27.3" },
+    ],
     ["/pin 1.0\r\n/unpin", { kind: "pin", target: null, tag: "1.0" }],
   ])("%j on a pull request → %j", (body, expected) => {
     expect(command(body)).toMatchObject({ kind: "command", command: expected });
@@ -81,7 +94,10 @@ describe("parseComment", () => {
   });
 
   it("a repo-config target may use upper case and underscores (its name's alphabet)", () => {
-    expect(command("/pin Web_App/x 1.0", "dashboard")).toMatchObject({ kind: "command", command: { target: { application: "Web_App", alias: "x" } } });
+    expect(command("/pin Web_App/x 1.0", "dashboard")).toMatchObject({
+      kind: "command",
+      command: { target: { application: "Web_App", alias: "x" } },
+    });
   });
 
   it("64 KB of markdown, HTML and mentions: no crash, no command; over 64 KB is not read", () => {
@@ -105,7 +121,8 @@ describe("parseComment", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 500, unit: "grapheme" }), (body) => {
         const parsed = command(`/pin ${body}`);
-        if (parsed.kind === "command" && parsed.command.kind === "pin") expect(parsed.command.tag).toMatch(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/);
+        if (parsed.kind === "command" && parsed.command.kind === "pin")
+          expect(parsed.command.tag).toMatch(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/);
       }),
     );
   });
@@ -114,10 +131,22 @@ describe("parseComment", () => {
 describe("resolveCommandTarget", () => {
   const ids = ["argocd/web/nginx", "team-a/web/nginx", "argocd/api/app", "site/nginx"];
   it.each([
-    [{ namespace: "team-a", application: "web", alias: "nginx" }, { kind: "found", id: "team-a/web/nginx" }],
-    [{ namespace: null, application: "api", alias: "app" }, { kind: "found", id: "argocd/api/app" }],
-    [{ namespace: null, application: "site", alias: "nginx" }, { kind: "found", id: "site/nginx" }],
-    [{ namespace: null, application: "web", alias: "nginx" }, { kind: "ambiguous", ids: ["argocd/web/nginx", "team-a/web/nginx"] }],
+    [
+      { namespace: "team-a", application: "web", alias: "nginx" },
+      { kind: "found", id: "team-a/web/nginx" },
+    ],
+    [
+      { namespace: null, application: "api", alias: "app" },
+      { kind: "found", id: "argocd/api/app" },
+    ],
+    [
+      { namespace: null, application: "site", alias: "nginx" },
+      { kind: "found", id: "site/nginx" },
+    ],
+    [
+      { namespace: null, application: "web", alias: "nginx" },
+      { kind: "ambiguous", ids: ["argocd/web/nginx", "team-a/web/nginx"] },
+    ],
     [{ namespace: "other", application: "web", alias: "nginx" }, { kind: "unknown" }],
     [{ namespace: null, application: "nope", alias: "x" }, { kind: "unknown" }],
   ])("%j → %j", (target, expected) => {
@@ -126,9 +155,23 @@ describe("resolveCommandTarget", () => {
 });
 
 describe("replies never echo input unescaped", () => {
-  const hostile = ["@octocat", "<img src=x onerror=alert(1)>", "[x](https://evil.example)", "#1", "\u202e\u0007\u001b[2J", "**bold** `code` |a|b|", "x".repeat(10_000)];
+  const hostile = [
+    "@octocat",
+    "<img src=x onerror=alert(1)>",
+    "[x](https://evil.example)",
+    "#1",
+    "\u202e\u0007\u001b[2J",
+    "**bold** `code` |a|b|",
+    "x".repeat(10_000),
+  ];
   it.each(hostile.map((value) => [value.slice(0, 40), value]))("%j", (_label, value) => {
-    const replies = [unknownTargetReply(value, []), unknownTargetReply(value, [value]), unknownTagReply(value, value), refusalReply(value), quoteInput(value)];
+    const replies = [
+      unknownTargetReply(value, []),
+      unknownTargetReply(value, [value]),
+      unknownTagReply(value, value),
+      refusalReply(value),
+      quoteInput(value),
+    ];
     for (const reply of replies) {
       expect(reply).not.toMatch(/@[A-Za-z0-9]/);
       expect(reply).not.toContain("<img");
@@ -142,7 +185,9 @@ describe("replies never echo input unescaped", () => {
   it("the malformed reply names the problem and the usage", () => {
     const parsed = parseComment("/pin", USER, "dashboard");
     if (parsed.kind !== "malformed") throw new Error("expected malformed");
-    expect(malformedReply(parsed)).toBe("Nothing changed: /pin on the dashboard needs the target and a tag.\n\nUsage: `/pin <application>/<alias> <tag>`\n\nComment `/help` for every command.");
+    expect(malformedReply(parsed)).toBe(
+      "Nothing changed: /pin on the dashboard needs the target and a tag.\n\nUsage: `/pin <application>/<alias> <tag>`\n\nComment `/help` for every command.",
+    );
   });
 
   it("help lists every command with its usage for the place", () => {

@@ -101,28 +101,47 @@ function parseArguments(name: CommandName, args: readonly string[], place: Comme
     case "help":
     case "rollback":
       if (args.length > 0) return malformed(name, `/${name} takes no arguments`, place, line);
-      if (name === "rollback" && place === "dashboard") return malformed(name, "/rollback works on a merged update pull request; comment it there", place, line);
+      if (name === "rollback" && place === "dashboard")
+        return malformed(name, "/rollback works on a merged update pull request; comment it there", place, line);
       return command(name === "help" ? { kind: "help" } : { kind: "rollback" });
     case "pin": {
       const wanted = place === "dashboard" ? 2 : args.length === 2 ? 2 : 1;
       if (args.length !== wanted) {
-        const problem = place === "dashboard" && args.length < 2 ? "/pin on the dashboard needs the target and a tag" : args.length === 0 ? "/pin needs a tag" : "/pin takes a target and one tag";
+        const problem =
+          place === "dashboard" && args.length < 2
+            ? "/pin on the dashboard needs the target and a tag"
+            : args.length === 0
+              ? "/pin needs a tag"
+              : "/pin takes a target and one tag";
         return malformed(name, problem, place, line);
       }
       const tag = args[args.length - 1] ?? "";
-      if (!isValidTag(tag)) return malformed(name, "the tag is not a valid OCI tag (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-')", place, line);
+      if (!isValidTag(tag))
+        return malformed(
+          name,
+          "the tag is not a valid OCI tag (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-')",
+          place,
+          line,
+        );
       const target = args.length === 2 ? targetOf(args[0] ?? "") : null;
-      if (target === "bad") return malformed(name, "the target is not <application>/<alias> or <namespace>/<application>/<alias>", place, line);
+      if (target === "bad")
+        return malformed(name, "the target is not <application>/<alias> or <namespace>/<application>/<alias>", place, line);
       return command({ kind: "pin", target, tag });
     }
     case "unpin":
     case "recheck": {
       const required = name === "unpin" && place === "dashboard";
       if (args.length > 1 || (required && args.length === 0)) {
-        return malformed(name, args.length === 0 ? `/${name} on the dashboard needs the target` : `/${name} takes at most a target`, place, line);
+        return malformed(
+          name,
+          args.length === 0 ? `/${name} on the dashboard needs the target` : `/${name} takes at most a target`,
+          place,
+          line,
+        );
       }
       const target = args.length === 1 ? targetOf(args[0] ?? "") : null;
-      if (target === "bad") return malformed(name, "the target is not <application>/<alias> or <namespace>/<application>/<alias>", place, line);
+      if (target === "bad")
+        return malformed(name, "the target is not <application>/<alias> or <namespace>/<application>/<alias>", place, line);
       return command(name === "unpin" ? { kind: "unpin", target } : { kind: "recheck", target });
     }
   }
@@ -146,7 +165,14 @@ export function parseComment(body: string, author: CommentAuthor, place: Comment
     const opening = FENCE.exec(line);
     if (fence !== null) {
       // A fence closes on the same character, at least as long, with nothing after it.
-      if (opening !== null && opening[1] !== undefined && opening[1][0] === fence[0] && opening[1].length >= fence.length && line.trim() === opening[1]) fence = null;
+      if (
+        opening !== null &&
+        opening[1] !== undefined &&
+        opening[1][0] === fence[0] &&
+        opening[1].length >= fence.length &&
+        line.trim() === opening[1]
+      )
+        fence = null;
       continue;
     }
     if (opening?.[1] !== undefined) {

@@ -26,7 +26,10 @@ export function quoteInput(value: string, max = 80): string {
 /** The `/help` reply: every command and its usage where it was asked. */
 export function helpReply(place: CommentPlace): string {
   const rows = NAMES.map((name) => `- \`${commandUsage(name, place)}\` — ${WHAT[name]}`);
-  const where = place === "dashboard" ? "On the dashboard, name the target as `<application>/<alias>` (or `<namespace>/<application>/<alias>`)." : "On an update pull request, the command applies to its image.";
+  const where =
+    place === "dashboard"
+      ? "On the dashboard, name the target as `<application>/<alias>` (or `<namespace>/<application>/<alias>`)."
+      : "On an update pull request, the command applies to its image.";
   return ["Commands (only people with write, maintain or admin permission can run them):", "", ...rows, "", where].join("\n");
 }
 
@@ -39,7 +42,11 @@ export function malformedReply(parsed: Extract<ParsedComment, { kind: "malformed
 export function unknownTargetReply(written: string, candidates: readonly string[]): string {
   const named = quoteInput(written);
   if (candidates.length > 0) {
-    return [`Nothing changed: ${named} matches several targets; add the namespace:`, "", ...candidates.slice(0, 20).map((id) => `- ${quoteInput(id, 200)}`)].join("\n");
+    return [
+      `Nothing changed: ${named} matches several targets; add the namespace:`,
+      "",
+      ...candidates.slice(0, 20).map((id) => `- ${quoteInput(id, 200)}`),
+    ].join("\n");
   }
   return `Nothing changed: there is no target ${named} in this repository. Name it as \`<application>/<alias>\` or \`<namespace>/<application>/<alias>\`, as the dashboard lists them.`;
 }

@@ -11,7 +11,20 @@ import type { Editor, ImageLocator, ImageVersion, Occurrence } from "./editor.js
 import { explainInValues, findInValues, joinRegistry, splitNameMatches } from "./helm.js";
 import { appendAfter, appendAtEnd, appendItem, appendPairs, layoutOf } from "./insert.js";
 import { formatImageString, imageStringOccurrence, splitImageString, tagOccurrence } from "./occurrences.js";
-import { columnOf, conflict, deref, get, getMap, getScalar, getSeq, lineOf, renderScalar, scalarString, type Replacement, type Source } from "./yaml-text.js";
+import {
+  columnOf,
+  conflict,
+  deref,
+  get,
+  getMap,
+  getScalar,
+  getSeq,
+  lineOf,
+  renderScalar,
+  scalarString,
+  type Replacement,
+  type Source,
+} from "./yaml-text.js";
 
 /**
  * The file argocd-image-updater writes an Application's overrides to: `.argocd-source-<app>.yaml`,
@@ -31,7 +44,13 @@ function stringOf(node: Scalar | undefined, source: Source): string | null {
   return value === "" ? null : value;
 }
 
-function findKustomizeImages(source: Source, kustomize: unknown, doc: Document.Parsed, locator: ImageLocator, context: ErrorContext): Occurrence[] {
+function findKustomizeImages(
+  source: Source,
+  kustomize: unknown,
+  doc: Document.Parsed,
+  locator: ImageLocator,
+  context: ErrorContext,
+): Occurrence[] {
   const wanted = repositoryKey(locator.image);
   const found: Occurrence[] = [];
   const named: Occurrence[] = [];
@@ -54,7 +73,13 @@ function findKustomizeImages(source: Source, kustomize: unknown, doc: Document.P
   return named.length > 0 ? named : found;
 }
 
-function findHelmParameters(source: Source, helm: unknown, doc: Document.Parsed, locator: ImageLocator, context: ErrorContext): Occurrence[] {
+function findHelmParameters(
+  source: Source,
+  helm: unknown,
+  doc: Document.Parsed,
+  locator: ImageLocator,
+  context: ErrorContext,
+): Occurrence[] {
   const wanted = repositoryKey(locator.image);
   const params = new Map<string, YAMLMap>();
   const repeated = new Map<string, number[]>();
@@ -96,7 +121,10 @@ function findHelmParameters(source: Source, helm: unknown, doc: Document.Parsed,
   const nameParam = nameNames.find((name) => valueOf(name) !== undefined) ?? null;
   const repository = stringOf(valueOf(nameParam), source);
   // `<prefix>.registry` beside `<prefix>.repository` (bitnami's split): the chart joins them.
-  const registry = nameParam === null || !nameParam.includes(".") ? null : stringOf(valueOf(`${nameParam.slice(0, nameParam.lastIndexOf(".") + 1)}registry`), source);
+  const registry =
+    nameParam === null || !nameParam.includes(".")
+      ? null
+      : stringOf(valueOf(`${nameParam.slice(0, nameParam.lastIndexOf(".") + 1)}registry`), source);
   if (repository === null ? !explicit : !splitNameMatches(registry, repository, wanted)) return [];
   const digestName = `${tagName.slice(0, tagName.lastIndexOf(".") + 1)}digest`;
   const digestNode = tagName.includes(".") ? (valueOf(digestName) ?? null) : null;
@@ -143,11 +171,20 @@ function sectionOf(map: YAMLMap, doc: Document.Parsed, locator: ImageLocator): "
 /** `list:` with its items at `column`, the items indented as the file indents sequences under a key. */
 function listLines(list: string, items: readonly OverrideItem[], column: number, seqIndent: number): string[] {
   const pad = " ".repeat(column + seqIndent);
-  return [`${" ".repeat(column)}${list}:`, ...items.flatMap(({ lines }) => lines.map((line, index) => `${pad}${index === 0 ? "- " : "  "}${line}`))];
+  return [
+    `${" ".repeat(column)}${list}:`,
+    ...items.flatMap(({ lines }) => lines.map((line, index) => `${pad}${index === 0 ? "- " : "  "}${line}`)),
+  ];
 }
 
 /** `section:` holding `list:` and its items, at `column`, in the file's own indentation. */
-function blockLines(section: string, list: string, items: readonly OverrideItem[], column: number, layout: { seqIndent: number; mapIndent: number }): string[] {
+function blockLines(
+  section: string,
+  list: string,
+  items: readonly OverrideItem[],
+  column: number,
+  layout: { seqIndent: number; mapIndent: number },
+): string[] {
   return [`${" ".repeat(column)}${section}:`, ...listLines(list, items, column + layout.mapIndent, layout.seqIndent)];
 }
 
@@ -166,7 +203,10 @@ function createInApplication(source: Source, locator: ImageLocator, to: ImageVer
   if (new Set(sources.map(({ doc }) => doc)).size !== 1) return null; // no Application, or several: which one is not ours to guess
   const typed = sources.map((each) => ({ ...each, section: sectionOf(each.map, each.doc, locator) }));
   const wanted = locator.helm !== null ? "helm" : (locator.applicationType ?? null);
-  const chosen = typed.length === 1 ? typed[0] : (typed.find((each) => wanted !== null && each.section === wanted && get(each.map, wanted, each.doc) !== undefined) ?? null);
+  const chosen =
+    typed.length === 1
+      ? typed[0]
+      : (typed.find((each) => wanted !== null && each.section === wanted && get(each.map, wanted, each.doc) !== undefined) ?? null);
   if (chosen === undefined || chosen === null || chosen.section === null) return null;
   const { doc, map, section } = chosen;
   const entries = overrideEntries(locator, to, context, section);
@@ -178,7 +218,9 @@ function createInApplication(source: Source, locator: ImageLocator, to: ImageVer
       return [appendPairs(source, map, [[section, `{${entries.list}: [${entries.items.map(flowItem).join(", ")}]}`]], context)];
     }
     if (!map.range) return null;
-    return [appendAfter(source, map, blockLines(section, entries.list, entries.items, columnOf(source.text, map.range[0]), layout), context)];
+    return [
+      appendAfter(source, map, blockLines(section, entries.list, entries.items, columnOf(source.text, map.range[0]), layout), context),
+    ];
   }
   if (!isMap(block) || block.items.length === 0) return null; // `helm:` with no map (or an empty one): left to a person
   const list = getSeq(block, entries.list, doc);
@@ -191,7 +233,9 @@ function createInApplication(source: Source, locator: ImageLocator, to: ImageVer
   if (get(block, entries.list, doc) !== undefined) return null; // `images:` that is not a list
   if (block.flow) return [appendPairs(source, block, [[entries.list, `[${entries.items.map(flowItem).join(", ")}]`]], context)];
   if (!block.range) return null;
-  return [appendAfter(source, block, listLines(entries.list, entries.items, columnOf(source.text, block.range[0]), layout.seqIndent), context)];
+  return [
+    appendAfter(source, block, listLines(entries.list, entries.items, columnOf(source.text, block.range[0]), layout.seqIndent), context),
+  ];
 }
 
 export const applicationEditor: Editor = {

@@ -32,6 +32,7 @@ export function helmReleaseValues(doc: Document.Parsed): unknown {
 export function relativeToValues(locator: ImageLocator): ImageLocator {
   const keys = locator.helm;
   if (keys === null) return locator;
-  const strip = (key: string | null): string | null => (key !== null && key.startsWith(VALUES_PREFIX) ? key.slice(VALUES_PREFIX.length) : key);
+  const strip = (key: string | null): string | null =>
+    key !== null && key.startsWith(VALUES_PREFIX) ? key.slice(VALUES_PREFIX.length) : key;
   return { ...locator, helm: { imageName: strip(keys.imageName), imageTag: strip(keys.imageTag), imageSpec: strip(keys.imageSpec) } };
 }

@@ -71,7 +71,11 @@ const IMAGE_KEYS = ["tag", "repository", "image", "registry", "digest"] as const
 function pathOrThrow(path: string, context: ErrorContext): (string | number)[] {
   const parsed = parsePath(path);
   if (parsed === null) {
-    throw conflict(`"${path}" is not a usable Helm value path`, { ...context, key: path }, "use dotted keys with list indexes, e.g. images[0].tag");
+    throw conflict(
+      `"${path}" is not a usable Helm value path`,
+      { ...context, key: path },
+      "use dotted keys with list indexes, e.g. images[0].tag",
+    );
   }
   return parsed;
 }
@@ -84,13 +88,7 @@ function scalarOrUndefined(node: unknown): Scalar | undefined {
   return isScalar(node) ? node : undefined;
 }
 
-function findExplicit(
-  source: Source,
-  root: unknown,
-  doc: Document.Parsed,
-  locator: ImageLocator,
-  context: ErrorContext,
-): Occurrence[] {
+function findExplicit(source: Source, root: unknown, doc: Document.Parsed, locator: ImageLocator, context: ErrorContext): Occurrence[] {
   const keys = locator.helm;
   if (keys === null) return [];
   const wanted = repositoryKey(locator.image);
@@ -102,8 +100,7 @@ function findExplicit(
     return sameRepository(parts.name, wanted) ? [imageStringOccurrence(source, node, parts, context)] : [];
   }
   const namePath = keys.imageName === null ? null : pathOrThrow(keys.imageName, context);
-  const tagPath =
-    keys.imageTag !== null ? pathOrThrow(keys.imageTag, context) : namePath === null ? null : [...parentOf(namePath), "tag"];
+  const tagPath = keys.imageTag !== null ? pathOrThrow(keys.imageTag, context) : namePath === null ? null : [...parentOf(namePath), "tag"];
   if (tagPath === null) return [];
   const tagNode = scalarOrUndefined(getPath(root, tagPath, doc));
   if (tagNode === undefined) return [];
@@ -127,13 +124,7 @@ function findExplicit(
   return [tagOccurrence(source, name, tagNode, digestNode, context)];
 }
 
-function findConventional(
-  source: Source,
-  root: unknown,
-  doc: Document.Parsed,
-  locator: ImageLocator,
-  context: ErrorContext,
-): Occurrence[] {
+function findConventional(source: Source, root: unknown, doc: Document.Parsed, locator: ImageLocator, context: ErrorContext): Occurrence[] {
   const wanted = repositoryKey(locator.image);
   const found: Occurrence[] = [];
   const override = globalRegistry(root, doc, source);
@@ -172,9 +163,7 @@ export function findInValues(
   if (!isMap(deref(root, doc))) return [];
   const keys = locator.helm;
   const explicit = keys !== null && (keys.imageSpec !== null || keys.imageTag !== null || keys.imageName !== null);
-  return explicit
-    ? findExplicit(source, root, doc, locator, context)
-    : findConventional(source, root, doc, locator, context);
+  return explicit ? findExplicit(source, root, doc, locator, context) : findConventional(source, root, doc, locator, context);
 }
 
 /** A values tree that names the image (`repository:` or `image:`) in a map with no `tag:` key. */
@@ -210,7 +199,6 @@ export function explainInValues(source: Source, root: unknown, doc: Document.Par
   return null;
 }
 
-
 /** Where a new image goes when the values lack it: the annotations' keys, else the conventional `image.repository` / `image.tag`. */
 function creationKeys(locator: ImageLocator): { name: string | null; tag: string | null; spec: string | null } {
   const keys = locator.helm;
@@ -221,7 +209,12 @@ function creationKeys(locator: ImageLocator): { name: string | null; tag: string
 }
 
 /** The image-name (or image-spec) key the target points at, when it holds another repository than the target's. */
-function otherRepository(source: Source, root: unknown, doc: Document.Parsed, locator: ImageLocator): { key: string; name: string; line: number } | null {
+function otherRepository(
+  source: Source,
+  root: unknown,
+  doc: Document.Parsed,
+  locator: ImageLocator,
+): { key: string; name: string; line: number } | null {
   const wanted = repositoryKey(locator.image);
   const { name, spec } = creationKeys(locator);
   const key = spec ?? name;
@@ -235,7 +228,9 @@ function otherRepository(source: Source, root: unknown, doc: Document.Parsed, lo
     return sameRepository(parts.name, wanted) ? null : { key, name: parts.name, line: lineOf(source.text, node.range[0]) };
   }
   const registry = registryOf(getPath(root, parentOf(path), doc), globalRegistry(root, doc, source), doc, source);
-  return splitNameMatches(registry, value, wanted) ? null : { key, name: joinRegistry(registry, value), line: lineOf(source.text, node.range[0]) };
+  return splitNameMatches(registry, value, wanted)
+    ? null
+    : { key, name: joinRegistry(registry, value), line: lineOf(source.text, node.range[0]) };
 }
 
 /**
@@ -269,7 +264,9 @@ function createInValues(source: Source, locator: ImageLocator, to: ImageVersion,
   // The name key, when present, must be this image (else it is another image's, explained); then only the tag is added.
   const pending = leaves.flatMap(([key, value], index) => {
     const path = segments[index] ?? [];
-    return !empty && getPath(root, path, doc) !== undefined ? [] : [[path.at(-1) ?? key, renderScalar(null, value, context)] as [string, string]];
+    return !empty && getPath(root, path, doc) !== undefined
+      ? []
+      : [[path.at(-1) ?? key, renderScalar(null, value, context)] as [string, string]];
   });
   if (pending.length === 0) return null;
   if (doc === undefined || empty) {
@@ -289,7 +286,10 @@ function createInValues(source: Source, locator: ImageLocator, to: ImageVersion,
   if (node.flow) {
     const [first, ...below] = remaining;
     if (first === undefined) return [appendPairs(source, node, pending, context)];
-    const inner = below.reduceRight((value, key) => `{${key}: ${value}}`, `{${pending.map(([key, value]) => `${key}: ${value}`).join(", ")}}`);
+    const inner = below.reduceRight(
+      (value, key) => `{${key}: ${value}}`,
+      `{${pending.map(([key, value]) => `${key}: ${value}`).join(", ")}}`,
+    );
     return [appendPairs(source, node, [[first, inner]], context)];
   }
   if (!node.range || node.items.length === 0) return null;
@@ -305,7 +305,11 @@ function nestedLines(keys: readonly string[], pairs: readonly (readonly [string,
 
 /** Where each document's values are: the document itself, or a Flux HelmRelease's `spec.values`. */
 function valuesOf(source: Source, locator: ImageLocator): { root: unknown; doc: Document.Parsed; locator: ImageLocator }[] {
-  return source.docs.map((doc) => (isHelmRelease(doc, source) ? { root: helmReleaseValues(doc), doc, locator: relativeToValues(locator) } : { root: doc.contents, doc, locator }));
+  return source.docs.map((doc) =>
+    isHelmRelease(doc, source)
+      ? { root: helmReleaseValues(doc), doc, locator: relativeToValues(locator) }
+      : { root: doc.contents, doc, locator },
+  );
 }
 
 export const helmEditor: Editor = {

@@ -28,7 +28,14 @@ export {
   versionOf,
   withKustomizationText,
 } from "./kustomize-render.js";
-export type { KustomizationRefs, KustomizationTree, KustomizeImageEntry, KustomizeResource, RenderedContainer, SplitImage } from "./kustomize-render.js";
+export type {
+  KustomizationRefs,
+  KustomizationTree,
+  KustomizeImageEntry,
+  KustomizeResource,
+  RenderedContainer,
+  SplitImage,
+} from "./kustomize-render.js";
 
 const EDITORS = {
   kustomize: kustomizeEditor,
@@ -99,10 +106,18 @@ export function explainMissingImage(text: string, file: string, locator: ImageLo
 function validate(to: ImageVersion, context: ErrorContext): void {
   if (to.tag === null && to.digest === null) throw new TypeError("writeImage needs a tag, a digest or both");
   if (to.tag !== null && !isValidTag(to.tag)) {
-    throw conflict(`"${to.tag.slice(0, 200)}" is not a valid image tag; nothing was written`, { ...context, value: to.tag.slice(0, 200) }, "a tag is 1-128 characters of [A-Za-z0-9_.-] and does not start with '.' or '-'");
+    throw conflict(
+      `"${to.tag.slice(0, 200)}" is not a valid image tag; nothing was written`,
+      { ...context, value: to.tag.slice(0, 200) },
+      "a tag is 1-128 characters of [A-Za-z0-9_.-] and does not start with '.' or '-'",
+    );
   }
   if (to.digest !== null && !isValidDigest(to.digest)) {
-    throw conflict(`"${to.digest.slice(0, 200)}" is not a valid digest; nothing was written`, { ...context, value: to.digest.slice(0, 200) }, "use sha256: followed by 64 lowercase hex digits");
+    throw conflict(
+      `"${to.digest.slice(0, 200)}" is not a valid digest; nothing was written`,
+      { ...context, value: to.digest.slice(0, 200) },
+      "use sha256: followed by 64 lowercase hex digits",
+    );
   }
 }
 
@@ -147,7 +162,12 @@ function confirm(edited: string, file: string, locator: ImageLocator, to: ImageV
   try {
     found = readImage(edited, file, locator);
   } catch (error) {
-    throw conflict(`the edit of ${file} did not re-read cleanly; nothing was written`, context, "report this as a bug with the file", error);
+    throw conflict(
+      `the edit of ${file} did not re-read cleanly; nothing was written`,
+      context,
+      "report this as a bug with the file",
+      error,
+    );
   }
   if (found === null || found.digest !== to.digest || (to.tag !== null && found.tag !== to.tag)) {
     throw conflict(

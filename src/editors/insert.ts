@@ -54,13 +54,7 @@ export function appendPairs(
  * Append an item to a sequence. `lines` are the item's lines (first after `- `, the rest aligned
  * with it); `flow` is the same item in flow style.
  */
-export function appendItem(
-  source: Source,
-  seq: YAMLSeq,
-  lines: readonly string[],
-  flow: string,
-  context: ErrorContext,
-): Replacement {
+export function appendItem(source: Source, seq: YAMLSeq, lines: readonly string[], flow: string, context: ErrorContext): Replacement {
   if (seq.flow) {
     const last = seq.items.at(-1);
     if (last === undefined) {
@@ -153,7 +147,13 @@ export function removePairLine(source: Source, map: YAMLMap, key: string, contex
     // `- key: v` opening an entry: the next key must start the very next line, at the key's column.
     const nextLine = lineEnd + (text.startsWith("\r\n", lineEnd) ? 2 : 1);
     const opensEntry = /^[ \t]*-[ \t]+$/.test(before) && index === 0;
-    if (opensEntry && nextKey && nextKey[0] >= nextLine && text.slice(nextLine, nextKey[0]).trim() === "" && columnOf(text, nextKey[0]) === columnOf(text, keyRange[0])) {
+    if (
+      opensEntry &&
+      nextKey &&
+      nextKey[0] >= nextLine &&
+      text.slice(nextLine, nextKey[0]).trim() === "" &&
+      columnOf(text, nextKey[0]) === columnOf(text, keyRange[0])
+    ) {
       return cut(keyRange[0], nextKey[0]);
     }
     throw conflict(`cannot remove ${key}: it shares a line`, context, hint);

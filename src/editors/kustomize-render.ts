@@ -228,7 +228,8 @@ function readRefs(text: string, file: string): KustomizationRefs {
 }
 
 /** Every `image` of a `containers` / `initContainers` list anywhere in a resource file (kustomize's legacy walk). */
-const containerImages: (text: string, file: string) => { readonly images: readonly string[]; readonly problem: string | null } = memo(readContainerImages);
+const containerImages: (text: string, file: string) => { readonly images: readonly string[]; readonly problem: string | null } =
+  memo(readContainerImages);
 
 function readContainerImages(text: string, file: string): { images: string[]; problem: string | null } {
   const source = parseOrNull(text, file);
@@ -263,7 +264,11 @@ interface Accumulated {
   readonly partial: string[];
 }
 
-function applyEntries(containers: readonly RenderedContainer[], entries: readonly KustomizeImageEntry[], stage: "input" | "rendered"): RenderedContainer[] {
+function applyEntries(
+  containers: readonly RenderedContainer[],
+  entries: readonly KustomizeImageEntry[],
+  stage: "input" | "rendered",
+): RenderedContainer[] {
   return containers.map((container) => {
     const image = entries.reduce(applyImageEntry, container.rendered);
     return stage === "input" ? { ...container, input: image, rendered: image } : { ...container, rendered: image };
@@ -313,7 +318,10 @@ function accumulate(tree: KustomizationTree, onto: Accumulated, own: boolean, de
  * The top kustomization's input (everything below its own `images:`), kept per resources list, so
  * rendering an edit of its text (withKustomizationText keeps the lists) reuses it.
  */
-const BELOW = new WeakMap<readonly KustomizeResource[], { readonly components: readonly KustomizationTree[]; readonly below: Accumulated }>();
+const BELOW = new WeakMap<
+  readonly KustomizeResource[],
+  { readonly components: readonly KustomizationTree[]; readonly below: Accumulated }
+>();
 
 function belowOf(tree: KustomizationTree): Accumulated {
   const hit = BELOW.get(tree.resources);
@@ -327,7 +335,9 @@ function belowOf(tree: KustomizationTree): Accumulated {
 export function renderKustomization(tree: KustomizationTree): { containers: RenderedContainer[]; partial: string[] } {
   const below = belowOf(tree);
   const inputs = below.containers.map((container) => ({ ...container, input: container.rendered }));
-  const partial = [...new Set([...kustomizationRefs(tree.text, tree.file).unsupported.map((note) => `${tree.file}: ${note}`), ...below.partial])];
+  const partial = [
+    ...new Set([...kustomizationRefs(tree.text, tree.file).unsupported.map((note) => `${tree.file}: ${note}`), ...below.partial]),
+  ];
   return { containers: applyEntries(inputs, kustomizeImageEntries(tree.text, tree.file), "rendered"), partial };
 }
 

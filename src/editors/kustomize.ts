@@ -63,9 +63,7 @@ function entryOccurrence(source: Source, entry: YAMLMap, doc: Document.Parsed, c
   const digestNode = getScalar(entry, "digest", doc) ?? null;
   const tag = text(source, entry, "newTag", doc);
   const digest = text(source, entry, "digest", doc);
-  const spans: Span[] = [tagNode, digestNode].flatMap((node) =>
-    node?.range ? [{ start: node.range[0], end: node.range[1] }] : [],
-  );
+  const spans: Span[] = [tagNode, digestNode].flatMap((node) => (node?.range ? [{ start: node.range[0], end: node.range[1] }] : []));
   return {
     name: text(source, entry, "newName", doc) ?? text(source, entry, "name", doc) ?? "",
     tag,
@@ -75,7 +73,16 @@ function entryOccurrence(source: Source, entry: YAMLMap, doc: Document.Parsed, c
       const replacements: Replacement[] = [];
       const added: [string, string][] = [];
       const digestKey = findPair(entry, "digest", doc)?.key;
-      if (to.tag !== null && to.tag !== tag && tagNode === null && to.digest === null && digest !== null && digestNode?.range && isScalar(digestKey) && digestKey.range) {
+      if (
+        to.tag !== null &&
+        to.tag !== tag &&
+        tagNode === null &&
+        to.digest === null &&
+        digest !== null &&
+        digestNode?.range &&
+        isScalar(digestKey) &&
+        digestKey.range
+      ) {
         // A digest-only entry moving to a tag: the `digest: …` pair becomes `newTag: …` in place
         // (removing its line and appending one after it would be two overlapping edits).
         const start = digestKey.range[0];
@@ -151,7 +158,9 @@ export const kustomizeEditor: Editor = {
     const doc = source.docs[0];
     const root = doc?.contents;
     // Empty documents after the kustomization (a trailing `---`) do not make it ambiguous.
-    const emptyAfter = source.docs.slice(1).every((each) => each.contents === null || (isScalar(each.contents) && each.contents.value === null));
+    const emptyAfter = source.docs
+      .slice(1)
+      .every((each) => each.contents === null || (isScalar(each.contents) && each.contents.value === null));
     if (doc === undefined || !emptyAfter || !isMap(root) || root.flow) return null;
     const pairs = newEntryPairs(locator, to, context);
     const images = getSeq(root, "images", doc);
@@ -175,7 +184,10 @@ export const kustomizeEditor: Editor = {
     }
     const { seqIndent } = layoutOf(source, doc);
     const item = (column: number): string[] =>
-      pairs.map(([key, value], index) => `${" ".repeat(column)}${index === 0 ? `${" ".repeat(seqIndent)}- ` : " ".repeat(seqIndent + 2)}${key}: ${value}`);
+      pairs.map(
+        ([key, value], index) =>
+          `${" ".repeat(column)}${index === 0 ? `${" ".repeat(seqIndent)}- ` : " ".repeat(seqIndent + 2)}${key}: ${value}`,
+      );
     const existing = findPair(root, "images", doc);
     if (existing !== undefined) {
       // `images:` with nothing after it (perhaps only commented-out entries) is an empty list.
@@ -188,7 +200,8 @@ export const kustomizeEditor: Editor = {
     const lines = ["images:", ...item(0)];
     // After the kustomization's own content when a `...` or an empty document follows it.
     const last = root.items.at(-1);
-    if ((doc.directives.docEnd || source.docs.length > 1) && last !== undefined) return [appendAfter(source, last.value ?? last.key, lines, context)];
+    if ((doc.directives.docEnd || source.docs.length > 1) && last !== undefined)
+      return [appendAfter(source, last.value ?? last.key, lines, context)];
     return [appendAtEnd(source, lines)];
   },
 };

@@ -39,12 +39,7 @@ function spanOf(node: Scalar): Span[] {
 }
 
 /** An image written as one string scalar. `parts.name` may differ from the alias (Argo CD `a=b:t`). */
-export function imageStringOccurrence(
-  source: Source,
-  node: Scalar,
-  parts: ImageString,
-  context: ErrorContext,
-): Occurrence {
+export function imageStringOccurrence(source: Source, node: Scalar, parts: ImageString, context: ErrorContext): Occurrence {
   const current = formatImageString(parts);
   return {
     name: parts.name,
@@ -62,13 +57,7 @@ export function imageStringOccurrence(
  * A tag in its own scalar (`tag: 1.2.3`, a Helm parameter's `value`), with the digest in a sibling
  * scalar when the file has one, else appended to the tag as `tag@digest`.
  */
-export function tagOccurrence(
-  source: Source,
-  name: string,
-  tagNode: Scalar,
-  digestNode: Scalar | null,
-  context: ErrorContext,
-): Occurrence {
+export function tagOccurrence(source: Source, name: string, tagNode: Scalar, digestNode: Scalar | null, context: ErrorContext): Occurrence {
   const rawTag = scalarString(tagNode, source.text) ?? "";
   const misread = isMisreadPlain(tagNode, source.text);
   const rawDigest = digestNode === null ? "" : (scalarString(digestNode, source.text) ?? "");

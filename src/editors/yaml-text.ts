@@ -85,11 +85,7 @@ function parseUncached(text: string, file: string): Source {
   for (const doc of docs) {
     const first = doc.errors[0];
     if (first !== undefined) {
-      throw conflict(
-        `${file} is not valid YAML: ${describeYamlError(first, text)}`,
-        { file },
-        "fix the file's syntax, then retry",
-      );
+      throw conflict(`${file} is not valid YAML: ${describeYamlError(first, text)}`, { file }, "fix the file's syntax, then retry");
     }
   }
   return { text, file, docs, eol: text.includes("\r\n") ? "\r\n" : "\n" };
@@ -134,7 +130,9 @@ export function lineOf(text: string, offset: number): number {
  */
 export function refuseDuplicateKeys(source: Source, map: YAMLMap, keys: readonly string[], context: ErrorContext): void {
   for (const key of keys) {
-    const lines = map.items.filter((pair) => keyOf(pair) === key).map((pair) => (isScalar(pair.key) && pair.key.range ? lineOf(source.text, pair.key.range[0]) : 0));
+    const lines = map.items
+      .filter((pair) => keyOf(pair) === key)
+      .map((pair) => (isScalar(pair.key) && pair.key.range ? lineOf(source.text, pair.key.range[0]) : 0));
     if (lines.length > 1) {
       throw conflict(
         `${source.file} has the key "${key}" ${lines.length} times in one mapping (lines ${lines.join(", ")})`,
@@ -269,7 +267,7 @@ export function renderScalar(old: Scalar | null, value: string, context: ErrorCo
       throw conflict(
         "the value is a block scalar (| or >), which this app does not rewrite",
         context,
-        "write the value on one line, e.g. tag: \"1.2.3\"",
+        'write the value on one line, e.g. tag: "1.2.3"',
       );
   }
   return JSON.stringify(value);

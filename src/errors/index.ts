@@ -32,15 +32,7 @@ export class AppError extends Error {
   }
 }
 
-export type RegistryErrorKind =
-  | "auth"
-  | "not-found"
-  | "rate-limit"
-  | "server"
-  | "network"
-  | "timeout"
-  | "protocol"
-  | "config";
+export type RegistryErrorKind = "auth" | "not-found" | "rate-limit" | "server" | "network" | "timeout" | "protocol" | "config";
 
 export interface RegistryErrorOptions extends AppErrorOptions {
   readonly kind: RegistryErrorKind;

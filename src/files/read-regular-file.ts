@@ -92,10 +92,13 @@ export function describeFileError(error: unknown): string {
 
 /** The error for a file over `max` bytes, for readers that check a size themselves (an edit of a blob). */
 export function fileTooLarge(name: string, size: number, max = MAX_FILE_BYTES): ConfigError {
-  return new ConfigError(`"${quoteForMessage(name, 200)}" is ${mebibytes(size)}, over the ${mebibytes(max)} limit on files argocd-image-pr reads; it was not read`, {
-    context: { file: name },
-    hint: "no manifest, values or configuration file needs to be that large: split it, or leave it out of what argocd-image-pr reads",
-  });
+  return new ConfigError(
+    `"${quoteForMessage(name, 200)}" is ${mebibytes(size)}, over the ${mebibytes(max)} limit on files argocd-image-pr reads; it was not read`,
+    {
+      context: { file: name },
+      hint: "no manifest, values or configuration file needs to be that large: split it, or leave it out of what argocd-image-pr reads",
+    },
+  );
 }
 
 /**
@@ -121,7 +124,10 @@ export async function readRegularFile(file: string, options: ReadFileOptions = {
   try {
     const info = await handle.stat();
     if (!info.isFile()) {
-      const hint = info.isDirectory() && options.directoryHint !== undefined ? options.directoryHint : "only regular files are read; put the file itself there";
+      const hint =
+        info.isDirectory() && options.directoryHint !== undefined
+          ? options.directoryHint
+          : "only regular files are read; put the file itself there";
       throw fail(`"${name}" is ${kindOf(info)}, not ${info.isDirectory() ? "a file" : "a regular file"}`, hint);
     }
     const tooBig = (size: number): ConfigError => fileTooLarge(options.name ?? file, size, max);

@@ -23,8 +23,16 @@ export function apiBaseUrl(env: NodeJS.ProcessEnv): string {
   const host = value(env, "GHE_HOST");
   if (host !== undefined) {
     const protocol = value(env, "GHE_PROTOCOL") ?? "https";
-    if (protocol !== "https" && protocol !== "http") throw new ConfigError(`GHE_PROTOCOL "${protocol}" is not http or https`, { context: { key: "GHE_PROTOCOL" }, hint: "set GHE_PROTOCOL=https (the default) or http" });
-    if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(host)) throw new ConfigError("GHE_HOST is not a host name", { context: { key: "GHE_HOST" }, hint: "set GHE_HOST to the host of your GitHub Enterprise Server, e.g. github.example.com" });
+    if (protocol !== "https" && protocol !== "http")
+      throw new ConfigError(`GHE_PROTOCOL "${protocol}" is not http or https`, {
+        context: { key: "GHE_PROTOCOL" },
+        hint: "set GHE_PROTOCOL=https (the default) or http",
+      });
+    if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(host))
+      throw new ConfigError("GHE_HOST is not a host name", {
+        context: { key: "GHE_HOST" },
+        hint: "set GHE_HOST to the host of your GitHub Enterprise Server, e.g. github.example.com",
+      });
     return `${protocol}://${host}/api/v3`;
   }
   return "https://api.github.com";
@@ -35,7 +43,11 @@ export function privateKeyFrom(env: NodeJS.ProcessEnv): string | null {
   const inline = value(env, "PRIVATE_KEY");
   if (inline !== undefined) {
     const pem = inline.includes("-----BEGIN") ? inline.replace(/\\n/g, "\n") : Buffer.from(inline, "base64").toString("utf8");
-    if (!pem.includes("-----BEGIN")) throw new ConfigError("PRIVATE_KEY is not a PEM private key", { context: { key: "PRIVATE_KEY" }, hint: "paste the .pem file's content (or its base64), or set PRIVATE_KEY_PATH to the file" });
+    if (!pem.includes("-----BEGIN"))
+      throw new ConfigError("PRIVATE_KEY is not a PEM private key", {
+        context: { key: "PRIVATE_KEY" },
+        hint: "paste the .pem file's content (or its base64), or set PRIVATE_KEY_PATH to the file",
+      });
     return pem;
   }
   const file = value(env, "PRIVATE_KEY_PATH");
@@ -43,7 +55,10 @@ export function privateKeyFrom(env: NodeJS.ProcessEnv): string | null {
   try {
     return readFileSync(file, "utf8");
   } catch {
-    throw new ConfigError(`cannot read PRIVATE_KEY_PATH "${file}"`, { context: { key: "PRIVATE_KEY_PATH", file }, hint: "point PRIVATE_KEY_PATH at the .pem file downloaded from the app's settings" });
+    throw new ConfigError(`cannot read PRIVATE_KEY_PATH "${file}"`, {
+      context: { key: "PRIVATE_KEY_PATH", file },
+      hint: "point PRIVATE_KEY_PATH at the .pem file downloaded from the app's settings",
+    });
   }
 }
 
@@ -76,8 +91,17 @@ export function repoClientsFromEnv(options: RepoClientsOptions): RepoClients {
       hint: "in GitHub Actions pass GITHUB_TOKEN (contents, pull-requests and issues: write); as the app, its ID and private key",
     });
   }
-  if (!/^\d+$/.test(appId)) throw new ConfigError("APP_ID is not a number", { context: { key: "APP_ID" }, hint: "use the App ID shown on the app's settings page" });
-  const quiet = { debug: () => undefined, info: () => undefined, warn: (m: string) => log.warn({}, m), error: (m: string) => log.error({}, m) };
+  if (!/^\d+$/.test(appId))
+    throw new ConfigError("APP_ID is not a number", {
+      context: { key: "APP_ID" },
+      hint: "use the App ID shown on the app's settings page",
+    });
+  const quiet = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (m: string) => log.warn({}, m),
+    error: (m: string) => log.error({}, m),
+  };
   const app = new ProbotOctokit({ auth: { appId: Number(appId), privateKey }, baseUrl, log: quiet });
   const installations = new Map<number, GitHubClient>();
   const tuning = options.tuning ?? {};
@@ -100,7 +124,9 @@ export function repoClientsFromEnv(options: RepoClientsOptions): RepoClients {
             throttle: {
               id: `installation-${id}`,
               ...(tuning.retryAfterBaseValue === undefined ? {} : { retryAfterBaseValue: tuning.retryAfterBaseValue }),
-              ...(tuning.writeSpacingMs === undefined ? {} : { write: writeGroup(tuning.writeSpacingMs), notifications: writeGroup(tuning.writeSpacingMs, "notifications") }),
+              ...(tuning.writeSpacingMs === undefined
+                ? {}
+                : { write: writeGroup(tuning.writeSpacingMs), notifications: writeGroup(tuning.writeSpacingMs, "notifications") }),
             },
             ...(tuning.retryAfterBaseValue === undefined ? {} : { retry: { retryAfterBaseValue: tuning.retryAfterBaseValue } }),
           }),

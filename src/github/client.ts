@@ -67,7 +67,12 @@ export function countRequests(client: GitHubClient): GitHubClient {
 }
 
 /** Probot's pino logger has `warn(message)`; ours is `warn(metadata, message)`: adapt for Octokit's `log`. */
-function octokitLog(log: Logger): { debug: (m: string) => void; info: (m: string) => void; warn: (m: string) => void; error: (m: string) => void } {
+function octokitLog(log: Logger): {
+  debug: (m: string) => void;
+  info: (m: string) => void;
+  warn: (m: string) => void;
+  error: (m: string) => void;
+} {
   return {
     debug: (message) => log.debug({}, message),
     info: (message) => log.debug({}, message),
@@ -88,7 +93,9 @@ export function createGitHubClient(options: CreateClientOptions): GitHubClient {
         id: options.throttleId ?? "token",
         ...(tuning.retryAfterBaseValue === undefined ? {} : { retryAfterBaseValue: tuning.retryAfterBaseValue }),
         // GitHub asks for a second between writes and three before content that notifies people (PRs, comments).
-        ...(tuning.writeSpacingMs === undefined ? {} : { write: writeGroup(tuning.writeSpacingMs), notifications: writeGroup(tuning.writeSpacingMs, "notifications") }),
+        ...(tuning.writeSpacingMs === undefined
+          ? {}
+          : { write: writeGroup(tuning.writeSpacingMs), notifications: writeGroup(tuning.writeSpacingMs, "notifications") }),
       },
       retry: tuning.retryAfterBaseValue === undefined ? {} : { retryAfterBaseValue: tuning.retryAfterBaseValue },
     }),

@@ -199,8 +199,14 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
       let refs: RawRef[];
       let open: RawPull[];
       try {
-        refs = await cache.get<RawRef[]>(client, "GET /repos/{owner}/{repo}/git/matching-refs/{ref}", { owner, repo, ref: `heads/${BRANCH_PREFIX}` });
-        open = (await listPulls({ state: "open" })).filter((pull) => pull.head.ref.startsWith(BRANCH_PREFIX) && pull.head.repo?.full_name.toLowerCase() === full.toLowerCase());
+        refs = await cache.get<RawRef[]>(client, "GET /repos/{owner}/{repo}/git/matching-refs/{ref}", {
+          owner,
+          repo,
+          ref: `heads/${BRANCH_PREFIX}`,
+        });
+        open = (await listPulls({ state: "open" })).filter(
+          (pull) => pull.head.ref.startsWith(BRANCH_PREFIX) && pull.head.repo?.full_name.toLowerCase() === full.toLowerCase(),
+        );
       } catch (error) {
         throw gitHubError(full, "listing the app's branches and pull requests", error);
       }
@@ -242,11 +248,24 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
         try {
           const number = await run(action, context);
           results.push({ kind: action.kind, branch: action.branch, ok: true, number, writes });
-          log.info({ repo: full, action: action.kind, branch: action.branch, number, writes: writes.length, dryRun: executeOptions.dryRun }, "pull request action done");
+          log.info(
+            { repo: full, action: action.kind, branch: action.branch, number, writes: writes.length, dryRun: executeOptions.dryRun },
+            "pull request action done",
+          );
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          results.push({ kind: action.kind, branch: action.branch, ok: false, number: "number" in action ? action.number : null, writes, error: message });
-          log.error({ repo: full, action: action.kind, branch: action.branch, error: message }, "pull request action failed; the next pass picks it up");
+          results.push({
+            kind: action.kind,
+            branch: action.branch,
+            ok: false,
+            number: "number" in action ? action.number : null,
+            writes,
+            error: message,
+          });
+          log.error(
+            { repo: full, action: action.kind, branch: action.branch, error: message },
+            "pull request action failed; the next pass picks it up",
+          );
         }
       }
       return results;
@@ -278,7 +297,13 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
         `POST /repos/${full}/labels — create label ${JSON.stringify(name)}`,
         async () => {
           try {
-            await client.request("POST /repos/{owner}/{repo}/labels", { owner, repo, name, color: LABEL_COLORS[name] ?? "ededed", description: LABEL_DESCRIPTIONS[name] ?? "Used by argocd-image-pr" });
+            await client.request("POST /repos/{owner}/{repo}/labels", {
+              owner,
+              repo,
+              name,
+              color: LABEL_COLORS[name] ?? "ededed",
+              description: LABEL_DESCRIPTIONS[name] ?? "Used by argocd-image-pr",
+            });
           } catch (error) {
             // Made by someone else meanwhile (or by a retried request that had succeeded).
             if (!isStatus(error, 422)) throw error;
@@ -293,15 +318,30 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
   /** The PR's commit: its files as a tree on the base's tree, one commit on the base head. */
   async function makeCommit(desired: DesiredPr, ctx: RunContext): Promise<string> {
     const base = await treeOf(desired.baseSha);
-    const entries = desired.files.map((change) => ({ path: change.file, mode: (base.entries.get(change.file)?.mode ?? "100644") as "100644" | "100755", type: "blob" as const, content: change.after }));
+    const entries = desired.files.map((change) => ({
+      path: change.file,
+      mode: (base.entries.get(change.file)?.mode ?? "100644") as "100644" | "100755",
+      type: "blob" as const,
+      content: change.after,
+    }));
     const tree = await ctx.write(
       `POST /repos/${full}/git/trees — ${entries.length} file${entries.length === 1 ? "" : "s"} on ${desired.base}@${desired.baseSha.slice(0, 12)}: ${entries.map((e) => e.path).join(", ")}`,
-      async () => (await client.request("POST /repos/{owner}/{repo}/git/trees", { owner, repo, base_tree: base.treeSha, tree: entries })).data.sha,
+      async () =>
+        (await client.request("POST /repos/{owner}/{repo}/git/trees", { owner, repo, base_tree: base.treeSha, tree: entries })).data.sha,
       "(new tree)",
     );
     return ctx.write(
       `POST /repos/${full}/git/commits — ${JSON.stringify(desired.commitMessage.split("\n")[0] ?? "")}`,
-      async () => (await client.request("POST /repos/{owner}/{repo}/git/commits", { owner, repo, message: desired.commitMessage, tree, parents: [desired.baseSha] })).data.sha,
+      async () =>
+        (
+          await client.request("POST /repos/{owner}/{repo}/git/commits", {
+            owner,
+            repo,
+            message: desired.commitMessage,
+            tree,
+            parents: [desired.baseSha],
+          })
+        ).data.sha,
       "(new commit)",
     );
   }
@@ -333,7 +373,8 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
     } else {
       const current = await refSha(branch, true);
       if (current === sha) return;
-      if (current !== expected) throw gitHubError(full, `updating ${branch}`, new Error("the branch moved since this pass read it; the next pass decides again"));
+      if (current !== expected)
+        throw gitHubError(full, `updating ${branch}`, new Error("the branch moved since this pass read it; the next pass decides again"));
     }
     await ctx.write(
       `PATCH /repos/${full}/git/refs/heads/${branch} — force to the new commit`,
@@ -345,7 +386,9 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
   }
 
   async function findOpenPr(branch: string): Promise<RawPull | undefined> {
-    const data = (await client.request("GET /repos/{owner}/{repo}/pulls", { owner, repo, state: "open", head: `${owner}:${branch}`, per_page: 10 })).data as unknown as RawPull[];
+    const data = (
+      await client.request("GET /repos/{owner}/{repo}/pulls", { owner, repo, state: "open", head: `${owner}:${branch}`, per_page: 10 })
+    ).data as unknown as RawPull[];
     return data[0];
   }
 
@@ -354,7 +397,15 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
       `POST /repos/${full}/pulls — ${JSON.stringify(desired.title)} from ${desired.branch} into ${desired.base}`,
       async () => {
         try {
-          const response = await client.request("POST /repos/{owner}/{repo}/pulls", { owner, repo, title: desired.title, body: desired.body, head: desired.branch, base: desired.base, maintainer_can_modify: false });
+          const response = await client.request("POST /repos/{owner}/{repo}/pulls", {
+            owner,
+            repo,
+            title: desired.title,
+            body: desired.body,
+            head: desired.branch,
+            base: desired.base,
+            maintainer_can_modify: false,
+          });
           return response.data.number;
         } catch (error) {
           if (!isStatus(error, 422)) throw error;
@@ -362,7 +413,13 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
           const existing = await findOpenPr(desired.branch);
           if (existing === undefined) throw error;
           if (existing.title !== desired.title || (existing.body ?? "") !== desired.body) {
-            await client.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: existing.number, title: desired.title, body: desired.body });
+            await client.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+              owner,
+              repo,
+              pull_number: existing.number,
+              title: desired.title,
+              body: desired.body,
+            });
           }
           return existing.number;
         }
@@ -377,7 +434,12 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
     await ctx.write(
       `POST /repos/${full}/issues/${number}/labels — ${names.join(", ")}`,
       async () => {
-        await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { owner, repo, issue_number: number, labels: [...names] });
+        await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+          owner,
+          repo,
+          issue_number: number,
+          labels: [...names],
+        });
       },
       undefined,
     );
@@ -385,14 +447,27 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
 
   async function ensureComment(number: number, marker: string, body: string, ctx: RunContext): Promise<void> {
     for (let page = 1; page <= 30; page += 1) {
-      const data = (await client.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner, repo, issue_number: number, per_page: 100, page })).data;
+      const data = (
+        await client.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          owner,
+          repo,
+          issue_number: number,
+          per_page: 100,
+          page,
+        })
+      ).data;
       if (data.some((comment) => (comment.body ?? "").includes(marker))) return;
       if (data.length < 100) break;
     }
     await ctx.write(
       `POST /repos/${full}/issues/${number}/comments — ${JSON.stringify(body.split("\n")[0]?.slice(0, 80) ?? "")}`,
       async () => {
-        await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner, repo, issue_number: number, body: `${body}\n\n${marker}` });
+        await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          owner,
+          repo,
+          issue_number: number,
+          body: `${body}\n\n${marker}`,
+        });
       },
       undefined,
     );
@@ -401,7 +476,8 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
   async function deleteBranch(branch: string, headSha: string | null, ctx: RunContext): Promise<void> {
     const current = await refSha(branch, true);
     if (current === null) return;
-    if (headSha !== null && current !== headSha) throw gitHubError(full, `deleting ${branch}`, new Error("the branch moved since this pass read it; it is left alone"));
+    if (headSha !== null && current !== headSha)
+      throw gitHubError(full, `deleting ${branch}`, new Error("the branch moved since this pass read it; it is left alone"));
     await ctx.write(
       `DELETE /repos/${full}/git/refs/heads/${branch}`,
       async () => {
@@ -438,7 +514,13 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
           await ctx.write(
             `PATCH /repos/${full}/pulls/${action.number} — title ${JSON.stringify(action.desired.title)} and body`,
             async () => {
-              await client.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: action.number, title: action.desired.title, body: action.desired.body });
+              await client.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+                owner,
+                repo,
+                pull_number: action.number,
+                title: action.desired.title,
+                body: action.desired.body,
+              });
             },
             undefined,
           );
@@ -451,7 +533,12 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
         await ctx.write(
           `PATCH /repos/${full}/pulls/${action.number} — close`,
           async () => {
-            await client.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: action.number, state: "closed" });
+            await client.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+              owner,
+              repo,
+              pull_number: action.number,
+              state: "closed",
+            });
           },
           undefined,
         );
@@ -465,7 +552,12 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
             `DELETE /repos/${full}/issues/${action.number}/labels/${label}`,
             async () => {
               try {
-                await client.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", { owner, repo, issue_number: action.number, name: label });
+                await client.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+                  owner,
+                  repo,
+                  issue_number: action.number,
+                  name: label,
+                });
               } catch (error) {
                 if (!isStatus(error, 404)) throw error;
               }
@@ -477,7 +569,12 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
         await ctx.write(
           `PATCH /repos/${full}/pulls/${action.number} — mark hands-off in the metadata`,
           async () => {
-            await client.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: action.number, body: action.body });
+            await client.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+              owner,
+              repo,
+              pull_number: action.number,
+              body: action.body,
+            });
           },
           undefined,
         );
@@ -496,7 +593,14 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
   async function automerge(action: Extract<PrAction, { kind: "automerge" }>, ctx: RunContext): Promise<void> {
     const pull = (await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: action.number })).data;
     if (pull.state !== "open" || pull.head.sha !== action.headSha || (pull.auto_merge !== null && pull.auto_merge !== undefined)) return;
-    const reviews = (await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { owner, repo, pull_number: action.number, per_page: 100 })).data;
+    const reviews = (
+      await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+        owner,
+        repo,
+        pull_number: action.number,
+        per_page: 100,
+      })
+    ).data;
     const latest = new Map<string, string>();
     for (const review of reviews) if (review.user !== null && review.state !== "COMMENTED") latest.set(review.user.login, review.state);
     if ([...latest.values()].includes("CHANGES_REQUESTED")) {
@@ -526,9 +630,13 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
     }
     if (pull.mergeable !== true) return; // conflicting, or GitHub is still computing it: the next pass or event looks again
     const status = (await client.request("GET /repos/{owner}/{repo}/commits/{ref}/status", { owner, repo, ref: action.headSha })).data;
-    const checks = (await client.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner, repo, ref: action.headSha, per_page: 100 })).data;
+    const checks = (
+      await client.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner, repo, ref: action.headSha, per_page: 100 })
+    ).data;
     const statusOk = status.total_count === 0 || status.state === "success";
-    const checksOk = checks.check_runs.every((run) => run.status === "completed" && ["success", "neutral", "skipped"].includes(run.conclusion ?? ""));
+    const checksOk = checks.check_runs.every(
+      (run) => run.status === "completed" && ["success", "neutral", "skipped"].includes(run.conclusion ?? ""),
+    );
     if (!statusOk || !checksOk) {
       log.info({ repo: full, number: action.number, status: status.state }, "auto-merge waits for the checks");
       return;
@@ -537,7 +645,13 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
       `PUT /repos/${full}/pulls/${action.number}/merge — ${action.mergeMethod} at ${action.headSha.slice(0, 12)}`,
       async () => {
         try {
-          await client.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", { owner, repo, pull_number: action.number, merge_method: action.mergeMethod, sha: action.headSha });
+          await client.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", {
+            owner,
+            repo,
+            pull_number: action.number,
+            merge_method: action.mergeMethod,
+            sha: action.headSha,
+          });
         } catch (error) {
           // 405 not mergeable / 409 head moved: not now; the next pass decides again.
           if (!isStatus(error, 405, 409)) throw error;
@@ -553,7 +667,9 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
     await ctx.write(
       `POST /graphql — disablePullRequestAutoMerge #${number}`,
       async () => {
-        await client.graphql("mutation($id: ID!) { disablePullRequestAutoMerge(input: { pullRequestId: $id }) { clientMutationId } }", { id: pull.node_id });
+        await client.graphql("mutation($id: ID!) { disablePullRequestAutoMerge(input: { pullRequestId: $id }) { clientMutationId } }", {
+          id: pull.node_id,
+        });
       },
       undefined,
     );

@@ -35,7 +35,9 @@ export interface StoredState {
 }
 
 /** What a change makes of the state it is given: a new state and the audit commit's message, or no change. */
-export type StateChange<T> = (state: State) => { readonly state: State; readonly message: string; readonly result: T } | { readonly state: null; readonly result: T };
+export type StateChange<T> = (
+  state: State,
+) => { readonly state: State; readonly message: string; readonly result: T } | { readonly state: null; readonly result: T };
 
 export interface StateUpdateResult<T> {
   readonly state: State;
@@ -76,7 +78,8 @@ export function createStateStore(options: StateStoreOptions): StateStore {
       throw gitHubError(fullName, `reading the state branch ${branch}`, error);
     }
     try {
-      const tree = (await client.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: commit })).data.tree.sha;
+      const tree = (await client.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: commit })).data
+        .tree.sha;
       return { commit, tree };
     } catch (error) {
       throw gitHubError(fullName, `reading the state commit ${commit}`, error);
@@ -120,10 +123,26 @@ export function createStateStore(options: StateStoreOptions): StateStore {
         tree: [{ path: file, mode: "100644", type: "blob", content: text }],
       })
     ).data.sha;
-    const commit = (await client.request("POST /repos/{owner}/{repo}/git/commits", { owner, repo, message, tree, parents: parent.head === null ? [] : [parent.head] })).data.sha;
+    const commit = (
+      await client.request("POST /repos/{owner}/{repo}/git/commits", {
+        owner,
+        repo,
+        message,
+        tree,
+        parents: parent.head === null ? [] : [parent.head],
+      })
+    ).data.sha;
     try {
-      if (parent.head === null) await client.request("POST /repos/{owner}/{repo}/git/refs", { owner, repo, ref: `refs/heads/${branch}`, sha: commit });
-      else await client.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner, repo, ref: `heads/${branch}`, sha: commit, force: false });
+      if (parent.head === null)
+        await client.request("POST /repos/{owner}/{repo}/git/refs", { owner, repo, ref: `refs/heads/${branch}`, sha: commit });
+      else
+        await client.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", {
+          owner,
+          repo,
+          ref: `heads/${branch}`,
+          sha: commit,
+          force: false,
+        });
     } catch (error) {
       // "Reference already exists" / "Update is not a fast forward": someone else wrote first.
       if (isStatus(error, 422)) return null;

@@ -43,12 +43,21 @@ export async function readCommitTree(at: RepoCoordinates, commitSha: string, tre
   const full = `${at.owner}/${at.repo}`;
   let raw: RawTree;
   try {
-    raw = await at.cache.get<RawTree>(at.client, "GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { owner: at.owner, repo: at.repo, tree_sha: treeSha, recursive: "1" });
+    raw = await at.cache.get<RawTree>(at.client, "GET /repos/{owner}/{repo}/git/trees/{tree_sha}", {
+      owner: at.owner,
+      repo: at.repo,
+      tree_sha: treeSha,
+      recursive: "1",
+    });
   } catch (error) {
     throw gitHubError(full, `reading the tree of ${commitSha.slice(0, 12)}`, error);
   }
   if (raw.truncated) {
-    throw gitHubError(full, `reading the tree of ${commitSha.slice(0, 12)}`, new Error("GitHub truncated the recursive tree (more than 100,000 entries or 7 MB)"));
+    throw gitHubError(
+      full,
+      `reading the tree of ${commitSha.slice(0, 12)}`,
+      new Error("GitHub truncated the recursive tree (more than 100,000 entries or 7 MB)"),
+    );
   }
   const entries = new Map<string, TreeEntry>();
   for (const item of raw.tree) {
@@ -89,7 +98,7 @@ function blobText(at: RepoCoordinates, sha: string, file: string): Promise<strin
 
 function normalize(file: string): string | null {
   const joined = path.posix.normalize(file.replace(/^\/+/, ""));
-  if (joined === "." ) return "";
+  if (joined === ".") return "";
   if (joined.startsWith("../") || joined === "..") return null;
   return joined.replace(/\/+$/, "");
 }
@@ -99,7 +108,10 @@ const MAX_LINKS = 8;
 /** The RepoReader of a commit tree; `sha` is the commit's. */
 export function treeReader(at: RepoCoordinates, tree: CommitTree): RepoReader & { readonly sha: string; readonly tree: CommitTree } {
   const outside = (file: string): ConfigError =>
-    new ConfigError(`path "${file}" points outside the repository`, { context: { file }, hint: "paths in Applications and the repo config are relative to the GitOps repo's root" });
+    new ConfigError(`path "${file}" points outside the repository`, {
+      context: { file },
+      hint: "paths in Applications and the repo config are relative to the GitOps repo's root",
+    });
 
   /** Follow symlinks in every component of `file`; null when some component does not exist. */
   async function resolve(file: string, depth = 0): Promise<string | null> {
@@ -117,7 +129,10 @@ export function treeReader(at: RepoCoordinates, tree: CommitTree): RepoReader & 
         const target = await blobText(at, entry.sha, current);
         const joined = normalize(path.posix.join(path.posix.dirname(current), target));
         if (target.startsWith("/") || joined === null) {
-          throw new ConfigError(`path "${file}" is a symbolic link that leads outside the repository`, { context: { file }, hint: "replace the link with the file" });
+          throw new ConfigError(`path "${file}" is a symbolic link that leads outside the repository`, {
+            context: { file },
+            hint: "replace the link with the file",
+          });
         }
         const rest = parts.slice(i + 1).join("/");
         return resolve(rest === "" ? joined : `${joined}/${rest}`, depth + 1);
@@ -134,7 +149,10 @@ export function treeReader(at: RepoCoordinates, tree: CommitTree): RepoReader & 
       if (real === null) return null;
       const entry = tree.entries.get(real);
       if (real === "" || entry?.type === "tree") {
-        throw new ConfigError(`"${file}" is a directory, not a file`, { context: { file }, hint: "name the file to edit, or give the directory as path: for a kustomization" });
+        throw new ConfigError(`"${file}" is a directory, not a file`, {
+          context: { file },
+          hint: "name the file to edit, or give the directory as path: for a kustomization",
+        });
       }
       if (entry === undefined || entry.type !== "blob") return null;
       return blobText(at, entry.sha, file);
@@ -149,7 +167,8 @@ export function treeReader(at: RepoCoordinates, tree: CommitTree): RepoReader & 
         if (!entry.path.startsWith(prefix)) continue;
         const name = entry.path.slice(prefix.length);
         if (name === "" || name.includes("/")) continue;
-        const type: RepoEntry["type"] = entry.mode === "120000" ? "symlink" : entry.type === "tree" ? "dir" : entry.type === "commit" ? "other" : "file";
+        const type: RepoEntry["type"] =
+          entry.mode === "120000" ? "symlink" : entry.type === "tree" ? "dir" : entry.type === "commit" ? "other" : "file";
         out.push({ name, type });
       }
       return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.js";
-import { familiarName, formatImageRef, isDockerHubHost, isValidDigest, isValidTag, parseImageRef, repositoryKey, sameRepository } from "./index.js";
+import {
+  familiarName,
+  formatImageRef,
+  isDockerHubHost,
+  isValidDigest,
+  isValidTag,
+  parseImageRef,
+  repositoryKey,
+  sameRepository,
+} from "./index.js";
 
 const D256 = `sha256:${"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"}`;
 const D512 = `sha512:${"f".repeat(128)}`;

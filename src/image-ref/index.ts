@@ -88,9 +88,7 @@ export function splitReference(input: string): { name: string; tag: string | nul
 function splitDomain(name: string): { registry: string; repository: string } {
   const slash = name.indexOf("/");
   const first = slash === -1 ? "" : name.slice(0, slash);
-  const isDomain =
-    slash !== -1 &&
-    (/[.:]/.test(first) || first === "localhost" || first.toLowerCase() !== first || first.startsWith("["));
+  const isDomain = slash !== -1 && (/[.:]/.test(first) || first === "localhost" || first.toLowerCase() !== first || first.startsWith("["));
   let registry = isDomain ? first : DOCKER_HUB;
   let repository = isDomain ? name.slice(slash + 1) : name;
   if (registry === LEGACY_DOCKER_HUB) registry = DOCKER_HUB;

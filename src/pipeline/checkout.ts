@@ -56,7 +56,12 @@ export function resolveInside(root: string, file: string): string {
  * repo could otherwise make --write change any file the user can write). A file that does not
  * exist yet is placed in its parent directory's real path.
  */
-async function realInside(root: string, file: string, realRoot: Promise<string> = realpath(root), options: { existing?: boolean } = {}): Promise<string> {
+async function realInside(
+  root: string,
+  file: string,
+  realRoot: Promise<string> = realpath(root),
+  options: { existing?: boolean } = {},
+): Promise<string> {
   const absolute = resolveInside(root, file);
   let real: string;
   try {
@@ -98,7 +103,10 @@ function isNotFound(error: unknown): boolean {
 /** A file system error on `file` (a symlink loop, no permission…) as a ConfigError naming it. */
 function unusable(file: string, error: unknown): unknown {
   if (error instanceof ConfigError || isNotFound(error)) return error;
-  return new ConfigError(`cannot read "${quoteForMessage(file)}" in the repository: ${describeFileError(error)}`, { context: { file }, cause: error });
+  return new ConfigError(`cannot read "${quoteForMessage(file)}" in the repository: ${describeFileError(error)}`, {
+    context: { file },
+    cause: error,
+  });
 }
 
 /**
@@ -109,7 +117,10 @@ async function readOnlyReason(real: string): Promise<string | null> {
   const info = await stat(real).catch(() => null);
   if (info === null) return null;
   if ((info.mode & 0o222) === 0) return `it is read-only (mode ${(info.mode & 0o777).toString(8).padStart(4, "0")})`;
-  const writable = await access(real, constants.W_OK).then(() => true, () => false);
+  const writable = await access(real, constants.W_OK).then(
+    () => true,
+    () => false,
+  );
   return writable ? null : "this user may not write it";
 }
 
@@ -132,7 +143,11 @@ export function openCheckout(root: string): Checkout {
           .then(async (real) => {
             // Regular files only (a FIFO would block the pass forever), up to MAX_MANIFEST_FILE_BYTES
             // (Application bundles); files to edit are held to MAX_FILE_BYTES where they are edited.
-            const bytes = await readRegularFile(real, { name: file, maxBytes: MAX_MANIFEST_FILE_BYTES, directoryHint: "name the file to edit, or give the directory as path: for a kustomization" });
+            const bytes = await readRegularFile(real, {
+              name: file,
+              maxBytes: MAX_MANIFEST_FILE_BYTES,
+              directoryHint: "name the file to edit, or give the directory as path: for a kustomization",
+            });
             return bytes === null ? null : decodeUtf8(bytes, file);
           })
           .catch((error: unknown) => {
@@ -161,7 +176,9 @@ export function openCheckout(root: string): Checkout {
         throw new ConfigError(`${quoteForMessage(file)} leads into .git/, which argocd-image-pr never edits`, { context: { file } });
       }
       if (realRelative.join("/") === ".github/argocd-image-pr.yml") {
-        throw new ConfigError(`${quoteForMessage(file)} leads to the repo config, which argocd-image-pr never edits`, { context: { file } });
+        throw new ConfigError(`${quoteForMessage(file)} leads to the repo config, which argocd-image-pr never edits`, {
+          context: { file },
+        });
       }
       const readOnly = await readOnlyReason(real);
       if (readOnly !== null) {

@@ -20,15 +20,21 @@ export function secretCredentials(read: SecretReader): CredentialResolver {
           // kubernetes.io/dockerconfigjson, or the older kubernetes.io/dockercfg (no "auths" wrapper).
           const json = data[".dockerconfigjson"] ?? (data[".dockercfg"] === undefined ? undefined : `{"auths":${data[".dockercfg"]}}`);
           if (json === undefined) {
-            throw new ConfigError(`${where} has no .dockerconfigjson`, { hint: "use a secret of type kubernetes.io/dockerconfigjson, or secret:<ns>/<name>#<field> for a user:password field" });
+            throw new ConfigError(`${where} has no .dockerconfigjson`, {
+              hint: "use a secret of type kubernetes.io/dockerconfigjson, or secret:<ns>/<name>#<field> for a user:password field",
+            });
           }
           return parseDockerConfig(json, where).find(registry, repository);
         }
         case "secret": {
           const value = data[source.field];
-          if (value === undefined) throw new ConfigError(`${where} has no field "${source.field}"`, { hint: "name a field that holds user:password" });
+          if (value === undefined)
+            throw new ConfigError(`${where} has no field "${source.field}"`, { hint: "name a field that holds user:password" });
           const credentials = parseUserPass(value);
-          if (credentials === null) throw new ConfigError(`${where} field "${source.field}" is not user:password`, { hint: "store the credentials as user:password" });
+          if (credentials === null)
+            throw new ConfigError(`${where} field "${source.field}" is not user:password`, {
+              hint: "store the credentials as user:password",
+            });
           return credentials;
         }
       }

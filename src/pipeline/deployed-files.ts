@@ -40,7 +40,9 @@ async function inKustomizeStack(file: string, from: DeploySources, reader: TextR
       treeFiles(await readKustomizationTree(kustomization.file, kustomization.text, reader), files);
       if (files.has(file)) return { found: true, notes };
     } catch (error) {
-      notes.push(`the kustomization in ${dir === "" ? "." : dir} could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      notes.push(
+        `the kustomization in ${dir === "" ? "." : dir} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   return { found: false, notes };
@@ -48,7 +50,12 @@ async function inKustomizeStack(file: string, from: DeploySources, reader: TextR
 
 function describeSources(from: DeploySources): string {
   const parts = [
-    ...(from.paths.length === 0 ? [] : [`its source path${from.paths.length > 1 ? "s" : ""} ${from.paths.map((p) => (p === "" ? "." : p)).join(", ")}`, "the kustomization stack it builds from"]),
+    ...(from.paths.length === 0
+      ? []
+      : [
+          `its source path${from.paths.length > 1 ? "s" : ""} ${from.paths.map((p) => (p === "" ? "." : p)).join(", ")}`,
+          "the kustomization stack it builds from",
+        ]),
     ...(from.valueFiles.length === 0 ? [] : [`its Helm valueFiles ${from.valueFiles.join(", ")}`]),
     ...(from.paths.length === 0 ? [] : ["its .argocd-source file"]),
     ...(from.manifest === null ? [] : [`its manifest ${from.manifest}`]),

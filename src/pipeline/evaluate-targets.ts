@@ -47,7 +47,10 @@ export interface EvaluateOptions {
 function constraintsOf(target: Target, given: ReadonlyMap<string, TargetConstraints> | undefined): TargetConstraints {
   const constraints = given?.get(target.id) ?? {};
   if (constraints.pin !== undefined || target.pin === undefined) return constraints;
-  return { ...constraints, pin: { tag: target.pin.tag, source: `${target.declaredIn}${target.pin.reason === null ? "" : `: ${target.pin.reason}`}` } };
+  return {
+    ...constraints,
+    pin: { tag: target.pin.tag, source: `${target.declaredIn}${target.pin.reason === null ? "" : `: ${target.pin.reason}`}` },
+  };
 }
 
 export interface Located {
@@ -125,16 +128,30 @@ async function resolveFile(target: Target, reader: RepoReader): Promise<{ kind: 
  */
 function refuseStrayOverrideFile(where: string): void {
   if (/\.ya?ml$/i.test(where)) return;
-  const meant = /^kustom/i.test(path.posix.basename(where)) ? "kustomization" : /^(helm|values)/i.test(path.posix.basename(where)) ? "helmvalues" : null;
-  throw new ConfigError(`write-back target "${quoteForMessage(where)}" is neither a directory in the repository nor a .yaml file, so it is no write-back target${meant === null ? "" : ` (did you mean ${meant}?)`}; nothing was written`, {
-    context: { file: where },
-    hint: "use kustomization[:<path>], helmvalues[:<path>], or a directory or .yaml file for the parameter override file",
-  });
+  const meant = /^kustom/i.test(path.posix.basename(where))
+    ? "kustomization"
+    : /^(helm|values)/i.test(path.posix.basename(where))
+      ? "helmvalues"
+      : null;
+  throw new ConfigError(
+    `write-back target "${quoteForMessage(where)}" is neither a directory in the repository nor a .yaml file, so it is no write-back target${meant === null ? "" : ` (did you mean ${meant}?)`}; nothing was written`,
+    {
+      context: { file: where },
+      hint: "use kustomization[:<path>], helmvalues[:<path>], or a directory or .yaml file for the parameter override file",
+    },
+  );
 }
 
 /** Of the values files a Helm source reads, the last that sets the image (Helm merges later over earlier); else the target's path. */
 async function valuesFileInCharge(target: Target, reader: RepoReader): Promise<string> {
-  const locator: ImageLocator = { kind: "helm", image: target.image, kustomizeImageName: null, helm: target.write.helm, appName: target.app?.name ?? null, createIfMissing: false };
+  const locator: ImageLocator = {
+    kind: "helm",
+    image: target.image,
+    kustomizeImageName: null,
+    helm: target.write.helm,
+    appName: target.app?.name ?? null,
+    createIfMissing: false,
+  };
   for (const file of [...(target.write.valuesFiles ?? [])].reverse()) {
     const text = await reader.read(file);
     if (text === null) continue;
@@ -169,7 +186,8 @@ async function locate(target: Target, reader: RepoReader): Promise<Located> {
   await refuseFileNotDeployed(target, file, reader);
   // An Application with no override for the image yet gets one, as image-updater's argocd write-back sets it.
   // So does a helmvalues file of an Application that lacks the image's keys (a repo-config file is edited only where it holds the image).
-  const createIfMissing = kind === "kustomize" || kind === "argocd-source" || kind === "application" || (kind === "helm" && target.app !== null);
+  const createIfMissing =
+    kind === "kustomize" || kind === "argocd-source" || kind === "application" || (kind === "helm" && target.app !== null);
   const stored = await reader.read(file);
   // The editors' parser reads ~0.4 MB/s: a file past MAX_FILE_BYTES is refused, whichever reader gave it.
   if (stored !== null && stored.length > MAX_FILE_BYTES) throw fileTooLarge(file, Buffer.byteLength(stored));
@@ -200,7 +218,12 @@ async function locate(target: Target, reader: RepoReader): Promise<Located> {
   }
   let current: CurrentImage = { tag: found?.tag ?? null, digest: found?.digest ?? null };
   // What runs is what the kustomization stack renders, not only what this file says.
-  const rendered = kind === "kustomize" ? await renderedImage(target, file, text, found !== null, reader) : kind === "argocd-source" && found === null ? await renderedUnderOverride(target, file, locator, reader) : null;
+  const rendered =
+    kind === "kustomize"
+      ? await renderedImage(target, file, text, found !== null, reader)
+      : kind === "argocd-source" && found === null
+        ? await renderedUnderOverride(target, file, locator, reader)
+        : null;
   if (rendered?.current != null) current = rendered.current;
   if (rendered?.entryName != null) locator = { ...locator, newEntryName: rendered.entryName };
   return { kind, file, files: [file], locator, current, text, rendered };
@@ -251,7 +274,12 @@ function accessOf(target: Target): ImageAccess {
 function askDetails(target: Target, registry: RegistryClient, access: ImageAccess): (tag: string) => Promise<TagDetails> {
   const platform = target.policy.platforms[0];
   const mutable = target.policy.strategy === "digest";
-  return (tag) => registry.getTagDetails(target.image, tag, { ...access, ...(platform === undefined ? {} : { platform }), ...(mutable ? { mutable } : {}) });
+  return (tag) =>
+    registry.getTagDetails(target.image, tag, {
+      ...access,
+      ...(platform === undefined ? {} : { platform }),
+      ...(mutable ? { mutable } : {}),
+    });
 }
 
 /** Registry details the strategy asked for: all candidates, or the best ones until one qualifies. */
@@ -283,7 +311,12 @@ async function fetchDetails(
   }
 }
 
-async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: number, constraints: TargetConstraints): Promise<TargetOutcome> {
+async function evaluateTarget(
+  target: Target,
+  deps: EvaluateDeps,
+  concurrency: number,
+  constraints: TargetConstraints,
+): Promise<TargetOutcome> {
   if (!isDeployed(target)) {
     return {
       kind: "skipped",
@@ -297,7 +330,12 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
     };
   }
   const unused = await notRunByApp(target, deps.reader);
-  if (unused !== null) return { kind: "skipped", target, skip: { target: target.id, app: appName(target), image: repositoryKey(target.image), reason: unused } };
+  if (unused !== null)
+    return {
+      kind: "skipped",
+      target,
+      skip: { target: target.id, app: appName(target), image: repositoryKey(target.image), reason: unused },
+    };
   let located: Located;
   try {
     located = await locate(target, deps.reader);
@@ -364,11 +402,14 @@ async function evaluateTarget(target: Target, deps: EvaluateDeps, concurrency: n
         return problemOf(
           target,
           located.file,
-          new RegistryError(`${repositoryKey(target.image)}:${decision.to.tag}: the registry gave no digest, and ${located.file} pins one`, {
-            kind: "protocol",
-            context: { image: repositoryKey(target.image), file: located.file },
-            hint: "the registry must send Docker-Content-Digest for the tag's manifest; or remove the digest pin",
-          }),
+          new RegistryError(
+            `${repositoryKey(target.image)}:${decision.to.tag}: the registry gave no digest, and ${located.file} pins one`,
+            {
+              kind: "protocol",
+              context: { image: repositoryKey(target.image), file: located.file },
+              hint: "the registry must send Docker-Content-Digest for the tag's manifest; or remove the digest pin",
+            },
+          ),
         );
       }
       const digest = decision.to.digest ?? (pinned ? imageDigest : null);
@@ -450,7 +491,11 @@ function noCandidate(target: Target, located: Located, reason: string, matching:
  * One outcome per target, in target order: an update with its own re-applicable edit, up to date,
  * skipped, or failed with its problems. A target's failure never stops the others.
  */
-export async function evaluateTargets(input: { readonly targets: readonly Target[] }, deps: EvaluateDeps, options: EvaluateOptions): Promise<TargetOutcome[]> {
+export async function evaluateTargets(
+  input: { readonly targets: readonly Target[] },
+  deps: EvaluateDeps,
+  options: EvaluateOptions,
+): Promise<TargetOutcome[]> {
   const total = input.targets.length;
   let done = 0;
   return mapLimit(input.targets, options.concurrency, async (target) => {

@@ -78,7 +78,9 @@ async function readRepoConfig(
   if (source === false) return { targets: [], problems: [], state: "ignored", file: REPO_CONFIG_FILE };
   if (source === undefined) {
     const text = await reader.read(REPO_CONFIG_FILE);
-    return text === null ? { targets: [], problems: [], state: "absent", file: REPO_CONFIG_FILE } : { ...parseRepoConfig(text, REPO_CONFIG_FILE, origin), state: "read", file: REPO_CONFIG_FILE };
+    return text === null
+      ? { targets: [], problems: [], state: "absent", file: REPO_CONFIG_FILE }
+      : { ...parseRepoConfig(text, REPO_CONFIG_FILE, origin), state: "read", file: REPO_CONFIG_FILE };
   }
   if ("text" in source) return { ...parseRepoConfig(source.text, source.file, origin), state: "read", file: source.file };
   const text = await reader.read(source.path);
@@ -123,8 +125,12 @@ export async function gatherTargets(options: GatherOptions, repo: RepoSource): P
   const applicationSets: RawApplicationSet[] = [];
   const problems: PlanProblem[] = [...fromConfig.problems];
   const paths: ManifestPaths = {
-    ...(options.applicationPaths === undefined || options.applicationPaths.length === 0 ? {} : { repo: { reader: repo.reader, paths: options.applicationPaths } }),
-    ...(options.applicationsOnDisk === undefined || options.applicationsOnDisk.paths.length === 0 ? {} : { disk: options.applicationsOnDisk }),
+    ...(options.applicationPaths === undefined || options.applicationPaths.length === 0
+      ? {}
+      : { repo: { reader: repo.reader, paths: options.applicationPaths } }),
+    ...(options.applicationsOnDisk === undefined || options.applicationsOnDisk.paths.length === 0
+      ? {}
+      : { disk: options.applicationsOnDisk }),
   };
   if (paths.repo !== undefined || paths.disk !== undefined) {
     // File names (and `application` targets) are relative to the repository's root.
@@ -160,7 +166,12 @@ export async function gatherTargets(options: GatherOptions, repo: RepoSource): P
     for (const app of rendered.applications) {
       const key = `${app.metadata.namespace ?? argocdNamespace}/${app.metadata.name}`;
       if (taken.has(key)) {
-        problems.push({ app: key, image: null, file: app.file, message: `${app.generatedBy ?? "An ApplicationSet"} generates Application ${key}, which is already defined (in another file or by another generator); give each its own name (it was skipped)` });
+        problems.push({
+          app: key,
+          image: null,
+          file: app.file,
+          message: `${app.generatedBy ?? "An ApplicationSet"} generates Application ${key}, which is already defined (in another file or by another generator); give each its own name (it was skipped)`,
+        });
         continue;
       }
       taken.add(key);
@@ -183,7 +194,10 @@ export async function gatherTargets(options: GatherOptions, repo: RepoSource): P
   const skipped: PlanSkip[] = fromApps.skipped.map((skip) => ({ target: null, app: skip.app, image: null, reason: skip.reason }));
 
   const targets: Target[] = [];
-  const configFiles = new Set([REPO_CONFIG_FILE, ...(options.repoConfig !== undefined && options.repoConfig !== false && "path" in options.repoConfig ? [options.repoConfig.path] : [])]);
+  const configFiles = new Set([
+    REPO_CONFIG_FILE,
+    ...(options.repoConfig !== undefined && options.repoConfig !== false && "path" in options.repoConfig ? [options.repoConfig.path] : []),
+  ]);
   for (const target of [...fromConfig.targets, ...fromApps.targets]) {
     const refused = refusedEditTarget(target, configFiles);
     if (refused !== null) {

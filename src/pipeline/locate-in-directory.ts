@@ -64,12 +64,17 @@ export async function locateInDirectory(target: Target, selection: DirectorySele
   const first = found[0];
   if (first === undefined) {
     const read = rendered.filter((file) => !file.endsWith(".jsonnet"));
-    const what = read.length === 0 ? "Argo CD renders no YAML or JSON file from there" : `Argo CD renders ${read.length === 1 ? "1 file" : `${read.length} files`} from there: ${listed(read)}`;
+    const what =
+      read.length === 0
+        ? "Argo CD renders no YAML or JSON file from there"
+        : `Argo CD renders ${read.length === 1 ? "1 file" : `${read.length} files`} from there: ${listed(read)}`;
     const hints = [
       "check the image name in the image list",
       ...(selection.recurse ? [] : ["set spec.source.directory.recurse: true if the manifest is in a subdirectory"]),
       ...(selection.include !== null || selection.exclude !== null ? ["check directory.include / exclude"] : []),
-      ...(jsonnet.length > 0 ? [`${listed(jsonnet)} ${jsonnet.length === 1 ? "is" : "are"} Jsonnet, which argocd-image-pr cannot edit`] : []),
+      ...(jsonnet.length > 0
+        ? [`${listed(jsonnet)} ${jsonnet.length === 1 ? "is" : "are"} Jsonnet, which argocd-image-pr cannot edit`]
+        : []),
     ];
     throw new ConfigError(`no manifest under ${where} runs ${image} (a directory-type Application: ${what})`, {
       context: { file: dir, image },
@@ -83,5 +88,13 @@ export async function locateInDirectory(target: Target, selection: DirectorySele
       { context: { file: other.file, image }, hint: "make them agree, or exclude one of the files with spec.source.directory.exclude" },
     );
   }
-  return { kind: "manifest", file: first.file, files: found.map((each) => each.file), locator, current: { tag: first.tag, digest: first.digest }, text: first.text, rendered: null };
+  return {
+    kind: "manifest",
+    file: first.file,
+    files: found.map((each) => each.file),
+    locator,
+    current: { tag: first.tag, digest: first.digest },
+    text: first.text,
+    rendered: null,
+  };
 }

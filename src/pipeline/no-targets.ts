@@ -13,7 +13,9 @@ export interface LookedIn {
 export function noTargetsWarning(looked: LookedIn): PlanProblem {
   const config = `${looked.config.file} (${looked.config.state === "read" ? "no targets in it" : looked.config.state === "absent" ? "not there" : "ignored: --no-config"})`;
   const apps =
-    looked.appPaths.length === 0 ? "no --apps given" : `--apps ${looked.appPaths.join(", ")} (${looked.resources === 0 ? "no Application or ImageUpdater" : `${looked.resources} resources, none with images to update`})`;
+    looked.appPaths.length === 0
+      ? "no --apps given"
+      : `--apps ${looked.appPaths.join(", ")} (${looked.resources === 0 ? "no Application or ImageUpdater" : `${looked.resources} resources, none with images to update`})`;
   const cluster = looked.cluster ? "the cluster (no Application there has images to update)" : "no cluster was asked (--kubeconfig)";
   return {
     app: null,

@@ -26,7 +26,12 @@ export interface PlanCheckoutOptions extends EvaluateOptions {
 }
 
 /** The outcomes as the report reads them: up to date, skipped and failed, in target order. */
-function sortOutcomes(outcomes: readonly TargetOutcome[]): { upToDate: PlanQuiet[]; skipped: PlanSkip[]; errors: PlanProblem[]; warnings: PlanProblem[] } {
+function sortOutcomes(outcomes: readonly TargetOutcome[]): {
+  upToDate: PlanQuiet[];
+  skipped: PlanSkip[];
+  errors: PlanProblem[];
+  warnings: PlanProblem[];
+} {
   const sorted = { upToDate: [] as PlanQuiet[], skipped: [] as PlanSkip[], errors: [] as PlanProblem[], warnings: [] as PlanProblem[] };
   for (const outcome of outcomes) {
     switch (outcome.kind) {
@@ -51,7 +56,13 @@ function sortOutcomes(outcomes: readonly TargetOutcome[]): { upToDate: PlanQuiet
 function logInput(log: Logger, input: PlanInput): void {
   for (const skip of input.skipped) log.debug({ target: skip.target ?? null, app: skip.app, reason: skip.reason }, "input skipped");
   for (const problem of input.problems) {
-    const context = { target: problem.target ?? null, app: problem.app, image: problem.image, file: problem.file, problem: problem.message };
+    const context = {
+      target: problem.target ?? null,
+      app: problem.app,
+      image: problem.image,
+      file: problem.file,
+      problem: problem.message,
+    };
     if (problem.severity === "warning") log.debug(context, "input warning");
     else log.warn(context, "input not usable");
   }

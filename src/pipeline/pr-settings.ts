@@ -4,7 +4,12 @@ import { DEFAULT_PR_SETTINGS } from "../plan/index.js";
 import type { PrSettings, TargetPrSettings } from "../plan/index.js";
 import type { RepoConfig } from "../sources/index.js";
 
-export function prSettingsFrom(config: RepoConfig | null, targets: readonly Target[], defaultBranch: string, extra: Readonly<Record<string, TargetPrSettings>> = {}): PrSettings {
+export function prSettingsFrom(
+  config: RepoConfig | null,
+  targets: readonly Target[],
+  defaultBranch: string,
+  extra: Readonly<Record<string, TargetPrSettings>> = {},
+): PrSettings {
   const perTarget: Record<string, TargetPrSettings> = {};
   const byName = new Map((config?.targets ?? []).map((t) => [t.name, t]));
   for (const target of targets) {

@@ -26,7 +26,11 @@ export interface GatheredTargets {
 
 /** What the pass needs from the engine: targets from the base branch, and one outcome per target. */
 export interface ReconcileEngine {
-  gather(source: { readonly reader: RepoReader; readonly originUrl: string; readonly applicationPaths: readonly string[] }): Promise<GatheredTargets>;
+  gather(source: {
+    readonly reader: RepoReader;
+    readonly originUrl: string;
+    readonly applicationPaths: readonly string[];
+  }): Promise<GatheredTargets>;
   evaluate(targets: readonly Target[], reader: RepoReader): Promise<TargetOutcome[]>;
   /** Per-target settings the engine knows beyond the Target (the old image's revision, a destination). */
   describe?(outcomes: readonly TargetOutcome[]): Promise<Readonly<Record<string, TargetPrSettings>>>;
@@ -94,7 +98,12 @@ async function pass(input: ReconcileInput): Promise<ReconcileReport> {
         at = { reader: snapshot, sha: snapshot.sha };
         readers.set(branch, at);
       } catch (error) {
-        for (const target of targets) outcomes.push({ kind: "failed", target, problems: [{ target: target.id, app: target.app?.name ?? null, image: null, file: null, message: describeError(error) }] });
+        for (const target of targets)
+          outcomes.push({
+            kind: "failed",
+            target,
+            problems: [{ target: target.id, app: target.app?.name ?? null, image: null, file: null, message: describeError(error) }],
+          });
         continue;
       }
     }
@@ -134,7 +143,14 @@ async function pass(input: ReconcileInput): Promise<ReconcileReport> {
   const results = await port.execute(actions, { dryRun: input.dryRun });
   const errors = problems.filter((problem) => problem.severity !== "warning");
   log.info(
-    { repo, desired: desired.length, managed: managed.length, actions: actions.map((a) => `${a.kind} ${a.branch}`), failed: results.filter((r) => !r.ok).length, problems: errors.length },
+    {
+      repo,
+      desired: desired.length,
+      managed: managed.length,
+      actions: actions.map((a) => `${a.kind} ${a.branch}`),
+      failed: results.filter((r) => !r.ok).length,
+      problems: errors.length,
+    },
     "reconcile pass done",
   );
   return {

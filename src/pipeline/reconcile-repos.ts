@@ -24,7 +24,9 @@ export interface ReconcileReposOptions {
   readonly log: Logger;
 }
 
-export type RepoPassResult = { readonly repo: string; readonly report: ReconcileReport; readonly error?: undefined } | { readonly repo: string; readonly report?: undefined; readonly error: string };
+export type RepoPassResult =
+  | { readonly repo: string; readonly report: ReconcileReport; readonly error?: undefined }
+  | { readonly repo: string; readonly report?: undefined; readonly error: string };
 
 export interface ReconcileReposResult {
   readonly passes: readonly RepoPassResult[];
@@ -39,13 +41,21 @@ export async function reconcileRepos(options: ReconcileReposOptions): Promise<Re
   for (const { owner, repo } of options.repos) {
     const name = `${owner}/${repo}`;
     const log = options.log.child({ repo: name });
-    const resolver = options.cluster === null || options.registry.credentialResolver !== undefined ? {} : { credentialResolver: secretCredentials(createSecretReader(options.cluster)) };
+    const resolver =
+      options.cluster === null || options.registry.credentialResolver !== undefined
+        ? {}
+        : { credentialResolver: secretCredentials(createSecretReader(options.cluster)) };
     const registry = createRegistryClient({ ...options.registry, ...resolver });
     try {
       const client = await options.clients.forRepo(owner, repo);
       const port = createGitHubRepoPort({ client, owner, repo, log });
       counted.add(port.stats);
-      const engine = createReconcileEngine({ registry, cluster: options.cluster, concurrency: options.concurrency, ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }) });
+      const engine = createReconcileEngine({
+        registry,
+        cluster: options.cluster,
+        concurrency: options.concurrency,
+        ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
+      });
       passes.push({ repo: name, report: await reconcileRepo({ port, engine, dryRun: options.dryRun, log }) });
     } catch (error) {
       log.error({ error: describeError(error) }, "reconcile pass failed");

@@ -42,7 +42,12 @@ const MAX_FILES = 500;
 const MAX_DEPTH = 24;
 
 function isRemote(ref: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^git@/.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || ref.includes("?ref=");
+  return (
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) ||
+    /^git@/.test(ref) ||
+    /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) ||
+    ref.includes("?ref=")
+  );
 }
 
 interface Walk {
@@ -175,7 +180,13 @@ function listed(containers: readonly RenderedContainer[], key: "rendered" | "inp
  * stack is fully read and no container runs the image, when containers run it at different
  * versions, or when a new entry could not apply to every spelling of it.
  */
-export async function renderedImage(target: Target, file: string, text: string, hasEntry: boolean, reader: TextReader): Promise<RenderedTarget> {
+export async function renderedImage(
+  target: Target,
+  file: string,
+  text: string,
+  hasEntry: boolean,
+  reader: TextReader,
+): Promise<RenderedTarget> {
   const tree = await readKustomizationTree(file, text, reader);
   const image = repositoryKey(target.image);
   const named = target.write.kustomizeImageName;
@@ -185,13 +196,21 @@ export async function renderedImage(target: Target, file: string, text: string, 
   const governed = containers.flatMap((container, index) =>
     runsRepository(container.rendered, image) || (named !== null && kustomizeNameMatches(container.input, named)) ? [index] : [],
   );
-  const running = governed.map((index) => containers[index]).filter((c): c is RenderedContainer => c !== undefined && runsRepository(c.rendered, image));
+  const running = governed
+    .map((index) => containers[index])
+    .filter((c): c is RenderedContainer => c !== undefined && runsRepository(c.rendered, image));
   const context = { file, image };
   if (governed.length === 0) {
     if (partial.length > 0) return { current: null, entryName: null, unchecked: partial, check: () => null };
     // argocd-image-updater's force-update sets the override though nothing runs the image yet (a
     // repo-config target has no live status to force past: there, the stack must run the image).
-    if (target.forceUpdate && target.origin !== "repo-config") return { current: null, entryName: null, unchecked: [`no container that ${file} renders runs ${image} (force-update)`], check: () => null };
+    if (target.forceUpdate && target.origin !== "repo-config")
+      return {
+        current: null,
+        entryName: null,
+        unchecked: [`no container that ${file} renders runs ${image} (force-update)`],
+        check: () => null,
+      };
     const rendered = containers.length === 0 ? "it renders no container" : `it renders ${listed(containers, "rendered")}`;
     throw new ConfigError(`no container that ${file} renders runs ${image} (${rendered}), so an images entry there would change nothing`, {
       context,
@@ -209,10 +228,13 @@ export async function renderedImage(target: Target, file: string, text: string, 
   const current = first === undefined ? null : { tag: versionOf(first.rendered).tag, digest: versionOf(first.rendered).digest };
   const spellings = [...new Set(running.map((container) => splitKustomizeImage(container.input).name))];
   if (!hasEntry && named === null && spellings.length > 1) {
-    throw new ConfigError(`the resources of ${file} spell ${image} in ${spellings.length} ways (${listed(running, "input")}), and an images entry matches one spelling only`, {
-      context,
-      hint: `write the image the same way in every resource (e.g. ${spellings[0] ?? image}), or add one images entry per spelling by hand`,
-    });
+    throw new ConfigError(
+      `the resources of ${file} spell ${image} in ${spellings.length} ways (${listed(running, "input")}), and an images entry matches one spelling only`,
+      {
+        context,
+        hint: `write the image the same way in every resource (e.g. ${spellings[0] ?? image}), or add one images entry per spelling by hand`,
+      },
+    );
   }
   return {
     current,
@@ -220,13 +242,18 @@ export async function renderedImage(target: Target, file: string, text: string, 
     unchecked: partial,
     check(edited, to) {
       const after = renderKustomization(withKustomizationText(tree, edited)).containers;
-      const stale = governed.map((index) => after[index]).find((c) => c === undefined || !runsRepository(c.rendered, image) || !sameVersion(versionOf(c.rendered), to));
+      const stale = governed
+        .map((index) => after[index])
+        .find((c) => c === undefined || !runsRepository(c.rendered, image) || !sameVersion(versionOf(c.rendered), to));
       if (stale === undefined) return null;
       const spelled = splitKustomizeImage(stale.input).name;
-      return new ConfigError(`the edit of ${file} would not change what runs: ${stale.file} would still run ${stale.rendered}, not ${describeVersion(to)}`, {
-        context,
-        hint: `kustomize matches an images entry by the name as the resources write it: name the entry ${spelled}, or set kustomize.image-name: ${spelled}`,
-      });
+      return new ConfigError(
+        `the edit of ${file} would not change what runs: ${stale.file} would still run ${stale.rendered}, not ${describeVersion(to)}`,
+        {
+          context,
+          hint: `kustomize matches an images entry by the name as the resources write it: name the entry ${spelled}, or set kustomize.image-name: ${spelled}`,
+        },
+      );
     },
   };
 }
@@ -237,12 +264,23 @@ export async function renderedImage(target: Target, file: string, text: string, 
  * override is checked as the images entry it becomes there. Null for a Helm override, or with no
  * kustomization beside the file.
  */
-export async function renderedUnderOverride(target: Target, file: string, locator: ImageLocator, reader: TextReader): Promise<RenderedTarget | null> {
+export async function renderedUnderOverride(
+  target: Target,
+  file: string,
+  locator: ImageLocator,
+  reader: TextReader,
+): Promise<RenderedTarget | null> {
   if (locator.helm !== null) return null;
   const kustomization = await kustomizationIn(path.posix.dirname(file), reader);
   if (kustomization === null) return null;
   const entry: ImageLocator = { ...locator, kind: "kustomize", createIfMissing: true };
-  const rendered = await renderedImage(target, kustomization.file, kustomization.text, readImage(kustomization.text, kustomization.file, entry) !== null, reader);
+  const rendered = await renderedImage(
+    target,
+    kustomization.file,
+    kustomization.text,
+    readImage(kustomization.text, kustomization.file, entry) !== null,
+    reader,
+  );
   return {
     ...rendered,
     check(_override, to) {
@@ -257,7 +295,13 @@ export async function renderedUnderOverride(target: Target, file: string, locato
  * when it does, when there is no render to check, or when the edit itself fails (composing the
  * edits reports that failure); else the error saying why the override would not apply.
  */
-export function checkRenderedEdit(rendered: RenderedTarget | null, text: string, file: string, locator: ImageLocator, to: ImageVersion): ConfigError | null {
+export function checkRenderedEdit(
+  rendered: RenderedTarget | null,
+  text: string,
+  file: string,
+  locator: ImageLocator,
+  to: ImageVersion,
+): ConfigError | null {
   if (rendered === null) return null;
   let edited: string;
   try {

@@ -63,11 +63,18 @@ async function repoConfigSource(root: string, configFile: string | null | false)
     // Regular files only, up to MAX_FILE_BYTES: a FIFO given as --config would block forever.
     text = inRepo === null ? await readRegularTextFile(configFile, { name: configFile }) : await openCheckout(root).read(inRepo);
   } catch (error) {
-    throw new UsageError(`cannot read the repo config "${shown}": ${describeError(error)}`, { cause: error, context: { file: inRepo ?? configFile }, hint: "check the --config path" });
+    throw new UsageError(`cannot read the repo config "${shown}": ${describeError(error)}`, {
+      cause: error,
+      context: { file: inRepo ?? configFile },
+      hint: "check the --config path",
+    });
   }
   if (text === null) {
     const missing = inRepo === null ? "it does not exist" : "there is no such file in the repository";
-    throw new UsageError(`cannot read the repo config "${shown}": ${missing}`, { context: { file: inRepo ?? configFile }, hint: "check the --config path" });
+    throw new UsageError(`cannot read the repo config "${shown}": ${missing}`, {
+      context: { file: inRepo ?? configFile },
+      hint: "check the --config path",
+    });
   }
   // In the checkout: read by the pass through its reader, as the app reads a commit's.
   return inRepo === null ? { file: configFile, text } : { path: inRepo };
@@ -97,19 +104,40 @@ export async function runPlan(options: RunPlanOptions, registry?: RegistryClient
   const started = performance.now();
   const checkout = openCheckout(options.repoDir);
   // With cluster access, pull secrets (annotations, registries.conf) are read from the cluster.
-  const resolver = options.cluster === null || options.registry.credentialResolver !== undefined ? {} : { credentialResolver: secretCredentials(createSecretReader(options.cluster)) };
+  const resolver =
+    options.cluster === null || options.registry.credentialResolver !== undefined
+      ? {}
+      : { credentialResolver: secretCredentials(createSecretReader(options.cluster)) };
   const log = options.log ?? silentLogger;
   // Only for a client made here: one passed in brings its own tagCache (or none).
   const kept = options.cacheDir === undefined || registry !== undefined ? null : await loadTagCacheFile(options.cacheDir);
-  const client = registry ?? createRegistryClient({ log: log.child({ component: "registry" }), ...options.registry, ...resolver, ...(kept === null ? {} : { tagCache: kept.cache }) });
-  const cacheWarnings: PlanProblem[] = (kept?.warnings ?? []).map((message) => ({ target: null, app: null, image: null, file: kept?.file ?? null, message, severity: "warning" }));
+  const client =
+    registry ??
+    createRegistryClient({
+      log: log.child({ component: "registry" }),
+      ...options.registry,
+      ...resolver,
+      ...(kept === null ? {} : { tagCache: kept.cache }),
+    });
+  const cacheWarnings: PlanProblem[] = (kept?.warnings ?? []).map((message) => ({
+    target: null,
+    app: null,
+    image: null,
+    file: kept?.file ?? null,
+    message,
+    severity: "warning",
+  }));
   try {
     const input = await gatherTargets(await gatherOptionsFor(options), { reader: checkout, originUrl: await checkout.originUrl() });
-    const result = await planCheckout(input, { checkout, registry: client, now: () => performance.now(), log }, {
-      concurrency: options.concurrency,
-      write: options.write,
-      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    });
+    const result = await planCheckout(
+      input,
+      { checkout, registry: client, now: () => performance.now(), log },
+      {
+        concurrency: options.concurrency,
+        write: options.write,
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      },
+    );
     if (kept !== null && options.cacheDir !== undefined) {
       // The plan stands whether or not the cache can be kept: a failure to save is a warning.
       await saveTagCacheFile(options.cacheDir, kept.cache).catch((error: unknown) => {
@@ -117,7 +145,11 @@ export async function runPlan(options: RunPlanOptions, registry?: RegistryClient
       });
     }
     // The pass's duration includes reading the sources, not only planning.
-    return { ...result, warnings: [...result.warnings, ...cacheWarnings], stats: { ...result.stats, durationMs: Math.round(performance.now() - started) } };
+    return {
+      ...result,
+      warnings: [...result.warnings, ...cacheWarnings],
+      stats: { ...result.stats, durationMs: Math.round(performance.now() - started) },
+    };
   } finally {
     if (registry === undefined) await client.close();
   }

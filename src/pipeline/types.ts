@@ -1,7 +1,17 @@
 import type { Target } from "../model/index.js";
 import type { FileChange, PlanProblem, PlanQuiet, PlanSkip, PlannedUpdate } from "../plan/index.js";
 
-export type { FileChange, PlanProblem, PlanQuiet, PlanSkip, PlannedUpdate, RepoEntry, RepoReader, TargetEdit, TargetOutcome } from "../plan/index.js";
+export type {
+  FileChange,
+  PlanProblem,
+  PlanQuiet,
+  PlanSkip,
+  PlannedUpdate,
+  RepoEntry,
+  RepoReader,
+  TargetEdit,
+  TargetOutcome,
+} from "../plan/index.js";
 
 export interface PlanStats {
   readonly targets: number;

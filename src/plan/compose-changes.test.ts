@@ -26,7 +26,15 @@ function target(id: string): Target {
     image: IMAGE,
     git: { repoURL: "https://github.com/acme/gitops", repo: { owner: "acme", name: "gitops" }, branch: null },
     write: { kind: "kustomize", path: "apps/web", kustomizeImageName: null, helm: null },
-    policy: { strategy: "semver", constraint: null, allowTags: { kind: "any" }, ignoreTags: [], platforms: [], keepSuffix: false, maxUpdate: null },
+    policy: {
+      strategy: "semver",
+      constraint: null,
+      allowTags: { kind: "any" },
+      ignoreTags: [],
+      platforms: [],
+      keepSuffix: false,
+      maxUpdate: null,
+    },
     forceUpdate: true,
     pullSecret: null,
     liveImages: null,
@@ -107,7 +115,11 @@ describe("composeChanges", () => {
   });
 
   it("refuses a file two targets want at different versions of one image, and composes the other files", async () => {
-    const outcomes = [update("a/web", edit("k.yaml", "1.1.0")), update("b/web", edit("k.yaml", "1.2.0")), update("c/web", edit("other.yaml", "1.2.0"))];
+    const outcomes = [
+      update("a/web", edit("k.yaml", "1.1.0")),
+      update("b/web", edit("k.yaml", "1.2.0")),
+      update("c/web", edit("other.yaml", "1.2.0")),
+    ];
 
     const composed = await composeChanges(outcomes, reader({ "k.yaml": KUSTOMIZATION, "other.yaml": KUSTOMIZATION }));
 
@@ -127,23 +139,35 @@ describe("composeChanges", () => {
 
   it("leaves a file out whole when one of its edits fails", async () => {
     const helm = "image:\n  repository: ghcr.io/acme/web\n  tag: 1.0.0\n";
-    const missing = edit("values.yaml", "1.1.0", { locator: { ...edit("values.yaml", "", {}, "helm").locator, image: parseImageRef("ghcr.io/acme/gone") } }, "helm");
+    const missing = edit(
+      "values.yaml",
+      "1.1.0",
+      { locator: { ...edit("values.yaml", "", {}, "helm").locator, image: parseImageRef("ghcr.io/acme/gone") } },
+      "helm",
+    );
     const outcomes = [update("a/web", edit("values.yaml", "1.1.0", {}, "helm")), update("b/gone", missing)];
 
     const composed = await composeChanges(outcomes, reader({ "values.yaml": helm }));
 
     expect(composed.changes).toEqual([]);
     expect(composed.updates).toEqual([]);
-    expect(composed.problems).toEqual([expect.objectContaining({ target: "b/gone", file: "values.yaml", message: expect.stringContaining("values.yaml") })]);
+    expect(composed.problems).toEqual([
+      expect.objectContaining({ target: "b/gone", file: "values.yaml", message: expect.stringContaining("values.yaml") }),
+    ]);
   });
 
   it("lands a target's edits of several files together, or none of them when one file is left out", async () => {
-    const manifest = (tag: string) => `kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - { name: web, image: "ghcr.io/acme/web:${tag}" }\n`;
+    const manifest = (tag: string) =>
+      `kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - { name: web, image: "ghcr.io/acme/web:${tag}" }\n`;
     const files = { "m/deploy.yaml": manifest("1.0.0"), "m/cron.yaml": manifest("1.0.0") };
     const both = (tag: string): TargetOutcome => {
       const single = update("argocd/web/web", edit("m/deploy.yaml", tag, {}, "manifest"));
       if (single.kind !== "update") throw new Error("update expected");
-      return { ...single, edits: [edit("m/deploy.yaml", tag, {}, "manifest"), edit("m/cron.yaml", tag, {}, "manifest")], update: { ...single.update, files: ["m/deploy.yaml", "m/cron.yaml"] } };
+      return {
+        ...single,
+        edits: [edit("m/deploy.yaml", tag, {}, "manifest"), edit("m/cron.yaml", tag, {}, "manifest")],
+        update: { ...single.update, files: ["m/deploy.yaml", "m/cron.yaml"] },
+      };
     };
 
     const together = await composeChanges([both("1.1.0")], reader(files));
@@ -157,9 +181,7 @@ describe("composeChanges", () => {
     const composed = await composeChanges([both("1.1.0"), update("cron/web", edit("m/cron.yaml", "1.2.0", {}, "manifest"))], reader(files));
     expect(composed.changes).toEqual([]);
     expect(composed.updates).toEqual([]);
-    expect(composed.problems.map((p) => [p.target, p.file])).toEqual([
-      ["argocd/web/web", "m/cron.yaml"],
-    ]);
+    expect(composed.problems.map((p) => [p.target, p.file])).toEqual([["argocd/web/web", "m/cron.yaml"]]);
   });
 
   it("creates a file absent from the base when its kind may, and ignores outcomes that change nothing", async () => {
@@ -169,9 +191,14 @@ describe("composeChanges", () => {
       quiet: { targetId: "q/web", app: null, alias: "web", image: "ghcr.io/acme/web", file: "k.yaml", current: "1.0.0", reason: "newest" },
     };
     const override = edit("apps/web/.argocd-source-web.yaml", "1.1.0", {}, "argocd-source");
-    const composed = await composeChanges([quiet, update("a/web", { ...override, locator: { ...override.locator, appName: "web", createIfMissing: true } })], reader({}));
+    const composed = await composeChanges(
+      [quiet, update("a/web", { ...override, locator: { ...override.locator, appName: "web", createIfMissing: true } })],
+      reader({}),
+    );
 
     expect(composed.problems).toEqual([]);
-    expect(composed.changes).toEqual([{ file: "apps/web/.argocd-source-web.yaml", before: null, after: expect.stringContaining("ghcr.io/acme/web:1.1.0") }]);
+    expect(composed.changes).toEqual([
+      { file: "apps/web/.argocd-source-web.yaml", before: null, after: expect.stringContaining("ghcr.io/acme/web:1.1.0") },
+    ]);
   });
 });

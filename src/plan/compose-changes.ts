@@ -57,7 +57,11 @@ export async function composeChanges(outcomes: readonly TargetOutcome[], base: P
   const held = new Set<Update>();
   let byFile: Map<string, Entry>;
   for (;;) {
-    byFile = composeOnce(updates.filter((outcome) => !held.has(outcome)), bases, failed);
+    byFile = composeOnce(
+      updates.filter((outcome) => !held.has(outcome)),
+      bases,
+      failed,
+    );
     const before = held.size;
     for (const outcome of updates) if (outcome.edits.some((edit) => failed.has(edit.file))) held.add(outcome);
     if (held.size === before) break;
@@ -85,7 +89,11 @@ export async function composeChanges(outcomes: readonly TargetOutcome[], base: P
 }
 
 /** One composition of the given updates' edits; files that fail are added to `failed`. */
-function composeOnce(updates: readonly Update[], bases: ReadonlyMap<string, string | null>, failed: Map<string, PlanProblem>): Map<string, Entry> {
+function composeOnce(
+  updates: readonly Update[],
+  bases: ReadonlyMap<string, string | null>,
+  failed: Map<string, PlanProblem>,
+): Map<string, Entry> {
   const byFile = new Map<string, Entry>();
   for (const outcome of updates) {
     for (const edit of outcome.edits) {

@@ -55,7 +55,10 @@ export function groupOf(target: Target, settings: PrSettings): string {
 }
 
 /** Compose one group's edits per file on the base's text; any file left out drops the whole group. */
-async function composeFiles(updates: readonly Update[], reader: RepoReader): Promise<{ files: FileChange[] } | { problems: PlanProblem[] }> {
+async function composeFiles(
+  updates: readonly Update[],
+  reader: RepoReader,
+): Promise<{ files: FileChange[] } | { problems: PlanProblem[] }> {
   const composition = await composeChanges(updates, reader);
   if (composition.problems.length > 0) return { problems: [...composition.problems] };
   return { files: [...composition.changes].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) };
@@ -113,16 +116,17 @@ function titleOf(group: string, updates: readonly PlannedUpdate[], settings: PrS
         })
       : `Update ${distinct.size} images (${group})`;
   // One line, no control characters, within GitHub's title limit.
-   
+
   const clean = title.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
   const prefixed = settings.commitPrefix === null ? clean : `${settings.commitPrefix}: ${clean.charAt(0).toLowerCase()}${clean.slice(1)}`;
   return prefixed.slice(0, 256);
 }
 
 function commitMessageOf(title: string, key: string, updates: readonly PlannedUpdate[], files: readonly FileChange[]): string {
-   
   const plain = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, "?");
-  const lines = updates.map((u) => `- ${u.image} ${u.from ?? "(none)"} → ${u.to}${u.digest === null ? "" : `@${u.digest}`} in ${plain(u.file)}`);
+  const lines = updates.map(
+    (u) => `- ${u.image} ${u.from ?? "(none)"} → ${u.to}${u.digest === null ? "" : `@${u.digest}`} in ${plain(u.file)}`,
+  );
   const blobs = new Map<string, string | null>(files.map((change) => [change.file, gitBlobSha(change.after)]));
   return `${title}\n\n${lines.join("\n")}\n\n${commitTrailer(key, blobs)}\n`;
 }
@@ -158,7 +162,14 @@ export async function desiredPrs(outcomes: readonly TargetOutcome[], base: PrBas
       version: 1,
       key,
       base: base.branch,
-      targets: updates.map((u) => ({ id: u.target.id, image: u.update.image, from: u.update.from, to: u.update.to, digest: u.update.digest, file: u.update.file })),
+      targets: updates.map((u) => ({
+        id: u.target.id,
+        image: u.update.image,
+        from: u.update.from,
+        to: u.update.to,
+        digest: u.update.digest,
+        file: u.update.file,
+      })),
     };
     const automerge = automergeOf(updates, settings);
     const images: PrBodyImage[] = updates.map((u) => {

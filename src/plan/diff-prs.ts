@@ -18,7 +18,8 @@ export interface DiffContext {
 }
 
 function sameTargets(a: PrMetadata, b: PrMetadata): boolean {
-  const key = (m: PrMetadata): string => JSON.stringify([m.key, m.base, m.targets.map((t) => [t.id, t.image, t.from, t.to, t.digest, t.file])]);
+  const key = (m: PrMetadata): string =>
+    JSON.stringify([m.key, m.base, m.targets.map((t) => [t.id, t.image, t.from, t.to, t.digest, t.file])]);
   return key(a) === key(b);
 }
 
@@ -28,7 +29,12 @@ function sameFiles(desired: DesiredPr, files: ReadonlyMap<string, string | null>
   return desired.files.every((change) => files.get(change.file) === gitBlobSha(change.after));
 }
 
-function recommit(desired: DesiredPr, managed: ManagedPr & { head: NonNullable<ManagedPr["head"]> }, metadata: PrMetadata | null, rebase: RebasePolicy): RecommitReason | null {
+function recommit(
+  desired: DesiredPr,
+  managed: ManagedPr & { head: NonNullable<ManagedPr["head"]> },
+  metadata: PrMetadata | null,
+  rebase: RebasePolicy,
+): RecommitReason | null {
   const filesSame = sameFiles(desired, managed.head.files);
   const behind = managed.head.parents[0] !== desired.baseSha;
   if (metadata === null || !sameTargets(metadata, desired.metadata)) return filesSame && !(behind && rebase === "behind") ? null : "update";
@@ -100,7 +106,8 @@ function forUndesired(managed: ManagedPr, context: DiffContext): PrAction | null
   const { head, pr } = managed;
   if (pr === null) {
     // A branch left by a crash or a failed call, that no update wants any more.
-    if (head !== null && ownCommitKey(head) !== null) return { kind: "delete-branch", branch: managed.branch, headSha: head.sha, reason: "no pull request and no update for it" };
+    if (head !== null && ownCommitKey(head) !== null)
+      return { kind: "delete-branch", branch: managed.branch, headSha: head.sha, reason: "no pull request and no update for it" };
     return null;
   }
   if (pr.state === "closed" || pr.metadata === null || pr.metadata.handsOff === true || head === null) return null;

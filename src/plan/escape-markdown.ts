@@ -5,7 +5,7 @@
  */
 
 // C0, DEL, C1, zero-width, line/paragraph separators, bidi embeddings/overrides/isolates, BOM.
- 
+
 const INVISIBLE = /^[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]$/;
 // CommonMark lets a backslash escape any ASCII punctuation: these have a meaning somewhere in
 // GitHub markdown (emphasis, code, links, tables, strikethrough, headings, lists, autolinks).

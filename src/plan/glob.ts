@@ -18,7 +18,10 @@ export function globMatches(glob: string, value: string): boolean {
       const end = glob.indexOf("]", i + 2);
       if (end === -1) source += "\\[";
       else {
-        const body = glob.slice(i + 1, end).replace(/^!/, "^").replace(/[\\\]]/g, "\\$&");
+        const body = glob
+          .slice(i + 1, end)
+          .replace(/^!/, "^")
+          .replace(/[\\\]]/g, "\\$&");
         source += `[${body}]`;
         i = end;
       }

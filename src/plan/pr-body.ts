@@ -69,9 +69,7 @@ function sourceCell(update: PlannedUpdate, fromRevision: string | null): string 
 
 function imageSection(image: PrBodyImage): string {
   const { update } = image;
-  const rows: [string, string][] = [
-    [update.app === null ? "Target" : "Application", esc(image.owner)],
-  ];
+  const rows: [string, string][] = [[update.app === null ? "Target" : "Application", esc(image.owner)]];
   if (image.destination !== null) rows.push(["Destination", esc(image.destination)]);
   rows.push(
     ["File", `${esc(update.file)} (${esc(update.kind)})`],

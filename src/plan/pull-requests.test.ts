@@ -22,7 +22,10 @@ const NGINX = "ghcr.io/example/nginx";
 const DEV = "apps/dev/kustomization.yaml";
 const PROD = "apps/prod/kustomization.yaml";
 const base = {
-  reader: readerOf({ [DEV]: kustomization({ [NGINX]: "1.27.0" }), [PROD]: kustomization({ [NGINX]: "1.26.0", "ghcr.io/example/api": "2.0.0" }) }),
+  reader: readerOf({
+    [DEV]: kustomization({ [NGINX]: "1.27.0" }),
+    [PROD]: kustomization({ [NGINX]: "1.26.0", "ghcr.io/example/api": "2.0.0" }),
+  }),
   branch: "main",
   sha: "b".repeat(40),
 };
@@ -68,7 +71,12 @@ describe("escapeMarkdown", () => {
 });
 
 describe("metadata block", () => {
-  const metadata: PrMetadata = { version: 1, key: "my-app-dev", base: "main", targets: [{ id: "argocd/my-app-dev/web", image: NGINX, from: "1.27.0", to: "1.27.4", digest: null, file: DEV }] };
+  const metadata: PrMetadata = {
+    version: 1,
+    key: "my-app-dev",
+    base: "main",
+    targets: [{ id: "argocd/my-app-dev/web", image: NGINX, from: "1.27.0", to: "1.27.4", digest: null, file: DEV }],
+  };
 
   it("round-trips, hidden in a comment that its content cannot close", () => {
     const block = renderPrMetadata({ ...metadata, key: "--> <b>" });
@@ -77,7 +85,8 @@ describe("metadata block", () => {
     expect(parsePrMetadata(withPrMetadata(`a\n\n${block}`, { ...metadata, handsOff: true }))).toEqual({ ...metadata, handsOff: true });
   });
 
-  const encode = (value: unknown): string => `<!-- argocd-image-pr:metadata v1 ${Buffer.from(JSON.stringify(value)).toString("base64url")} -->`;
+  const encode = (value: unknown): string =>
+    `<!-- argocd-image-pr:metadata v1 ${Buffer.from(JSON.stringify(value)).toString("base64url")} -->`;
   it.each([
     ["no block", "just a body"],
     ["two blocks", `${renderPrMetadata(metadata)}\n${renderPrMetadata(metadata)}`],
@@ -127,16 +136,31 @@ describe("desiredPrs", () => {
     ]);
     // Both of prod's edits are composed on the base's text of the one file.
     expect(prs[1]?.files[0]?.after).toBe(kustomization({ [NGINX]: "1.26.3", "ghcr.io/example/api": "2.1.0" }));
-    expect(prs[0]?.files[0]).toEqual({ file: DEV, before: kustomization({ [NGINX]: "1.27.0" }), after: kustomization({ [NGINX]: "1.27.4" }) });
+    expect(prs[0]?.files[0]).toEqual({
+      file: DEV,
+      before: kustomization({ [NGINX]: "1.27.0" }),
+      after: kustomization({ [NGINX]: "1.27.4" }),
+    });
     expect(parsePrMetadata(prs[1]?.body)).toEqual(prs[1]?.metadata);
     expect(prs[1]?.metadata.targets.map((t) => t.id)).toEqual(["argocd/my-app-prod/web", "argocd/my-app-prod/api"]);
   });
 
   it("groups repo-config targets by name, or by group:, and names Applications outside argocd by namespace", async () => {
     const a = updateOf({ app: null, configName: "web", file: DEV, to: "1.27.4" });
-    const b = updateOf({ app: null, configName: "api", alias: "api", image: "ghcr.io/example/api", file: PROD, from: "2.0.0", to: "2.1.0" });
+    const b = updateOf({
+      app: null,
+      configName: "api",
+      alias: "api",
+      image: "ghcr.io/example/api",
+      file: PROD,
+      from: "2.0.0",
+      to: "2.1.0",
+    });
     const c = updateOf({ ...dev, app: { name: "my-app-dev", namespace: "team-a" } });
-    const grouped = await desiredPrs([a, b], base, { ...settings, targets: { [a.target.id]: { group: "all" }, [b.target.id]: { group: "all" } } });
+    const grouped = await desiredPrs([a, b], base, {
+      ...settings,
+      targets: { [a.target.id]: { group: "all" }, [b.target.id]: { group: "all" } },
+    });
     expect(grouped.prs.map((pr) => pr.key)).toEqual(["all"]);
     const plain = await desiredPrs([a, b, c], base, settings);
     expect(plain.prs.map((pr) => pr.key)).toEqual(["api", "team-a-my-app-dev", "web"]);
@@ -146,7 +170,9 @@ describe("desiredPrs", () => {
     const other = updateOf({ ...dev, branch: "release" });
     expect((await desiredPrs([other], base, settings)).prs).toEqual([]);
     const onRelease = await desiredPrs([other], { ...base, branch: "release" }, settings);
-    expect(onRelease.prs.map((pr) => [pr.key, pr.branch, pr.base])).toEqual([["my-app-dev-release", "argocd-image-pr/my-app-dev-release", "release"]]);
+    expect(onRelease.prs.map((pr) => [pr.key, pr.branch, pr.base])).toEqual([
+      ["my-app-dev-release", "argocd-image-pr/my-app-dev-release", "release"],
+    ]);
   });
 
   it("applies the title template, the commit prefix and the labels", async () => {
@@ -195,7 +221,13 @@ describe("desiredPrs", () => {
       ...dev,
       file: "apps/dev/kustomization.yaml",
       constraint: "<script>@admins",
-      update: { reason: "[x](https://evil) @org/team #1\n# heading", sourceUrl: "https://evil.example/<b>", revision: "`rm -rf`", created: "2026-10-15T09:00:00Z", imageDigest: `sha256:${"a".repeat(64)}` },
+      update: {
+        reason: "[x](https://evil) @org/team #1\n# heading",
+        sourceUrl: "https://evil.example/<b>",
+        revision: "`rm -rf`",
+        created: "2026-10-15T09:00:00Z",
+        imageDigest: `sha256:${"a".repeat(64)}`,
+      },
     });
     const [pr] = (await desiredPrs([hostile], base, settings)).prs;
     const visible = pr?.body.split("<!-- argocd-image-pr:metadata")[0] ?? "";
@@ -205,7 +237,10 @@ describe("desiredPrs", () => {
   });
 
   it("links the compare view when both revisions are known and the source is on GitHub", async () => {
-    const withSource = updateOf({ ...dev, update: { sourceUrl: "https://github.com/nginxinc/nginx-unprivileged", revision: "669d61abfbc5aaaa" } });
+    const withSource = updateOf({
+      ...dev,
+      update: { sourceUrl: "https://github.com/nginxinc/nginx-unprivileged", revision: "669d61abfbc5aaaa" },
+    });
     const s = { ...settings, targets: { "argocd/my-app-dev/web": { fromRevision: "1234567890ab", destination: "in-cluster / web" } } };
     const [pr] = (await desiredPrs([withSource], base, s)).prs;
     expect(pr?.body).toContain("(https://github.com/nginxinc/nginx-unprivileged/compare/1234567890ab...669d61abfbc5aaaa)");
@@ -220,7 +255,15 @@ describe("diffPrs", () => {
     return [...(await desiredPrs(specs.map(updateOf), base, settings)).prs];
   }
   /** What GitHub holds once `desired` was executed: its commit on `parent`, its PR open. */
-  function managedOf(desired: DesiredPr, change: { parent?: string; message?: string; files?: Map<string, string | null>; pr?: Partial<NonNullable<ManagedPr["pr"]>> | null } = {}): ManagedPr {
+  function managedOf(
+    desired: DesiredPr,
+    change: {
+      parent?: string;
+      message?: string;
+      files?: Map<string, string | null>;
+      pr?: Partial<NonNullable<ManagedPr["pr"]>> | null;
+    } = {},
+  ): ManagedPr {
     const head: BranchCommit = {
       sha: "c".repeat(40),
       parents: [change.parent ?? desired.baseSha],
@@ -230,7 +273,18 @@ describe("diffPrs", () => {
     const pr =
       change.pr === null
         ? null
-        : { number: 7, state: "open" as const, merged: false, title: desired.title, body: desired.body, labels: [...desired.labels], base: desired.base, autoMerge: false, metadata: desired.metadata, ...change.pr };
+        : {
+            number: 7,
+            state: "open" as const,
+            merged: false,
+            title: desired.title,
+            body: desired.body,
+            labels: [...desired.labels],
+            base: desired.base,
+            autoMerge: false,
+            metadata: desired.metadata,
+            ...change.pr,
+          };
     return { branch: desired.branch, head, pr };
   }
 
@@ -240,7 +294,13 @@ describe("diffPrs", () => {
       ["create", "argocd-image-pr/my-app-dev"],
       ["create", "argocd-image-pr/my-app-prod"],
     ]);
-    expect(diffPrs(desired, desired.map((d) => managedOf(d)), context)).toEqual([]);
+    expect(
+      diffPrs(
+        desired,
+        desired.map((d) => managedOf(d)),
+        context,
+      ),
+    ).toEqual([]);
   });
 
   it("updates the same PR in place for a newer tag", async () => {
@@ -248,7 +308,18 @@ describe("diffPrs", () => {
     const [newer] = await desiredOf({ ...dev, to: "1.27.5" });
     if (old === undefined || newer === undefined) throw new Error("no PR");
     const actions = diffPrs([newer], [managedOf(old)], context);
-    expect(actions).toEqual([{ kind: "update", branch: newer.branch, number: 7, desired: newer, headSha: "c".repeat(40), commit: "update", retitle: true, addLabels: [] }]);
+    expect(actions).toEqual([
+      {
+        kind: "update",
+        branch: newer.branch,
+        number: 7,
+        desired: newer,
+        headSha: "c".repeat(40),
+        commit: "update",
+        retitle: true,
+        addLabels: [],
+      },
+    ]);
   });
 
   it.each([
@@ -262,7 +333,13 @@ describe("diffPrs", () => {
     const stale = fileChanged ? new Map([[DEV, gitBlobSha("older text")]]) : undefined;
     const managed = managedOf(desired, { parent: "a".repeat(40), ...(stale === undefined ? {} : { files: stale }) });
     // The commit's message fingerprints its own files, so an app commit on an old base stays "ours".
-    const own = stale === undefined ? managed : { ...managed, head: { ...managed.head!, message: desired.commitMessage.replace(/[0-9a-f]{16}\n$/, `${fingerprintOf(stale)}\n`) } };
+    const own =
+      stale === undefined
+        ? managed
+        : {
+            ...managed,
+            head: { ...managed.head!, message: desired.commitMessage.replace(/[0-9a-f]{16}\n$/, `${fingerprintOf(stale)}\n`) },
+          };
     const actions = diffPrs([desired], [own], { ...context, rebase });
     expect(actions.map((a) => (a.kind === "update" ? a.commit : a.kind))).toEqual(expected === null ? [] : [expected]);
   });
@@ -281,7 +358,10 @@ describe("diffPrs", () => {
     const [desired] = await desiredOf(dev);
     const [newer] = await desiredOf({ ...dev, to: "1.28.0" });
     if (desired === undefined || newer === undefined) throw new Error("no PR");
-    const foreign = managedOf(desired, { message: "fix: my own change", pr: { labels: [...desired.labels, AUTOMERGE_LABEL], autoMerge: true } });
+    const foreign = managedOf(desired, {
+      message: "fix: my own change",
+      pr: { labels: [...desired.labels, AUTOMERGE_LABEL], autoMerge: true },
+    });
     const [action] = diffPrs([newer], [foreign], context);
     expect(action).toMatchObject({ kind: "hands-off", number: 7, removeLabels: [AUTOMERGE_LABEL], disableAutoMerge: true });
     const marked = action?.kind === "hands-off" ? action.body : "";
@@ -304,8 +384,12 @@ describe("diffPrs", () => {
     const [desired] = await desiredOf(dev);
     if (desired === undefined) throw new Error("no PR");
     const orphan = managedOf(desired, { pr: null });
-    expect(diffPrs([desired], [orphan], context)).toEqual([{ kind: "adopt", branch: desired.branch, desired, headSha: "c".repeat(40), commit: false }]);
-    expect(diffPrs([], [orphan], context)).toEqual([{ kind: "delete-branch", branch: desired.branch, headSha: "c".repeat(40), reason: "no pull request and no update for it" }]);
+    expect(diffPrs([desired], [orphan], context)).toEqual([
+      { kind: "adopt", branch: desired.branch, desired, headSha: "c".repeat(40), commit: false },
+    ]);
+    expect(diffPrs([], [orphan], context)).toEqual([
+      { kind: "delete-branch", branch: desired.branch, headSha: "c".repeat(40), reason: "no pull request and no update for it" },
+    ]);
     const human = managedOf(desired, { pr: null, message: "wip" });
     expect(diffPrs([desired], [human], context)).toEqual([]);
     expect(diffPrs([], [human], context)).toEqual([]);
@@ -318,14 +402,18 @@ describe("diffPrs", () => {
     expect(diffPrs([desired], [managedOf(desired, { pr: { state: "closed", merged: false } })], context)).toEqual([]);
     const [newer] = await desiredOf({ ...dev, to: "1.28.0" });
     if (newer === undefined) throw new Error("no PR");
-    expect(diffPrs([newer], [managedOf(desired, { pr: { state: "closed", merged: false } })], context).map((a) => a.kind)).toEqual(["adopt"]);
+    expect(diffPrs([newer], [managedOf(desired, { pr: { state: "closed", merged: false } })], context).map((a) => a.kind)).toEqual([
+      "adopt",
+    ]);
   });
 
   it("adds a label a person removed, except the automerge label", async () => {
     const [desired] = await desiredOf(dev);
     if (desired === undefined) throw new Error("no PR");
     const d: DesiredPr = { ...desired, labels: ["argocd-image-pr", AUTOMERGE_LABEL] };
-    expect(diffPrs([d], [managedOf(d, { pr: { labels: [] } })], context)).toMatchObject([{ kind: "update", commit: null, retitle: false, addLabels: ["argocd-image-pr"] }]);
+    expect(diffPrs([d], [managedOf(d, { pr: { labels: [] } })], context)).toMatchObject([
+      { kind: "update", commit: null, retitle: false, addLabels: ["argocd-image-pr"] },
+    ]);
     expect(diffPrs([d], [managedOf(d, { pr: { labels: ["argocd-image-pr"] } })], context)).toEqual([]);
   });
 });

@@ -21,7 +21,16 @@ import {
 import { createAgents, sendOnce, TransportError, type HttpRequest, type HttpResponse } from "./http.js";
 import { Limiter } from "./limiter.js";
 import { parseNextLink } from "./link-header.js";
-import { choosePlatform, isSchema1, MANIFEST_ACCEPT, SCHEMA1_UNSUPPORTED, parseImageConfig, parseManifest, type ImageConfig, type Manifest } from "./manifests.js";
+import {
+  choosePlatform,
+  isSchema1,
+  MANIFEST_ACCEPT,
+  SCHEMA1_UNSUPPORTED,
+  parseImageConfig,
+  parseManifest,
+  type ImageConfig,
+  type Manifest,
+} from "./manifests.js";
 import { createMetadataCache, type MetadataCache } from "./metadata-cache.js";
 import { DEFAULT_RATE_LIMIT, findRegistryEntry, type RegistriesConfig, type RegistryEntry } from "./registries-config.js";
 import { tagCacheKey, type TagDetailsCache } from "./tag-cache.js";
@@ -214,12 +223,25 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return entry?.defaultNamespace && !repo.includes("/") ? `${entry.defaultNamespace}/${repo}` : repo;
   }
 
-  function fail(call: Call, kind: RegistryErrorKind, what: string, extra: { status?: number; cause?: unknown; hint?: string } = {}): RegistryError {
+  function fail(
+    call: Call,
+    kind: RegistryErrorKind,
+    what: string,
+    extra: { status?: number; cause?: unknown; hint?: string } = {},
+  ): RegistryError {
     const hint = extra.hint ?? defaultHint(kind, call);
     if (kind === "auth") {
       // Named by where the credentials came from, never by what they are.
       const source = call.credentials ?? call.endpoint.entry?.credentials ?? null;
-      log.warn({ image: call.label, registry: call.endpoint.registry, status: extra.status ?? null, credentials: source === null ? null : describeCredentialSource(source) }, "registry authentication failed");
+      log.warn(
+        {
+          image: call.label,
+          registry: call.endpoint.registry,
+          status: extra.status ?? null,
+          credentials: source === null ? null : describeCredentialSource(source),
+        },
+        "registry authentication failed",
+      );
     }
     return new RegistryError(`${call.label}: ${what}`, {
       kind,
@@ -275,7 +297,14 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     const key = `${registry}|${accessKey(source)}`;
     const cached = readSources.get(key);
     if (cached && cached.expiresAt > now()) return cached.value;
-    const value = readCredentials(source, { registry, repository: repositoryPath(call), image: call.label, resolver: options.credentialResolver, env, timeoutMs: credentialsTimeoutMs });
+    const value = readCredentials(source, {
+      registry,
+      repository: repositoryPath(call),
+      image: call.label,
+      resolver: options.credentialResolver,
+      env,
+      timeoutMs: credentialsTimeoutMs,
+    });
     readSources.set(key, { value, expiresAt: entry?.credsExpireMs ? now() + entry.credsExpireMs : Number.POSITIVE_INFINITY });
     // A failed read is tried again by the next call; a script that ran out its deadline is not run
     // again in this pass (it would cost every image of the registry one more deadline).
@@ -287,7 +316,9 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
 
   /** Why no credentials were sent, when the registry wants some. */
   function missingCredentialsHint(call: Call): string {
-    const helper = credentialHosts(call).map((host) => dockerCredentials.helperFor(host)).find((h) => h !== null);
+    const helper = credentialHosts(call)
+      .map((host) => dockerCredentials.helperFor(host))
+      .find((h) => h !== null);
     if (helper != null) {
       return `the Docker config leaves ${call.endpoint.registry} to the credential helper "docker-credential-${helper}" (credsStore/credHelpers), which argocd-image-pr does not run: put the credentials under "auths", or use credentials: ext:/path/to/script in registries.conf`;
     }
@@ -303,7 +334,9 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     const closedError = (): RegistryError => fail(call, "config", `${what}: the client is closed`, { hint: "create a new client" });
     const target = new URL(req.url);
     // Certificate checks are skipped only on the registry's own host (not on a token realm elsewhere).
-    const dispatcher = maySkipTlsChecks(target, new URL(call.endpoint.baseUrl), call.endpoint.insecureTls) ? agents.insecure : agents.secure;
+    const dispatcher = maySkipTlsChecks(target, new URL(call.endpoint.baseUrl), call.endpoint.insecureTls)
+      ? agents.insecure
+      : agents.secure;
     for (let attempt = 0; ; attempt += 1) {
       // Checked on every attempt: work queued or backing off when the client closes stops here.
       if (closed) throw closedError();
@@ -315,15 +348,24 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         res = await call.endpoint.limiter.run(() => {
           // Queued behind requests that stalled: do not start another.
           const queuedStall = stalled.get(target.host);
-          if (queuedStall !== undefined) return Promise.reject(new TransportError("timeout", `${target.host} stalled earlier in this pass (${queuedStall})`, undefined, target.host));
+          if (queuedStall !== undefined)
+            return Promise.reject(
+              new TransportError("timeout", `${target.host} stalled earlier in this pass (${queuedStall})`, undefined, target.host),
+            );
           return sendOnce(dispatcher, req, timeoutMs, () => (stats.requests += 1));
         }, closedError);
       } catch (error) {
         if (!(error instanceof TransportError)) throw error;
-        failure = fail(call, error.kind, `${what} failed: ${error.message}`, { cause: error.cause, ...(error.hint === undefined ? {} : { hint: error.hint }) });
+        failure = fail(call, error.kind, `${what} failed: ${error.message}`, {
+          cause: error.cause,
+          ...(error.hint === undefined ? {} : { hint: error.hint }),
+        });
         if (error.kind !== "network") {
           if (error.kind === "timeout" && error.host !== "" && !stalled.has(error.host)) stalled.set(error.host, error.message);
-          log?.warn({ registry: call.endpoint.registry, image: call.label, kind: failure.kind, host: error.host, attempts: attempt + 1 }, "registry request failed");
+          log?.warn(
+            { registry: call.endpoint.registry, image: call.label, kind: failure.kind, host: error.host, attempts: attempt + 1 },
+            "registry request failed",
+          );
           throw failure;
         }
       }
@@ -334,16 +376,40 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       }
       const retryAfter = res === null ? null : parseRetryAfter(res.headers["retry-after"], now());
       if (attempt >= retries) {
-        log.warn({ image: call.label, registry: call.endpoint.registry, kind: failure!.kind, status: failure!.status ?? null, attempt: attempt + 1 }, "registry request failed");
+        log.warn(
+          {
+            image: call.label,
+            registry: call.endpoint.registry,
+            kind: failure!.kind,
+            status: failure!.status ?? null,
+            attempt: attempt + 1,
+          },
+          "registry request failed",
+        );
         throw failure!;
       }
       if (retryAfter !== null && retryAfter > maxRetryAfterMs) {
-        throw fail(call, failure!.kind, `${what} failed with HTTP ${res?.status ?? "?"}; the registry asks to wait ${Math.ceil(retryAfter / 1000)} s`, {
-          ...(res ? { status: res.status } : {}),
-        });
+        throw fail(
+          call,
+          failure!.kind,
+          `${what} failed with HTTP ${res?.status ?? "?"}; the registry asks to wait ${Math.ceil(retryAfter / 1000)} s`,
+          {
+            ...(res ? { status: res.status } : {}),
+          },
+        );
       }
       const delay = retryAfter ?? backoffDelay(attempt, backoff);
-      log.debug({ image: call.label, registry: call.endpoint.registry, kind: failure!.kind, status: failure!.status ?? null, attempt: attempt + 1, waitMs: delay }, "retrying registry request");
+      log.debug(
+        {
+          image: call.label,
+          registry: call.endpoint.registry,
+          kind: failure!.kind,
+          status: failure!.status ?? null,
+          attempt: attempt + 1,
+          waitMs: delay,
+        },
+        "retrying registry request",
+      );
       await sleep(delay);
     }
   }
@@ -384,9 +450,19 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       if (creds?.identityToken !== undefined) {
         // A refresh token (Docker config `identitytoken`, as `az acr login` writes): the OAuth2
         // refresh-token grant of the distribution token spec, POSTed as a form.
-        const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: creds.identityToken, client_id: "argocd-image-pr", scope });
+        const form = new URLSearchParams({
+          grant_type: "refresh_token",
+          refresh_token: creds.identityToken,
+          client_id: "argocd-image-pr",
+          scope,
+        });
         if (auth.service) form.set("service", auth.service);
-        request = { method: "POST", url: url.toString(), headers: { accept: "application/json", "content-type": "application/x-www-form-urlencoded" }, body: form.toString() };
+        request = {
+          method: "POST",
+          url: url.toString(),
+          headers: { accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
+          body: form.toString(),
+        };
       } else {
         if (auth.service) url.searchParams.set("service", auth.service);
         url.searchParams.set("scope", scope);
@@ -406,18 +482,32 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       }
       if (res.status !== 200) throw fail(call, "protocol", `token request answered HTTP ${res.status}`, { status: res.status });
       const json = parseJson(res.body);
-      const token = typeof json === "object" && json !== null
-        ? ("token" in json && typeof json.token === "string" ? json.token : "access_token" in json && typeof json.access_token === "string" ? json.access_token : null)
-        : null;
+      const token =
+        typeof json === "object" && json !== null
+          ? "token" in json && typeof json.token === "string"
+            ? json.token
+            : "access_token" in json && typeof json.access_token === "string"
+              ? json.access_token
+              : null
+          : null;
       if (!token) throw fail(call, "protocol", "the token service answered without a token");
       // Not echoed, and not sent: a value that cannot be a header would fail as a "network" error.
-      if (!/^[\x21-\x7e]+$/.test(token)) throw fail(call, "protocol", "the token service answered with a token that is not a valid header value");
+      if (!/^[\x21-\x7e]+$/.test(token))
+        throw fail(call, "protocol", "the token service answered with a token that is not a valid header value");
       if (token.length > MAX_TOKEN_BYTES) {
-        throw fail(call, "protocol", `the token service ${url.host} answered with a token of ${token.length} bytes; tokens over ${MAX_TOKEN_BYTES / 1024} KiB are not sent, as registries and proxies refuse headers that long`, {
-          hint: "check the token service the registry's Bearer challenge names (its realm)",
-        });
+        throw fail(
+          call,
+          "protocol",
+          `the token service ${url.host} answered with a token of ${token.length} bytes; tokens over ${MAX_TOKEN_BYTES / 1024} KiB are not sent, as registries and proxies refuse headers that long`,
+          {
+            hint: "check the token service the registry's Bearer challenge names (its realm)",
+          },
+        );
       }
-      const expiresIn = typeof json === "object" && json !== null && "expires_in" in json && typeof json.expires_in === "number" && json.expires_in > 0 ? json.expires_in : 60;
+      const expiresIn =
+        typeof json === "object" && json !== null && "expires_in" in json && typeof json.expires_in === "number" && json.expires_in > 0
+          ? json.expires_in
+          : 60;
       // Renew a little early so a token never expires between check and use.
       auth.tokens.set(key, { token, expiresAt: now() + Math.max(expiresIn * 500, expiresIn * 1000 - 30_000) });
       return token;
@@ -537,7 +627,9 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       }
       const next = parseNextLink(res.headers["link"], url);
       if (next !== null && new URL(next).origin !== new URL(base).origin) {
-        throw fail(call, "protocol", "tags/list pagination points to another host", { hint: "the registry's Link header is not trusted across hosts" });
+        throw fail(call, "protocol", "tags/list pagination points to another host", {
+          hint: "the registry's Link header is not trusted across hosts",
+        });
       }
       url = next;
     }
@@ -556,7 +648,10 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   async function getManifest(call: Call, reference: string): Promise<{ digest: string; manifest: Manifest }> {
     const url = `${call.endpoint.baseUrl}/v2/${repositoryPath(call)}/manifests/${reference}`;
     const { res, json } = await fetchJson(call, url, MANIFEST_ACCEPT, `manifest ${reference}`);
-    if (isSchema1(json, res.headers["content-type"] ?? null)) throw fail(call, "protocol", `manifest ${reference}: ${SCHEMA1_UNSUPPORTED}`, { hint: "push the image again with a current Docker or buildx (schema 2 / OCI)" });
+    if (isSchema1(json, res.headers["content-type"] ?? null))
+      throw fail(call, "protocol", `manifest ${reference}: ${SCHEMA1_UNSUPPORTED}`, {
+        hint: "push the image again with a current Docker or buildx (schema 2 / OCI)",
+      });
     const computed = `sha256:${createHash("sha256").update(res.body).digest("hex")}`;
     const served = res.headers["docker-content-digest"];
     if (reference.startsWith("sha256:") && computed !== reference) {
@@ -609,11 +704,23 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   }
 
   /** From the tag cache when it can answer (a moving tag: after a HEAD confirms its digest), else fetched and kept. */
-  async function resolveDetails(image: ImageRef, tag: string, platform: string | undefined, access: ImageAccess & { mutable?: boolean }): Promise<TagDetails> {
+  async function resolveDetails(
+    image: ImageRef,
+    tag: string,
+    platform: string | undefined,
+    access: ImageAccess & { mutable?: boolean },
+  ): Promise<TagDetails> {
     const call = makeCall(image, tag, access.credentials);
-    if (!isValidTag(tag)) throw fail(call, "config", `"${tag.slice(0, 130)}" is not a valid tag`, { hint: "tags match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}" });
+    if (!isValidTag(tag))
+      throw fail(call, "config", `"${tag.slice(0, 130)}" is not a valid tag`, { hint: "tags match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}" });
     if (tagCache === undefined) return fetchDetails(call, tag, platform, null);
-    const key = tagCacheKey({ baseUrl: call.endpoint.baseUrl, repository: repositoryPath(call), tag, platform: platform ?? "", access: accessIdentity(call) });
+    const key = tagCacheKey({
+      baseUrl: call.endpoint.baseUrl,
+      repository: repositoryPath(call),
+      tag,
+      platform: platform ?? "",
+      access: accessIdentity(call),
+    });
     const kept = tagCache.get(key);
     let digest: string | null = null;
     if (kept !== undefined) {
@@ -626,7 +733,10 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         stats.tagCacheHits += 1;
         return kept;
       }
-      log?.debug({ image: call.label, registry: call.endpoint.registry, was: kept.digest, now: digest }, "followed tag moved; fetching its details");
+      log?.debug(
+        { image: call.label, registry: call.endpoint.registry, was: kept.digest, now: digest },
+        "followed tag moved; fetching its details",
+      );
     }
     const fetched = await fetchDetails(call, tag, platform, digest);
     tagCache.set(key, fetched);

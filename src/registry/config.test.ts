@@ -30,9 +30,39 @@ registries:
 `;
     const config = parseRegistriesConfig(text, "registries.conf");
     expect(config.registries).toEqual([
-      { name: "Docker Hub", prefix: "docker.io", apiUrl: "https://registry-1.docker.io", credentials: { kind: "secret", namespace: "foo", name: "bar", field: "creds" }, credsExpireMs: null, insecure: false, defaultNamespace: "library", isDefault: true, limit: 20 },
-      { name: "GitHub Container Registry", prefix: "ghcr.io", apiUrl: "https://ghcr.io", credentials: { kind: "env", variable: "GHCR_CREDS" }, credsExpireMs: 5_400_000, insecure: false, defaultNamespace: null, isDefault: false, limit: 5 },
-      { name: "local", prefix: "registry.local:5000", apiUrl: null, credentials: { kind: "ext", path: "/usr/local/bin/creds.sh" }, credsExpireMs: null, insecure: true, defaultNamespace: null, isDefault: false, limit: 20 },
+      {
+        name: "Docker Hub",
+        prefix: "docker.io",
+        apiUrl: "https://registry-1.docker.io",
+        credentials: { kind: "secret", namespace: "foo", name: "bar", field: "creds" },
+        credsExpireMs: null,
+        insecure: false,
+        defaultNamespace: "library",
+        isDefault: true,
+        limit: 20,
+      },
+      {
+        name: "GitHub Container Registry",
+        prefix: "ghcr.io",
+        apiUrl: "https://ghcr.io",
+        credentials: { kind: "env", variable: "GHCR_CREDS" },
+        credsExpireMs: 5_400_000,
+        insecure: false,
+        defaultNamespace: null,
+        isDefault: false,
+        limit: 5,
+      },
+      {
+        name: "local",
+        prefix: "registry.local:5000",
+        apiUrl: null,
+        credentials: { kind: "ext", path: "/usr/local/bin/creds.sh" },
+        credsExpireMs: null,
+        insecure: true,
+        defaultNamespace: null,
+        isDefault: false,
+        limit: 20,
+      },
     ]);
     expect(findRegistryEntry(config, "ghcr.io")?.name).toBe("GitHub Container Registry");
     expect(findRegistryEntry(config, "quay.io")).toBeNull();
@@ -58,11 +88,17 @@ registries:
     // a URL that does not parse is not echoed: it may carry a password
     ["registries:\n- prefix: x.io\n  api_url: https://robot:S3CRET-PW@x.io:99999\n", 'registries[0] ("x.io"): "api_url" is not a URL'],
     ["registries:\n- prefix: x.io\n  credentials: token:abc\n", '"credentials" not a credential source: it must start with env:'],
-    ["registries:\n- prefix: x.io\n  credentials: 'env:'\n", '"credentials" "env:" must be followed by the name of an environment variable'],
+    [
+      "registries:\n- prefix: x.io\n  credentials: 'env:'\n",
+      '"credentials" "env:" must be followed by the name of an environment variable',
+    ],
     ["registries:\n- prefix: x.io\n  credsexpire: 5 hours\n", '"credsexpire" "5 hours" is not a duration'],
     ["registries:\n- prefix: x.io\n  insecure: maybe\n", '"insecure" is invalid'],
     ["registries:\n- prefix: x.io\n- prefix: x.io\n", 'registries[1] ("x.io"): "prefix" duplicates the prefix of registries[0]'],
-    ["registries:\n- prefix: x.io\n  default: true\n- prefix: y.io\n  default: true\n", 'registries[1] ("y.io"): "default" more than one registry is marked default'],
+    [
+      "registries:\n- prefix: x.io\n  default: true\n- prefix: y.io\n  default: true\n",
+      'registries[1] ("y.io"): "default" more than one registry is marked default',
+    ],
     ["registries:\n- just a string\n", 'registries[0]: "(entry)" must be a mapping'],
     ["registry:\n- prefix: x.io\n", 'conf.yaml: expected a mapping with a "registries" list'],
     ["registries: [\n", "conf.yaml: not valid YAML"],
@@ -103,9 +139,12 @@ describe("credentials", () => {
     expect(parseCredentialSource(text)).toEqual(expected);
   });
 
-  it.each(["env:1BAD", "ext:relative.sh", "ext:/bin/echo user:pass", "pullsecret:nons", "secret:ns/name", "plain"])("rejects %s", (text) => {
-    expect(() => parseCredentialSource(text)).toThrow(ConfigError);
-  });
+  it.each(["env:1BAD", "ext:relative.sh", "ext:/bin/echo user:pass", "pullsecret:nons", "secret:ns/name", "plain"])(
+    "rejects %s",
+    (text) => {
+      expect(() => parseCredentialSource(text)).toThrow(ConfigError);
+    },
+  );
 
   it.each([
     ["env:deploy:s3cr3t-Passw0rd", "s3cr3t-Passw0rd"], // the value written where the variable's name goes
@@ -179,19 +218,33 @@ describe("credentials", () => {
 
   it("keeps the password's colons, and an identity token as a refresh token", () => {
     const creds = parseDockerConfig(
-      JSON.stringify({ auths: { "docker.io": { auth: b64("hub:pa:ss") }, "acr.azurecr.io": { auth: b64("00000000-0000-0000-0000-000000000000:"), identitytoken: "rt" } } }),
+      JSON.stringify({
+        auths: {
+          "docker.io": { auth: b64("hub:pa:ss") },
+          "acr.azurecr.io": { auth: b64("00000000-0000-0000-0000-000000000000:"), identitytoken: "rt" },
+        },
+      }),
       "config.json",
     );
     expect(creds.find("docker.io", "library/nginx")).toEqual({ username: "hub", password: "pa:ss" });
-    expect(creds.find("acr.azurecr.io", "app")).toEqual({ username: "00000000-0000-0000-0000-000000000000", password: "", identityToken: "rt" });
+    expect(creds.find("acr.azurecr.io", "app")).toEqual({
+      username: "00000000-0000-0000-0000-000000000000",
+      password: "",
+      identityToken: "rt",
+    });
   });
 
   it("reads the whole output of an ext: script, as a GCR _json_key with a multi-line key file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ext-creds-"));
     const script = join(dir, "gcr-creds.sh");
-    writeFileSync(script, '#!/bin/sh\nprintf \'_json_key:{\\n  "type": "service_account",\\n  "private_key": "k"\\n}\\n\'\n', { mode: 0o755 });
+    writeFileSync(script, '#!/bin/sh\nprintf \'_json_key:{\\n  "type": "service_account",\\n  "private_key": "k"\\n}\\n\'\n', {
+      mode: 0o755,
+    });
     try {
-      const creds = await readCredentials({ kind: "ext", path: script }, { registry: "gcr.io", repository: "p/app", image: "gcr.io/p/app", resolver: undefined, env: {}, timeoutMs: 5000 });
+      const creds = await readCredentials(
+        { kind: "ext", path: script },
+        { registry: "gcr.io", repository: "p/app", image: "gcr.io/p/app", resolver: undefined, env: {}, timeoutMs: 5000 },
+      );
       expect(creds).toEqual({ username: "_json_key", password: '{\n  "type": "service_account",\n  "private_key": "k"\n}' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -199,7 +252,10 @@ describe("credentials", () => {
   });
 
   it("says which credential helper a host is left to", () => {
-    const creds = parseDockerConfig(JSON.stringify({ credsStore: "desktop", credHelpers: { "123.dkr.ecr.eu-west-1.amazonaws.com": "ecr-login" } }), "config.json");
+    const creds = parseDockerConfig(
+      JSON.stringify({ credsStore: "desktop", credHelpers: { "123.dkr.ecr.eu-west-1.amazonaws.com": "ecr-login" } }),
+      "config.json",
+    );
     expect(creds.helperFor("123.dkr.ecr.eu-west-1.amazonaws.com")).toBe("ecr-login");
     expect(creds.helperFor("ghcr.io")).toBe("desktop");
     expect(parseDockerConfig("{}", "config.json").helperFor("ghcr.io")).toBeNull();

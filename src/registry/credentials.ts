@@ -140,11 +140,16 @@ export function parseDockerConfig(text: string, source: string): DockerCredentia
   try {
     json = JSON.parse(text);
   } catch {
-    throw new ConfigError(`${source}: not valid JSON`, { context: { file: source }, hint: "give the content of a .dockerconfigjson or ~/.docker/config.json" });
+    throw new ConfigError(`${source}: not valid JSON`, {
+      context: { file: source },
+      hint: "give the content of a .dockerconfigjson or ~/.docker/config.json",
+    });
   }
   const parsed = DockerConfigSchema.safeParse(json);
   if (!parsed.success) {
-    throw new ConfigError(`${source}: "auths" must map registry hosts to {auth} or {username, password}`, { context: { file: source, key: "auths" } });
+    throw new ConfigError(`${source}: "auths" must map registry hosts to {auth} or {username, password}`, {
+      context: { file: source, key: "auths" },
+    });
   }
   const keys: AuthKey[] = [];
   for (const [key, entry] of Object.entries(parsed.data.auths ?? {})) {
@@ -158,7 +163,9 @@ export function parseDockerConfig(text: string, source: string): DockerCredentia
     } else if (entry.auth !== undefined && entry.auth !== "") {
       credentials = decodeAuth(entry.auth);
       if (credentials === null) {
-        throw new ConfigError(`${source}: auths["${key}"].auth is not base64 of user:password`, { context: { file: source, key: `auths.${key}.auth` } });
+        throw new ConfigError(`${source}: auths["${key}"].auth is not base64 of user:password`, {
+          context: { file: source, key: `auths.${key}.auth` },
+        });
       }
     }
     if (credentials !== null) keys.push({ ...normaliseAuthKey(key), credentials });
@@ -280,11 +287,21 @@ export async function readCredentials(source: CredentialSource, options: ReadCre
             "timeout",
           );
         case "spawn-error":
-          throw fail(`the script cannot be run (${run.code})`, run.code === "EACCES" ? "make it executable (chmod +x) for the user the app runs as" : run.code === "ENOENT" ? "check the path, and the interpreter on its #! line" : "run it by hand");
+          throw fail(
+            `the script cannot be run (${run.code})`,
+            run.code === "EACCES"
+              ? "make it executable (chmod +x) for the user the app runs as"
+              : run.code === "ENOENT"
+                ? "check the path, and the interpreter on its #! line"
+                : "run it by hand",
+          );
         case "too-much":
           throw fail(`the script printed more than ${MAX_SCRIPT_OUTPUT / 1024 / 1024} MiB`, "make the script print user:password only");
         case "failed":
-          throw fail(`the script ${run.signal === null ? `exited with status ${run.status ?? "?"}` : `was killed by ${run.signal}`}`, "run the script by hand; it must print user:password and exit 0");
+          throw fail(
+            `the script ${run.signal === null ? `exited with status ${run.status ?? "?"}` : `was killed by ${run.signal}`}`,
+            "run the script by hand; it must print user:password and exit 0",
+          );
         case "ok":
           break;
       }
@@ -297,15 +314,27 @@ export async function readCredentials(source: CredentialSource, options: ReadCre
     case "pullsecret":
     case "secret": {
       if (!options.resolver) {
-        throw fail("Kubernetes secrets can only be read with cluster access", "read the Applications from the cluster (plan --kubeconfig, or in-cluster), or use env:, ext: or --docker-config instead");
+        throw fail(
+          "Kubernetes secrets can only be read with cluster access",
+          "read the Applications from the cluster (plan --kubeconfig, or in-cluster), or use env:, ext: or --docker-config instead",
+        );
       }
       let creds: Credentials | null;
       try {
         creds = await options.resolver.resolve(source, options.registry, options.repository);
       } catch (error) {
         // The resolver's message already says what to do when it is one of ours.
-        if (error instanceof AppError) throw new RegistryError(`credentials ${where} for ${options.registry}: ${error.message}`, { kind: "config", context, cause: error });
-        throw fail(error instanceof Error ? error.message : "the secret cannot be read", "check the secret, and that it may be read (docs/rbac.md)", error);
+        if (error instanceof AppError)
+          throw new RegistryError(`credentials ${where} for ${options.registry}: ${error.message}`, {
+            kind: "config",
+            context,
+            cause: error,
+          });
+        throw fail(
+          error instanceof Error ? error.message : "the secret cannot be read",
+          "check the secret, and that it may be read (docs/rbac.md)",
+          error,
+        );
       }
       if (creds === null) throw fail("the secret holds no credentials for this registry", `add ${options.registry} to the secret`);
       return creds;

@@ -20,7 +20,6 @@ export interface HttpResponse {
   readonly body: Buffer;
 }
 
-
 /** How an exchange failed, before the client turns it into a RegistryError (kinds shared with it). */
 export type TransportErrorKind = "timeout" | "network" | "protocol" | "config";
 
@@ -78,7 +77,11 @@ const CERTIFICATE_CODES = new Set([
 /** The innermost `code` of an error and its causes (undici wraps socket errors). */
 function errorCode(error: unknown): string {
   let code = "";
-  for (let e: unknown = error, depth = 0; typeof e === "object" && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+  for (
+    let e: unknown = error, depth = 0;
+    typeof e === "object" && e !== null && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth += 1
+  ) {
     if ("code" in e && typeof e.code === "string" && e.code !== "") code = e.code;
   }
   return code;
@@ -93,27 +96,74 @@ export function describeTransportFailure(error: unknown, url: URL): TransportErr
   const code = errorCode(error);
   const raw = error instanceof Error ? error.message : String(error);
   const tag = code === "" ? "" : ` (${code})`;
-  if (url.protocol === "https:" && (code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "ERR_SSL_PACKET_LENGTH_TOO_LONG" || /wrong version number|packet length too long|http request/i.test(raw))) {
-    return new TransportError("config", `${host} does not speak TLS: it answers plain HTTP on ${url.origin}${tag}`, error, host, `use an http:// api_url for this registry in registries.conf (plain HTTP to a host other than 127.0.0.1/localhost also needs insecure: true)`);
+  if (
+    url.protocol === "https:" &&
+    (code === "ERR_SSL_WRONG_VERSION_NUMBER" ||
+      code === "ERR_SSL_PACKET_LENGTH_TOO_LONG" ||
+      /wrong version number|packet length too long|http request/i.test(raw))
+  ) {
+    return new TransportError(
+      "config",
+      `${host} does not speak TLS: it answers plain HTTP on ${url.origin}${tag}`,
+      error,
+      host,
+      `use an http:// api_url for this registry in registries.conf (plain HTTP to a host other than 127.0.0.1/localhost also needs insecure: true)`,
+    );
   }
   if (CERTIFICATE_CODES.has(code) || /certificate/i.test(raw)) {
-    return new TransportError("config", `the TLS certificate of ${host} cannot be verified${tag}`, error, host, `give Node the CA (NODE_EXTRA_CA_CERTS=/path/ca.pem), or set insecure: true for this registry in registries.conf to skip the check`);
+    return new TransportError(
+      "config",
+      `the TLS certificate of ${host} cannot be verified${tag}`,
+      error,
+      host,
+      `give Node the CA (NODE_EXTRA_CA_CERTS=/path/ca.pem), or set insecure: true for this registry in registries.conf to skip the check`,
+    );
   }
   switch (code) {
     case "UND_ERR_HEADERS_OVERFLOW":
-      return new TransportError("protocol", `${host} answered with response headers larger than ${MAX_HEADER_BYTES / 1024} KiB${tag}`, error, host, `check that ${url.origin} is a registry, and what a proxy in front of it adds`);
+      return new TransportError(
+        "protocol",
+        `${host} answered with response headers larger than ${MAX_HEADER_BYTES / 1024} KiB${tag}`,
+        error,
+        host,
+        `check that ${url.origin} is a registry, and what a proxy in front of it adds`,
+      );
     case "ECONNREFUSED":
-      return new TransportError("network", `${host} refused the connection${tag}`, error, host, `check that a registry listens on ${url.origin}`);
+      return new TransportError(
+        "network",
+        `${host} refused the connection${tag}`,
+        error,
+        host,
+        `check that a registry listens on ${url.origin}`,
+      );
     case "ENOTFOUND":
     case "EAI_AGAIN":
-      return new TransportError("network", `the host name ${url.hostname} cannot be resolved${tag}`, error, host, `check the host name, and DNS from this machine`);
+      return new TransportError(
+        "network",
+        `the host name ${url.hostname} cannot be resolved${tag}`,
+        error,
+        host,
+        `check the host name, and DNS from this machine`,
+      );
     case "UND_ERR_CONNECT_TIMEOUT":
-      return new TransportError("timeout", `${host} did not accept a connection within 10 s${tag}`, error, host, `check that ${url.origin} is reachable from this machine (firewall, proxy)`);
+      return new TransportError(
+        "timeout",
+        `${host} did not accept a connection within 10 s${tag}`,
+        error,
+        host,
+        `check that ${url.origin} is reachable from this machine (firewall, proxy)`,
+      );
     case "ECONNRESET":
     case "EPIPE":
     case "UND_ERR_SOCKET":
     case "UND_ERR_CLOSED":
-      return new TransportError("network", `${host} closed the connection before answering in full${tag}`, error, host, `the registry or a proxy in front of it dropped the request; try again, and check its logs if it persists`);
+      return new TransportError(
+        "network",
+        `${host} closed the connection before answering in full${tag}`,
+        error,
+        host,
+        `the registry or a proxy in front of it dropped the request; try again, and check its logs if it persists`,
+      );
     default:
       return new TransportError("network", `${host}: ${code === "" ? raw : `${code}: ${raw}`}`, error, host);
   }
@@ -125,12 +175,7 @@ export function describeTransportFailure(error: unknown, url: URL): TransportErr
  * never answers, sends headers and then nothing, or trickles a byte a second, ends at the
  * deadline. `onSend` is called for every request actually put on the wire.
  */
-export async function sendOnce(
-  dispatcher: Dispatcher,
-  req: HttpRequest,
-  timeoutMs: number,
-  onSend: () => void,
-): Promise<HttpResponse> {
+export async function sendOnce(dispatcher: Dispatcher, req: HttpRequest, timeoutMs: number, onSend: () => void): Promise<HttpResponse> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   let url = req.url;
@@ -142,9 +187,22 @@ export async function sendOnce(
     for (let hop = 0; ; hop += 1) {
       onSend();
       phase = "answer";
-      const res = await request(url, { method: req.method, headers, dispatcher, signal: controller.signal, headersTimeout: 0, bodyTimeout: 0, ...(req.body === undefined ? {} : { body: req.body }) });
+      const res = await request(url, {
+        method: req.method,
+        headers,
+        dispatcher,
+        signal: controller.signal,
+        headersTimeout: 0,
+        bodyTimeout: 0,
+        ...(req.body === undefined ? {} : { body: req.body }),
+      });
       const location = res.headers["location"];
-      if (req.method !== "POST" && [301, 302, 303, 307, 308].includes(res.statusCode) && typeof location === "string" && hop < MAX_REDIRECTS) {
+      if (
+        req.method !== "POST" &&
+        [301, 302, 303, 307, 308].includes(res.statusCode) &&
+        typeof location === "string" &&
+        hop < MAX_REDIRECTS
+      ) {
         await res.body.dump();
         const next = new URL(location, url);
         if (next.origin !== new URL(url).origin) {
@@ -161,7 +219,13 @@ export async function sendOnce(
       for await (const chunk of res.body) {
         const buf = chunk as Buffer;
         received += buf.length;
-        if (received > MAX_BODY) throw new TransportError("protocol", `${new URL(url).host} sent a response body larger than ${MAX_BODY / 1024 / 1024} MiB`, undefined, new URL(url).host);
+        if (received > MAX_BODY)
+          throw new TransportError(
+            "protocol",
+            `${new URL(url).host} sent a response body larger than ${MAX_BODY / 1024 / 1024} MiB`,
+            undefined,
+            new URL(url).host,
+          );
         chunks.push(buf);
       }
       return { status: res.statusCode, url, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks) };
@@ -170,7 +234,10 @@ export async function sendOnce(
     if (error instanceof TransportError) throw error;
     const host = new URL(url).host;
     if (controller.signal.aborted) {
-      const what = phase === "answer" ? `sent no answer within ${seconds(timeoutMs)}` : `sent the headers, then ${received === 0 ? "no body" : `only ${received} bytes of the body`} within ${seconds(timeoutMs)}`;
+      const what =
+        phase === "answer"
+          ? `sent no answer within ${seconds(timeoutMs)}`
+          : `sent the headers, then ${received === 0 ? "no body" : `only ${received} bytes of the body`} within ${seconds(timeoutMs)}`;
       throw new TransportError("timeout", `${host} ${what}`, undefined, host);
     }
     throw describeTransportFailure(error, new URL(url));

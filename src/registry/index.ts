@@ -30,7 +30,14 @@ export {
   type SecretSource,
 } from "./credentials.js";
 export { createMetadataCache, type MetadataCache } from "./metadata-cache.js";
-export { loadTagCacheFile, saveTagCacheFile, TAG_CACHE_FILE, DEFAULT_TAG_CACHE_BYTES, type LoadedTagCache, type TagCacheFileOptions } from "./tag-cache-file.js";
+export {
+  loadTagCacheFile,
+  saveTagCacheFile,
+  TAG_CACHE_FILE,
+  DEFAULT_TAG_CACHE_BYTES,
+  type LoadedTagCache,
+  type TagCacheFileOptions,
+} from "./tag-cache-file.js";
 export { createTagDetailsCache, tagCacheKey, DEFAULT_TAG_CACHE_ENTRIES, type TagDetailsCache, type TagCacheKeyParts } from "./tag-cache.js";
 export { parseWwwAuthenticate, type AuthChallenge } from "./www-authenticate.js";
 export { parseNextLink } from "./link-header.js";

@@ -82,7 +82,8 @@ export class Limiter {
 
   #releaseSlot(): void {
     const next = this.#waiting.shift();
-    if (next) next(); // the slot passes directly to the next waiter
+    if (next)
+      next(); // the slot passes directly to the next waiter
     else this.#active -= 1;
   }
 }

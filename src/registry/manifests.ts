@@ -44,7 +44,10 @@ const ImageConfigSchema = z.object({
   os: z.string().optional(),
   architecture: z.string().optional(),
   variant: z.string().optional(),
-  config: z.object({ Labels: z.record(z.string(), z.unknown()).nullable().optional() }).nullable().optional(),
+  config: z
+    .object({ Labels: z.record(z.string(), z.unknown()).nullable().optional() })
+    .nullable()
+    .optional(),
 });
 
 export interface IndexEntry {
@@ -54,8 +57,7 @@ export interface IndexEntry {
 }
 
 export type Manifest =
-  | { readonly kind: "index"; readonly manifests: readonly IndexEntry[] }
-  | { readonly kind: "image"; readonly configDigest: string };
+  { readonly kind: "index"; readonly manifests: readonly IndexEntry[] } | { readonly kind: "image"; readonly configDigest: string };
 
 export interface ImageConfig {
   readonly created: string | null;
@@ -98,16 +100,23 @@ export const SCHEMA1_UNSUPPORTED = "the registry served a Docker schema 1 manife
  */
 export function isSchema1(body: unknown, contentType: string | null): boolean {
   const declared = contentType?.split(";")[0]?.trim() ?? "";
-  return /distribution\.manifest\.v1\+/.test(declared) || (typeof body === "object" && body !== null && "schemaVersion" in body && body.schemaVersion === 1);
+  return (
+    /distribution\.manifest\.v1\+/.test(declared) ||
+    (typeof body === "object" && body !== null && "schemaVersion" in body && body.schemaVersion === 1)
+  );
 }
 
 /** Parse a manifest or index body. Returns an error message instead of throwing. */
 export function parseManifest(body: unknown, contentType: string | null): Manifest | string {
   const declared = contentType?.split(";")[0]?.trim() ?? "";
-  const bodyType = typeof body === "object" && body !== null && "mediaType" in body && typeof body.mediaType === "string" ? body.mediaType : "";
+  const bodyType =
+    typeof body === "object" && body !== null && "mediaType" in body && typeof body.mediaType === "string" ? body.mediaType : "";
   const type = [declared, bodyType].find((t) => Object.values(MediaType).includes(t as never)) ?? "";
   if (isSchema1(body, contentType)) return SCHEMA1_UNSUPPORTED;
-  const isIndex = type === MediaType.ociIndex || type === MediaType.dockerList || (type === "" && typeof body === "object" && body !== null && "manifests" in body);
+  const isIndex =
+    type === MediaType.ociIndex ||
+    type === MediaType.dockerList ||
+    (type === "" && typeof body === "object" && body !== null && "manifests" in body);
   if (isIndex) {
     const parsed = IndexSchema.safeParse(body);
     if (!parsed.success) return `malformed image index: ${parsed.error.issues[0]?.message ?? "invalid"}`;

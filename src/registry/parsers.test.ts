@@ -8,17 +8,34 @@ describe("parseWwwAuthenticate", () => {
   it.each([
     [
       'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/nginx:pull"',
-      [{ scheme: "bearer", params: { realm: "https://auth.docker.io/token", service: "registry.docker.io", scope: "repository:library/nginx:pull" } }],
+      [
+        {
+          scheme: "bearer",
+          params: { realm: "https://auth.docker.io/token", service: "registry.docker.io", scope: "repository:library/nginx:pull" },
+        },
+      ],
     ],
     ['Basic realm="Registry Realm"', [{ scheme: "basic", params: { realm: "Registry Realm" } }]],
-    ['bearer REALM="https://ghcr.io/token", service="ghcr.io"', [{ scheme: "bearer", params: { realm: "https://ghcr.io/token", service: "ghcr.io" } }]],
+    [
+      'bearer REALM="https://ghcr.io/token", service="ghcr.io"',
+      [{ scheme: "bearer", params: { realm: "https://ghcr.io/token", service: "ghcr.io" } }],
+    ],
     [
       'Basic realm="x", Bearer realm="https://a/t",service="s"',
-      [{ scheme: "basic", params: { realm: "x" } }, { scheme: "bearer", params: { realm: "https://a/t", service: "s" } }],
+      [
+        { scheme: "basic", params: { realm: "x" } },
+        { scheme: "bearer", params: { realm: "https://a/t", service: "s" } },
+      ],
     ],
     ['Bearer realm="a\\"b",error="insufficient_scope"', [{ scheme: "bearer", params: { realm: 'a"b', error: "insufficient_scope" } }]],
-    ["Bearer realm=https://unquoted/token,service=reg", [{ scheme: "bearer", params: { realm: "https://unquoted/token", service: "reg" } }]],
-    ['Bearer realm="https://x/token",scope="repository:a:pull,push"', [{ scheme: "bearer", params: { realm: "https://x/token", scope: "repository:a:pull,push" } }]],
+    [
+      "Bearer realm=https://unquoted/token,service=reg",
+      [{ scheme: "bearer", params: { realm: "https://unquoted/token", service: "reg" } }],
+    ],
+    [
+      'Bearer realm="https://x/token",scope="repository:a:pull,push"',
+      [{ scheme: "bearer", params: { realm: "https://x/token", scope: "repository:a:pull,push" } }],
+    ],
     ["", []],
   ])("parses %s", (header, expected) => {
     expect(parseWwwAuthenticate(header)).toEqual(expected);
@@ -116,7 +133,10 @@ describe("manifests", () => {
   });
 
   it("chooses the requested platform, else linux/amd64, else the first", () => {
-    const entries = [{ digest: "a", platform: "linux/arm64/v8" }, { digest: "b", platform: "linux/amd64" }];
+    const entries = [
+      { digest: "a", platform: "linux/arm64/v8" },
+      { digest: "b", platform: "linux/amd64" },
+    ];
     expect(choosePlatform(entries, "linux/arm64")?.digest).toBe("a");
     expect(choosePlatform(entries, undefined)?.digest).toBe("b");
     expect(choosePlatform(entries, "windows/amd64")?.digest).toBe("b");

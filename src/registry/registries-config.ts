@@ -107,7 +107,14 @@ export function parseRegistriesConfig(text: string, source: string): RegistriesC
   registries.forEach((entry, index) => {
     const previous = seen.get(entry.prefix);
     if (previous !== undefined) {
-      throw entryError(source, index, entry.name, "prefix", `duplicates the prefix of registries[${previous}]`, "give each registry one entry");
+      throw entryError(
+        source,
+        index,
+        entry.name,
+        "prefix",
+        `duplicates the prefix of registries[${previous}]`,
+        "give each registry one entry",
+      );
     }
     seen.set(entry.prefix, index);
   });
@@ -129,21 +136,44 @@ function parseEntry(raw: unknown, index: number, source: string): RegistryEntry 
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     if (issue?.code === "unrecognized_keys") {
-      throw entryError(source, index, rawName, issue.keys.join(", "), "is not a known key",
-        "known keys: name, prefix, api_url, credentials, credsexpire, insecure, defaultns, default, limit");
+      throw entryError(
+        source,
+        index,
+        rawName,
+        issue.keys.join(", "),
+        "is not a known key",
+        "known keys: name, prefix, api_url, credentials, credsexpire, insecure, defaultns, default, limit",
+      );
     }
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
       throw entryError(source, index, rawName, "(entry)", "must be a mapping", "write each registry as key: value pairs");
     }
     const key = String(issue?.path[0] ?? "(entry)");
     const missing = issue?.code === "invalid_type" && !(key in raw);
-    throw entryError(source, index, rawName, key, missing ? "is required" : `is invalid: ${issue?.message ?? "unexpected value"}`,
-      key === "limit" ? "a positive number of requests per second" : key === "prefix" ? "the registry host, e.g. ghcr.io" : "check the value's type");
+    throw entryError(
+      source,
+      index,
+      rawName,
+      key,
+      missing ? "is required" : `is invalid: ${issue?.message ?? "unexpected value"}`,
+      key === "limit"
+        ? "a positive number of requests per second"
+        : key === "prefix"
+          ? "the registry host, e.g. ghcr.io"
+          : "check the value's type",
+    );
   }
   const e = parsed.data;
   const name = e.name ?? e.prefix;
   if (/[/\s]/.test(e.prefix) || e.prefix.includes("://")) {
-    throw entryError(source, index, name, "prefix", `"${e.prefix}" is not a registry host`, "write the host[:port] as in image references, e.g. ghcr.io");
+    throw entryError(
+      source,
+      index,
+      name,
+      "prefix",
+      `"${e.prefix}" is not a registry host`,
+      "write the host[:port] as in image references, e.g. ghcr.io",
+    );
   }
   let apiUrl: string | null = null;
   if (e.api_url !== undefined) {
@@ -152,13 +182,20 @@ function parseEntry(raw: unknown, index: number, source: string): RegistryEntry 
       url = new URL(e.api_url);
     } catch {
       // Not echoed: a URL that fails to parse may still carry user:password.
-      throw entryError(source, index, name, "api_url", "is not a URL", "e.g. https://ghcr.io; credentials go in \"credentials\", never in the URL");
+      throw entryError(
+        source,
+        index,
+        name,
+        "api_url",
+        "is not a URL",
+        'e.g. https://ghcr.io; credentials go in "credentials", never in the URL',
+      );
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
       throw entryError(source, index, name, "api_url", `uses "${url.protocol}"`, "use https:// (or http:// with insecure: true)");
     }
     if (url.username || url.password) {
-      throw entryError(source, index, name, "api_url", "contains credentials", "move them to \"credentials\"");
+      throw entryError(source, index, name, "api_url", "contains credentials", 'move them to "credentials"');
     }
     apiUrl = url.toString().replace(/\/+$/, "");
   }
@@ -167,8 +204,14 @@ function parseEntry(raw: unknown, index: number, source: string): RegistryEntry 
     try {
       credentials = parseCredentialSource(e.credentials);
     } catch (error) {
-      throw entryError(source, index, name, "credentials", error instanceof ConfigError ? error.message : "is invalid",
-        "use env:VAR, ext:/path/to/script, pullsecret:namespace/name or secret:namespace/name#field");
+      throw entryError(
+        source,
+        index,
+        name,
+        "credentials",
+        error instanceof ConfigError ? error.message : "is invalid",
+        "use env:VAR, ext:/path/to/script, pullsecret:namespace/name or secret:namespace/name#field",
+      );
     }
   }
   let credsExpireMs: number | null = null;
@@ -197,8 +240,7 @@ export function findRegistryEntry(config: RegistriesConfig | undefined, registry
   const exact = config.registries.find((r) => r.prefix === registry);
   if (exact) return exact;
   if (registry === "docker.io") {
-    return config.registries.find((r) => isDockerHubHost(r.prefix)) ??
-      config.registries.find((r) => r.isDefault) ?? null;
+    return config.registries.find((r) => isDockerHubHost(r.prefix)) ?? config.registries.find((r) => r.isDefault) ?? null;
   }
   return null;
 }

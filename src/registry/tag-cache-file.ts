@@ -28,7 +28,10 @@ export interface TagCacheFileOptions {
 
 const TagDetailsEntry = z.object({
   tag: z.string().refine(isValidTag, "not a valid tag"),
-  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/).nullable(),
+  digest: z
+    .string()
+    .regex(/^sha256:[a-f0-9]{64}$/)
+    .nullable(),
   created: z.string().max(64).nullable(),
   platforms: z.array(z.string().max(128)).max(256),
   labels: z.record(z.string(), z.string()),
@@ -87,7 +90,11 @@ export async function loadTagCacheFile(dir: string, options: TagCacheFileOptions
   const maxEntries = options.maxEntries ?? DEFAULT_TAG_CACHE_ENTRIES;
   const read = await readEntries(file, options.maxBytes ?? DEFAULT_TAG_CACHE_BYTES);
   if (typeof read === "string") {
-    return { cache: createTagDetailsCache({ maxEntries }), file, warnings: [`tag cache ${file} was ignored: ${read}; it is rebuilt when this run saves the cache`] };
+    return {
+      cache: createTagDetailsCache({ maxEntries }),
+      file,
+      warnings: [`tag cache ${file} was ignored: ${read}; it is rebuilt when this run saves the cache`],
+    };
   }
   return { cache: createTagDetailsCache({ maxEntries, entries: read ?? [] }), file, warnings: [] };
 }
@@ -125,7 +132,10 @@ export async function saveTagCacheFile(dir: string, cache: TagDetailsCache, opti
   let bytes = 0;
   for (const [key, details] of [...merged].reverse()) {
     if (lines.length >= maxEntries) break;
-    const line = JSON.stringify([key, { tag: details.tag, digest: details.digest, created: details.created, platforms: details.platforms, labels: details.labels }]);
+    const line = JSON.stringify([
+      key,
+      { tag: details.tag, digest: details.digest, created: details.created, platforms: details.platforms, labels: details.labels },
+    ]);
     bytes += Buffer.byteLength(line) + 2;
     if (bytes > maxBytes) break;
     lines.push(line);

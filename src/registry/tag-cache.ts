@@ -27,7 +27,9 @@ export interface TagDetailsCache {
 export const DEFAULT_TAG_CACHE_ENTRIES = 50_000;
 
 /** A bounded in-memory cache: the least recently used entry goes first when it is full. */
-export function createTagDetailsCache(options: { maxEntries?: number; entries?: Iterable<readonly [string, TagDetails]> } = {}): TagDetailsCache {
+export function createTagDetailsCache(
+  options: { maxEntries?: number; entries?: Iterable<readonly [string, TagDetails]> } = {},
+): TagDetailsCache {
   const max = Math.max(1, options.maxEntries ?? DEFAULT_TAG_CACHE_ENTRIES);
   const map = new Map<string, TagDetails>();
   const cache: TagDetailsCache = {

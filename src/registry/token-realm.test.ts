@@ -26,7 +26,13 @@ describe("credentials to a token realm (Docker's behaviour, never in the clear o
     expect(maySkipTlsChecks(new URL(url), new URL(base), insecure)).toBe(skipped);
   });
 
-  it.each([["127.0.0.1:5000", true], ["localhost", true], ["[::1]:80", true], ["127.example.com", false], ["10.0.0.1", false]])("%s loopback: %s", (host, loopback) => {
+  it.each([
+    ["127.0.0.1:5000", true],
+    ["localhost", true],
+    ["[::1]:80", true],
+    ["127.example.com", false],
+    ["10.0.0.1", false],
+  ])("%s loopback: %s", (host, loopback) => {
     expect(isLoopbackHost(host)).toBe(loopback);
   });
 });

@@ -44,9 +44,25 @@ const RESULT: PlanResult = {
     },
   ],
   upToDate: [
-    { targetId: "argocd/api/api", app: "api", alias: "api", image: "ghcr.io/o/api", file: "api/kustomization.yaml", current: "1.0.0", reason: "1.0.0: already the newest tag" },
+    {
+      targetId: "argocd/api/api",
+      app: "api",
+      alias: "api",
+      image: "ghcr.io/o/api",
+      file: "api/kustomization.yaml",
+      current: "1.0.0",
+      reason: "1.0.0: already the newest tag",
+    },
   ],
-  errors: [{ target: "argocd/broken/x", app: "broken", image: "ghcr.io/o/x", file: "x/values.yaml", message: "file \"x/values.yaml\" does not exist" }],
+  errors: [
+    {
+      target: "argocd/broken/x",
+      app: "broken",
+      image: "ghcr.io/o/x",
+      file: "x/values.yaml",
+      message: 'file "x/values.yaml" does not exist',
+    },
+  ],
   // A warning about a declaration that made no target: no target id (absent reads as null).
   warnings: [{ app: "nginx", image: null, file: "apps/nginx.yaml", message: "unknown annotation app.semver", severity: "warning" }],
   skipped: [{ target: "argocd/billing/api", app: "billing", image: null, reason: "writes to o/billing, not to this checkout (o/gitops)" }],
@@ -96,9 +112,19 @@ describe("planToJson", () => {
           revision: null,
         },
       ],
-      errors: [{ target: "argocd/broken/x", app: "broken", image: "ghcr.io/o/x", file: "x/values.yaml", message: "file \"x/values.yaml\" does not exist" }],
+      errors: [
+        {
+          target: "argocd/broken/x",
+          app: "broken",
+          image: "ghcr.io/o/x",
+          file: "x/values.yaml",
+          message: 'file "x/values.yaml" does not exist',
+        },
+      ],
       warnings: [{ target: null, app: "nginx", image: null, file: "apps/nginx.yaml", message: "unknown annotation app.semver" }],
-      skipped: [{ target: "argocd/billing/api", app: "billing", image: null, reason: "writes to o/billing, not to this checkout (o/gitops)" }],
+      skipped: [
+        { target: "argocd/billing/api", app: "billing", image: null, reason: "writes to o/billing, not to this checkout (o/gitops)" },
+      ],
       stats: { targets: 5, images: 4, registryRequests: 9, cachedTagDetails: 0, durationMs: 42 },
     });
   });
@@ -130,7 +156,7 @@ describe("formatPlanTable", () => {
         "",
         "Errors",
         "  broken  ghcr.io/o/x  x/values.yaml",
-        "    file \"x/values.yaml\" does not exist",
+        '    file "x/values.yaml" does not exist',
         "",
         "2 updates, 1 up to date, 1 skipped, 1 warning, 1 error — 5 targets, 4 images, 9 registry requests, 42 ms",
         "",
@@ -140,18 +166,34 @@ describe("formatPlanTable", () => {
 
   it("paints errors red only when asked (a TTY)", () => {
     expect(formatPlanTable(RESULT, { color: false })).not.toContain("\u001b[");
-    expect(formatPlanTable(RESULT, { color: true })).toContain("\u001b[31mfile \"x/values.yaml\" does not exist\u001b[0m");
+    expect(formatPlanTable(RESULT, { color: true })).toContain('\u001b[31mfile "x/values.yaml" does not exist\u001b[0m');
   });
 
   it("says so when there is nothing to do", () => {
-    const quiet: PlanResult = { ...RESULT, updates: [], upToDate: [], errors: [], warnings: [], skipped: [], stats: { targets: 2, images: 1, registryRequests: 2, cachedTagDetails: 0, durationMs: 1 } };
+    const quiet: PlanResult = {
+      ...RESULT,
+      updates: [],
+      upToDate: [],
+      errors: [],
+      warnings: [],
+      skipped: [],
+      stats: { targets: 2, images: 1, registryRequests: 2, cachedTagDetails: 0, durationMs: 1 },
+    };
     expect(formatPlanTable(quiet, { color: false })).toBe(
       "No updates.\n\n0 updates, 0 up to date, 0 skipped, 0 warnings, 0 errors — 2 targets, 1 image, 2 registry requests, 1 ms\n",
     );
   });
 
-  it("with no target at all, says there was none (the warning says where it looked), not \"No updates.\"", () => {
-    const empty: PlanResult = { ...RESULT, updates: [], upToDate: [], errors: [], warnings: [], skipped: [], stats: { targets: 0, images: 0, registryRequests: 0, cachedTagDetails: 0, durationMs: 1 } };
+  it('with no target at all, says there was none (the warning says where it looked), not "No updates."', () => {
+    const empty: PlanResult = {
+      ...RESULT,
+      updates: [],
+      upToDate: [],
+      errors: [],
+      warnings: [],
+      skipped: [],
+      stats: { targets: 0, images: 0, registryRequests: 0, cachedTagDetails: 0, durationMs: 1 },
+    };
     expect(formatPlanTable(empty, { color: false })).toBe(
       "No targets.\n\n0 updates, 0 up to date, 0 skipped, 0 warnings, 0 errors — 0 targets, 0 images, 0 registry requests, 1 ms\n",
     );
@@ -186,7 +228,10 @@ describe("terminal escapes from files and registries", () => {
 
 describe("formatTags", () => {
   it("escapes a registry's control characters in every format people read", () => {
-    const result = { image: "ghcr.io/o/web", tags: [{ tag: "1.0.0", digest: "sha256:abc", created: `2026${"\u001b[2J"}`, platforms: ["linux/amd64\u001b]0;x\u0007"] }] };
+    const result = {
+      image: "ghcr.io/o/web",
+      tags: [{ tag: "1.0.0", digest: "sha256:abc", created: `2026${"\u001b[2J"}`, platforms: ["linux/amd64\u001b]0;x\u0007"] }],
+    };
 
     expect(formatTags(result, "table", true)).not.toContain("\u001b");
     expect(formatTags(result, "table", true)).toContain("2026\\e[2J");

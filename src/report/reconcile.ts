@@ -13,18 +13,26 @@ export function formatReconcile(result: ReconcileReposResult, options: { readonl
       continue;
     }
     const { report } = pass;
-    lines.push(`${pass.repo} (base ${report.defaultBranch}): ${report.desired.length} update PR${report.desired.length === 1 ? "" : "s"} wanted, ${report.actions.length} action${report.actions.length === 1 ? "" : "s"}`);
+    lines.push(
+      `${pass.repo} (base ${report.defaultBranch}): ${report.desired.length} update PR${report.desired.length === 1 ? "" : "s"} wanted, ${report.actions.length} action${report.actions.length === 1 ? "" : "s"}`,
+    );
     for (const outcome of report.results) {
       const number = outcome.number === null || outcome.number === 0 ? "" : ` #${outcome.number}`;
-      lines.push(`  ${outcome.ok ? verb(outcome.kind, options.dryRun) : `FAILED ${outcome.kind}`}  ${outcome.branch}${number}${outcome.error === undefined ? "" : `: ${outcome.error}`}`);
+      lines.push(
+        `  ${outcome.ok ? verb(outcome.kind, options.dryRun) : `FAILED ${outcome.kind}`}  ${outcome.branch}${number}${outcome.error === undefined ? "" : `: ${outcome.error}`}`,
+      );
       if (options.dryRun) for (const write of outcome.writes) lines.push(`    ${write}`);
     }
     for (const problem of report.problems) {
-      lines.push(`  ${problem.severity === "warning" ? "warning" : "error"}  ${[problem.target ?? problem.app, problem.file].filter((part) => part !== null && part !== undefined).join(" ")}: ${problem.message}`);
+      lines.push(
+        `  ${problem.severity === "warning" ? "warning" : "error"}  ${[problem.target ?? problem.app, problem.file].filter((part) => part !== null && part !== undefined).join(" ")}: ${problem.message}`,
+      );
     }
   }
   const { reads, writes, notModified } = result.github;
-  lines.push(`GitHub API: ${reads} reads (${notModified} answered 304 Not Modified), ${writes} writes${options.dryRun ? " (dry run: none made)" : ""}`);
+  lines.push(
+    `GitHub API: ${reads} reads (${notModified} answered 304 Not Modified), ${writes} writes${options.dryRun ? " (dry run: none made)" : ""}`,
+  );
   return `${lines.join("\n")}\n`;
 }
 
@@ -36,9 +44,29 @@ export function reconcileToJson(result: ReconcileReposResult): unknown {
         : {
             repo: pass.repo,
             base: pass.report.defaultBranch,
-            pullRequests: pass.report.desired.map((pr) => ({ branch: pr.branch, base: pr.base, title: pr.title, targets: pr.metadata.targets, automerge: pr.automerge })),
-            actions: pass.report.results.map((r) => ({ kind: r.kind, branch: r.branch, ok: r.ok, number: r.number, writes: r.writes, ...(r.error === undefined ? {} : { error: r.error }) })),
-            problems: pass.report.problems.map((p) => ({ target: p.target ?? null, app: p.app, image: p.image, file: p.file, message: p.message, severity: p.severity ?? "error" })),
+            pullRequests: pass.report.desired.map((pr) => ({
+              branch: pr.branch,
+              base: pr.base,
+              title: pr.title,
+              targets: pr.metadata.targets,
+              automerge: pr.automerge,
+            })),
+            actions: pass.report.results.map((r) => ({
+              kind: r.kind,
+              branch: r.branch,
+              ok: r.ok,
+              number: r.number,
+              writes: r.writes,
+              ...(r.error === undefined ? {} : { error: r.error }),
+            })),
+            problems: pass.report.problems.map((p) => ({
+              target: p.target ?? null,
+              app: p.app,
+              image: p.image,
+              file: p.file,
+              message: p.message,
+              severity: p.severity ?? "error",
+            })),
           },
     ),
     github: result.github,

@@ -13,6 +13,12 @@ export function formatTags(result: TagsResult, format: "table" | "json", metadat
   ];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
   return rows
-    .map((r) => `${r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join("  ").trimEnd()}\n`)
+    .map(
+      (r) =>
+        `${r
+          .map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell))
+          .join("  ")
+          .trimEnd()}\n`,
+    )
     .join("");
 }

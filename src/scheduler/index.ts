@@ -15,7 +15,10 @@ export interface Schedule {
 /** Run `tick` on `expression` (never two ticks at once). Throws a ConfigError naming SCHEDULE for a bad expression. */
 export function startSchedule(expression: string, tick: () => Promise<void>): Schedule {
   if (!cron.validate(expression)) {
-    throw new ConfigError(`SCHEDULE "${expression}" is not a cron expression`, { context: { key: "SCHEDULE" }, hint: 'write five fields, e.g. "*/2 * * * *" for every two minutes' });
+    throw new ConfigError(`SCHEDULE "${expression}" is not a cron expression`, {
+      context: { key: "SCHEDULE" },
+      hint: 'write five fields, e.g. "*/2 * * * *" for every two minutes',
+    });
   }
   const task = cron.schedule(expression, tick, { noOverlap: true, name: "argocd-image-pr reconcile" });
   return {

@@ -118,7 +118,12 @@ export function readAnnotations(annotations: Readonly<Record<string, string>>): 
     .map((entry) => entry.trim())
     .filter((entry) => entry !== "");
   if (entries.length === 0) {
-    issues.push({ key: IMAGE_LIST, value: imageList, message: "image-list is empty; list images as alias=registry/image[:constraint]", severity: "error" });
+    issues.push({
+      key: IMAGE_LIST,
+      value: imageList,
+      message: "image-list is empty; list images as alias=registry/image[:constraint]",
+      severity: "error",
+    });
   }
   const aliases = new Set<string>();
   const images: ImageDecl[] = [];

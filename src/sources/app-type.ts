@@ -82,7 +82,11 @@ export async function detectSourceType(source: ApplicationSource, overrideName: 
 }
 
 function normalize(path: string): string {
-  const joined = posix.normalize(path.replace(/\\/g, "/")).replace(/^(\.\/)+/, "").replace(/^\/+/, "").replace(/\/+$/, "");
+  const joined = posix
+    .normalize(path.replace(/\\/g, "/"))
+    .replace(/^(\.\/)+/, "")
+    .replace(/^\/+/, "")
+    .replace(/\/+$/, "");
   return joined === "." ? "" : joined;
 }
 
@@ -102,13 +106,24 @@ export async function detectApplicationTypes(
   const out = new Map<Application, (DetectedSourceType | null)[]>();
   for (const app of applications) {
     if (app.status?.sourceType !== undefined || (app.status?.sourceTypes?.length ?? 0) > 0) continue;
-    const sources = app.spec.sources !== undefined && app.spec.sources.length > 0 ? app.spec.sources : app.spec.source === undefined ? [] : [app.spec.source];
+    const sources =
+      app.spec.sources !== undefined && app.spec.sources.length > 0
+        ? app.spec.sources
+        : app.spec.source === undefined
+          ? []
+          : [app.spec.source];
     const overrideName = overrideFileName(app, argocdNamespace);
     const types: (DetectedSourceType | null)[] = [];
     for (const source of sources) {
       // A `ref:`-only source (values for another source) is not rendered by Argo CD: no type.
       const refOnly = source.ref !== undefined && source.path === undefined && source.chart === undefined;
-      types.push(refOnly ? null : source.chart !== undefined || inReader(source.repoURL) ? await detectSourceType(source, overrideName, reader) : null);
+      types.push(
+        refOnly
+          ? null
+          : source.chart !== undefined || inReader(source.repoURL)
+            ? await detectSourceType(source, overrideName, reader)
+            : null,
+      );
     }
     out.set(app, types);
   }

@@ -60,10 +60,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 const CLUSTER_GENERATORS = new Set(["clusters", "scmProvider", "pullRequest", "clusterDecisionResource", "plugin"]);
-const INSTEAD = "plan against the cluster (--kubeconfig), where the Applications it generated are read, or declare the targets in .github/argocd-image-pr.yml";
+const INSTEAD =
+  "plan against the cluster (--kubeconfig), where the Applications it generated are read, or declare the targets in .github/argocd-image-pr.yml";
 
 /** Render every ApplicationSet; each one that cannot be rendered is a problem naming it, and the others go on. */
-export async function renderApplicationSets(sets: readonly RawApplicationSet[], reader: RepoReader, options: ApplicationSetOptions): Promise<ApplicationSetResult> {
+export async function renderApplicationSets(
+  sets: readonly RawApplicationSet[],
+  reader: RepoReader,
+  options: ApplicationSetOptions,
+): Promise<ApplicationSetResult> {
   const result: ApplicationSetResult = { applications: [], problems: [] };
   let tree: Promise<Tree> | null = null;
   const walkOnce = (): Promise<Tree> => (tree ??= walk(reader));
@@ -139,7 +144,8 @@ function toApplication(rendered: unknown, namespace: string | undefined, file: s
   const template = isRecord(rendered) ? rendered : {};
   const metadata = isRecord(template["metadata"]) ? template["metadata"] : {};
   const name = typeof metadata["name"] === "string" ? metadata["name"] : "";
-  if (name.includes("{{")) return `template metadata.name renders to "${name}": a parameter there is not produced by the generators; check its spelling`;
+  if (name.includes("{{"))
+    return `template metadata.name renders to "${name}": a parameter there is not produced by the generators; check its spelling`;
   // The controller creates each Application in the ApplicationSet's own namespace.
   const value = {
     apiVersion: "argoproj.io/v1alpha1",
@@ -162,10 +168,17 @@ function toApplication(rendered: unknown, namespace: string | undefined, file: s
 
 // ---- generators ------------------------------------------------------------------------------
 
-async function generate(generator: Record<string, unknown>, where: string, context: Context, outer: Params, depth: number): Promise<Params[]> {
+async function generate(
+  generator: Record<string, unknown>,
+  where: string,
+  context: Context,
+  outer: Params,
+  depth: number,
+): Promise<Params[]> {
   if (depth > MAX_NESTING) throw new AppSetError(`${where}: generators nest deeper than ${MAX_NESTING}`);
   const kinds = Object.keys(generator).filter((key) => key !== "selector" && key !== "template");
-  if (kinds.length !== 1) throw new AppSetError(`${where} must have exactly one generator (has ${kinds.length === 0 ? "none" : kinds.join(", ")})`);
+  if (kinds.length !== 1)
+    throw new AppSetError(`${where} must have exactly one generator (has ${kinds.length === 0 ? "none" : kinds.join(", ")})`);
   const kind = kinds[0] as string;
   // A child of a matrix may use the parameters of the generator before it.
   const config = depth > 0 && Object.keys(outer).length > 0 ? renderValue(generator[kind], outer, context) : generator[kind];
@@ -208,7 +221,8 @@ function applySelector(sets: Params[], selector: unknown, where: string): Params
   return sets.filter((params) => {
     for (const [key, value] of Object.entries(labels)) if (lookup(params, key) !== String(value)) return false;
     for (const expression of expressions) {
-      if (!isRecord(expression) || typeof expression["key"] !== "string") throw new AppSetError(`${where}.selector.matchExpressions has an entry without a key`);
+      if (!isRecord(expression) || typeof expression["key"] !== "string")
+        throw new AppSetError(`${where}.selector.matchExpressions has an entry without a key`);
       const value = lookup(params, expression["key"]);
       const values = Array.isArray(expression["values"]) ? expression["values"].map(String) : [];
       switch (expression["operator"]) {
@@ -233,7 +247,8 @@ function applySelector(sets: Params[], selector: unknown, where: string): Params
 }
 
 function listParams(config: Record<string, unknown>, where: string, context: Context): Params[] {
-  if (config["elementsYaml"] !== undefined) throw new AppSetError(`${where}.elementsYaml is not rendered by argocd-image-pr; write the elements as elements: [...], or ${INSTEAD}`);
+  if (config["elementsYaml"] !== undefined)
+    throw new AppSetError(`${where}.elementsYaml is not rendered by argocd-image-pr; write the elements as elements: [...], or ${INSTEAD}`);
   const elements = config["elements"];
   if (!Array.isArray(elements)) throw new AppSetError(`${where} has no elements list`);
   return elements.map((element, index) => {
@@ -242,7 +257,8 @@ function listParams(config: Record<string, unknown>, where: string, context: Con
     // fasttemplate: strings as they are, `values` flattened to values.<key>, anything else as JSON.
     const params: Params = {};
     for (const [key, value] of Object.entries(element)) {
-      if (key === "values" && isRecord(value)) for (const [k, v] of Object.entries(value)) params[`values.${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+      if (key === "values" && isRecord(value))
+        for (const [k, v] of Object.entries(value)) params[`values.${k}`] = typeof v === "string" ? v : JSON.stringify(v);
       else params[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
     return params;
@@ -252,7 +268,8 @@ function listParams(config: Record<string, unknown>, where: string, context: Con
 async function gitParams(config: Record<string, unknown>, where: string, context: Context): Promise<Params[]> {
   const repoURL = typeof config["repoURL"] === "string" ? config["repoURL"] : "";
   if (repoURL === "") throw new AppSetError(`${where} has no repoURL`);
-  if (!context.options.inReader(repoURL)) throw new AppSetError(`${where} reads ${repoURL}, not this checkout; run argocd-image-pr on that repository's checkout, or ${INSTEAD}`);
+  if (!context.options.inReader(repoURL))
+    throw new AppSetError(`${where} reads ${repoURL}, not this checkout; run argocd-image-pr on that repository's checkout, or ${INSTEAD}`);
   const prefix = typeof config["pathParamPrefix"] === "string" && config["pathParamPrefix"] !== "" ? config["pathParamPrefix"] : null;
   const values = isRecord(config["values"]) ? config["values"] : {};
   const tree = await context.tree();
@@ -272,7 +289,8 @@ async function gitParams(config: Record<string, unknown>, where: string, context
       const content: unknown = first?.toJS({ maxAliasCount: 100 }) ?? {};
       const items = Array.isArray(content) ? content : [content];
       for (const item of items) {
-        if (!isRecord(item)) throw new AppSetError(`${where}: ${file} holds ${Array.isArray(content) ? "a list entry" : "a value"} that is not a map`);
+        if (!isRecord(item))
+          throw new AppSetError(`${where}: ${file} holds ${Array.isArray(content) ? "a list entry" : "a value"} that is not a map`);
         const own = context.goTemplate ? { ...item } : flatten(item);
         sets.push({ ...own, ...pathParams(posix.dirname(file) === "." ? "" : posix.dirname(file), file, prefix, context.goTemplate) });
       }
@@ -281,8 +299,12 @@ async function gitParams(config: Record<string, unknown>, where: string, context
   if (Object.keys(values).length === 0) return sets;
   // `values` are templated with the set's own parameters, then added as values.<key>.
   return sets.map((params) => {
-    const rendered = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? renderString(value, params, context) : value]));
-    return context.goTemplate ? { ...params, values: rendered } : { ...params, ...Object.fromEntries(Object.entries(rendered).map(([k, v]) => [`values.${k}`, String(v)])) };
+    const rendered = Object.fromEntries(
+      Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? renderString(value, params, context) : value]),
+    );
+    return context.goTemplate
+      ? { ...params, values: rendered }
+      : { ...params, ...Object.fromEntries(Object.entries(rendered).map(([k, v]) => [`values.${k}`, String(v)])) };
   });
 }
 
@@ -313,7 +335,10 @@ function globRegExp(pattern: string, doubleStar: boolean): RegExp {
     else if (c === "[") {
       const end = pattern.indexOf("]", i + 1);
       if (end === -1) throw new AppSetError(`path pattern "${pattern}" has an unclosed [`);
-      out += `[${pattern.slice(i + 1, end).replace(/^\^|^!/, "^").replace(/\\/g, "\\\\")}]`;
+      out += `[${pattern
+        .slice(i + 1, end)
+        .replace(/^\^|^!/, "^")
+        .replace(/\\/g, "\\\\")}]`;
       i = end;
     } else if (c === "\\" && i + 1 < pattern.length) out += `\\${pattern[++i] as string}`;
     else out += c.replace(/[.+^${}()|\\]/g, "\\$&");
@@ -330,7 +355,8 @@ function pathParams(dir: string, file: string | null, prefix: string | null, goT
   if (goTemplate) return prefix === null ? { path: own } : { [prefix]: { path: own } };
   const key = prefix === null ? "path" : `${prefix}.path`;
   const flat: Params = { [key]: own["path"], [`${key}.basename`]: basename, [`${key}.basenameNormalized`]: own["basenameNormalized"] };
-  if (file !== null) Object.assign(flat, { [`${key}.filename`]: own["filename"], [`${key}.filenameNormalized`]: own["filenameNormalized"] });
+  if (file !== null)
+    Object.assign(flat, { [`${key}.filename`]: own["filename"], [`${key}.filenameNormalized`]: own["filenameNormalized"] });
   segments.forEach((segment, index) => {
     if (segment !== "") flat[`${key}[${index}]`] = segment;
   });
@@ -341,7 +367,10 @@ function flatten(value: Record<string, unknown>, prefix = "", out: Params = {}):
   for (const [key, item] of Object.entries(value)) {
     const name = prefix === "" ? key : `${prefix}.${key}`;
     if (isRecord(item)) flatten(item, name, out);
-    else if (Array.isArray(item)) item.forEach((entry, index) => (isRecord(entry) ? flatten(entry, `${name}.${index}`, out) : (out[`${name}.${index}`] = String(entry))));
+    else if (Array.isArray(item))
+      item.forEach((entry, index) =>
+        isRecord(entry) ? flatten(entry, `${name}.${index}`, out) : (out[`${name}.${index}`] = String(entry)),
+      );
     else out[name] = item === null ? "" : String(item);
   }
   return out;
@@ -367,14 +396,19 @@ async function mergeParams(config: Record<string, unknown>, where: string, conte
   const keys = Array.isArray(config["mergeKeys"]) ? config["mergeKeys"].filter((k): k is string => typeof k === "string") : [];
   if (children.length < 2 || keys.length === 0) throw new AppSetError(`${where} needs two or more generators and mergeKeys`);
   const keyOf = (params: Params): string =>
-    JSON.stringify(keys.map((key) => (key in params ? params[key] : key.split(".").reduce<unknown>((v, k) => (isRecord(v) ? v[k] : undefined), params)) ?? null));
+    JSON.stringify(
+      keys.map(
+        (key) => (key in params ? params[key] : key.split(".").reduce<unknown>((v, k) => (isRecord(v) ? v[k] : undefined), params)) ?? null,
+      ),
+    );
   const [base, ...others] = children;
   if (!isRecord(base)) throw new AppSetError(`${where}.generators[0] is not a generator`);
   let sets = await generate(base, `${where}.generators[0]`, context, {}, depth + 1);
   for (const [index, other] of others.entries()) {
     if (!isRecord(other)) throw new AppSetError(`${where}.generators[${index + 1}] is not a generator`);
     const overrides = new Map<string, Params>();
-    for (const params of await generate(other, `${where}.generators[${index + 1}]`, context, {}, depth + 1)) overrides.set(keyOf(params), params);
+    for (const params of await generate(other, `${where}.generators[${index + 1}]`, context, {}, depth + 1))
+      overrides.set(keyOf(params), params);
     sets = sets.map((params) => {
       const override = overrides.get(keyOf(params));
       return override === undefined ? params : context.goTemplate ? deepMerge(params, override) : { ...params, ...override };
@@ -398,7 +432,10 @@ function renderString(text: string, params: Params, context: Context): string {
 function renderValue(value: unknown, params: Params, context: Context): unknown {
   if (typeof value === "string") return renderString(value, params, context);
   if (Array.isArray(value)) return value.map((item) => renderValue(item, params, context));
-  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [renderString(key, params, context), renderValue(item, params, context)]));
+  if (isRecord(value))
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [renderString(key, params, context), renderValue(item, params, context)]),
+    );
   return value;
 }
 
@@ -424,7 +461,8 @@ async function walk(reader: RepoReader): Promise<Tree> {
     const entries = (await reader.list(dir)) ?? [];
     for (const entry of [...entries].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (entry.name.startsWith(".")) continue;
-      if (++seen > MAX_ENTRIES) throw new AppSetError(`the repository has more than ${MAX_ENTRIES} entries to match git generator paths against`);
+      if (++seen > MAX_ENTRIES)
+        throw new AppSetError(`the repository has more than ${MAX_ENTRIES} entries to match git generator paths against`);
       const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
       if (entry.type === "dir") {
         dirs.push(path);

@@ -6,7 +6,17 @@
 import posix from "node:path/posix";
 
 import { argocdSourceFileName } from "../editors/index.js";
-import type { DeploySources, DirectorySelection, GitTarget, HelmKeys, Target, TargetOrigin, TargetProblem, WriteKind, WriteTarget } from "../model/index.js";
+import type {
+  DeploySources,
+  DirectorySelection,
+  GitTarget,
+  HelmKeys,
+  Target,
+  TargetOrigin,
+  TargetProblem,
+  WriteKind,
+  WriteTarget,
+} from "../model/index.js";
 import { quoteForMessage } from "../text/index.js";
 import type { DetectedSourceType } from "./app-type.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
@@ -69,7 +79,8 @@ function isGitMethod(method: string | undefined): boolean {
 /** The first source with a `helm:` or `kustomize:` block, else the first (or the only) source. */
 function firstSourceWithBlock(app: Application): ApplicationSource {
   const sources = app.spec.sources ?? [];
-  if (sources.length > 0) return sources.find((s) => s.helm !== undefined || s.kustomize !== undefined) ?? (sources[0] as ApplicationSource);
+  if (sources.length > 0)
+    return sources.find((s) => s.helm !== undefined || s.kustomize !== undefined) ?? (sources[0] as ApplicationSource);
   return app.spec.source as ApplicationSource;
 }
 
@@ -101,7 +112,10 @@ export function chooseSource(app: Application, type: AppType, detected?: readonl
     if (index >= 0) ofType = sources[index];
   }
   // A kustomization lives in git: never fall back to a chart from a Helm repository for it.
-  if (ofType === undefined && type === "kustomize") ofType = sources.find((s) => s.chart === undefined && s.path !== undefined && s.helm === undefined && s.plugin === undefined && s.directory === undefined);
+  if (ofType === undefined && type === "kustomize")
+    ofType = sources.find(
+      (s) => s.chart === undefined && s.path !== undefined && s.helm === undefined && s.plugin === undefined && s.directory === undefined,
+    );
   return ofType ?? firstSourceWithBlock(app);
 }
 
@@ -113,7 +127,12 @@ export function chooseSource(app: Application, type: AppType, detected?: readonl
  * Without status (a manifest read from git) we infer as v0.x did, from the blocks of the first
  * source that has one, then the write-back target and helm keys, and assume Kustomize otherwise.
  */
-export function applicationType(app: Application, writeBack: WriteBackDecl, images: readonly ImageDecl[], detected?: readonly (DetectedSourceType | null)[]): AppType {
+export function applicationType(
+  app: Application,
+  writeBack: WriteBackDecl,
+  images: readonly ImageDecl[],
+  detected?: readonly (DetectedSourceType | null)[],
+): AppType {
   if (isGitMethod(writeBack.method)) {
     if (writeBack.target?.startsWith("kustomization")) return "kustomize";
     if (writeBack.target?.startsWith("helmvalues")) return "helm";
@@ -173,7 +192,8 @@ export function applicationType(app: Application, writeBack: WriteBackDecl, imag
  * Application (`manifestTargets.plugin`), which is not an edit of a file in git.
  */
 function pluginReason(app: Application, git: boolean, overrideName: string): string {
-  const instead = "point write-back-target helmvalues:<file> or kustomization:<dir> at the file the plugin reads the image from, or declare the image in .github/argocd-image-pr.yml (kind: manifest or helm)";
+  const instead =
+    "point write-back-target helmvalues:<file> or kustomization:<dir> at the file the plugin reads the image from, or declare the image in .github/argocd-image-pr.yml (kind: manifest or helm)";
   if (git) {
     return `Plugin application: argocd-image-updater v1 writes its image as helm.parameters into ${overrideName}, which Argo CD merges into the source before rendering; next to its plugin: block that makes two source types, which Argo CD refuses to render, so no pull request is opened for it; ${instead}`;
   }
@@ -192,7 +212,10 @@ export function overrideFileName(app: Application, argocdNamespace: string): str
 }
 
 function normalizeRepoPath(path: string): string {
-  const joined = posix.normalize(path.replace(/\\/g, "/")).replace(/^(\.\/)+/, "").replace(/^\/+/, "");
+  const joined = posix
+    .normalize(path.replace(/\\/g, "/"))
+    .replace(/^(\.\/)+/, "")
+    .replace(/^\/+/, "");
   return joined === "." ? "" : joined.replace(/\/+$/, "");
 }
 
@@ -301,36 +324,50 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
       switch (parsed.problem) {
         case "digest": {
           const alias = decl.alias ?? splitImageSpec(decl.spec).alias;
-          problem(`${decl.key} entry "${decl.spec}"${alias ? ` (alias "${alias}")` : ""}: ${parsed.reason}. This image was skipped`, decl.spec);
+          problem(
+            `${decl.key} entry "${decl.spec}"${alias ? ` (alias "${alias}")` : ""}: ${parsed.reason}. This image was skipped`,
+            decl.spec,
+          );
           break;
         }
         case "invalid":
-          problem(`${decl.key} entry "${decl.spec}" is not a valid image: ${parsed.reason}. Write it as alias=registry/repository[:constraint]`, decl.spec);
+          problem(
+            `${decl.key} entry "${decl.spec}" is not a valid image: ${parsed.reason}. Write it as alias=registry/repository[:constraint]`,
+            decl.spec,
+          );
           break;
       }
       continue;
     }
     const alias = decl.alias ?? parsed.spec.alias ?? defaultAlias(parsed.spec.image);
     const imageName = `${parsed.spec.image.registry}/${parsed.spec.image.repository}`;
-    const { policy, issues } = buildPolicy(decl.settings, { constraint: parsed.spec.constraint, verbatim: input.keyStyle === "image-updater" });
+    const { policy, issues } = buildPolicy(decl.settings, {
+      constraint: parsed.spec.constraint,
+      verbatim: input.keyStyle === "image-updater",
+    });
     for (const issue of issues) {
       const settingKey =
         input.keyStyle === "annotation"
           ? `argocd-image-updater.argoproj.io/${parsed.spec.alias ? `${parsed.spec.alias}.` : ""}${issue.key}`
           : `commonUpdateSettings.${issue.key === "update-strategy" ? "updateStrategy" : issue.key === "allow-tags" ? "allowTags" : issue.key === "ignore-tags" ? "ignoreTags" : "platforms"}`;
-      problem(`${settingKey} for image "${alias}": ${issue.message}${policy === null && issue.severity === undefined ? ". This image was skipped" : ""}`, imageName, issue.severity ?? "error");
+      problem(
+        `${settingKey} for image "${alias}": ${issue.message}${policy === null && issue.severity === undefined ? ". This image was skipped" : ""}`,
+        imageName,
+        issue.severity ?? "error",
+      );
     }
     if (policy === null) continue;
     const id = applicationTargetId(namespace, app.metadata.name, alias);
     if (seen.has(id)) {
-      problem(`two images share the alias "${alias}"; give each image in ${decl.key} its own alias (alias=image). The second was skipped`, imageName);
+      problem(
+        `two images share the alias "${alias}"; give each image in ${decl.key} its own alias (alias=image). The second was skipped`,
+        imageName,
+      );
       continue;
     }
     seen.add(id);
     const helm: HelmKeys | null =
-      decl.helm === null
-        ? null
-        : { imageName: decl.helm.name ?? null, imageTag: decl.helm.tag ?? null, imageSpec: decl.helm.spec ?? null };
+      decl.helm === null ? null : { imageName: decl.helm.name ?? null, imageTag: decl.helm.tag ?? null, imageSpec: decl.helm.spec ?? null };
     targets.push({
       id,
       origin: input.origin,
@@ -343,7 +380,10 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
       forceUpdate: decl.settings.forceUpdate ?? false,
       pullSecret: decl.settings.pullSecret ?? null,
       liveImages: app.status?.summary?.images ?? null,
-      declaredIn: app.file === null ? input.declaredIn : `${input.declaredIn} (${app.generatedBy === undefined ? "" : `generated by ${app.generatedBy} in `}${app.file})`,
+      declaredIn:
+        app.file === null
+          ? input.declaredIn
+          : `${input.declaredIn} (${app.generatedBy === undefined ? "" : `generated by ${app.generatedBy} in `}${app.file})`,
       deploysFrom,
     });
   }
@@ -359,9 +399,16 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
     const all = (app.spec.sources?.length ?? 0) > 0 ? (app.spec.sources ?? []) : app.spec.source === undefined ? [] : [app.spec.source];
     const here = (s: ApplicationSource): boolean => {
       const repo = parseGitHubRepoURL(writeBack.repository ?? s.repoURL);
-      return repo !== null && git.repo !== null && repo.owner.toLowerCase() === git.repo.owner.toLowerCase() && repo.name.toLowerCase() === git.repo.name.toLowerCase();
+      return (
+        repo !== null &&
+        git.repo !== null &&
+        repo.owner.toLowerCase() === git.repo.owner.toLowerCase() &&
+        repo.name.toLowerCase() === git.repo.name.toLowerCase()
+      );
     };
-    const paths = all.filter((s) => here(s) && s.chart === undefined && (s.ref === undefined || s.path !== undefined)).map((s) => normalizeRepoPath(s.path ?? ""));
+    const paths = all
+      .filter((s) => here(s) && s.chart === undefined && (s.ref === undefined || s.path !== undefined))
+      .map((s) => normalizeRepoPath(s.path ?? ""));
     const valueFiles = all.flatMap((s) =>
       (s.helm?.valueFiles ?? []).flatMap((file) => {
         if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return [];
@@ -377,7 +424,12 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
     const overrideName = overrideFileName(app, input.argocdNamespace);
     // write-back-method argocd: the target is the Application manifest itself, wherever it is kept.
     const manifest = write.kind === "application" ? write.path : null;
-    return { paths: [...new Set(paths)], valueFiles: [...new Set(valueFiles)], overrideFiles: [...new Set(paths.map((path) => posix.join(path, overrideName)))], manifest };
+    return {
+      paths: [...new Set(paths)],
+      valueFiles: [...new Set(valueFiles)],
+      overrideFiles: [...new Set(paths.map((path) => posix.join(path, overrideName)))],
+      manifest,
+    };
   }
 
   function gitFor(repoURL: string, revision: string | undefined): GitTarget | null {
@@ -414,7 +466,14 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
     if (method === "argocd" && app.file !== null && app.generatedBy === undefined) {
       const git = input.manifestsRepo ?? gitFor(source.repoURL, source.targetRevision);
       if (git === null) return null;
-      return { git, write: { kind: "application", path: normalizeRepoPath(app.file), ...(type === "helm" || type === "kustomize" ? { applicationType: type } : {}) } };
+      return {
+        git,
+        write: {
+          kind: "application",
+          path: normalizeRepoPath(app.file),
+          ...(type === "helm" || type === "kustomize" ? { applicationType: type } : {}),
+        },
+      };
     }
     if (method === "git" && target !== undefined) {
       if (target.startsWith("kustomization")) {
@@ -442,10 +501,22 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
       const base = posix.basename(target);
       if (target.includes(":")) return badTarget(target, suggestTarget(target));
       if (/^(kustomization\.ya?ml|Kustomization)$/.test(base)) {
-        return badTarget(target, `"${target}" is a kustomization file: a parameter override file written there would replace it; write kustomization:/${posix.dirname(target) === "." ? "" : posix.dirname(target)} to edit it in place`);
+        return badTarget(
+          target,
+          `"${target}" is a kustomization file: a parameter override file written there would replace it; write kustomization:/${posix.dirname(target) === "." ? "" : posix.dirname(target)} to edit it in place`,
+        );
       }
       const git = gitFor(source.repoURL, source.targetRevision);
-      return git && { git, write: { kind: "argocd-source", path: normalizeRepoPath(target), argocdSourceFileName: overrideFileName(app, input.argocdNamespace) } };
+      return (
+        git && {
+          git,
+          write: {
+            kind: "argocd-source",
+            path: normalizeRepoPath(target),
+            argocdSourceFileName: overrideFileName(app, input.argocdNamespace),
+          },
+        }
+      );
     }
     return defaultLocation(sourcePath);
   }
@@ -507,17 +578,28 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
       const refName = valueFile.slice(1, slash === -1 ? undefined : slash);
       const refSource = (app.spec.sources ?? []).find((s) => s.ref === refName);
       if (refSource === undefined || slash === -1) {
-        problem(`values file "${valueFile}" refers to a source with ref "${refName}" that the Application does not have; add it to spec.sources or fix valueFiles`);
+        problem(
+          `values file "${valueFile}" refers to a source with ref "${refName}" that the Application does not have; add it to spec.sources or fix valueFiles`,
+        );
         return null;
       }
       const git = gitFor(refSource.repoURL, refSource.targetRevision);
-      const sameRef = (source.helm?.valueFiles ?? []).filter((file) => file.startsWith(`$${refName}/`)).map((file) => normalizeRepoPath(file.slice(refName.length + 2)));
-      return git && { git, write: { kind, path: normalizeRepoPath(valueFile.slice(slash + 1)), ...(sameRef.length > 1 ? { valuesFiles: sameRef } : {}) } };
+      const sameRef = (source.helm?.valueFiles ?? [])
+        .filter((file) => file.startsWith(`$${refName}/`))
+        .map((file) => normalizeRepoPath(file.slice(refName.length + 2)));
+      return (
+        git && {
+          git,
+          write: { kind, path: normalizeRepoPath(valueFile.slice(slash + 1)), ...(sameRef.length > 1 ? { valuesFiles: sameRef } : {}) },
+        }
+      );
     }
     if (source.chart !== undefined) return notInGit();
     const git = gitFor(source.repoURL, source.targetRevision);
     // Helm merges the files in order: the pipeline writes the last one that sets the image.
-    const inGit = (source.helm?.valueFiles ?? []).filter((file) => !file.startsWith("$") && !/^[a-z]+:\/\//i.test(file)).map((file) => resolveTargetPath(file, sourcePath));
+    const inGit = (source.helm?.valueFiles ?? [])
+      .filter((file) => !file.startsWith("$") && !/^[a-z]+:\/\//i.test(file))
+      .map((file) => resolveTargetPath(file, sourcePath));
     const valuesFiles = inGit.length > 1 ? { valuesFiles: inGit } : {};
     return git && { git, write: withOverride({ kind, path: resolveTargetPath(valueFile ?? "values.yaml", sourcePath), ...valuesFiles }) };
   }

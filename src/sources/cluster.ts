@@ -163,7 +163,10 @@ export function createSecretReader(options: Pick<ClusterOptions, "kubeconfig" | 
     } catch (error) {
       if (statusOf(error) === 404) return null;
       // An I/O failure is an AppError (the pass reports it for the image that named the secret).
-      throw new AppError(`cannot get secret ${namespace}/${name}: ${describe(error)}`, { cause: error, hint: "check that the service account may get it (docs/rbac.md)" });
+      throw new AppError(`cannot get secret ${namespace}/${name}: ${describe(error)}`, {
+        cause: error,
+        hint: "check that the service account may get it (docs/rbac.md)",
+      });
     }
     const data: Record<string, string> = {};
     for (const [key, value] of Object.entries(secret.data ?? {})) data[key] = Buffer.from(value, "base64").toString("utf8");

@@ -135,7 +135,11 @@ function byteOrder(a: string, b: string): number {
  * `dir` ("" for the repository root), in its walk order. `.jsonnet` files are listed (Argo CD
  * renders them; an editor cannot). `.git` is never entered.
  */
-export async function directoryManifestFiles(reader: Pick<RepoReader, "list">, dir: string, selection: DirectorySelection): Promise<string[]> {
+export async function directoryManifestFiles(
+  reader: Pick<RepoReader, "list">,
+  dir: string,
+  selection: DirectorySelection,
+): Promise<string[]> {
   const include = selection.include === null ? null : compileArgoGlob(selection.include);
   const exclude = selection.exclude === null ? null : compileArgoGlob(selection.exclude);
   const out: string[] = [];

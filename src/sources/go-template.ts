@@ -137,7 +137,8 @@ function parse(source: string): Node[] {
       if (["range", "with", "define", "template", "block", "break", "continue"].includes(word) && new RegExp(`^${word}\\b`).test(action)) {
         throw new GoTemplateError(`{{${word}}} is not supported (only field paths, functions, pipelines and if/else)`);
       }
-      if (/^\$[A-Za-z_]\w*\s*:?=/.test(action)) throw new GoTemplateError(`template variables ({{${action.slice(0, 40)}}}) are not supported`);
+      if (/^\$[A-Za-z_]\w*\s*:?=/.test(action))
+        throw new GoTemplateError(`template variables ({{${action.slice(0, 40)}}}) are not supported`);
       nodes.push({ kind: "action", expr: parseExpr(action) });
     }
     if (inIf) return { nodes, ended: "eof" };
@@ -146,7 +147,8 @@ function parse(source: string): Node[] {
   return block(0, false).nodes;
 }
 
-type Token = { t: "field"; v: string } | { t: "lit"; v: Value } | { t: "ident"; v: string } | { t: "pipe" } | { t: "open" } | { t: "close" };
+type Token =
+  { t: "field"; v: string } | { t: "lit"; v: Value } | { t: "ident"; v: string } | { t: "pipe" } | { t: "open" } | { t: "close" };
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -270,11 +272,14 @@ function evaluate(expr: Expr, data: Value, options: GoTemplateOptions, piped?: {
       for (const [i, key] of expr.path.entries()) {
         const at = `.${expr.path.slice(0, i + 1).join(".")}`;
         if (typeof value !== "object" || value === null || Array.isArray(value)) {
-          throw new GoTemplateError(`cannot evaluate ${at}: ${i === 0 ? "." : `.${expr.path.slice(0, i).join(".")}`} is ${value === NO_VALUE || value === null || value === undefined ? "missing" : "not a map"}`);
+          throw new GoTemplateError(
+            `cannot evaluate ${at}: ${i === 0 ? "." : `.${expr.path.slice(0, i).join(".")}`} is ${value === NO_VALUE || value === null || value === undefined ? "missing" : "not a map"}`,
+          );
         }
         if (!Object.hasOwn(value, key)) {
           if (options.missingKeyError === true) throw new GoTemplateError(`map has no entry for key "${key}" (${at})`);
-          if (i < expr.path.length - 1) throw new GoTemplateError(`cannot evaluate ${at}: .${expr.path.slice(0, i + 1).join(".")} is missing`);
+          if (i < expr.path.length - 1)
+            throw new GoTemplateError(`cannot evaluate ${at}: .${expr.path.slice(0, i + 1).join(".")} is missing`);
           return NO_VALUE;
         }
         value = (value as Record<string, Value>)[key];
@@ -392,7 +397,8 @@ const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
     }
     return value;
   },
-  len: (value) => (Array.isArray(value) ? value.length : typeof value === "object" && value !== null ? Object.keys(value).length : str(value).length),
+  len: (value) =>
+    Array.isArray(value) ? value.length : typeof value === "object" && value !== null ? Object.keys(value).length : str(value).length,
   eq: (a, ...bs) => bs.some((b) => compare(a, b) === 0 && typeof a === typeof b),
   ne: (a, b) => !(compare(a, b) === 0 && typeof a === typeof b),
   lt: (a, b) => compare(a, b) < 0,
@@ -405,7 +411,11 @@ const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   hasPrefix: (prefix, s) => str(s).startsWith(str(prefix)),
   hasSuffix: (suffix, s) => str(s).endsWith(str(suffix)),
   contains: (sub, s) => str(s).includes(str(sub)),
-  base: (s) => str(s).split("/").filter((p) => p !== "").pop() ?? ".",
+  base: (s) =>
+    str(s)
+      .split("/")
+      .filter((p) => p !== "")
+      .pop() ?? ".",
   dir: (s) => {
     const parts = str(s).split("/");
     parts.pop();

@@ -65,7 +65,8 @@ const HOST_ONLY = /^(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|[a-z0-9-]+(?:\.[a-z0-9-
 function notAnImage(body: string, name: string, constraint: string | null): string | null {
   if (URL_SCHEME.test(body)) return `"${body}" is a URL; an image is written without a scheme: ${body.replace(URL_SCHEME, "")}`;
   const stamp = YAML_TIMESTAMP.exec(body);
-  if (stamp !== null) return `"${body}" is a ${/[Tt \t]/.test(body) ? "date and time" : "date"} (a YAML timestamp), not an image; write alias=registry/repository[:constraint]`;
+  if (stamp !== null)
+    return `"${body}" is a ${/[Tt \t]/.test(body) ? "date and time" : "date"} (a YAML timestamp), not an image; write alias=registry/repository[:constraint]`;
   if (!name.includes("/") && HOST_ONLY.test(name)) {
     const host = constraint !== null && /^\d+$/.test(constraint) ? `${name}:${constraint}` : name;
     return `"${host}" is a registry host, not an image; add the repository: ${host}/<repository>`;
@@ -85,7 +86,16 @@ export function parseImageSpec(value: string): ImageSpecResult {
     return invalid(`alias "${alias}" may only contain letters, digits, "-", "." and "_"`);
   }
   if (name.trim() === "") return invalid(`"${value.trim()}" names no image`);
-  const notImage = notAnImage(alias === null ? value.trim() : value.trim().slice(value.trim().indexOf("=") + 1).trim(), name, constraint);
+  const notImage = notAnImage(
+    alias === null
+      ? value.trim()
+      : value
+          .trim()
+          .slice(value.trim().indexOf("=") + 1)
+          .trim(),
+    name,
+    constraint,
+  );
   if (notImage !== null) return invalid(notImage);
   if (digest !== null) return { ok: false, problem: "digest", reason: DIGEST_NOT_A_CONSTRAINT };
   let image: ImageRef;

@@ -77,7 +77,9 @@ export function updaterNamespaceOf(updater: ImageUpdater): string {
  * bad one, so such an ImageUpdater must select nothing.
  */
 export function malformedNamePatterns(updater: ImageUpdater): { index: number; pattern: string }[] {
-  return updater.spec.applicationRefs.flatMap((ref, index) => (compileGlob(ref.namePattern) === null ? [{ index, pattern: ref.namePattern }] : []));
+  return updater.spec.applicationRefs.flatMap((ref, index) =>
+    compileGlob(ref.namePattern) === null ? [{ index, pattern: ref.namePattern }] : [],
+  );
 }
 
 /** Whether `ref` (of `updater`) matches `app`: same namespace, namePattern and labelSelectors. */

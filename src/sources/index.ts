@@ -3,11 +3,30 @@
  * ImageUpdater resources) and the repo config into typed Targets. Knows nothing of registries.
  */
 export type { Application, ImageUpdater, Resources } from "./resources.js";
-export { renderApplicationSets, type ApplicationSetOptions, type ApplicationSetResult, type RawApplicationSet } from "./application-sets.js";
+export {
+  renderApplicationSets,
+  type ApplicationSetOptions,
+  type ApplicationSetResult,
+  type RawApplicationSet,
+} from "./application-sets.js";
 export { generatesAnnotated } from "./resources.js";
-export { parseManifests, readManifests, readManifestsFromPaths, readManifestsFromRepo, type ManifestPaths, type ReadManifestsOptions } from "./manifests.js";
+export {
+  parseManifests,
+  readManifests,
+  readManifestsFromPaths,
+  readManifestsFromRepo,
+  type ManifestPaths,
+  type ReadManifestsOptions,
+} from "./manifests.js";
 export { createSecretReader, listFromCluster, type ClusterOptions, type SecretReader } from "./cluster.js";
-export { detectApplicationTypes, detectSourceType, typeFromFileNames, type ArgoSourceType, type DetectedSourceType, type DetectedTypes } from "./app-type.js";
+export {
+  detectApplicationTypes,
+  detectSourceType,
+  typeFromFileNames,
+  type ArgoSourceType,
+  type DetectedSourceType,
+  type DetectedTypes,
+} from "./app-type.js";
 export { compileArgoGlob, directoryManifestFiles } from "./directory-app.js";
 export { targetsFromApplications, type SourceResult, type TargetsFromApplicationsInput } from "./targets.js";
 export {

@@ -86,7 +86,12 @@ export function parseManifests(text: string, file: string): Resources {
         value = doc.toJS({ maxAliasCount: 100 });
       } catch (error) {
         // An alias bomb, or nesting too deep for the stack: this document only.
-        out.problems.push({ app: null, image: null, file, message: `${file}: document ${chunk.first + index} was skipped: ${describeYamlError(error)}` });
+        out.problems.push({
+          app: null,
+          image: null,
+          file,
+          message: `${file}: document ${chunk.first + index} was skipped: ${describeYamlError(error)}`,
+        });
         return;
       }
       const items = isList(value) ? value.items : [value];
@@ -165,7 +170,12 @@ async function collect(entry: string, files: string[], problems: TargetProblem[]
   try {
     names = (await readdir(entry, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
   } catch (error) {
-    problems.push({ app: null, image: null, file: entry, message: `cannot read the directory "${quoteForMessage(entry)}": ${describeFileError(error)}; the Applications in it were not read` });
+    problems.push({
+      app: null,
+      image: null,
+      file: entry,
+      message: `cannot read the directory "${quoteForMessage(entry)}": ${describeFileError(error)}; the Applications in it were not read`,
+    });
     return;
   }
   for (const dirent of names) {
@@ -190,7 +200,11 @@ async function collectFromDisk(paths: readonly string[], root: string | undefine
 
 /** `./apps/`, `apps` → `apps`; `.` or `/` → the root, `""`. */
 function repoPath(value: string): string {
-  const trimmed = value.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/^\/+/, "").replace(/\/+$/, "");
+  const trimmed = value
+    .replace(/\\/g, "/")
+    .replace(/^(\.\/)+/, "")
+    .replace(/^\/+/, "")
+    .replace(/\/+$/, "");
   return trimmed === "." ? "" : trimmed;
 }
 
@@ -275,12 +289,25 @@ export async function readManifests(paths: ManifestPaths): Promise<Resources> {
     if (result === undefined || "error" in result) {
       // A refused file (a FIFO, over the size limit…) says what it is itself.
       const error: unknown = result?.error;
-      out.problems.push({ app: null, image: null, file: name, message: error instanceof ConfigError ? `${describeError(error)}; the Applications in it were not read` : `cannot read "${name}": ${problemText(error)}` });
+      out.problems.push({
+        app: null,
+        image: null,
+        file: name,
+        message:
+          error instanceof ConfigError
+            ? `${describeError(error)}; the Applications in it were not read`
+            : `cannot read "${name}": ${problemText(error)}`,
+      });
       continue;
     }
     const text = result.text;
     if (text === null) {
-      out.problems.push({ app: null, image: null, file: name, message: `cannot read "${name}": there is no such file or directory in the repository; check the path` });
+      out.problems.push({
+        app: null,
+        image: null,
+        file: name,
+        message: `cannot read "${name}": there is no such file or directory in the repository; check the path`,
+      });
       continue;
     }
     const parsed = parseManifests(text, name);
@@ -320,7 +347,9 @@ function withoutDuplicates<T extends Application | ImageUpdater>(kind: T["kind"]
     duplicated.add(key);
     const files = [...new Set(copies.map((copy) => copy.file ?? "(unknown file)"))];
     const where =
-      files.length === 1 ? `${copies.length} times in ${files[0] ?? ""}` : `in ${files.length === 2 ? "both " : ""}${files.slice(0, -1).join(", ")} and ${files[files.length - 1] ?? ""}`;
+      files.length === 1
+        ? `${copies.length} times in ${files[0] ?? ""}`
+        : `in ${files.length === 2 ? "both " : ""}${files.slice(0, -1).join(", ")} and ${files[files.length - 1] ?? ""}`;
     problems.push({
       app: kind === "Application" ? key : null,
       image: null,

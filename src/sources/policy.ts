@@ -134,7 +134,8 @@ export function buildPolicy(settings: RawSettings, extras: PolicyExtras): { poli
       message: `unknown update strategy "${strategyValue}"; use one of semver, newest-build (or latest), alphabetical (or name), digest`,
     });
   }
-  const allowTags = settings.allowTags === undefined || settings.allowTags.trim() === "" ? ({ kind: "any" } as const) : parseAllowTags(settings.allowTags);
+  const allowTags =
+    settings.allowTags === undefined || settings.allowTags.trim() === "" ? ({ kind: "any" } as const) : parseAllowTags(settings.allowTags);
   if (allowTags.kind === "invalid") {
     issues.push({
       key: "allow-tags",

@@ -23,10 +23,7 @@ const Strategy = z
 
 const Policy = {
   strategy: Strategy.optional(),
-  allowTags: z
-    .string()
-    .optional()
-    .describe('"any" or "regexp:<pattern>" (unanchored search). Tags that do not match are never proposed.'),
+  allowTags: z.string().optional().describe('"any" or "regexp:<pattern>" (unanchored search). Tags that do not match are never proposed.'),
   ignoreTags: StringOrList.optional().describe("Globs (*, ?, [...]) of tags never to propose, e.g. latest."),
   platforms: StringOrList.optional().describe("os/arch[/variant] every proposed tag must offer, e.g. linux/amd64."),
   keepSuffix: z.boolean().optional().describe("1.27.0-alpine only moves to other -alpine tags."),
@@ -37,7 +34,9 @@ const Policy = {
     .string()
     .min(1)
     .optional()
-    .describe("Where the image's registry credentials come from, over registries.conf: env:VAR, ext:/path/to/script, pullsecret:namespace/name or secret:namespace/name#field (the last two need cluster access)."),
+    .describe(
+      "Where the image's registry credentials come from, over registries.conf: env:VAR, ext:/path/to/script, pullsecret:namespace/name or secret:namespace/name#field (the last two need cluster access).",
+    ),
 };
 
 export const RepoConfigDefaults = z.strictObject(Policy).describe("Settings every target inherits unless it sets its own.");
@@ -76,15 +75,22 @@ export const RepoConfigTarget = z
         imageSpec: z.string().min(1).optional().describe("Dotted key of a single repo:tag value."),
       })
       .optional()
-      .describe("Where a Helm values file holds the image; without it, the conventional keys (image.repository/tag, repository+tag pairs, image: repo:tag) anywhere in the file."),
-    kustomize: z.strictObject({ imageName: z.string().min(1).describe("images[].name in the kustomization.") }).optional().describe("For a kustomization whose images[] entry is named differently from the image."),
+      .describe(
+        "Where a Helm values file holds the image; without it, the conventional keys (image.repository/tag, repository+tag pairs, image: repo:tag) anywhere in the file.",
+      ),
+    kustomize: z
+      .strictObject({ imageName: z.string().min(1).describe("images[].name in the kustomization.") })
+      .optional()
+      .describe("For a kustomization whose images[] entry is named differently from the image."),
     pins: z.array(RepoConfigPin).optional().describe("At most one pin: the tag plan and the GitHub App hold the image at."),
     group: z
       .string()
       .min(1)
       .max(100)
       .optional()
-      .describe("Pull-request group: targets with the same group share one PR (branch argocd-image-pr/<group>). Default: the target's name."),
+      .describe(
+        "Pull-request group: targets with the same group share one PR (branch argocd-image-pr/<group>). Default: the target's name.",
+      ),
   })
   .refine((t) => (t.path === undefined) !== (t.file === undefined), { message: "give exactly one of path or file" })
   .refine((t) => !(t.helm && t.kustomize), { message: "give helm or kustomize, not both" });
@@ -97,7 +103,11 @@ export const RepoConfigAutomergeRule = z
     applications: z.string().min(1).optional().describe("Glob over the Application name (or the repo-config target name), e.g. *-dev."),
     labels: z.record(z.string(), z.string()).optional().describe("Application labels: each key's value must match the glob."),
     paths: z.string().min(1).optional().describe("Glob over the edited file, e.g. overlays/dev/**."),
-    updateTypes: z.array(UpdateType).min(1).optional().describe("Update types this rule merges (default patch and minor; other: tags that are not versions)."),
+    updateTypes: z
+      .array(UpdateType)
+      .min(1)
+      .optional()
+      .describe("Update types this rule merges (default patch and minor; other: tags that are not versions)."),
   })
   .describe("Auto-merge the update PRs this rule matches (every field given must match).");
 export type RepoConfigAutomergeRule = z.infer<typeof RepoConfigAutomergeRule>;
@@ -110,11 +120,23 @@ export const RepoConfig = z
     applications: z
       .array(z.string().min(1))
       .optional()
-      .describe("Files or directories of Application / ImageUpdater manifests kept in this repository (app-of-apps), read as plan --apps reads them."),
+      .describe(
+        "Files or directories of Application / ImageUpdater manifests kept in this repository (app-of-apps), read as plan --apps reads them.",
+      ),
     labels: z.array(z.string().min(1).max(50)).optional().describe("Labels every update PR gets, besides argocd-image-pr."),
-    title: z.string().min(1).max(200).optional().describe("Title of a one-image PR: {image}, {from}, {to}, {group}, {app}. Default: Update {image} to {to} ({group})."),
+    title: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("Title of a one-image PR: {image}, {from}, {to}, {group}, {app}. Default: Update {image} to {to} ({group})."),
     commitPrefix: z.string().min(1).max(50).optional().describe("Conventional-commit prefix for titles and commits, e.g. chore(deps)."),
-    rebase: z.enum(["conflicted", "behind", "never"]).optional().describe("When an update PR gets a fresh commit on its base: when the base changed its files (default), whenever it is behind, or never."),
+    rebase: z
+      .enum(["conflicted", "behind", "never"])
+      .optional()
+      .describe(
+        "When an update PR gets a fresh commit on its base: when the base changed its files (default), whenever it is behind, or never.",
+      ),
     mergeMethod: z.enum(["merge", "squash", "rebase"]).optional().describe("How auto-merge merges (default squash)."),
     automerge: z.array(RepoConfigAutomergeRule).optional().describe("Rules that auto-merge update PRs (label argocd-image-pr:automerge)."),
     targets: z.array(RepoConfigTarget).default([]).describe("One entry per image in one place of the repository."),
@@ -197,7 +219,11 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
   const doc = parseDocument(text);
   const first = doc.errors[0];
   if (first !== undefined) {
-    fail(/Maximum call stack/.test(first.message) ? `${describeYamlError(first)} (no target was read)` : `not valid YAML: ${first.message.split("\n")[0] ?? "parse error"}; fix the syntax (no target was read)`);
+    fail(
+      /Maximum call stack/.test(first.message)
+        ? `${describeYamlError(first)} (no target was read)`
+        : `not valid YAML: ${first.message.split("\n")[0] ?? "parse error"}; fix the syntax (no target was read)`,
+    );
     return result;
   }
   let raw: unknown;
@@ -240,7 +266,10 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
     if (!spec.ok) {
       switch (spec.problem) {
         case "digest":
-          fail(`${label}.image "${t.image}": a digest is not a constraint; write a tag constraint (e.g. ~1.27) and use strategy: digest to follow a tag by digest. This target was skipped`, t.image);
+          fail(
+            `${label}.image "${t.image}": a digest is not a constraint; write a tag constraint (e.g. ~1.27) and use strategy: digest to follow a tag by digest. This target was skipped`,
+            t.image,
+          );
           break;
         case "invalid":
           fail(`${label}.image "${t.image}" is not a valid image: ${spec.reason}; write registry/repository[:constraint]`, t.image);
@@ -275,7 +304,14 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
     );
     const imageName = `${spec.spec.image.registry}/${spec.spec.image.repository}`;
     for (const issue of issues) {
-      const field = issue.key === "allow-tags" ? "allowTags" : issue.key === "platforms" ? "platforms" : issue.key === "ignore-tags" ? "ignoreTags" : "strategy";
+      const field =
+        issue.key === "allow-tags"
+          ? "allowTags"
+          : issue.key === "platforms"
+            ? "platforms"
+            : issue.key === "ignore-tags"
+              ? "ignoreTags"
+              : "strategy";
       (issue.severity === "warning" ? warn : fail)(`${label}.${field}: ${issue.message}`, imageName);
     }
     if (policy === null) return;
@@ -283,7 +319,10 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
     const written = t.path ?? t.file ?? "";
     const relativePath = normalizePath(written);
     if (relativePath === null) {
-      fail(`${label}.${pathKey} "${written}" is absolute or contains ".."; paths are relative to the repository root (e.g. apps/web/values.yaml). This target was skipped`, imageName);
+      fail(
+        `${label}.${pathKey} "${written}" is absolute or contains ".."; paths are relative to the repository root (e.g. apps/web/values.yaml). This target was skipped`,
+        imageName,
+      );
       return;
     }
     const alias = t.alias ?? defaultAlias(spec.spec.image);
@@ -296,11 +335,17 @@ export function parseRepoConfig(text: string, file: string, repo: GitHubRepo | n
     if (t.pins !== undefined && t.pins.length > 0) {
       const [first] = t.pins;
       if (t.pins.length > 1 || first === undefined) {
-        fail(`${label}.pins: give at most one pin (the tag to hold the image at); found ${t.pins.length}. This target was skipped`, imageName);
+        fail(
+          `${label}.pins: give at most one pin (the tag to hold the image at); found ${t.pins.length}. This target was skipped`,
+          imageName,
+        );
         return;
       }
       if (!isValidTag(first.tag)) {
-        fail(`${label}.pins[0].tag "${first.tag}" is not a tag; a pin names one tag the registry has, e.g. 1.27.3. This target was skipped`, imageName);
+        fail(
+          `${label}.pins[0].tag "${first.tag}" is not a tag; a pin names one tag the registry has, e.g. 1.27.3. This target was skipped`,
+          imageName,
+        );
         return;
       }
       pin = { tag: first.tag, reason: first.reason ?? null };
@@ -345,7 +390,6 @@ export function readRepoConfig(text: string): RepoConfig | null {
   const parsed = RepoConfig.safeParse(raw);
   return parsed.success ? parsed.data : null;
 }
-
 
 /**
  * The typed config for the GitHub app's settings: null only when the file or its top level is

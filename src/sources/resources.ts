@@ -228,7 +228,10 @@ export function classifyResource(
   if (!isApplication && !isImageUpdater) {
     if (kind === "ApplicationSet" && isArgo) return { kind: "application-set", value: { value: record, file } };
     // A kind Kubernetes would reject (kinds are case-sensitive) but that was surely meant as ours.
-    const meant = typeof kind === "string" ? KINDS.find((k) => k.name.toLowerCase() === kind.toLowerCase() && apiVersion.startsWith(k.group)) : undefined;
+    const meant =
+      typeof kind === "string"
+        ? KINDS.find((k) => k.name.toLowerCase() === kind.toLowerCase() && apiVersion.startsWith(k.group))
+        : undefined;
     if (meant !== undefined && kind !== meant.name) {
       return {
         kind: "problem",
@@ -260,7 +263,17 @@ export function classifyResource(
   }
   const parsed = ImageUpdater.safeParse(value);
   if (!parsed.success) return malformed(parsed.error);
-  return { kind: "image-updater", value: { ...parsed.data, file }, warnings: unknownFields(record["spec"], SPEC_FIELDS, "spec").map((unknown) => ({ app: null, image: null, file, message: `${label}: ${unknown}`, severity: "warning" as const })) };
+  return {
+    kind: "image-updater",
+    value: { ...parsed.data, file },
+    warnings: unknownFields(record["spec"], SPEC_FIELDS, "spec").map((unknown) => ({
+      app: null,
+      image: null,
+      file,
+      message: `${label}: ${unknown}`,
+      severity: "warning" as const,
+    })),
+  };
 }
 
 /**
@@ -269,8 +282,18 @@ export function classifyResource(
  * an object its fields, a one-element array a list of such objects.
  */
 type FieldTree = { readonly [field: string]: true | FieldTree | readonly [FieldTree] };
-const SETTINGS_FIELDS: FieldTree = { updateStrategy: true, forceUpdate: true, allowTags: true, ignoreTags: true, pullSecret: true, platforms: true };
-const WRITE_BACK_FIELDS: FieldTree = { method: true, gitConfig: { repository: true, branch: true, writeBackTarget: true, pullRequest: true } };
+const SETTINGS_FIELDS: FieldTree = {
+  updateStrategy: true,
+  forceUpdate: true,
+  allowTags: true,
+  ignoreTags: true,
+  pullSecret: true,
+  platforms: true,
+};
+const WRITE_BACK_FIELDS: FieldTree = {
+  method: true,
+  gitConfig: { repository: true, branch: true, writeBackTarget: true, pullRequest: true },
+};
 const IMAGE_FIELDS: FieldTree = {
   alias: true,
   imageName: true,
@@ -286,7 +309,15 @@ const SPEC_FIELDS: FieldTree = {
   imagesVerification: true,
   images: [IMAGE_FIELDS],
   applicationRefs: [
-    { namePattern: true, labelSelectors: true, useAnnotations: true, imagesVerification: true, commonUpdateSettings: SETTINGS_FIELDS, writeBackConfig: WRITE_BACK_FIELDS, images: [IMAGE_FIELDS] },
+    {
+      namePattern: true,
+      labelSelectors: true,
+      useAnnotations: true,
+      imagesVerification: true,
+      commonUpdateSettings: SETTINGS_FIELDS,
+      writeBackConfig: WRITE_BACK_FIELDS,
+      images: [IMAGE_FIELDS],
+    },
   ],
 };
 
@@ -303,7 +334,9 @@ function unknownFields(value: unknown, tree: FieldTree, at: string): string[] {
     const where = `${at}.${field}`;
     if (known === undefined) {
       const meant = closestName(field, Object.keys(tree));
-      out.push(`${where} is not an ImageUpdater field and is ignored (the API server drops it)${meant === null ? "" : `; did you mean ${meant}?`}`);
+      out.push(
+        `${where} is not an ImageUpdater field and is ignored (the API server drops it)${meant === null ? "" : `; did you mean ${meant}?`}`,
+      );
     } else if (Array.isArray(known)) {
       const [element] = known as readonly [FieldTree];
       if (Array.isArray(item)) item.forEach((entry: unknown, index) => out.push(...unknownFields(entry, element, `${where}[${index}]`)));

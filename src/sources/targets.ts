@@ -79,20 +79,24 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
     return types === undefined ? {} : { sourceTypes: types };
   };
 
-  const imageUpdaters = input.imageUpdaters.map((updater) =>
-    updater.metadata.namespace === undefined ? { ...updater, metadata: { ...updater.metadata, namespace: updater.spec.namespace ?? argocdNamespace } } : updater,
-  ).filter((updater) => {
-    const malformed = malformedNamePatterns(updater);
-    for (const { index, pattern } of malformed) {
-      result.problems.push({
-        app: null,
-        image: null,
-        file: updater.file,
-        message: `ImageUpdater ${qualifiedName(updater.metadata)}: spec.applicationRefs[${index}].namePattern "${pattern}" is not a valid pattern, so this ImageUpdater selects no Application (image-updater rejects the whole resource); write it as Go's filepath.Match reads it: * and ? wildcards, [a-z] classes, [^a-z] to negate (! is a literal), \\ to escape`,
-      });
-    }
-    return malformed.length === 0;
-  });
+  const imageUpdaters = input.imageUpdaters
+    .map((updater) =>
+      updater.metadata.namespace === undefined
+        ? { ...updater, metadata: { ...updater.metadata, namespace: updater.spec.namespace ?? argocdNamespace } }
+        : updater,
+    )
+    .filter((updater) => {
+      const malformed = malformedNamePatterns(updater);
+      for (const { index, pattern } of malformed) {
+        result.problems.push({
+          app: null,
+          image: null,
+          file: updater.file,
+          message: `ImageUpdater ${qualifiedName(updater.metadata)}: spec.applicationRefs[${index}].namePattern "${pattern}" is not a valid pattern, so this ImageUpdater selects no Application (image-updater rejects the whole resource); write it as Go's filepath.Match reads it: * and ? wildcards, [a-z] classes, [^a-z] to negate (! is a literal), \\ to escape`,
+        });
+      }
+      return malformed.length === 0;
+    });
 
   // A ref matching nothing is a typo more often than a placeholder; with no Applications read at
   // all, every ref would match nothing and the warning would say nothing useful.
@@ -145,7 +149,10 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
               message: `${declaredIn}: ${resolved.refKey}.useAnnotations is true but Application ${appLabel(app)} has no argocd-image-updater.argoproj.io/image-list annotation, so it is skipped (as argocd-image-updater skips it); add the annotation, list images in the ImageUpdater, or narrow namePattern`,
               severity: "warning",
             });
-            result.skipped.push({ app: appLabel(app), reason: `selected by ${declaredIn} with useAnnotations: true, but has no image-list annotation` });
+            result.skipped.push({
+              app: appLabel(app),
+              reason: `selected by ${declaredIn} with useAnnotations: true, but has no image-list annotation`,
+            });
             continue;
           }
           result.problems.push(...annotationProblems(app, config, `Application ${appLabel(app)}`));

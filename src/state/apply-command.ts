@@ -48,12 +48,21 @@ export function applyCommand(state: State, command: Command, context: CommandCon
     case "pin": {
       const [id, ...others] = context.targets;
       if (id === undefined) return unchanged(state, "Nothing changed: this pull request updates no image the app knows.");
-      if (others.length > 0) return unchanged(state, `Nothing changed: this pull request updates ${context.targets.length} images; pin one from the dashboard, e.g. /pin &lt;application&gt;/&lt;alias&gt; ${quoteInput(command.tag)}.`);
+      if (others.length > 0)
+        return unchanged(
+          state,
+          `Nothing changed: this pull request updates ${context.targets.length} images; pin one from the dashboard, e.g. /pin &lt;application&gt;/&lt;alias&gt; ${quoteInput(command.tag)}.`,
+        );
       const current = state.targets[id]?.pin;
-      if (current?.tag === command.tag) return unchanged(state, `${shown(id)} is already pinned at ${shown(command.tag)} (by ${quoteInput(current.by, 39)}).`);
+      if (current?.tag === command.tag)
+        return unchanged(state, `${shown(id)} is already pinned at ${shown(command.tag)} (by ${quoteInput(current.by, 39)}).`);
       const next = withTarget(state, id, (t) => ({ ...t, pin: { tag: command.tag, ...context.audit } }));
       const was = current === undefined ? "" : ` (was ${shown(current.tag)})`;
-      return { state: next, changed: true, reply: `Pinned ${shown(id)} at ${shown(command.tag)}${was}. The next pass sets that tag where the base branch holds another, and proposes no other update until \`/unpin\`.` };
+      return {
+        state: next,
+        changed: true,
+        reply: `Pinned ${shown(id)} at ${shown(command.tag)}${was}. The next pass sets that tag where the base branch holds another, and proposes no other update until \`/unpin\`.`,
+      };
     }
     case "unpin": {
       const lifted: string[] = [];
@@ -65,25 +74,35 @@ export function applyCommand(state: State, command: Command, context: CommandCon
         const { pin: _pin, ...rest } = target;
         const holds = hold === null ? target.holds : [...target.holds.slice(0, -1), { ...hold, lifted: context.audit }];
         next = withTarget(next, id, () => ({ ...rest, holds }));
-        lifted.push(`${shown(id)}${target.pin === undefined ? "" : ` (pin ${shown(target.pin.tag)})`}${hold === null ? "" : ` (hold above ${shown(hold.above)})`}`);
+        lifted.push(
+          `${shown(id)}${target.pin === undefined ? "" : ` (pin ${shown(target.pin.tag)})`}${hold === null ? "" : ` (hold above ${shown(hold.above)})`}`,
+        );
       }
       if (lifted.length === 0) return unchanged(state, "Nothing changed: no pin or hold to lift here.");
       return { state: next, changed: true, reply: `Lifted ${lifted.join(", ")}. Normal updates resume on the next pass.` };
     }
     case "rollback": {
       const rollback = context.rollback;
-      if (rollback === undefined || rollback.to.size === 0) return unchanged(state, "Nothing changed: `/rollback` works on a merged update pull request of the app.");
+      if (rollback === undefined || rollback.to.size === 0)
+        return unchanged(state, "Nothing changed: `/rollback` works on a merged update pull request of the app.");
       let next = state;
       const held: string[] = [];
       for (const [id, tag] of [...rollback.to].sort(([a], [b]) => a.localeCompare(b))) {
         const target = next.targets[id];
         if (target?.holds.some((h) => h.above === tag && h.pr === rollback.pr && h.lifted === undefined)) continue;
-        next = withTarget(next, id, (t) => ({ ...t, holds: [...t.holds, { above: tag, until: context.holdUntil, pr: rollback.pr, ...context.audit }] }));
+        next = withTarget(next, id, (t) => ({
+          ...t,
+          holds: [...t.holds, { above: tag, until: context.holdUntil, pr: rollback.pr, ...context.audit }],
+        }));
         held.push(`${shown(id)} above ${shown(tag)}`);
       }
       const until = context.holdUntil === "unpin" ? "no update is proposed until `/unpin`" : "only newer tags are proposed";
       if (held.length === 0) return unchanged(state, `Already held; a pull request reverting #${rollback.pr} follows.`);
-      return { state: next, changed: true, reply: `Holding ${held.join(", ")}: ${until}. A pull request reverting #${rollback.pr} follows.` };
+      return {
+        state: next,
+        changed: true,
+        reply: `Holding ${held.join(", ")}: ${until}. A pull request reverting #${rollback.pr} follows.`,
+      };
     }
   }
 }

@@ -14,7 +14,11 @@ export function constraintsFromState(state: State): Map<string, TargetConstraint
     const refused = [...new Set(target.refused.map((r) => r.tag))].sort();
     const constraints: TargetConstraints = {
       ...(target.pin === undefined ? {} : { pin: { tag: target.pin.tag, source: `/pin by ${target.pin.by}` } }),
-      ...(hold === null ? {} : hold.until === "newer" ? { above: hold.above } : { frozen: { reason: `rolled back from ${hold.above}, held until /unpin` } }),
+      ...(hold === null
+        ? {}
+        : hold.until === "newer"
+          ? { above: hold.above }
+          : { frozen: { reason: `rolled back from ${hold.above}, held until /unpin` } }),
       ...(refused.length === 0 ? {} : { refused }),
     };
     if (Object.keys(constraints).length > 0) result.set(id, constraints);

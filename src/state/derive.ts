@@ -44,7 +44,14 @@ export interface DeriveInput {
 }
 
 export type StateEvent =
-  | { readonly kind: "hold"; readonly target: string; readonly above: string; readonly current: string; readonly pr: number; readonly url: string }
+  | {
+      readonly kind: "hold";
+      readonly target: string;
+      readonly above: string;
+      readonly current: string;
+      readonly pr: number;
+      readonly url: string;
+    }
   | { readonly kind: "hold-lifted"; readonly target: string; readonly above: string; readonly current: string }
   | { readonly kind: "refused"; readonly target: string; readonly tag: string; readonly pr: number; readonly url: string }
   | { readonly kind: "refusal-lifted"; readonly target: string; readonly tag: string; readonly pr: number; readonly url: string };
@@ -117,7 +124,10 @@ export function deriveState(input: DeriveInput): Derivation {
     let state = touch(id);
     const hold = activeHold(state);
     if (hold !== null && hold.until === "newer" && isNewer(base.strategy, base.tag, hold.above, preceding)) {
-      state = { ...state, holds: [...state.holds.slice(0, -1), { ...hold, lifted: audit(base.link, `a newer tag (${base.tag}) is on the base branch`) }] };
+      state = {
+        ...state,
+        holds: [...state.holds.slice(0, -1), { ...hold, lifted: audit(base.link, `a newer tag (${base.tag}) is on the base branch`) }],
+      };
       events.push({ kind: "hold-lifted", target: id, above: hold.above, current: base.tag });
     }
     if (isOlder(base.strategy, base.tag, last.to, preceding)) {
@@ -125,7 +135,10 @@ export function deriveState(input: DeriveInput): Derivation {
       const known = state.holds.some((h) => h.above === last.to && h.pr === last.pr.number);
       if (!known) {
         const why = `the base branch moved ${id} back from ${last.to} (merged in #${last.pr.number}) to ${base.tag}`;
-        state = { ...state, holds: [...state.holds, { above: last.to, until: input.holdUntil, pr: last.pr.number, ...audit(base.link, why) }] };
+        state = {
+          ...state,
+          holds: [...state.holds, { above: last.to, until: input.holdUntil, pr: last.pr.number, ...audit(base.link, why) }],
+        };
         events.push({ kind: "hold", target: id, above: last.to, current: base.tag, pr: last.pr.number, url: last.pr.url });
       }
     }
@@ -139,7 +152,13 @@ export function deriveState(input: DeriveInput): Derivation {
       const recorded = state.refused.some((r) => r.pr === pr.number && r.tag === t.to);
       if (pr.state === "closed" && !pr.closedByApp && !recorded) {
         const why = `update PR #${pr.number} (${t.id} → ${t.to}) was closed without merging`;
-        targets[t.id] = { ...state, refused: [...state.refused, { tag: t.to, pr: pr.number, ...audit(pr.url, why, pr.closedBy ?? input.appLogin, pr.closedAt ?? input.now) }] };
+        targets[t.id] = {
+          ...state,
+          refused: [
+            ...state.refused,
+            { tag: t.to, pr: pr.number, ...audit(pr.url, why, pr.closedBy ?? input.appLogin, pr.closedAt ?? input.now) },
+          ],
+        };
         events.push({ kind: "refused", target: t.id, tag: t.to, pr: pr.number, url: pr.url });
       } else if (pr.state !== "closed" && recorded) {
         targets[t.id] = { ...state, refused: state.refused.filter((r) => !(r.pr === pr.number && r.tag === t.to)) };
@@ -150,7 +169,8 @@ export function deriveState(input: DeriveInput): Derivation {
   // Targets the derivation only looked at stay out of the file.
   for (const id of Object.keys(targets)) {
     const t = targets[id];
-    if (t !== undefined && t.pin === undefined && t.holds.length === 0 && t.refused.length === 0 && input.state.targets[id] === undefined) delete targets[id];
+    if (t !== undefined && t.pin === undefined && t.holds.length === 0 && t.refused.length === 0 && input.state.targets[id] === undefined)
+      delete targets[id];
   }
   return { state: events.length === 0 ? input.state : { version: 1, targets }, events };
 }

@@ -8,7 +8,10 @@ import { StateError } from "../errors/index.js";
 import { isValidTag } from "../image-ref/index.js";
 
 const Tag = z.string().refine(isValidTag, "not a valid tag");
-const Link = z.string().max(2048).regex(/^https?:\/\/[^\s<>"]+$/, "a link (http or https)");
+const Link = z
+  .string()
+  .max(2048)
+  .regex(/^https?:\/\/[^\s<>"]+$/, "a link (http or https)");
 
 /** Who, when, where, why. `by` is a GitHub login (the app's own for what it derived). */
 export const Audit = z.strictObject({
@@ -75,7 +78,11 @@ export function parseState(text: string, where: string): State {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new StateError(`${where} is not JSON`, { cause: error, context: { file: where }, hint: "restore it from the branch's history (git log on the state branch) or delete the branch to start over" });
+    throw new StateError(`${where} is not JSON`, {
+      cause: error,
+      context: { file: where },
+      hint: "restore it from the branch's history (git log on the state branch) or delete the branch to start over",
+    });
   }
   if (typeof raw === "object" && raw !== null && "version" in raw && raw.version !== STATE_VERSION) {
     throw new StateError(`${where} has state version ${JSON.stringify(raw.version)}, this app reads version ${STATE_VERSION}`, {
@@ -87,7 +94,10 @@ export function parseState(text: string, where: string): State {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue === undefined ? "" : ` at ${issue.path.map(String).join(".") || "(top)"}: ${issue.message}`;
-    throw new StateError(`${where} is not a valid state file${at}`, { context: { file: where }, hint: "restore it from the branch's history (git log on the state branch)" });
+    throw new StateError(`${where} is not a valid state file${at}`, {
+      context: { file: where },
+      hint: "restore it from the branch's history (git log on the state branch)",
+    });
   }
   return parsed.data;
 }
@@ -99,6 +109,10 @@ export function parseState(text: string, where: string): State {
  */
 export function serializeState(state: State): string {
   const normal = State.parse(state);
-  const targets = Object.fromEntries(Object.keys(normal.targets).sort().map((id) => [id, normal.targets[id]]));
+  const targets = Object.fromEntries(
+    Object.keys(normal.targets)
+      .sort()
+      .map((id) => [id, normal.targets[id]]),
+  );
   return `${JSON.stringify({ version: normal.version, targets }, null, 2)}\n`;
 }

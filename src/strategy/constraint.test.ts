@@ -77,7 +77,13 @@ describe("differences from node's semver, resolved the Masterminds (argocd-image
     ["comma means AND in Masterminds; node-semver rejects the range", ">=1.0.0, <2.0.0", "1.5.0", true, false],
     ["`!=` exists only in Masterminds", "!=1.2.3", "1.2.4", true, false],
     ["pre-release opt-in is per AND group in Masterminds, per [major,minor,patch] tuple in node", ">=1.0.0-0", "2.0.0-beta", true, false],
-    ["Masterminds allows every pre-release once a group names one; node only on the same tuple", ">=1.2.0-beta <2.0.0", "1.9.0-alpha", true, false],
+    [
+      "Masterminds allows every pre-release once a group names one; node only on the same tuple",
+      ">=1.2.0-beta <2.0.0",
+      "1.9.0-alpha",
+      true,
+      false,
+    ],
     ["`=>` and `=<` are Masterminds aliases", "=>1.2.0", "1.3.0", true, false],
   ])("%s", (_difference, constraint, version, masterminds, node) => {
     expect(check(constraint, version)).toBe(masterminds);

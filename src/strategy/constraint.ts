@@ -93,7 +93,8 @@ export function parseConstraint(source: string): ConstraintResult {
   // RE2's \s is [\t\n\f\r ], as Go's.
   const collapsed = source.replace(/[\t\n\f\r ]+/g, " ");
   // Linear, but RE2's captures cost ~50 µs a character: a bound keeps a hostile value cheap.
-  if (collapsed.length > MAX_CONSTRAINT_LENGTH) return { ok: false, reason: `the constraint is ${collapsed.length} characters long; at most ${MAX_CONSTRAINT_LENGTH} are read` };
+  if (collapsed.length > MAX_CONSTRAINT_LENGTH)
+    return { ok: false, reason: `the constraint is ${collapsed.length} characters long; at most ${MAX_CONSTRAINT_LENGTH} are read` };
   const rewritten = rewriteRanges(collapsed);
   const groups: Comparator[][] = [];
   const includePre: boolean[] = [];

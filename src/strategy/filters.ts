@@ -20,7 +20,8 @@ export type RegexpResult = { readonly ok: true; readonly matcher: TagMatcher } |
 /** What RE2 refuses that people write for other engines, and what to write instead. */
 function explainRefusal(message: string): string {
   const construct = /`([^`]*)`/.exec(message)?.[1] ?? "";
-  if (/^\(\?(?:=|!|<=|<!)/.test(construct) || /^\(\?<[=!]/.test(construct)) return `${message}: look-around, which RE2 does not support (argocd-image-updater allows no tag)`;
+  if (/^\(\?(?:=|!|<=|<!)/.test(construct) || /^\(\?<[=!]/.test(construct))
+    return `${message}: look-around, which RE2 does not support (argocd-image-updater allows no tag)`;
   if (/^\\[1-9]$/.test(construct)) return `${message}: a back-reference, which RE2 does not support (argocd-image-updater allows no tag)`;
   if (construct === "\\Z") return `${message}: RE2 has no \\Z; use \\z for the end of the tag`;
   if (message.startsWith("invalid repeat count")) return `${message}: RE2 allows at most 1000 repetitions, nested ones included`;
@@ -66,10 +67,13 @@ export function compileAllowTags(allow: AllowTags): Compiled<TagMatcher> {
       return {
         value: NOTHING,
         problems: [
-          new ConfigError(`allow-tags value "${allow.value}" is not understood${allow.reason === undefined ? "" : ` (${allow.reason})`}, so no tag is allowed`, {
-            context: { key: "allow-tags", value: allow.value },
-            hint: "use `any` or `regexp:<expression>`, e.g. regexp:^[0-9a-f]{7,40}$",
-          }),
+          new ConfigError(
+            `allow-tags value "${allow.value}" is not understood${allow.reason === undefined ? "" : ` (${allow.reason})`}, so no tag is allowed`,
+            {
+              context: { key: "allow-tags", value: allow.value },
+              hint: "use `any` or `regexp:<expression>`, e.g. regexp:^[0-9a-f]{7,40}$",
+            },
+          ),
         ],
       };
   }

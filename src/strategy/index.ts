@@ -12,7 +12,15 @@ import { isValidTag } from "../image-ref/index.js";
 import type { ImagePolicy, TagDetails, UpdateLevel, UpdateStrategy } from "../model/index.js";
 import { parseConstraint, satisfies, type Constraint } from "./constraint.js";
 import { compileAllowTags, compileIgnoreTags, offersPlatforms } from "./filters.js";
-import { compareSuffixed, compareSuffixedDescending, compareVersions, compareVersionsDescending, parseVersion, sameSuffix, type Version } from "./version.js";
+import {
+  compareSuffixed,
+  compareSuffixedDescending,
+  compareVersions,
+  compareVersionsDescending,
+  parseVersion,
+  sameSuffix,
+  type Version,
+} from "./version.js";
 
 export { parseConstraint, satisfies } from "./constraint.js";
 export type { Constraint, ConstraintResult } from "./constraint.js";
@@ -380,5 +388,12 @@ export function decide(input: DecideInput): Decision {
       reason: `${current.tag ?? ""}: not moving to ${best}, the ${description}, which is not newer`,
     };
   }
-  return { kind: "update", from: current, to: { tag: best, digest: null }, strategy, reason: `${best}: ${description}`, details: bestDetails };
+  return {
+    kind: "update",
+    from: current,
+    to: { tag: best, digest: null },
+    strategy,
+    reason: `${best}: ${description}`,
+    details: bestDetails,
+  };
 }

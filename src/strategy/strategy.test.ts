@@ -93,7 +93,11 @@ describe("seed stories", () => {
   });
 
   it("dev: the pipeline must fetch `created` for every candidate", () => {
-    const candidates = selectCandidates(devTags.map((d) => d.tag), dev, cur("9c0ffee"));
+    const candidates = selectCandidates(
+      devTags.map((d) => d.tag),
+      dev,
+      cur("9c0ffee"),
+    );
     expect(candidates.needsDetails).toBe("all");
     expect(candidates.ordered).toEqual(["a1b2c3d", "9c0ffee", "3f2a1bc", "0123456789abcdef0123456789abcdef01234567"]);
     expect(candidates.dropped).toMatchObject({ notAllowed: 2, ignored: 0 });
@@ -101,7 +105,11 @@ describe("seed stories", () => {
 
   it("prod: semver + ignore latest → newest release tag", () => {
     const decision = run(["latest", "v1.0.0", "v1.1.0", "v1.2.0", "v1.10.0", "v1.9.3"], policy({ ignoreTags: ["latest"] }), cur("v1.2.0"));
-    expect(decision).toMatchObject({ kind: "update", to: { tag: "v1.10.0" }, reason: "v1.10.0: newest semver tag of 6 tags; 1 ignored by ignore-tags" });
+    expect(decision).toMatchObject({
+      kind: "update",
+      to: { tag: "v1.10.0" },
+      reason: "v1.10.0: newest semver tag of 6 tags; 1 ignored by ignore-tags",
+    });
   });
 
   it("prod: an all-digit commit sha is a version to Masterminds and wins, as in image-updater; a constraint avoids it", () => {
@@ -170,7 +178,9 @@ describe("argocd-image-updater's documented cases (registry-scanner version_test
   });
 
   it("without a constraint, keep-suffix still moves a variant (-alpine is its suffix, not a pre-release)", () => {
-    expect(chosen(run(["1.27.3-alpine", "1.27.4-alpine", "1.28.0-rc.1"], policy({ keepSuffix: true }), cur("1.27.3-alpine")))).toBe("1.27.4-alpine");
+    expect(chosen(run(["1.27.3-alpine", "1.27.4-alpine", "1.28.0-rc.1"], policy({ keepSuffix: true }), cur("1.27.3-alpine")))).toBe(
+      "1.27.4-alpine",
+    );
   });
 
   it("a constraint opting in with -0 allows pre-releases", () => {
@@ -222,7 +232,12 @@ describe("newest-build", () => {
       details("ccccccc"),
       details("ddddddd", { created: "not a date" }),
     ];
-    const decision = run(known.map((d) => d.tag), policy({ strategy: "newest-build" }), cur("aaaaaaa"), known);
+    const decision = run(
+      known.map((d) => d.tag),
+      policy({ strategy: "newest-build" }),
+      cur("aaaaaaa"),
+      known,
+    );
     expect(decision).toMatchObject({
       kind: "update",
       to: { tag: "bbbbbbb" },
@@ -244,10 +259,7 @@ describe("platforms", () => {
   });
 
   it("skips a tag that lacks a platform and takes the next", () => {
-    const known = [
-      details("1.2.0", { platforms: ["linux/amd64"] }),
-      details("1.1.0", { platforms: ["linux/amd64", "linux/arm64/v8"] }),
-    ];
+    const known = [details("1.2.0", { platforms: ["linux/amd64"] }), details("1.1.0", { platforms: ["linux/amd64", "linux/arm64/v8"] })];
     expect(run(["1.0.0", "1.1.0", "1.2.0"], p, cur("1.0.0"), known)).toMatchObject({
       kind: "update",
       to: { tag: "1.1.0" },
@@ -273,7 +285,19 @@ describe("keep-suffix and max-update (opt-in, beyond image-updater)", () => {
   });
 
   /** bitnami/nginx as it publishes: rolling `-debian-12` tags and immutable `-debian-12-r<revision>` rebuilds. */
-  const BITNAMI = ["1.27.3", "1.27.3-debian-12", "1.27.3-debian-12-r9", "1.27.3-debian-12-r10", "1.27.3-debian-12-r12", "1.27.3-debian-11-r40", "1.27.4-debian-12", "1.27.4-debian-12-r0", "1.27.4-debian-12-r2", "1.28.0-debian-12-r1", "latest"];
+  const BITNAMI = [
+    "1.27.3",
+    "1.27.3-debian-12",
+    "1.27.3-debian-12-r9",
+    "1.27.3-debian-12-r10",
+    "1.27.3-debian-12-r12",
+    "1.27.3-debian-11-r40",
+    "1.27.4-debian-12",
+    "1.27.4-debian-12-r0",
+    "1.27.4-debian-12-r2",
+    "1.28.0-debian-12-r1",
+    "latest",
+  ];
   it.each([
     ["a security rebuild (new revision) of the same version", "~1.27.3 <1.27.4", "1.27.3-debian-12-r9", "1.27.3-debian-12-r12"],
     ["a patch with a new revision", "~1.27", "1.27.3-debian-12-r9", "1.27.4-debian-12-r2"],
@@ -287,9 +311,19 @@ describe("keep-suffix and max-update (opt-in, beyond image-updater)", () => {
 
   it("keep-suffix never moves to a lower revision, nor to another distribution", () => {
     const p = policy({ constraint: "~1.27.3 <1.27.4", keepSuffix: true });
-    expect(run(BITNAMI, p, cur("1.27.3-debian-12-r12"))).toMatchObject({ kind: "up-to-date", reason: expect.stringContaining("1.27.3-debian-12-r12: already the newest") });
-    expect(selectCandidates(BITNAMI, p, cur("1.27.3-debian-12-r9")).ordered).toEqual(["1.27.3-debian-12-r12", "1.27.3-debian-12-r10", "1.27.3-debian-12-r9"]);
-    expect(run(["1.27.3-debian-12-r9", "1.27.3-debian-12-r10"], p, cur("1.27.3-debian-12-r40"))).toMatchObject({ kind: "up-to-date", reason: expect.stringContaining("not moving to 1.27.3-debian-12-r10") });
+    expect(run(BITNAMI, p, cur("1.27.3-debian-12-r12"))).toMatchObject({
+      kind: "up-to-date",
+      reason: expect.stringContaining("1.27.3-debian-12-r12: already the newest"),
+    });
+    expect(selectCandidates(BITNAMI, p, cur("1.27.3-debian-12-r9")).ordered).toEqual([
+      "1.27.3-debian-12-r12",
+      "1.27.3-debian-12-r10",
+      "1.27.3-debian-12-r9",
+    ]);
+    expect(run(["1.27.3-debian-12-r9", "1.27.3-debian-12-r10"], p, cur("1.27.3-debian-12-r40"))).toMatchObject({
+      kind: "up-to-date",
+      reason: expect.stringContaining("not moving to 1.27.3-debian-12-r10"),
+    });
   });
 
   it("keep-suffix counts the tags it drops", () => {

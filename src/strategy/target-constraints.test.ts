@@ -1,7 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ImagePolicy, UpdateStrategy } from "../model/index.js";
-import { constrainCandidates, decide, decidePinned, isNewerTag, selectCandidates, type CurrentImage, type TargetConstraints } from "./index.js";
+import {
+  constrainCandidates,
+  decide,
+  decidePinned,
+  isNewerTag,
+  selectCandidates,
+  type CurrentImage,
+  type TargetConstraints,
+} from "./index.js";
 
 function policy(strategy: UpdateStrategy = "semver"): ImagePolicy {
   return { strategy, constraint: null, allowTags: { kind: "any" }, ignoreTags: [], platforms: [], keepSuffix: false, maxUpdate: null };
@@ -14,7 +22,12 @@ function choose(constraints: TargetConstraints, current = "1.1.0", strategy: Upd
   const cur: CurrentImage = { tag: current, digest: null };
   const decision =
     constraints.pin === undefined
-      ? decide({ policy: p, current: cur, candidates: constrainCandidates(selectCandidates(TAGS, p, cur), constraints), details: new Map() })
+      ? decide({
+          policy: p,
+          current: cur,
+          candidates: constrainCandidates(selectCandidates(TAGS, p, cur), constraints),
+          details: new Map(),
+        })
       : decidePinned(TAGS, cur, constraints.pin, p.strategy);
   switch (decision.kind) {
     case "update":
@@ -36,11 +49,19 @@ describe("target constraints", () => {
     ["a pin on a newer tag that is not the newest", PIN("1.2.0"), "update 1.2.0"],
     ["a pin on the current tag stays", PIN("1.1.0"), "stay (1.1.0: pinned (/pin by alice))"],
     ["a pin beats refusals and holds", { ...PIN("1.0.0"), above: "2.0.0", refused: ["1.0.0"] }, "update 1.0.0"],
-    ["a pin the registry does not list", PIN("9.9.9"), 'error pinned tag "9.9.9" (/pin by alice) is not in the registry (pin a tag the registry lists, or lift the pin (/unpin, or remove it from the repo config))'],
+    [
+      "a pin the registry does not list",
+      PIN("9.9.9"),
+      'error pinned tag "9.9.9" (/pin by alice) is not in the registry (pin a tag the registry lists, or lift the pin (/unpin, or remove it from the repo config))',
+    ],
     ["refused newest → the next one", { refused: ["2.0.0"] }, "update 1.2.0"],
     ["hold above the newest → nothing", { above: "2.0.0" }, "stay (no newest semver tag of 5 tags; 4 held back after a rollback)"],
     ["hold above 1.2.0 → 2.0.0", { above: "1.2.0" }, "update 2.0.0"],
-    ["hold and refusal together", { above: "1.2.0", refused: ["2.0.0"] }, "stay (no newest semver tag of 5 tags; 3 held back after a rollback; 1 refused (an update PR closed unmerged))"],
+    [
+      "hold and refusal together",
+      { above: "1.2.0", refused: ["2.0.0"] },
+      "stay (no newest semver tag of 5 tags; 3 held back after a rollback; 1 refused (an update PR closed unmerged))",
+    ],
   ])("%s", (_name, constraints, expected) => {
     expect(choose(constraints)).toBe(expected);
   });
@@ -66,15 +87,25 @@ describe("target constraints", () => {
   it("property: a refused tag is never chosen, and under a hold the choice is newer than it", () => {
     const version = fc.tuple(fc.nat(3), fc.nat(3), fc.nat(3)).map(([a, b, c]) => `${a}.${b}.${c}`);
     fc.assert(
-      fc.property(fc.uniqueArray(version, { minLength: 1, maxLength: 12 }), fc.array(version, { maxLength: 4 }), fc.option(version, { nil: undefined }), (tags, refused, above) => {
-        const p = policy();
-        const current: CurrentImage = { tag: null, digest: null };
-        const constraints: TargetConstraints = above === undefined ? { refused } : { refused, above };
-        const decision = decide({ policy: p, current, candidates: constrainCandidates(selectCandidates(tags, p, current), constraints), details: new Map() });
-        if (decision.kind !== "update") return;
-        expect(refused).not.toContain(decision.to.tag);
-        if (above !== undefined) expect(isNewerTag("semver", decision.to.tag, above)).toBe(true);
-      }),
+      fc.property(
+        fc.uniqueArray(version, { minLength: 1, maxLength: 12 }),
+        fc.array(version, { maxLength: 4 }),
+        fc.option(version, { nil: undefined }),
+        (tags, refused, above) => {
+          const p = policy();
+          const current: CurrentImage = { tag: null, digest: null };
+          const constraints: TargetConstraints = above === undefined ? { refused } : { refused, above };
+          const decision = decide({
+            policy: p,
+            current,
+            candidates: constrainCandidates(selectCandidates(tags, p, current), constraints),
+            details: new Map(),
+          });
+          if (decision.kind !== "update") return;
+          expect(refused).not.toContain(decision.to.tag);
+          if (above !== undefined) expect(isNewerTag("semver", decision.to.tag, above)).toBe(true);
+        },
+      ),
     );
   });
 });

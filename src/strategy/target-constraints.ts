@@ -69,7 +69,12 @@ export function constrainCandidates(candidates: Candidates, constraints: TargetC
  * The decision under a pin: the pinned tag when the registry lists it (an update even to an older
  * tag), up to date when the file already holds it, an error naming the pin when the registry does not.
  */
-export function decidePinned(tags: readonly string[], current: CurrentImage, pin: { readonly tag: string; readonly source: string }, strategy: UpdateStrategy): Decision {
+export function decidePinned(
+  tags: readonly string[],
+  current: CurrentImage,
+  pin: { readonly tag: string; readonly source: string },
+  strategy: UpdateStrategy,
+): Decision {
   if (current.tag === pin.tag) return { kind: "up-to-date", current, reason: `${pin.tag}: pinned (${pin.source})` };
   if (!tags.includes(pin.tag)) {
     return {
@@ -80,5 +85,12 @@ export function decidePinned(tags: readonly string[], current: CurrentImage, pin
       }),
     };
   }
-  return { kind: "update", from: current, to: { tag: pin.tag, digest: null }, strategy, reason: `${pin.tag}: pinned (${pin.source})`, details: null };
+  return {
+    kind: "update",
+    from: current,
+    to: { tag: pin.tag, digest: null },
+    strategy,
+    reason: `${pin.tag}: pinned (${pin.source})`,
+    details: null,
+  };
 }

@@ -52,7 +52,11 @@ describe("bad usage exits 2, naming what to fix", () => {
   afterEach(() => undefined);
 
   it.each<[string[], Record<string, string>, string]>([
-    [["plan", "--repo", repo, "--config", "/nonexistent/argocd-image-pr.yml"], {}, 'cannot read the repo config "/nonexistent/argocd-image-pr.yml"'],
+    [
+      ["plan", "--repo", repo, "--config", "/nonexistent/argocd-image-pr.yml"],
+      {},
+      'cannot read the repo config "/nonexistent/argocd-image-pr.yml"',
+    ],
     [["plan", "--repo", repo, "--config", join(repo, "missing.yml")], {}, 'cannot read the repo config "missing.yml"'],
     [["plan", "--repo", repo], { LOG_LEVEL: "loud" }, 'LOG_LEVEL "loud" is not a log level'],
     [["tags", "UPPER/Case"], {}, "UPPER/Case"],

@@ -78,7 +78,10 @@ describe("--registry-timeout", () => {
   it("gives the client both deadlines in ms, flags over variables", async () => {
     const env = { ARGOCD_IMAGE_PR_REGISTRY_TIMEOUT: "12", ARGOCD_IMAGE_PR_CREDENTIALS_TIMEOUT: "45" };
     expect(await loadRegistryOptions({}, env)).toEqual({ timeoutMs: 12_000, credentialsTimeoutMs: 45_000 });
-    expect(await loadRegistryOptions({ registryTimeout: "2.5", credentialsTimeout: "5" }, env)).toEqual({ timeoutMs: 2500, credentialsTimeoutMs: 5000 });
+    expect(await loadRegistryOptions({ registryTimeout: "2.5", credentialsTimeout: "5" }, env)).toEqual({
+      timeoutMs: 2500,
+      credentialsTimeoutMs: 5000,
+    });
     expect(await loadRegistryOptions({}, {})).toEqual({});
   });
 });

@@ -29,14 +29,20 @@ writeFileSync(register, `import { register } from "node:module";\nregister(${JSO
 async function packagesLoaded(args: readonly string[], name: string): Promise<string[]> {
   const seenFile = join(scratch, `${name}.txt`);
   writeFileSync(seenFile, "");
-  await run(process.execPath, ["--import", "tsx", "--import", register, join(ROOT, "src/cli.ts"), ...args], { env: { ...process.env, SEEN_FILE: seenFile }, cwd: ROOT }).catch((error: unknown) => {
+  await run(process.execPath, ["--import", "tsx", "--import", register, join(ROOT, "src/cli.ts"), ...args], {
+    env: { ...process.env, SEEN_FILE: seenFile },
+    cwd: ROOT,
+  }).catch((error: unknown) => {
     // A usage error exits 2; that is the case under test, not a failure of the run.
     if (!(typeof error === "object" && error !== null && "code" in error && error.code === 2)) throw error;
   });
   const packages = readFileSync(seenFile, "utf8")
     .split("\n")
     .map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1])
-    .filter((name): name is string => name !== undefined && name !== "tsx" && name !== "get-tsconfig" && name !== "esbuild" && name !== "resolve-pkg-maps");
+    .filter(
+      (name): name is string =>
+        name !== undefined && name !== "tsx" && name !== "get-tsconfig" && name !== "esbuild" && name !== "resolve-pkg-maps",
+    );
   return [...new Set(packages)].sort();
 }
 

@@ -13,7 +13,8 @@ const create = (image: string, options: Parameters<typeof locator>[2] = {}, type
   ...(type === undefined ? {} : { applicationType: type }),
 });
 
-const app = (source: string): string => `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\nspec:\n  project: default\n${source}  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n`;
+const app = (source: string): string =>
+  `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\nspec:\n  project: default\n${source}  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n`;
 
 type Case = readonly [name: string, input: string, at: ImageLocator, to: { tag: string; digest: string | null }, added: string];
 
@@ -27,7 +28,9 @@ const cases: Case[] = [
   ],
   [
     "a kustomize block without images gets the list, the file's sequence indent kept",
-    app("  source:\n    repoURL: https://github.com/acme/gitops\n    path: apps/web\n    kustomize:\n      namePrefix: prod-\n  ignoreDifferences:\n    - kind: Secret\n"),
+    app(
+      "  source:\n    repoURL: https://github.com/acme/gitops\n    path: apps/web\n    kustomize:\n      namePrefix: prod-\n  ignoreDifferences:\n    - kind: Secret\n",
+    ),
     create("ghcr.io/acme/web"),
     { tag: "v2", digest: null },
     "      images:\n        - ghcr.io/acme/web:v2\n",
@@ -83,9 +86,23 @@ describe("an Application with no override for the image yet", () => {
   });
 
   it.each([
-    ["neither a block nor the app's type says which override", app("  source:\n    repoURL: https://github.com/acme/gitops\n    path: apps/web\n"), create("nginx")],
-    ["Helm values given as a string that name the image without a tag", app("  source:\n    repoURL: https://github.com/acme/gitops\n    path: charts/web\n    helm:\n      values: |\n        image:\n          repository: nginx\n"), create("nginx", {}, "helm")],
-    ["two Applications of that name", `${app("  source: {repoURL: https://github.com/acme/gitops, path: a}\n")}---\n${app("  source: {repoURL: https://github.com/acme/gitops, path: b}\n")}`, create("nginx", {}, "kustomize")],
+    [
+      "neither a block nor the app's type says which override",
+      app("  source:\n    repoURL: https://github.com/acme/gitops\n    path: apps/web\n"),
+      create("nginx"),
+    ],
+    [
+      "Helm values given as a string that name the image without a tag",
+      app(
+        "  source:\n    repoURL: https://github.com/acme/gitops\n    path: charts/web\n    helm:\n      values: |\n        image:\n          repository: nginx\n",
+      ),
+      create("nginx", {}, "helm"),
+    ],
+    [
+      "two Applications of that name",
+      `${app("  source: {repoURL: https://github.com/acme/gitops, path: a}\n")}---\n${app("  source: {repoURL: https://github.com/acme/gitops, path: b}\n")}`,
+      create("nginx", {}, "kustomize"),
+    ],
   ])("refuses when %s", (_name, input, at) => {
     expect(() => writeImage(input, "apps/web.yaml", at, { tag: "1.27.4", digest: null })).toThrow(EditConflictError);
   });

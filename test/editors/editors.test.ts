@@ -267,15 +267,13 @@ describe("helm", () => {
       tag("on"),
       `image:\n  repository: ghcr.io/x/y\n  tag: "on"\n`,
     ],
-    ...["0X1F", "0B1", "0O17", "0b1", "0o17", "1_000", "1.", "1e3", "6E2"].map(
-      (value): Case => [
-        `${value} is a number to Go's YAML (Helm, kustomize) and is double-quoted`,
-        `image:\n  repository: ghcr.io/x/y\n  tag: v1\n`,
-        locator("helm", "ghcr.io/x/y"),
-        tag(value),
-        `image:\n  repository: ghcr.io/x/y\n  tag: "${value}"\n`,
-      ],
-    ),
+    ...["0X1F", "0B1", "0O17", "0b1", "0o17", "1_000", "1.", "1e3", "6E2"].map((value): Case => [
+      `${value} is a number to Go's YAML (Helm, kustomize) and is double-quoted`,
+      `image:\n  repository: ghcr.io/x/y\n  tag: v1\n`,
+      locator("helm", "ghcr.io/x/y"),
+      tag(value),
+      `image:\n  repository: ghcr.io/x/y\n  tag: "${value}"\n`,
+    ]),
     [
       "a plain 1.20 renders 1.2 in Helm: writing 1.20 quotes it",
       `image:\n  repository: nginx\n  tag: 1.20 # pinned\n`,

@@ -31,13 +31,23 @@ describe("Flux HelmRelease", () => {
     expect(target).toBeDefined();
     const at = locator(target?.write.kind ?? "manifest", "ghcr.io/stefanprodan/podinfo");
     expect(readImage(RELEASE, "clusters/prod/podinfo.yaml", at)).toMatchObject({ tag: "6.5.0", occurrences: 1 });
-    expect(writeImage(RELEASE, "clusters/prod/podinfo.yaml", at, { tag: "6.5.4", digest: null })).toBe(RELEASE.replace("tag: 6.5.0 #", "tag: 6.5.4 #"));
+    expect(writeImage(RELEASE, "clusters/prod/podinfo.yaml", at, { tag: "6.5.4", digest: null })).toBe(
+      RELEASE.replace("tag: 6.5.0 #", "tag: 6.5.4 #"),
+    );
   });
 
   it.each([
     ["kind helm, conventional keys", locator("helm", "ghcr.io/stefanprodan/podinfo")],
-    ["kind helm, keys relative to spec.values", locator("helm", "ghcr.io/stefanprodan/podinfo", { helm: { imageName: "image.repository", imageTag: "image.tag" } })],
-    ["kind helm, keys from the document root", locator("helm", "ghcr.io/stefanprodan/podinfo", { helm: { imageName: "spec.values.image.repository", imageTag: "spec.values.image.tag" } })],
+    [
+      "kind helm, keys relative to spec.values",
+      locator("helm", "ghcr.io/stefanprodan/podinfo", { helm: { imageName: "image.repository", imageTag: "image.tag" } }),
+    ],
+    [
+      "kind helm, keys from the document root",
+      locator("helm", "ghcr.io/stefanprodan/podinfo", {
+        helm: { imageName: "spec.values.image.repository", imageTag: "spec.values.image.tag" },
+      }),
+    ],
   ])("%s", (_name, at) => {
     expect(readImage(RELEASE, "podinfo.yaml", at)).toMatchObject({ tag: "6.5.0" });
     expect(writeImage(RELEASE, "podinfo.yaml", at, { tag: "6.5.4", digest: null })).toBe(RELEASE.replace("tag: 6.5.0 #", "tag: 6.5.4 #"));

@@ -79,8 +79,10 @@ const cases: Case[] = [
     "the base's own images apply first, then the overlay's (bottom-up), newName chained",
     {
       "base/d.yaml": deployment("a", "app:latest", "docker.io/redis:7"),
-      "base/kustomization.yaml": "resources: [d.yaml]\nimages:\n  - name: app\n    newName: ghcr.io/acme/app\n    newTag: v1.0.0\n  - name: docker.io/redis\n    newTag: \"7.2\"\n",
-      "overlay/kustomization.yaml": "resources:\n  - ../base\nimages:\n  - name: app\n    newTag: v9.9.9\n  - name: ghcr.io/acme/app\n    newTag: v1.1.0\n",
+      "base/kustomization.yaml":
+        'resources: [d.yaml]\nimages:\n  - name: app\n    newName: ghcr.io/acme/app\n    newTag: v1.0.0\n  - name: docker.io/redis\n    newTag: "7.2"\n',
+      "overlay/kustomization.yaml":
+        "resources:\n  - ../base\nimages:\n  - name: app\n    newTag: v9.9.9\n  - name: ghcr.io/acme/app\n    newTag: v1.1.0\n",
     },
     ["docker.io/redis:7.2", "ghcr.io/acme/app:v1.1.0"],
   ],
@@ -88,7 +90,8 @@ const cases: Case[] = [
     "entries of one kustomization apply in order: a renamed image is matched by its new name",
     {
       "base/d.yaml": deployment("a", "nginx:1.27.0"),
-      "base/kustomization.yaml": "resources: [d.yaml]\nimages:\n  - name: nginx\n    newName: ghcr.io/nginxinc/nginx-unprivileged\n  - name: ghcr.io/nginxinc/nginx-unprivileged\n    newTag: 1.27.4\n",
+      "base/kustomization.yaml":
+        "resources: [d.yaml]\nimages:\n  - name: nginx\n    newName: ghcr.io/nginxinc/nginx-unprivileged\n  - name: ghcr.io/nginxinc/nginx-unprivileged\n    newTag: 1.27.4\n",
     },
     ["ghcr.io/nginxinc/nginx-unprivileged:1.27.4"],
   ],
@@ -97,8 +100,10 @@ const cases: Case[] = [
     {
       "base/d.yaml": deployment("a", "busybox:1.38.0"),
       "base/kustomization.yaml": "resources: [d.yaml]\n",
-      "comp/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nimages:\n  - name: busybox\n    newName: mirror.example/busybox\n",
-      "overlay/kustomization.yaml": "resources: [../base]\ncomponents: [../comp]\nimages:\n  - name: busybox\n    newTag: \"9\"\n  - name: mirror.example/busybox\n    newTag: \"10\"\n",
+      "comp/kustomization.yaml":
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nimages:\n  - name: busybox\n    newName: mirror.example/busybox\n",
+      "overlay/kustomization.yaml":
+        'resources: [../base]\ncomponents: [../comp]\nimages:\n  - name: busybox\n    newTag: "9"\n  - name: mirror.example/busybox\n    newTag: "10"\n',
     },
     ["mirror.example/busybox:10"],
   ],
@@ -114,8 +119,10 @@ const cases: Case[] = [
   [
     "init containers and CronJob templates are containers too; a CustomResourceDefinition is left alone",
     {
-      "base/job.yaml": "apiVersion: batch/v1\nkind: CronJob\nmetadata: { name: j }\nspec:\n  schedule: '@daily'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          initContainers:\n            - { name: i, image: 'busybox:1.36' }\n          containers:\n            - { name: c, image: 'localhost:5000/tools/cleaner:1.0' }\n",
-      "base/kustomization.yaml": "resources: [job.yaml]\nimages:\n  - name: busybox\n    newTag: \"1.37\"\n  - name: localhost:5000/tools/cleaner\n    newTag: \"2.0\"\n",
+      "base/job.yaml":
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata: { name: j }\nspec:\n  schedule: '@daily'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          initContainers:\n            - { name: i, image: 'busybox:1.36' }\n          containers:\n            - { name: c, image: 'localhost:5000/tools/cleaner:1.0' }\n",
+      "base/kustomization.yaml":
+        'resources: [job.yaml]\nimages:\n  - name: busybox\n    newTag: "1.37"\n  - name: localhost:5000/tools/cleaner\n    newTag: "2.0"\n',
     },
     ["busybox:1.37", "localhost:5000/tools/cleaner:2.0"],
   ],
@@ -123,7 +130,7 @@ const cases: Case[] = [
     "a registry port is not a tag; a quoted numeric tag stays a string",
     {
       "base/d.yaml": deployment("a", "registry.example:5000/app"),
-      "base/kustomization.yaml": "resources: [d.yaml]\nimages:\n  - name: registry.example:5000/app\n    newTag: \"1.10\"\n",
+      "base/kustomization.yaml": 'resources: [d.yaml]\nimages:\n  - name: registry.example:5000/app\n    newTag: "1.10"\n',
     },
     ["registry.example:5000/app:1.10"],
   ],
@@ -145,13 +152,44 @@ describe.skipIf(!hasKustomize)("the model renders what kubectl kustomize renders
 
 describe("what the model cannot follow is listed, never silently dropped", () => {
   it.each([
-    ["a remote base", { "o/kustomization.yaml": "resources:\n  - https://github.com/acme/base//app?ref=v1\n" }, ["o/kustomization.yaml: the remote resource https://github.com/acme/base//app?ref=v1 is not read"]],
-    ["a missing resource", { "o/kustomization.yaml": "resources: [gone.yaml]\n" }, ["o/kustomization.yaml: the resource gone.yaml is not in the repository"]],
-    ["a path outside the repository", { "o/kustomization.yaml": "resources: [../../x]\n" }, ["o/kustomization.yaml: the resource ../../x is outside the repository"]],
-    ["a kustomization that includes itself", { "o/kustomization.yaml": "resources: [../o]\n" }, ["o/kustomization.yaml: o/kustomization.yaml includes itself"]],
-    ["Helm charts", { "o/kustomization.yaml": "helmCharts:\n  - name: redis\n" }, ["o/kustomization.yaml: helmCharts (the charts' images are not rendered here)"]],
-    ["a patch that sets an image", { "o/kustomization.yaml": "patches:\n  - patch: |\n      - op: replace\n        path: /spec/template/spec/containers/0/image\n        value: x:1\n" }, ["o/kustomization.yaml: a patches entry may set an image"]],
-    ["a tagSuffix", { "o/kustomization.yaml": "images:\n  - name: x\n    tagSuffix: -debug\n" }, ["o/kustomization.yaml: the images entry x has a tagSuffix"]],
+    [
+      "a remote base",
+      { "o/kustomization.yaml": "resources:\n  - https://github.com/acme/base//app?ref=v1\n" },
+      ["o/kustomization.yaml: the remote resource https://github.com/acme/base//app?ref=v1 is not read"],
+    ],
+    [
+      "a missing resource",
+      { "o/kustomization.yaml": "resources: [gone.yaml]\n" },
+      ["o/kustomization.yaml: the resource gone.yaml is not in the repository"],
+    ],
+    [
+      "a path outside the repository",
+      { "o/kustomization.yaml": "resources: [../../x]\n" },
+      ["o/kustomization.yaml: the resource ../../x is outside the repository"],
+    ],
+    [
+      "a kustomization that includes itself",
+      { "o/kustomization.yaml": "resources: [../o]\n" },
+      ["o/kustomization.yaml: o/kustomization.yaml includes itself"],
+    ],
+    [
+      "Helm charts",
+      { "o/kustomization.yaml": "helmCharts:\n  - name: redis\n" },
+      ["o/kustomization.yaml: helmCharts (the charts' images are not rendered here)"],
+    ],
+    [
+      "a patch that sets an image",
+      {
+        "o/kustomization.yaml":
+          "patches:\n  - patch: |\n      - op: replace\n        path: /spec/template/spec/containers/0/image\n        value: x:1\n",
+      },
+      ["o/kustomization.yaml: a patches entry may set an image"],
+    ],
+    [
+      "a tagSuffix",
+      { "o/kustomization.yaml": "images:\n  - name: x\n    tagSuffix: -debug\n" },
+      ["o/kustomization.yaml: the images entry x has a tagSuffix"],
+    ],
   ])("%s", async (_name, files, partial) => {
     const tree = await readKustomizationTree("o/kustomization.yaml", files["o/kustomization.yaml"], memoryReader(files));
     expect(renderKustomization(tree).partial).toEqual(partial);
@@ -188,6 +226,8 @@ describe("kustomize's name rules", () => {
   });
 
   it("replaces nothing when no field is set but the name", () => {
-    expect(applyImageEntry(`busybox:1.38.0@${DIGEST_A}`, { name: "busybox", newName: null, newTag: null, digest: null })).toBe(`busybox:1.38.0@${DIGEST_A}`);
+    expect(applyImageEntry(`busybox:1.38.0@${DIGEST_A}`, { name: "busybox", newName: null, newTag: null, digest: null })).toBe(
+      `busybox:1.38.0@${DIGEST_A}`,
+    );
   });
 });

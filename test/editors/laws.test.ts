@@ -62,13 +62,24 @@ interface Generated {
 }
 
 const kustomizeArb = fc
-  .record({ layout: layoutArb, repo: repoArb, tag: tagArb, others: fc.integer({ min: 0, max: 3 }), position: fc.nat(3), viaNewName: fc.boolean() })
+  .record({
+    layout: layoutArb,
+    repo: repoArb,
+    tag: tagArb,
+    others: fc.integer({ min: 0, max: 3 }),
+    position: fc.nat(3),
+    viaNewName: fc.boolean(),
+  })
   .map(({ layout, repo, tag, others, position, viaNewName }): Generated => {
     const pad = " ".repeat(layout.seqIndent);
     const key = " ".repeat(layout.seqIndent + 2);
     const entries: string[][] = Array.from({ length: others }, (_, index) => [`${pad}- name: other-${index}`, `${key}newTag: v${index}`]);
     const target = viaNewName
-      ? [`${pad}- name: app${note(layout, "base name")}`, `${key}newName: ${repo}`, `${key}newTag: ${quoted(tag, layout)}${note(layout, "pinned")}`]
+      ? [
+          `${pad}- name: app${note(layout, "base name")}`,
+          `${key}newName: ${repo}`,
+          `${key}newTag: ${quoted(tag, layout)}${note(layout, "pinned")}`,
+        ]
       : [`${pad}- name: ${repo}`, `${key}newTag: ${quoted(tag, layout)}${note(layout, "pinned")}`];
     entries.splice(Math.min(position, entries.length), 0, target);
     const lines = [
@@ -134,9 +145,29 @@ const applicationArb = fc
     const u = " ".repeat(layout.indent);
     const pad = " ".repeat(layout.seqIndent);
     const source = helm
-      ? [`${u}${u}helm:`, `${u}${u}${u}parameters:`, `${u}${u}${u}${pad}- name: image.repository`, `${u}${u}${u}${pad}  value: ${repo}`, `${u}${u}${u}${pad}- name: image.tag`, `${u}${u}${u}${pad}  value: ${quoted(tag, layout)}${note(layout, "tag")}`]
-      : [`${u}${u}kustomize:`, `${u}${u}${u}images:`, `${u}${u}${u}${pad}- ${quoted(`app=${repo}:${tag}`, layout)}${note(layout, "image")}`];
-    const lines = ["apiVersion: argoproj.io/v1alpha1", "kind: Application", "metadata:", `${u}name: demo`, "spec:", `${u}source:`, `${u}${u}repoURL: https://github.com/acme/gitops.git`, ...source];
+      ? [
+          `${u}${u}helm:`,
+          `${u}${u}${u}parameters:`,
+          `${u}${u}${u}${pad}- name: image.repository`,
+          `${u}${u}${u}${pad}  value: ${repo}`,
+          `${u}${u}${u}${pad}- name: image.tag`,
+          `${u}${u}${u}${pad}  value: ${quoted(tag, layout)}${note(layout, "tag")}`,
+        ]
+      : [
+          `${u}${u}kustomize:`,
+          `${u}${u}${u}images:`,
+          `${u}${u}${u}${pad}- ${quoted(`app=${repo}:${tag}`, layout)}${note(layout, "image")}`,
+        ];
+    const lines = [
+      "apiVersion: argoproj.io/v1alpha1",
+      "kind: Application",
+      "metadata:",
+      `${u}name: demo`,
+      "spec:",
+      `${u}source:`,
+      `${u}${u}repoURL: https://github.com/acme/gitops.git`,
+      ...source,
+    ];
     return { text: render(lines, layout), at: locator("application", repo, { appName: "demo" }) };
   });
 

@@ -38,15 +38,21 @@ describe("readRegularFile", () => {
   it.each([
     ["a FIFO", "values.yaml", /"values\.yaml" is a named pipe \(FIFO\), not a regular file/],
     ["a symlink to a FIFO", "link.yaml", /"link\.yaml" is a named pipe \(FIFO\), not a regular file/],
-  ])("refuses %s without waiting for a writer", async (_name, file, message) => {
-    execFileSync("mkfifo", [join(dir, "values.yaml")]);
-    symlinkSync("values.yaml", join(dir, "link.yaml"));
+  ])(
+    "refuses %s without waiting for a writer",
+    async (_name, file, message) => {
+      execFileSync("mkfifo", [join(dir, "values.yaml")]);
+      symlinkSync("values.yaml", join(dir, "link.yaml"));
 
-    await expect(readRegularFile(join(dir, file), { name: file })).rejects.toThrow(message);
-  }, 5_000);
+      await expect(readRegularFile(join(dir, file), { name: file })).rejects.toThrow(message);
+    },
+    5_000,
+  );
 
   it("refuses a character device that would never end", async () => {
-    await expect(readRegularFile("/dev/zero")).rejects.toThrow(/"\/dev\/zero" is a character device, not a regular file \(only regular files are read/);
+    await expect(readRegularFile("/dev/zero")).rejects.toThrow(
+      /"\/dev\/zero" is a character device, not a regular file \(only regular files are read/,
+    );
   }, 5_000);
 
   it("refuses a socket, naming it", async () => {
@@ -54,11 +60,15 @@ describe("readRegularFile", () => {
     server = createServer();
     await new Promise<void>((resolve) => server?.listen(socket, resolve));
 
-    await expect(readRegularFile(socket, { name: "kustomization.yaml" })).rejects.toThrow(/cannot read "kustomization\.yaml": it is a socket/);
+    await expect(readRegularFile(socket, { name: "kustomization.yaml" })).rejects.toThrow(
+      /cannot read "kustomization\.yaml": it is a socket/,
+    );
   }, 5_000);
 
   it("refuses a directory with the caller's hint", async () => {
-    await expect(readRegularFile(dir, { name: "apps", directoryHint: "name a file" })).rejects.toThrow(/"apps" is a directory, not a file \(name a file\)/);
+    await expect(readRegularFile(dir, { name: "apps", directoryHint: "name a file" })).rejects.toThrow(
+      /"apps" is a directory, not a file \(name a file\)/,
+    );
   });
 
   it("refuses a file over the size limit without reading it, and says the limit", async () => {
@@ -69,17 +79,23 @@ describe("readRegularFile", () => {
     const error = await readRegularFile(big, { name: "values.yaml" }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ConfigError);
-    expect(String(error)).toContain(`"values.yaml" is 50 MiB, over the ${MAX_FILE_BYTES / 1024 / 1024}.0 MiB limit on files argocd-image-pr reads; it was not read`);
+    expect(String(error)).toContain(
+      `"values.yaml" is 50 MiB, over the ${MAX_FILE_BYTES / 1024 / 1024}.0 MiB limit on files argocd-image-pr reads; it was not read`,
+    );
     truncateSync(big, 3 * 1024 * 1024);
     await expect(readRegularFile(big, { maxBytes: 4 * 1024 * 1024 })).resolves.toHaveLength(3 * 1024 * 1024);
   });
 
   it.each([
-    ["a symlink loop", (): string => {
-      symlinkSync("b.yaml", join(dir, "a.yaml"));
-      symlinkSync("a.yaml", join(dir, "b.yaml"));
-      return join(dir, "a.yaml");
-    }, /cannot read ".*a\.yaml": it is a symbolic link that loops/],
+    [
+      "a symlink loop",
+      (): string => {
+        symlinkSync("b.yaml", join(dir, "a.yaml"));
+        symlinkSync("a.yaml", join(dir, "b.yaml"));
+        return join(dir, "a.yaml");
+      },
+      /cannot read ".*a\.yaml": it is a symbolic link that loops/,
+    ],
     ["a NUL in the path", (): string => join(dir, "a\u0000b.yaml"), /the path contains a NUL character/],
     ["a name too long", (): string => join(dir, "x".repeat(100_000)), /the path is too long for the file system/],
   ])("says what is wrong with %s, never a raw Node error", async (_name, make, message) => {

@@ -24,29 +24,55 @@ afterEach(() => {
   }
 });
 
-async function startApp(): Promise<{ probot: Probot; passes: string[]; deliver(event: { name: string; payload: object }): Promise<void>; idle(expected?: number): Promise<void>; stop(): void }> {
+async function startApp(): Promise<{
+  probot: Probot;
+  passes: string[];
+  deliver(event: { name: string; payload: object }): Promise<void>;
+  idle(expected?: number): Promise<void>;
+  stop(): void;
+}> {
   const passes: string[] = [];
   const { appFn, handle } = createReconcileApp({
     registry: {},
     schedule: null,
     debounceMs: 1_500,
     concurrency: 4,
-    onPass: (trigger, report: ReconcileReport | Error) => { passes.push(`${trigger.owner}/${trigger.repo} ${report instanceof Error ? `error ${report.message}` : report.actions.map((a) => a.kind).join(",") || "nothing"}`); },
+    onPass: (trigger, report: ReconcileReport | Error) => {
+      passes.push(
+        `${trigger.owner}/${trigger.repo} ${report instanceof Error ? `error ${report.message}` : report.actions.map((a) => a.kind).join(",") || "nothing"}`,
+      );
+    },
   });
-  const Octokit = ProbotOctokit.defaults({ throttle: { write: writeGroup(0), notifications: writeGroup(0, "notifications"), retryAfterBaseValue: 1 }, retry: { retryAfterBaseValue: 1 } });
-  const probot = new Probot({ appId: fake.appId, privateKey: fake.privateKey, secret: fake.webhookSecret, baseUrl: fake.url, Octokit, log: pino({ level: process.env["TEST_LOG"] ?? "silent" }) });
+  const Octokit = ProbotOctokit.defaults({
+    throttle: { write: writeGroup(0), notifications: writeGroup(0, "notifications"), retryAfterBaseValue: 1 },
+    retry: { retryAfterBaseValue: 1 },
+  });
+  const probot = new Probot({
+    appId: fake.appId,
+    privateKey: fake.privateKey,
+    secret: fake.webhookSecret,
+    baseUrl: fake.url,
+    Octokit,
+    log: pino({ level: process.env["TEST_LOG"] ?? "silent" }),
+  });
   await probot.load(appFn);
   return {
     probot,
     passes,
     async deliver(event) {
       const signed = signedWebhook(fake, event.name, event.payload);
-      await probot.webhooks.verifyAndReceive({ id: signed.headers["x-github-delivery"] ?? "", name: event.name as "push", signature: signed.headers["x-hub-signature-256"] ?? "", payload: signed.body });
+      await probot.webhooks.verifyAndReceive({
+        id: signed.headers["x-github-delivery"] ?? "",
+        name: event.name as "push",
+        signature: signed.headers["x-hub-signature-256"] ?? "",
+        payload: signed.body,
+      });
     },
     // Passes are debounced: wait for the debouncer, then for the pass to report.
     async idle(expected?: number) {
       await handle.idle();
-      for (let i = 0; i < 1200 && (handle.pending() > 0 || (expected !== undefined && passes.length < expected)); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let i = 0; i < 1200 && (handle.pending() > 0 || (expected !== undefined && passes.length < expected)); i += 1)
+        await new Promise((resolve) => setTimeout(resolve, 50));
     },
     stop: () => handle.stop(),
   };
@@ -56,9 +82,17 @@ describe("argocd-image-pr run: webhooks → debounced passes", () => {
   it("installation → PR; the app's own events start no pass; a merge and a push to main → the next pass writes nothing; a newer tag with a push → the PR", async () => {
     const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
     const app = await startApp();
-    const installed = { action: "added", installation: { id: 77 }, repositories_added: [{ full_name: s.fullName }], sender: { login: "octocat" } };
+    const installed = {
+      action: "added",
+      installation: { id: 77 },
+      repositories_added: [{ full_name: s.fullName }],
+      sender: { login: "octocat" },
+    };
     // A burst of deliveries becomes one pass.
-    await Promise.all([app.deliver({ name: "installation_repositories", payload: installed }), app.deliver({ name: "installation_repositories", payload: installed })]);
+    await Promise.all([
+      app.deliver({ name: "installation_repositories", payload: installed }),
+      app.deliver({ name: "installation_repositories", payload: installed }),
+    ]);
     await app.idle(1);
     expect(app.passes).toEqual([`${s.fullName} create`]);
     expect(s.repo.pulls()).toHaveLength(1);
@@ -88,7 +122,10 @@ describe("argocd-image-pr run: webhooks → debounced passes", () => {
     await app.idle(3);
     // The merged PR's branch was kept: the app adopts it for the new update (a new PR, not the merged one).
     expect(app.passes.slice(2)).toEqual([`${s.fullName} adopt`]);
-    expect(s.repo.pulls().map((p) => [p.number, p.state])).toEqual([[1, "closed"], [2, "open"]]);
+    expect(s.repo.pulls().map((p) => [p.number, p.state])).toEqual([
+      [1, "closed"],
+      [2, "open"],
+    ]);
     expect(await s.repo.readFile("argocd-image-pr/web-dev", DEV_FILE)).toBe(kustomization(s.image, "1.27.4"));
     app.stop();
   }, 180_000);
@@ -101,7 +138,12 @@ describe("argocd-image-pr run: webhooks → debounced passes", () => {
     ["a label on someone else's PR", "pull_request", { action: "labeled", pull_request: { head: { ref: "feature" } } }, 0],
     ["checks completed on an app branch", "check_suite", { action: "completed", check_suite: { head_branch: "argocd-image-pr/x" } }, 1],
     ["a status on an app branch", "status", { branches: [{ name: "argocd-image-pr/x" }] }, 1],
-    ["the app's own label", "pull_request", { action: "labeled", pull_request: { head: { ref: "argocd-image-pr/x" } }, sender: { login: "app[bot]" } }, 0],
+    [
+      "the app's own label",
+      "pull_request",
+      { action: "labeled", pull_request: { head: { ref: "argocd-image-pr/x" } }, sender: { login: "app[bot]" } },
+      0,
+    ],
   ])("%s → %s pass(es)", (_, event, payload, expected) => {
     const full = { installation: { id: 1 }, repository: { full_name: "acme/gitops" }, sender: { login: "octocat" }, ...payload };
     expect(triggersOf(event, full, "app[bot]")).toHaveLength(expected);

@@ -68,7 +68,13 @@ describe("auto-merge", () => {
     await s.pass();
     s.repo.addReview(1, "octocat", "CHANGES_REQUESTED", "not yet");
     // The label as a maintainer would make it (with a description: the fake cannot serve a label without one).
-    await clientFor(fake).request("POST /repos/{owner}/{repo}/labels", { owner: "acme", repo: s.fullName.split("/")[1] ?? "", name: "argocd-image-pr:automerge", color: "1d76db", description: "merge when green" });
+    await clientFor(fake).request("POST /repos/{owner}/{repo}/labels", {
+      owner: "acme",
+      repo: s.fullName.split("/")[1] ?? "",
+      name: "argocd-image-pr:automerge",
+      color: "1d76db",
+      description: "merge when green",
+    });
     s.repo.addLabel(1, "argocd-image-pr:automerge", "octocat");
     fake.resetLog();
     await s.pass();

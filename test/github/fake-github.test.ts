@@ -55,28 +55,55 @@ const VALUES = "image:\n  repository: nginx\n  tag: 1.0.0\n";
 async function newRepo(options: { files?: Record<string, string>; allowAutoMerge?: boolean; owner?: string } = {}): Promise<Fixture> {
   const owner = options.owner ?? "acme";
   const name = `repo-${++repoCount}`;
-  const repo = await fake.createRepo(`${owner}/${name}`, { files: options.files ?? { "apps/values.yaml": VALUES, "README.md": "hello\n" }, ...(options.allowAutoMerge === undefined ? {} : { allowAutoMerge: options.allowAutoMerge }) });
+  const repo = await fake.createRepo(`${owner}/${name}`, {
+    files: options.files ?? { "apps/values.yaml": VALUES, "README.md": "hello\n" },
+    ...(options.allowAutoMerge === undefined ? {} : { allowAutoMerge: options.allowAutoMerge }),
+  });
   const { data } = await appClient().rest.apps.getRepoInstallation({ owner, repo: name });
   return { repo, owner, name, octokit: installationClient(data.id), installationId: data.id, r: { owner, repo: name } };
 }
 
 /** A branch with one commit changing `path`, made as the app would: blobs/trees/commits/refs. */
-async function appCommit(f: Fixture, branch: string, files: Record<string, string | null>, options: { from?: string; create?: boolean } = {}): Promise<string> {
+async function appCommit(
+  f: Fixture,
+  branch: string,
+  files: Record<string, string | null>,
+  options: { from?: string; create?: boolean } = {},
+): Promise<string> {
   const base = options.from ?? (await f.octokit.rest.git.getRef({ ...f.r, ref: "heads/main" })).data.object.sha;
   const { data: parent } = await f.octokit.rest.git.getCommit({ ...f.r, commit_sha: base });
   const { data: tree } = await f.octokit.rest.git.createTree({
     ...f.r,
     base_tree: parent.tree.sha,
-    tree: Object.entries(files).map(([path, content]) => (content === null ? { path, mode: "100644" as const, type: "blob" as const, sha: null } : { path, mode: "100644" as const, type: "blob" as const, content })),
+    tree: Object.entries(files).map(([path, content]) =>
+      content === null
+        ? { path, mode: "100644" as const, type: "blob" as const, sha: null }
+        : { path, mode: "100644" as const, type: "blob" as const, content },
+    ),
   });
-  const { data: commit } = await f.octokit.rest.git.createCommit({ ...f.r, message: `Update ${Object.keys(files).join(", ")}`, tree: tree.sha, parents: [base] });
+  const { data: commit } = await f.octokit.rest.git.createCommit({
+    ...f.r,
+    message: `Update ${Object.keys(files).join(", ")}`,
+    tree: tree.sha,
+    parents: [base],
+  });
   if (options.create !== false) await f.octokit.rest.git.createRef({ ...f.r, ref: `refs/heads/${branch}`, sha: commit.sha });
   return commit.sha;
 }
 
-async function openPr(f: Fixture, branch: string, files: Record<string, string | null> = { "apps/values.yaml": VALUES.replace("1.0.0", "1.1.0") }): Promise<number> {
+async function openPr(
+  f: Fixture,
+  branch: string,
+  files: Record<string, string | null> = { "apps/values.yaml": VALUES.replace("1.0.0", "1.1.0") },
+): Promise<number> {
   await appCommit(f, branch, files);
-  const { data } = await f.octokit.rest.pulls.create({ ...f.r, title: `Update ${branch}`, head: branch, base: "main", body: "<!-- argocd-image-pr -->" });
+  const { data } = await f.octokit.rest.pulls.create({
+    ...f.r,
+    title: `Update ${branch}`,
+    head: branch,
+    base: "main",
+    body: "<!-- argocd-image-pr -->",
+  });
   return data.number;
 }
 
@@ -117,7 +144,12 @@ describe("app authentication", () => {
     await expect(bad.rest.repos.get(f.r)).rejects.toMatchObject({ status: 401 });
     const { generateKeyPairSync } = await import("node:crypto");
     const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-    const forged = new ProbotOctokit({ auth: { appId: fake.appId, privateKey: other }, baseUrl: fake.url, log: quiet, retry: { enabled: false } });
+    const forged = new ProbotOctokit({
+      auth: { appId: fake.appId, privateKey: other },
+      baseUrl: fake.url,
+      log: quiet,
+      retry: { enabled: false },
+    });
     await expect(forged.rest.apps.getAuthenticated()).rejects.toMatchObject({ status: 401 });
     expect(fake.requests.filter((r) => r.status === 401)).toHaveLength(2);
   });
@@ -135,7 +167,10 @@ describe("app authentication", () => {
     const all = await a.octokit.paginate(a.octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 2 });
     expect(all.map((r) => r.full_name).sort()).toEqual(["team-a/repo-3", "team-a/repo-4", "team-a/repo-5"].sort());
     // A token limited to one repository sees only that one.
-    const { data: limited } = await appClient().rest.apps.createInstallationAccessToken({ installation_id: a.installationId, repositories: [a.name] });
+    const { data: limited } = await appClient().rest.apps.createInstallationAccessToken({
+      installation_id: a.installationId,
+      repositories: [a.name],
+    });
     const one = new ProbotOctokit({ auth: { token: limited.token }, baseUrl: fake.url, log: quiet, retry: { enabled: false } });
     await expect(one.rest.repos.get({ owner: "team-a", repo: "repo-4" })).rejects.toMatchObject({ status: 404 });
     expect((await one.rest.repos.get(a.r)).status).toBe(200);
@@ -146,14 +181,25 @@ describe("repository and git data", () => {
   it("reports the repository's settings", async () => {
     const f = await newRepo({ allowAutoMerge: true });
     const { data } = await f.octokit.rest.repos.get(f.r);
-    expect(data).toMatchObject({ default_branch: "main", allow_auto_merge: true, allow_merge_commit: true, allow_squash_merge: true, allow_rebase_merge: true, private: true });
+    expect(data).toMatchObject({
+      default_branch: "main",
+      allow_auto_merge: true,
+      allow_merge_commit: true,
+      allow_squash_merge: true,
+      allow_rebase_merge: true,
+      private: true,
+    });
     expect(data.node_id).toMatch(/^R_/);
   });
 
   it("writes blobs, trees (with deletions) and commits the git CLI sees, verified because the app made them", async () => {
     const f = await newRepo({ files: { "a.txt": "a\n", "dir/b.txt": "b\n", "dir/c.txt": "c\n" } });
     const { data: ref } = await f.octokit.rest.git.getRef({ ...f.r, ref: "heads/main" });
-    const { data: blob } = await f.octokit.rest.git.createBlob({ ...f.r, content: Buffer.from("new\n").toString("base64"), encoding: "base64" });
+    const { data: blob } = await f.octokit.rest.git.createBlob({
+      ...f.r,
+      content: Buffer.from("new\n").toString("base64"),
+      encoding: "base64",
+    });
     expect(git(f.repo.gitDir, "cat-file", "blob", blob.sha)).toBe("new");
     const { data: base } = await f.octokit.rest.git.getCommit({ ...f.r, commit_sha: ref.object.sha });
     expect(base.verification.verified).toBe(false);
@@ -166,7 +212,12 @@ describe("repository and git data", () => {
       ],
     });
     expect(git(f.repo.gitDir, "ls-tree", "-r", "--name-only", tree.sha).split("\n")).toEqual(["a.txt", "dir/c.txt", "dir/new.txt"]);
-    const { data: commit } = await f.octokit.rest.git.createCommit({ ...f.r, message: "chore: add new\n\nbody", tree: tree.sha, parents: [ref.object.sha] });
+    const { data: commit } = await f.octokit.rest.git.createCommit({
+      ...f.r,
+      message: "chore: add new\n\nbody",
+      tree: tree.sha,
+      parents: [ref.object.sha],
+    });
     expect(commit.verification).toMatchObject({ verified: true, reason: "valid" });
     expect(commit.author.name).toBe(fake.botLogin);
     expect(git(f.repo.gitDir, "log", "-1", "--format=%P%n%B", commit.sha)).toBe(`${ref.object.sha}\nchore: add new\n\nbody`);
@@ -186,13 +237,19 @@ describe("repository and git data", () => {
     const f = await newRepo();
     const main = (await f.octokit.rest.git.getRef({ ...f.r, ref: "heads/main" })).data.object.sha;
     const one = await appCommit(f, "topic", { "x.txt": "1\n" });
-    await expect(f.octokit.rest.git.createRef({ ...f.r, ref: "refs/heads/topic", sha: main })).rejects.toMatchObject({ status: 422, response: { data: { message: "Reference already exists" } } });
+    await expect(f.octokit.rest.git.createRef({ ...f.r, ref: "refs/heads/topic", sha: main })).rejects.toMatchObject({
+      status: 422,
+      response: { data: { message: "Reference already exists" } },
+    });
     const two = await appCommit(f, "topic", { "x.txt": "2\n" }, { from: one, create: false });
     await f.octokit.rest.git.updateRef({ ...f.r, ref: "heads/topic", sha: two });
     expect(git(f.repo.gitDir, "rev-parse", "refs/heads/topic")).toBe(two);
     // Not a fast-forward: refused without force — the compare-and-swap the app relies on.
     const sideways = await appCommit(f, "topic", { "x.txt": "other\n" }, { from: main, create: false });
-    await expect(f.octokit.rest.git.updateRef({ ...f.r, ref: "heads/topic", sha: sideways })).rejects.toMatchObject({ status: 422, response: { data: { message: "Update is not a fast forward" } } });
+    await expect(f.octokit.rest.git.updateRef({ ...f.r, ref: "heads/topic", sha: sideways })).rejects.toMatchObject({
+      status: 422,
+      response: { data: { message: "Update is not a fast forward" } },
+    });
     expect(git(f.repo.gitDir, "rev-parse", "refs/heads/topic")).toBe(two);
     await f.octokit.rest.git.updateRef({ ...f.r, ref: "heads/topic", sha: sideways, force: true });
     expect(git(f.repo.gitDir, "rev-parse", "refs/heads/topic")).toBe(sideways);
@@ -221,7 +278,9 @@ describe("repository and git data", () => {
     const { data: diverged } = await f.octokit.rest.repos.compareCommitsWithBasehead({ ...f.r, basehead: `main...topic` });
     expect(diverged).toMatchObject({ status: "diverged", ahead_by: 1, behind_by: 1, base_commit: { sha: moved } });
     const { data: file } = await f.octokit.rest.repos.getContent({ ...f.r, path: "apps/values.yaml", ref: "topic" });
-    expect(!Array.isArray(file) && file.type === "file" ? Buffer.from(file.content, "base64").toString() : null).toBe(VALUES.replace("1.0.0", "1.2.0"));
+    expect(!Array.isArray(file) && file.type === "file" ? Buffer.from(file.content, "base64").toString() : null).toBe(
+      VALUES.replace("1.0.0", "1.2.0"),
+    );
     const { data: dir } = await f.octokit.rest.repos.getContent({ ...f.r, path: "apps" });
     expect(Array.isArray(dir) ? dir.map((e) => [e.type, e.path]) : null).toEqual([["file", "apps/values.yaml"]]);
     await expect(f.octokit.rest.repos.getContent({ ...f.r, path: "missing.yaml" })).rejects.toMatchObject({ status: 404 });
@@ -234,10 +293,14 @@ describe("pull requests", () => {
     const one = await openPr(f, "argocd-image-pr/a");
     const two = await openPr(f, "argocd-image-pr/b");
     const three = await openPr(f, "argocd-image-pr/c");
-    await expect(f.octokit.rest.pulls.create({ ...f.r, title: "again", head: "argocd-image-pr/a", base: "main" })).rejects.toMatchObject({ status: 422 });
+    await expect(f.octokit.rest.pulls.create({ ...f.r, title: "again", head: "argocd-image-pr/a", base: "main" })).rejects.toMatchObject({
+      status: 422,
+    });
     const main = (await f.octokit.rest.git.getRef({ ...f.r, ref: "heads/main" })).data.object.sha;
     await f.octokit.rest.git.createRef({ ...f.r, ref: "refs/heads/empty", sha: main });
-    await expect(f.octokit.rest.pulls.create({ ...f.r, title: "empty", head: "empty", base: "main" })).rejects.toMatchObject({ status: 422 });
+    await expect(f.octokit.rest.pulls.create({ ...f.r, title: "empty", head: "empty", base: "main" })).rejects.toMatchObject({
+      status: 422,
+    });
     const page = await f.octokit.rest.pulls.list({ ...f.r, per_page: 2 });
     expect(page.data.map((p) => p.number)).toEqual([three, two]);
     expect(page.headers.link).toMatch(/page=2>; rel="next"/);
@@ -260,7 +323,14 @@ describe("pull requests", () => {
     const f = await newRepo();
     const n = await openPr(f, "argocd-image-pr/x");
     let { data: pr } = await f.octokit.rest.pulls.get({ ...f.r, pull_number: n });
-    expect([pr.mergeable, pr.mergeable_state, pr.commits, pr.changed_files, pr.additions, pr.deletions]).toEqual([true, "clean", 1, 1, 1, 1]);
+    expect([pr.mergeable, pr.mergeable_state, pr.commits, pr.changed_files, pr.additions, pr.deletions]).toEqual([
+      true,
+      "clean",
+      1,
+      1,
+      1,
+      1,
+    ]);
     f.repo.setCommitStatus(pr.head.sha, "failure");
     ({ data: pr } = await f.octokit.rest.pulls.get({ ...f.r, pull_number: n }));
     expect(pr.mergeable_state).toBe("unstable");
@@ -276,7 +346,9 @@ describe("pull requests", () => {
     const n = await openPr(f, `argocd-image-pr/${method}`);
     const before = git(f.repo.gitDir, "rev-parse", "refs/heads/main");
     const head = f.repo.pulls()[0]?.headSha ?? "";
-    await expect(f.octokit.rest.pulls.merge({ ...f.r, pull_number: n, sha: before, merge_method: method })).rejects.toMatchObject({ status: 409 });
+    await expect(f.octokit.rest.pulls.merge({ ...f.r, pull_number: n, sha: before, merge_method: method })).rejects.toMatchObject({
+      status: 409,
+    });
     const { data } = await f.octokit.rest.pulls.merge({ ...f.r, pull_number: n, sha: head, merge_method: method });
     expect(data.merged).toBe(true);
     expect(git(f.repo.gitDir, "rev-parse", "refs/heads/main")).toBe(data.sha);
@@ -301,7 +373,9 @@ describe("pull requests", () => {
     await expect(f.octokit.rest.pulls.updateBranch({ ...f.r, pull_number: n })).rejects.toMatchObject({ status: 422 });
     const base = await f.repo.push("main", { "README.md": "moved\n" });
     const head = f.repo.pulls()[0]?.headSha ?? "";
-    await expect(f.octokit.rest.pulls.updateBranch({ ...f.r, pull_number: n, expected_head_sha: base })).rejects.toMatchObject({ status: 422 });
+    await expect(f.octokit.rest.pulls.updateBranch({ ...f.r, pull_number: n, expected_head_sha: base })).rejects.toMatchObject({
+      status: 422,
+    });
     const { status } = await f.octokit.rest.pulls.updateBranch({ ...f.r, pull_number: n, expected_head_sha: head });
     expect(status).toBe(202);
     const newHead = git(f.repo.gitDir, "rev-parse", "refs/heads/argocd-image-pr/u");
@@ -330,7 +404,9 @@ describe("pull requests", () => {
     const f = await newRepo();
     const n = await openPr(f, "argocd-image-pr/r");
     fake.addUser("reviewer-r");
-    await expect(f.octokit.rest.pulls.requestReviewers({ ...f.r, pull_number: n, reviewers: ["reviewer-r"] })).rejects.toMatchObject({ status: 422 });
+    await expect(f.octokit.rest.pulls.requestReviewers({ ...f.r, pull_number: n, reviewers: ["reviewer-r"] })).rejects.toMatchObject({
+      status: 422,
+    });
     f.repo.setPermission("reviewer-r", "write");
     const { data: requested } = await f.octokit.rest.pulls.requestReviewers({ ...f.r, pull_number: n, reviewers: ["reviewer-r"] });
     expect(requested.requested_reviewers?.map((u) => u.login)).toEqual(["reviewer-r"]);
@@ -343,7 +419,12 @@ describe("pull requests", () => {
 describe("issues, comments, labels, people", () => {
   it("creates and edits issues, comments and reactions", async () => {
     const f = await newRepo();
-    const { data: issue } = await f.octokit.rest.issues.create({ ...f.r, title: "Dashboard", body: "- [ ] pin", labels: ["argocd-image-pr"] });
+    const { data: issue } = await f.octokit.rest.issues.create({
+      ...f.r,
+      title: "Dashboard",
+      body: "- [ ] pin",
+      labels: ["argocd-image-pr"],
+    });
     expect(issue.labels.map((l) => (typeof l === "string" ? l : l.name))).toEqual(["argocd-image-pr"]);
     await f.octokit.rest.issues.update({ ...f.r, issue_number: issue.number, body: "- [x] pin" });
     expect(f.repo.issues()[0]).toMatchObject({ body: "- [x] pin", isPull: false });
@@ -371,22 +452,37 @@ describe("issues, comments, labels, people", () => {
     const f = await newRepo();
     const n = await openPr(f, "argocd-image-pr/l");
     await f.octokit.rest.issues.createLabel({ ...f.r, name: "argocd-image-pr", color: "0e8a16", description: "Image update" });
-    await expect(f.octokit.rest.issues.createLabel({ ...f.r, name: "ArgoCD-Image-PR", color: "0e8a16" })).rejects.toMatchObject({ status: 422 });
-    const { data: added } = await f.octokit.rest.issues.addLabels({ ...f.r, issue_number: n, labels: ["argocd-image-pr", "argocd-image-pr:automerge"] });
+    await expect(f.octokit.rest.issues.createLabel({ ...f.r, name: "ArgoCD-Image-PR", color: "0e8a16" })).rejects.toMatchObject({
+      status: 422,
+    });
+    const { data: added } = await f.octokit.rest.issues.addLabels({
+      ...f.r,
+      issue_number: n,
+      labels: ["argocd-image-pr", "argocd-image-pr:automerge"],
+    });
     expect(added.map((l) => l.name)).toEqual(["argocd-image-pr", "argocd-image-pr:automerge"]);
     const { data: labels } = await f.octokit.rest.issues.listLabelsForRepo(f.r);
     expect(labels.map((l) => [l.name, l.color])).toEqual([
       ["argocd-image-pr", "0e8a16"],
       ["argocd-image-pr:automerge", "ededed"],
     ]);
-    const { data: set } = await f.octokit.rest.issues.setLabels({ ...f.r, issue_number: n, labels: ["argocd-image-pr", "argocd-image-pr:automerge"] });
+    const { data: set } = await f.octokit.rest.issues.setLabels({
+      ...f.r,
+      issue_number: n,
+      labels: ["argocd-image-pr", "argocd-image-pr:automerge"],
+    });
     expect(set.map((l) => l.name)).toEqual(["argocd-image-pr", "argocd-image-pr:automerge"]);
     const { data: left } = await f.octokit.rest.issues.removeLabel({ ...f.r, issue_number: n, name: "argocd-image-pr:automerge" });
     expect(left.map((l) => l.name)).toEqual(["argocd-image-pr"]);
-    await expect(f.octokit.rest.issues.removeLabel({ ...f.r, issue_number: n, name: "argocd-image-pr:automerge" })).rejects.toMatchObject({ status: 404 });
+    await expect(f.octokit.rest.issues.removeLabel({ ...f.r, issue_number: n, name: "argocd-image-pr:automerge" })).rejects.toMatchObject({
+      status: 404,
+    });
     f.repo.addLabel(n, "argocd-image-pr:automerge", "alice");
     expect(f.repo.pulls()[0]?.labels).toEqual(["argocd-image-pr", "argocd-image-pr:automerge"]);
-    expect((await f.octokit.rest.pulls.get({ ...f.r, pull_number: n })).data.labels.map((l) => l.name)).toEqual(["argocd-image-pr", "argocd-image-pr:automerge"]);
+    expect((await f.octokit.rest.pulls.get({ ...f.r, pull_number: n })).data.labels.map((l) => l.name)).toEqual([
+      "argocd-image-pr",
+      "argocd-image-pr:automerge",
+    ]);
   });
 
   it("answers a collaborator's permission level", async () => {
@@ -397,7 +493,9 @@ describe("issues, comments, labels, people", () => {
     expect([data.permission, data.role_name]).toEqual(["write", "maintain"]);
     fake.addUser("dave");
     expect((await f.octokit.rest.repos.getCollaboratorPermissionLevel({ ...f.r, username: "dave" })).data.permission).toBe("none");
-    await expect(f.octokit.rest.repos.getCollaboratorPermissionLevel({ ...f.r, username: "nobody-here" })).rejects.toMatchObject({ status: 404 });
+    await expect(f.octokit.rest.repos.getCollaboratorPermissionLevel({ ...f.r, username: "nobody-here" })).rejects.toMatchObject({
+      status: 404,
+    });
   });
 });
 
@@ -415,7 +513,9 @@ describe("the remaining reads", () => {
     const { data: issue } = await f.octokit.rest.issues.get({ ...f.r, issue_number: n });
     expect(issue.pull_request?.merged_at).toBeNull();
     await f.octokit.rest.issues.addLabels({ ...f.r, issue_number: n, labels: ["argocd-image-pr"] });
-    expect((await f.octokit.rest.issues.listLabelsOnIssue({ ...f.r, issue_number: n })).data.map((l) => l.name)).toEqual(["argocd-image-pr"]);
+    expect((await f.octokit.rest.issues.listLabelsOnIssue({ ...f.r, issue_number: n })).data.map((l) => l.name)).toEqual([
+      "argocd-image-pr",
+    ]);
     expect((await f.octokit.rest.issues.getLabel({ ...f.r, name: "argocd-image-pr" })).data.color).toBe("ededed");
     await expect(f.octokit.rest.issues.getLabel({ ...f.r, name: "nope" })).rejects.toMatchObject({ status: 404 });
     const { data: comment } = await f.octokit.rest.issues.createComment({ ...f.r, issue_number: n, body: "hi" });
@@ -428,7 +528,10 @@ describe("statuses and checks", () => {
     const f = await newRepo();
     await openPr(f, "argocd-image-pr/s");
     const sha = f.repo.pulls()[0]?.headSha ?? "";
-    expect((await f.octokit.rest.repos.getCombinedStatusForRef({ ...f.r, ref: sha })).data).toMatchObject({ state: "pending", total_count: 0 });
+    expect((await f.octokit.rest.repos.getCombinedStatusForRef({ ...f.r, ref: sha })).data).toMatchObject({
+      state: "pending",
+      total_count: 0,
+    });
     f.repo.setCommitStatus(sha, "pending", "ci/build");
     f.repo.setCommitStatus(sha, "success", "ci/build");
     f.repo.setCommitStatus(sha, "success", "ci/lint");
@@ -437,7 +540,9 @@ describe("statuses and checks", () => {
     f.repo.setCheckRun(sha, "test", null);
     f.repo.setCheckRun(sha, "test", "failure");
     const { data: runs } = await f.octokit.rest.checks.listForRef({ ...f.r, ref: sha });
-    expect(runs.check_runs.map((r) => [r.name, r.status, r.conclusion, r.pull_requests.length])).toEqual([["test", "completed", "failure", 1]]);
+    expect(runs.check_runs.map((r) => [r.name, r.status, r.conclusion, r.pull_requests.length])).toEqual([
+      ["test", "completed", "failure", 1],
+    ]);
     const { data: suites } = await f.octokit.rest.checks.listSuitesForRef({ ...f.r, ref: sha });
     expect(suites.check_suites.map((s) => [s.status, s.conclusion])).toEqual([["completed", "failure"]]);
   });
@@ -458,8 +563,15 @@ describe("auto-merge through GraphQL", () => {
     f.repo.setCommitStatus(pr.head.sha, "pending");
     await fake.idle();
     const gql = client(f, fake.installationToken(f.installationId));
-    const result = await gql<{ enablePullRequestAutoMerge: { pullRequest: { number: number; autoMergeRequest: { mergeMethod: string; enabledBy: { login: string } } } } }>(enable, { input: { pullRequestId: pr.node_id, mergeMethod: "SQUASH" } });
-    expect(result.enablePullRequestAutoMerge.pullRequest).toMatchObject({ number: n, autoMergeRequest: { mergeMethod: "SQUASH", enabledBy: { login: fake.botLogin } } });
+    const result = await gql<{
+      enablePullRequestAutoMerge: {
+        pullRequest: { number: number; autoMergeRequest: { mergeMethod: string; enabledBy: { login: string } } };
+      };
+    }>(enable, { input: { pullRequestId: pr.node_id, mergeMethod: "SQUASH" } });
+    expect(result.enablePullRequestAutoMerge.pullRequest).toMatchObject({
+      number: n,
+      autoMergeRequest: { mergeMethod: "SQUASH", enabledBy: { login: fake.botLogin } },
+    });
     expect((await f.octokit.rest.pulls.get({ ...f.r, pull_number: n })).data.auto_merge).toMatchObject({ merge_method: "squash" });
     expect(fake.writes().map((w) => w.operationId)).toContain("graphql:enablePullRequestAutoMerge");
     f.repo.setCommitStatus(pr.head.sha, "success");
@@ -479,14 +591,20 @@ describe("auto-merge through GraphQL", () => {
     f.repo.setCheckRun(pr.head.sha, "build", null);
     await gql(enable, { input: { pullRequestId: pr.node_id } });
     expect(f.repo.pulls()[0]?.autoMerge).toEqual({ enabledBy: fake.botLogin, mergeMethod: "merge" });
-    await gql(`mutation($input: DisablePullRequestAutoMergeInput!) { disablePullRequestAutoMerge(input: $input) { clientMutationId } }`, { input: { pullRequestId: pr.node_id } });
+    await gql(`mutation($input: DisablePullRequestAutoMergeInput!) { disablePullRequestAutoMerge(input: $input) { clientMutationId } }`, {
+      input: { pullRequestId: pr.node_id },
+    });
     expect(f.repo.pulls()[0]?.autoMerge).toBeNull();
   });
 
   it("records a mutation that does not match GitHub's schema as a violation", async () => {
     const f = await newRepo({ allowAutoMerge: true });
     const gql = client(f, fake.installationToken(f.installationId));
-    await expect(gql(`mutation($input: EnablePullRequestAutoMergeInput!) { enablePullRequestAutoMerge(input: $input) { pullRequest { id } } }`, { input: { pullRequestId: "x", mergeMethod: "FAST_FORWARD" } })).rejects.toThrow(/PullRequestMergeMethod/);
+    await expect(
+      gql(`mutation($input: EnablePullRequestAutoMergeInput!) { enablePullRequestAutoMerge(input: $input) { pullRequest { id } } }`, {
+        input: { pullRequestId: "x", mergeMethod: "FAST_FORWARD" },
+      }),
+    ).rejects.toThrow(/PullRequestMergeMethod/);
     await expect(gql(`mutation { enablePullRequestAutoMerge(input: {pullRequestId: "x"}) { pullRequest { nope } } }`)).rejects.toThrow();
     expect(fake.violations()).toHaveLength(2);
     expect(fake.violations()[0]).toMatch(/PullRequestMergeMethod/);
@@ -501,7 +619,9 @@ describe("conditional requests, injected failures, violations", () => {
     expect(first.headers.etag).toMatch(/^W\/"/);
     expect(first.headers["last-modified"]).toBeTruthy();
     const used = fake.rateLimitUsed;
-    await expect(f.octokit.rest.git.getRef({ ...f.r, ref: "heads/main", headers: { "if-none-match": first.headers.etag } })).rejects.toMatchObject({ status: 304 });
+    await expect(
+      f.octokit.rest.git.getRef({ ...f.r, ref: "heads/main", headers: { "if-none-match": first.headers.etag } }),
+    ).rejects.toMatchObject({ status: 304 });
     expect(fake.rateLimitUsed).toBe(used);
     expect(fake.requests.at(-1)).toMatchObject({ status: 304, operationId: "git/get-ref", responseBody: undefined });
     await f.repo.push("main", { "README.md": "moved\n" });
@@ -525,7 +645,10 @@ describe("conditional requests, injected failures, violations", () => {
     const plain = installationClient(f.installationId, { retry: false });
     fake.failNext({ method: "GET", operationId: "repos/get" }, { status: 403, secondaryRateLimit: true, retryAfter: 7 });
     const error = await plain.rest.repos.get(f.r).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 403, response: { headers: { "retry-after": "7" }, data: { message: expect.stringMatching(/secondary rate limit/) } } });
+    expect(error).toMatchObject({
+      status: 403,
+      response: { headers: { "retry-after": "7" }, data: { message: expect.stringMatching(/secondary rate limit/) } },
+    });
     fake.failNext({ method: "PATCH" }, { status: 502, times: 2 });
     await f.octokit.rest.pulls.update({ ...f.r, pull_number: data.number, title: "retried" });
     expect(fake.requests.filter((r) => r.operationId === "pulls/update").map((r) => r.status)).toEqual([502, 502, 200]);
@@ -547,7 +670,9 @@ describe("conditional requests, injected failures, violations", () => {
     // Routes typed as plain strings, so TypeScript lets the deliberate mistakes through.
     const createRef: string = "POST /repos/{owner}/{repo}/git/refs";
     const listPulls: string = "GET /repos/{owner}/{repo}/pulls";
-    await expect(f.octokit.request(createRef, { ...f.r, ref: "refs/heads/x", shaa: "0".repeat(40) })).rejects.toMatchObject({ status: 422 });
+    await expect(f.octokit.request(createRef, { ...f.r, ref: "refs/heads/x", shaa: "0".repeat(40) })).rejects.toMatchObject({
+      status: 422,
+    });
     await expect(f.octokit.request(listPulls, { ...f.r, state: "merged" })).rejects.toMatchObject({ status: 422 });
     await expect(f.octokit.request("GET /repos/{owner}/{repo}/no-such-thing", f.r)).rejects.toMatchObject({ status: 404 });
     await expect(f.octokit.request("DELETE /repos/{owner}/{repo}/pulls/1", f.r)).rejects.toMatchObject({ status: 404 });
@@ -587,14 +712,22 @@ describe("lazy mergeability", () => {
       await repo.push("topic", { "a.txt": "b\n" }, { author: "alice" });
       const app = new ProbotOctokit({ auth: { appId: lazy.appId, privateKey: lazy.privateKey }, baseUrl: lazy.url, log: quiet, ...fast });
       const { data: installation } = await app.rest.apps.getRepoInstallation({ owner: "acme", repo: "lazy" });
-      const octokit = new ProbotOctokit({ auth: { appId: lazy.appId, privateKey: lazy.privateKey, installationId: installation.id }, baseUrl: lazy.url, log: quiet, ...fast });
+      const octokit = new ProbotOctokit({
+        auth: { appId: lazy.appId, privateKey: lazy.privateKey, installationId: installation.id },
+        baseUrl: lazy.url,
+        log: quiet,
+        ...fast,
+      });
       const r = { owner: "acme", repo: "lazy" };
       const { data: created } = await octokit.rest.pulls.create({ ...r, title: "t", head: "topic", base: "main" });
       expect([created.mergeable, created.mergeable_state]).toEqual([null, "unknown"]);
       expect((await octokit.rest.pulls.get({ ...r, pull_number: created.number })).data.mergeable).toBe(true);
       await repo.push("main", { "a.txt": "c\n" }, { author: "bob" });
       expect((await octokit.rest.pulls.get({ ...r, pull_number: created.number })).data.mergeable).toBeNull();
-      expect((await octokit.rest.pulls.get({ ...r, pull_number: created.number })).data).toMatchObject({ mergeable: false, mergeable_state: "dirty" });
+      expect((await octokit.rest.pulls.get({ ...r, pull_number: created.number })).data).toMatchObject({
+        mergeable: false,
+        mergeable_state: "dirty",
+      });
       lazy.assertNoViolations();
     } finally {
       await lazy.close();
@@ -610,7 +743,11 @@ describe("GitHub Enterprise Server", () => {
       await ghes.createRepo("corp/deploy", { files: { "a.txt": "a\n" } });
       const app = new ProbotOctokit({ auth: { appId: ghes.appId, privateKey: ghes.privateKey }, baseUrl: ghes.url, log: quiet });
       const { data: installation } = await app.rest.apps.getRepoInstallation({ owner: "corp", repo: "deploy" });
-      const octokit = new ProbotOctokit({ auth: { appId: ghes.appId, privateKey: ghes.privateKey, installationId: installation.id }, baseUrl: ghes.url, log: quiet });
+      const octokit = new ProbotOctokit({
+        auth: { appId: ghes.appId, privateKey: ghes.privateKey, installationId: installation.id },
+        baseUrl: ghes.url,
+        log: quiet,
+      });
       expect((await octokit.rest.repos.get({ owner: "corp", repo: "deploy" })).data.default_branch).toBe("main");
       expect(ghes.graphqlUrl).toMatch(/\/api\/graphql$/);
       ghes.assertNoViolations();
@@ -633,13 +770,18 @@ describe("what the app's other clients read", () => {
     const f = await newRepo();
     await openPr(f, "argocd-image-pr/d");
     const diff = await f.repo.diff("main", "argocd-image-pr/d");
-    expect(diff).toContain("--- a/apps/values.yaml\n+++ b/apps/values.yaml\n@@ -1,3 +1,3 @@\n image:\n   repository: nginx\n-  tag: 1.0.0\n+  tag: 1.1.0\n");
+    expect(diff).toContain(
+      "--- a/apps/values.yaml\n+++ b/apps/values.yaml\n@@ -1,3 +1,3 @@\n image:\n   repository: nginx\n-  tag: 1.0.0\n+  tag: 1.1.0\n",
+    );
   });
 });
 
 describe("webhook payloads are shaped as @octokit/webhooks-examples", () => {
   it("carries every top-level field (and every pull_request field) the examples have", async () => {
-    const examples = (await import("@octokit/webhooks-examples")).default as unknown as { name: string; examples: Record<string, unknown>[] }[];
+    const examples = (await import("@octokit/webhooks-examples")).default as unknown as {
+      name: string;
+      examples: Record<string, unknown>[];
+    }[];
     const f = await newRepo();
     fake.resetEvents();
     const n = await openPr(f, "argocd-image-pr/e");
@@ -664,6 +806,15 @@ describe("webhook payloads are shaped as @octokit/webhooks-examples", () => {
         expect(missingPr, `${event.name}.${event.action ?? ""}.pull_request`).toEqual([]);
       }
     }
-    expect([...seen].sort()).toEqual(["check_suite.completed", "issue_comment.created", "pull_request.closed", "pull_request.labeled", "pull_request.opened", "pull_request.synchronize", "push.", "status."]);
+    expect([...seen].sort()).toEqual([
+      "check_suite.completed",
+      "issue_comment.created",
+      "pull_request.closed",
+      "pull_request.labeled",
+      "pull_request.opened",
+      "pull_request.synchronize",
+      "push.",
+      "status.",
+    ]);
   });
 });

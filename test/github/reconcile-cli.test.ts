@@ -29,7 +29,17 @@ afterEach(() => {
 });
 
 async function cli(argv: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  process.env = { ...saved, GITHUB_TOKEN: "", APP_ID: "", PRIVATE_KEY: "", PRIVATE_KEY_PATH: "", GHE_HOST: "", GITHUB_API_URL: "", LOG_LEVEL: "silent", ...env };
+  process.env = {
+    ...saved,
+    GITHUB_TOKEN: "",
+    APP_ID: "",
+    PRIVATE_KEY: "",
+    PRIVATE_KEY_PATH: "",
+    GHE_HOST: "",
+    GITHUB_API_URL: "",
+    LOG_LEVEL: "silent",
+    ...env,
+  };
   let stdout = "";
   let stderr = "";
   vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
@@ -51,7 +61,9 @@ describe("argocd-image-pr reconcile", () => {
     expect(dry.stdout).toContain(`${s.fullName} (base main): 1 update PR wanted, 1 action`);
     expect(dry.stdout).toContain("would create  argocd-image-pr/web-dev");
     expect(dry.stdout).toMatch(/POST \/repos\/acme\/[^/]+\/git\/trees — 1 file on main@[0-9a-f]{12}: overlays\/dev\/kustomization\.yaml/);
-    expect(dry.stdout).toMatch(/POST \/repos\/acme\/[^/]+\/pulls — "Update web-[0-9]+-[0-9]+ to 1\.27\.3 \(web-dev\)" from argocd-image-pr\/web-dev into main/);
+    expect(dry.stdout).toMatch(
+      /POST \/repos\/acme\/[^/]+\/pulls — "Update web-[0-9]+-[0-9]+ to 1\.27\.3 \(web-dev\)" from argocd-image-pr\/web-dev into main/,
+    );
     expect(dry.stdout).toMatch(/GitHub API: \d+ reads \(0 answered 304 Not Modified\), 0 writes \(dry run: none made\)/);
 
     const real = await cli(["reconcile", "--repo", s.fullName], env);
@@ -64,7 +76,11 @@ describe("argocd-image-pr reconcile", () => {
     const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
     const dir = mkdtempSync(join(tmpdir(), "argocd-image-pr-key-"));
     writeFileSync(join(dir, "key.pem"), fake.privateKey);
-    const run = await cli(["reconcile", "--repo", s.fullName, "--format", "json"], { GITHUB_API_URL: fake.url, APP_ID: String(fake.appId), PRIVATE_KEY_PATH: join(dir, "key.pem") });
+    const run = await cli(["reconcile", "--repo", s.fullName, "--format", "json"], {
+      GITHUB_API_URL: fake.url,
+      APP_ID: String(fake.appId),
+      PRIVATE_KEY_PATH: join(dir, "key.pem"),
+    });
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as { repositories: { actions: { kind: string; ok: boolean; number: number }[] }[] };
     expect(json.repositories[0]?.actions).toEqual([expect.objectContaining({ kind: "create", ok: true, number: 1 })]);
@@ -72,10 +88,20 @@ describe("argocd-image-pr reconcile", () => {
   });
 
   it.each([
-    ["no credentials", ["reconcile", "--repo", "acme/x"], {}, /no GitHub credentials: set GITHUB_TOKEN, or APP_ID with PRIVATE_KEY or PRIVATE_KEY_PATH/],
+    [
+      "no credentials",
+      ["reconcile", "--repo", "acme/x"],
+      {},
+      /no GitHub credentials: set GITHUB_TOKEN, or APP_ID with PRIVATE_KEY or PRIVATE_KEY_PATH/,
+    ],
     ["a bad --repo", ["reconcile", "--repo", "not a repo"], { GITHUB_TOKEN: "x" }, /"not a repo" is not OWNER\/NAME/],
     ["no --repo", ["reconcile"], { GITHUB_TOKEN: "x" }, /required option '--repo <owner\/name>' not specified/],
-    ["a bad GHE_PROTOCOL", ["reconcile", "--repo", "acme/x"], { GITHUB_TOKEN: "x", GHE_HOST: "github.example.com", GHE_PROTOCOL: "ftp" }, /GHE_PROTOCOL "ftp" is not http or https/],
+    [
+      "a bad GHE_PROTOCOL",
+      ["reconcile", "--repo", "acme/x"],
+      { GITHUB_TOKEN: "x", GHE_HOST: "github.example.com", GHE_PROTOCOL: "ftp" },
+      /GHE_PROTOCOL "ftp" is not http or https/,
+    ],
   ])("%s → exit 2, saying what to do", async (_, argv, env, message) => {
     const run = await cli(argv, env);
     expect(run.code).toBe(2);
@@ -84,7 +110,10 @@ describe("argocd-image-pr reconcile", () => {
 
   it("a repository it cannot reach → exit 1, the others still done", async () => {
     const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
-    const run = await cli(["reconcile", "--repo", "acme/missing", "--repo", s.fullName], { GITHUB_API_URL: fake.url, GITHUB_TOKEN: fake.installationToken(INSTALLATION) });
+    const run = await cli(["reconcile", "--repo", "acme/missing", "--repo", s.fullName], {
+      GITHUB_API_URL: fake.url,
+      GITHUB_TOKEN: fake.installationToken(INSTALLATION),
+    });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/acme\/missing\n {2}error {2}acme\/missing: reading the repository failed \(HTTP 404\)/);
     expect(s.repo.pulls()).toHaveLength(1);

@@ -55,12 +55,19 @@ describe("GitHubRepoPort against the fake GitHub", () => {
     expect(second.actions).toEqual([]);
     expect(fake.writes()).toEqual([]);
     // What the first pass changed is read again: the repository, its branches, its PRs, the new head.
-    expect(fake.requests.filter((r) => r.status !== 304).map((r) => r.operationId)).toEqual(["repos/get", "git/list-matching-refs", "pulls/list", "repos/get-commit"]);
+    expect(fake.requests.filter((r) => r.status !== 304).map((r) => r.operationId)).toEqual([
+      "repos/get",
+      "git/list-matching-refs",
+      "pulls/list",
+      "repos/get-commit",
+    ]);
 
     fake.resetLog();
     expect((await pass(at, [updateOf({ file: DEV, to: "1.27.4" })])).actions).toEqual([]);
     // Nothing moved: every read is a 304 (free of rate limit) or not made at all (commits and trees are kept).
-    expect(fake.requests.map((r) => `${r.operationId} ${r.status}`)).toEqual(["repos/get 304", "git/ref 304", "git/list-matching-refs 304", "pulls/list 304"].map((s) => s.replace("git/ref", "git/get-ref")));
+    expect(fake.requests.map((r) => `${r.operationId} ${r.status}`)).toEqual(
+      ["repos/get 304", "git/ref 304", "git/list-matching-refs 304", "pulls/list 304"].map((s) => s.replace("git/ref", "git/get-ref")),
+    );
   });
 
   it("dry-run lists every write and makes none", async () => {

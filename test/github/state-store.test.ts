@@ -5,7 +5,14 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { StateError } from "../../src/errors/index.js";
-import { createGitHubClient, createStateStore, STATE_BRANCH, type GitHubClient, type StateChange, type StateStore } from "../../src/github/index.js";
+import {
+  createGitHubClient,
+  createStateStore,
+  STATE_BRANCH,
+  type GitHubClient,
+  type StateChange,
+  type StateStore,
+} from "../../src/github/index.js";
 import { silentLogger } from "../../src/log/index.js";
 import { applyCommand, serializeState, type State } from "../../src/state/index.js";
 import { startFakeGitHub, type FakeGitHub, type FakeRepo } from "../support/fake-github/index.js";
@@ -35,7 +42,13 @@ async function freshRepo(): Promise<{ repo: FakeRepo; name: string }> {
 }
 
 function storeWithClient(name: string, throttleId: string): [StateStore, GitHubClient] {
-  const client = createGitHubClient({ baseUrl: fake.url, token: fake.installationToken(INSTALLATION), log: silentLogger, throttleId: `state-${throttleId}`, tuning: FAST });
+  const client = createGitHubClient({
+    baseUrl: fake.url,
+    token: fake.installationToken(INSTALLATION),
+    log: silentLogger,
+    throttleId: `state-${throttleId}`,
+    tuning: FAST,
+  });
   return [createStateStore({ client, owner: "acme", repo: name, log: silentLogger }), client];
 }
 
@@ -48,13 +61,19 @@ const AT = "2026-12-01T12:00:00.000Z";
 /** /pin `tag` on target `id` by `by`, as a state change. */
 function pin(id: string, tag: string, by: string): StateChange<string> {
   return (state: State) => {
-    const result = applyCommand(state, { kind: "pin", target: null, tag }, {
-      targets: [id],
-      audit: { by, at: AT, link: `https://github.com/acme/x/issues/1#issuecomment-${by.length}`, why: `/pin ${tag}` },
-      holdUntil: "newer",
-      place: "dashboard",
-    });
-    return result.changed ? { state: result.state, message: `pin ${id} at ${tag}\n\nby ${by}: /pin ${tag}`, result: result.reply } : { state: null, result: result.reply };
+    const result = applyCommand(
+      state,
+      { kind: "pin", target: null, tag },
+      {
+        targets: [id],
+        audit: { by, at: AT, link: `https://github.com/acme/x/issues/1#issuecomment-${by.length}`, why: `/pin ${tag}` },
+        holdUntil: "newer",
+        place: "dashboard",
+      },
+    );
+    return result.changed
+      ? { state: result.state, message: `pin ${id} at ${tag}\n\nby ${by}: /pin ${tag}`, result: result.reply }
+      : { state: null, result: result.reply };
   };
 }
 
@@ -95,7 +114,10 @@ describe("state store", () => {
     expect(fake.writes()).toEqual([]);
   });
 
-  it.each([["on an existing branch", true], ["creating the branch", false]])("two concurrent /pin from two clients both land (%s)", async (_name, existing) => {
+  it.each([
+    ["on an existing branch", true],
+    ["creating the branch", false],
+  ])("two concurrent /pin from two clients both land (%s)", async (_name, existing) => {
     const { repo, name } = await freshRepo();
     const [one, clientOne] = storeWithClient(name, "one");
     const [two, clientTwo] = storeWithClient(name, "two");
@@ -115,14 +137,19 @@ describe("state store", () => {
       });
     }
     fake.resetLog();
-    const [a, b] = await Promise.all([one.update(pin("argocd/web/nginx", "1.0.0", "alice")), two.update(pin("argocd/api/app", "2.0.0", "bob"))]);
+    const [a, b] = await Promise.all([
+      one.update(pin("argocd/web/nginx", "1.0.0", "alice")),
+      two.update(pin("argocd/api/app", "2.0.0", "bob")),
+    ]);
 
     const final = await one.read();
     expect(Object.keys(final.state.targets)).toEqual([...(existing ? ["argocd/seed/x"] : []), "argocd/api/app", "argocd/web/nginx"].sort());
     expect(final.state.targets["argocd/web/nginx"]?.pin?.by).toBe("alice");
     expect(final.state.targets["argocd/api/app"]?.pin?.by).toBe("bob");
     expect([a.attempts, b.attempts].sort()).toEqual([1, 2]);
-    expect(writeSequence(fake).filter((w) => w.endsWith("→ 422"))).toEqual([existing ? "PATCH git/update-ref → 422" : "POST git/create-ref → 422"]);
+    expect(writeSequence(fake).filter((w) => w.endsWith("→ 422"))).toEqual([
+      existing ? "PATCH git/update-ref → 422" : "POST git/create-ref → 422",
+    ]);
     expect(history(repo).slice(0, 2).sort()).toEqual(["pin argocd/api/app at 2.0.0", "pin argocd/web/nginx at 1.0.0"]);
   });
 
@@ -142,7 +169,9 @@ describe("state store", () => {
     const store = storeFor(name, "a");
     fake.resetLog();
     await expect(store.update(pin("argocd/web/nginx", "1.0.0", "alice"))).rejects.toThrow(StateError);
-    await expect(store.read()).rejects.toThrow(`acme/${name}@argocd-image-pr/state:state.json is not a valid state file at targets.a/b.pin.tag`);
+    await expect(store.read()).rejects.toThrow(
+      `acme/${name}@argocd-image-pr/state:state.json is not a valid state file at targets.a/b.pin.tag`,
+    );
     expect(fake.writes()).toEqual([]);
   });
 });

@@ -68,7 +68,11 @@ export interface Scenario {
 let count = 0;
 const created = (i: number): string => new Date(Date.UTC(2026, 9, 1, 9, i)).toISOString();
 
-export async function startScenario(fake: FakeGitHub, registry: TestRegistry, options: { tags: readonly string[]; prod?: boolean; config?: string }): Promise<Scenario> {
+export async function startScenario(
+  fake: FakeGitHub,
+  registry: TestRegistry,
+  options: { tags: readonly string[]; prod?: boolean; config?: string },
+): Promise<Scenario> {
   count += 1;
   const name = `gitops-${process.pid}-${count}`;
   const fullName = `acme/${name}`;
@@ -77,7 +81,11 @@ export async function startScenario(fake: FakeGitHub, registry: TestRegistry, op
   let pushed = 0;
   const push = async (tag: string): Promise<void> => {
     pushed += 1;
-    await pushImage(registry.host, imageRepo, tag, { created: created(pushed), format: "oci", labels: { "org.opencontainers.image.source": SOURCE, "org.opencontainers.image.revision": revisionOf(tag) } });
+    await pushImage(registry.host, imageRepo, tag, {
+      created: created(pushed),
+      format: "oci",
+      labels: { "org.opencontainers.image.source": SOURCE, "org.opencontainers.image.revision": revisionOf(tag) },
+    });
   };
   for (const tag of options.tags) await push(tag);
   const files: Record<string, string> = {
@@ -102,7 +110,8 @@ export async function startScenario(fake: FakeGitHub, registry: TestRegistry, op
     imageRepo,
     push,
     async pass(passOptions = {}) {
-      if (passOptions.restart === true) port = createGitHubRepoPort({ client: clientFor(fake), owner: "acme", repo: name, log: silentLogger });
+      if (passOptions.restart === true)
+        port = createGitHubRepoPort({ client: clientFor(fake), owner: "acme", repo: name, log: silentLogger });
       const client = createRegistryClient({});
       try {
         const engine = createReconcileEngine({ registry: client, cluster: null, concurrency: 4 });

@@ -6,7 +6,13 @@ import type { FakeGitHub, FakeRepo, RecordedRequest } from "../support/fake-gith
 export const FAST = { retryAfterBaseValue: 1, writeSpacingMs: 0 } as const;
 
 export function clientFor(fake: FakeGitHub, installationId = INSTALLATION): GitHubClient {
-  return createGitHubClient({ baseUrl: fake.url, token: fake.installationToken(installationId), log: silentLogger, throttleId: `test-${installationId}`, tuning: FAST });
+  return createGitHubClient({
+    baseUrl: fake.url,
+    token: fake.installationToken(installationId),
+    log: silentLogger,
+    throttleId: `test-${installationId}`,
+    tuning: FAST,
+  });
 }
 
 export interface PortUnderTest {
@@ -18,7 +24,11 @@ export interface PortUnderTest {
 
 let count = 0;
 
-export async function repoWithPort(fake: FakeGitHub, files: Record<string, string>, options: { allowAutoMerge?: boolean } = {}): Promise<PortUnderTest> {
+export async function repoWithPort(
+  fake: FakeGitHub,
+  files: Record<string, string>,
+  options: { allowAutoMerge?: boolean } = {},
+): Promise<PortUnderTest> {
   count += 1;
   const owner = "acme";
   const name = `gitops-${process.pid}-${count}`;

@@ -77,7 +77,26 @@ describe("plan --cache-dir", () => {
 
   it("is what the CLI's --cache-dir does, run after run", () => {
     const run = (): { registryRequests: number; cachedTagDetails: number; updates: number } => {
-      const child = spawnSync(process.execPath, ["--import", "tsx", CLI, "plan", "--repo", example.dir, "--apps", join(example.dir, "apps"), "--registries", example.registriesFile, "--cache-dir", cacheDir, "--format", "json"], { encoding: "utf8" });
+      const child = spawnSync(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          CLI,
+          "plan",
+          "--repo",
+          example.dir,
+          "--apps",
+          join(example.dir, "apps"),
+          "--registries",
+          example.registriesFile,
+          "--cache-dir",
+          cacheDir,
+          "--format",
+          "json",
+        ],
+        { encoding: "utf8" },
+      );
       expect(child.stderr).toBe("");
       const json = JSON.parse(child.stdout) as { updates: unknown[]; stats: { registryRequests: number; cachedTagDetails: number } };
       return { registryRequests: json.stats.registryRequests, cachedTagDetails: json.stats.cachedTagDetails, updates: json.updates.length };
@@ -144,10 +163,28 @@ describe("plan --cache-dir with the digest strategy", () => {
 
   it("still sees the followed tag move: one HEAD tells, and the new digest is proposed", async () => {
     const first = await pushImage(registry.host, "tools/follow", "latest", { created: "2026-10-01T00:00:00Z", format: "docker" });
-    write(".github/argocd-image-pr.yml", "targets:\n  - name: tools\n    file: tools.yaml\n    image: registry.example/tools/follow\n    strategy: digest\n    constraint: latest\n");
-    write("tools.yaml", "apiVersion: v1\nkind: Pod\nmetadata: { name: tools }\nspec:\n  containers:\n    - name: sh\n      image: registry.example/tools/follow:latest\n");
-    const conf = parseRegistriesConfig(`registries:\n  - name: local\n    prefix: registry.example\n    api_url: http://${registry.host}\n`, "registries.conf");
-    const digestOptions: RunPlanOptions = { repoDir: repo, appPaths: [], configFile: null, cluster: null, registry: { config: conf }, concurrency: 2, write: false, cacheDir };
+    write(
+      ".github/argocd-image-pr.yml",
+      "targets:\n  - name: tools\n    file: tools.yaml\n    image: registry.example/tools/follow\n    strategy: digest\n    constraint: latest\n",
+    );
+    write(
+      "tools.yaml",
+      "apiVersion: v1\nkind: Pod\nmetadata: { name: tools }\nspec:\n  containers:\n    - name: sh\n      image: registry.example/tools/follow:latest\n",
+    );
+    const conf = parseRegistriesConfig(
+      `registries:\n  - name: local\n    prefix: registry.example\n    api_url: http://${registry.host}\n`,
+      "registries.conf",
+    );
+    const digestOptions: RunPlanOptions = {
+      repoDir: repo,
+      appPaths: [],
+      configFile: null,
+      cluster: null,
+      registry: { config: conf },
+      concurrency: 2,
+      write: false,
+      cacheDir,
+    };
 
     const cold = await runPlan(digestOptions);
     const unchanged = await runPlan(digestOptions);

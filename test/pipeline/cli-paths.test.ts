@@ -24,21 +24,39 @@ afterEach(() => {
 });
 
 /** The CLI, run without blocking the test worker. */
-function cli(args: readonly string[], options: { uid?: number; gid?: number } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: readonly string[],
+  options: { uid?: number; gid?: number } = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", CLI, ...args], { encoding: "utf8", cwd: ROOT, maxBuffer: 16 * 1024 * 1024, ...options }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
-      resolve({ status: code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ["--import", "tsx", CLI, ...args],
+      { encoding: "utf8", cwd: ROOT, maxBuffer: 16 * 1024 * 1024, ...options },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
+        resolve({ status: code, stdout, stderr });
+      },
+    );
   });
 }
 
 describe("plan: bad YAML is a message about the file", () => {
   it("an alias bomb in an Application file and in the repo config: both named, exit 1, the JSON still printed", async () => {
-    const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]", "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]", "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]", "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]", ""].join("\n");
+    const bomb = [
+      'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]",
+      "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]",
+      "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]",
+      "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]",
+      "",
+    ].join("\n");
     mkdirSync(join(dir, "apps"));
     mkdirSync(join(dir, ".github"));
-    writeFileSync(join(dir, "apps", "bomb.yaml"), `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: bomb }\nspec: { source: { repoURL: https://github.com/o/r } }\n${bomb}`);
+    writeFileSync(
+      join(dir, "apps", "bomb.yaml"),
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: bomb }\nspec: { source: { repoURL: https://github.com/o/r } }\n${bomb}`,
+    );
     writeFileSync(join(dir, ".github", "argocd-image-pr.yml"), `targets: []\n${bomb}`);
 
     const run = await cli(["plan", "--repo", dir, "--apps", join(dir, "apps"), "--format", "json"]);
@@ -47,7 +65,10 @@ describe("plan: bad YAML is a message about the file", () => {
     const json = JSON.parse(run.stdout) as { errors: { file: string; message: string }[] };
     expect(json.errors.map((e) => [e.file, e.message])).toEqual([
       [".github/argocd-image-pr.yml", expect.stringContaining("alias bomb")],
-      ["apps/bomb.yaml", expect.stringContaining("apps/bomb.yaml: document 1 was skipped: its aliases (*name) expand it more than 100-fold")],
+      [
+        "apps/bomb.yaml",
+        expect.stringContaining("apps/bomb.yaml: document 1 was skipped: its aliases (*name) expand it more than 100-fold"),
+      ],
     ]);
     expect(run.stderr).toBe("");
   });

@@ -17,7 +17,12 @@ let client: RegistryClient;
 beforeAll(async () => {
   registry = await startRegistry();
   await pushManyTags(registry.host, "acme/web", ["1.0.0", "1.1.0", "1.2.0", "2.0.0"], { created: "2026-01-01T00:00:00Z", format: "oci" });
-  client = createRegistryClient({ config: parseRegistriesConfig(`registries:\n  - name: local\n    prefix: ghcr.io\n    api_url: http://${registry.host}\n`, "registries.conf") });
+  client = createRegistryClient({
+    config: parseRegistriesConfig(
+      `registries:\n  - name: local\n    prefix: ghcr.io\n    api_url: http://${registry.host}\n`,
+      "registries.conf",
+    ),
+  });
 });
 
 afterAll(async () => {
@@ -35,7 +40,11 @@ function repo(pins = ""): ReturnType<typeof memoryRepo> {
 async function evaluate(reader: ReturnType<typeof memoryRepo>, constraints?: ReadonlyMap<string, TargetConstraints>): Promise<string> {
   const input = await gatherTargets({ cluster: null }, { reader, originUrl: "https://github.com/acme/gitops" });
   expect(input.targets.map((t) => t.id)).toEqual(["web/web"]);
-  const [outcome] = await evaluateTargets(input, { reader, registry: client }, { concurrency: 2, ...(constraints === undefined ? {} : { constraints }) });
+  const [outcome] = await evaluateTargets(
+    input,
+    { reader, registry: client },
+    { concurrency: 2, ...(constraints === undefined ? {} : { constraints }) },
+  );
   return describe1(outcome);
 }
 
@@ -57,12 +66,32 @@ function describe1(outcome: TargetOutcome | undefined): string {
 describe("evaluateTargets with constraints", () => {
   it.each<[string, TargetConstraints | undefined, string]>([
     ["no constraints: the newest", undefined, "update 1.1.0 → 2.0.0: 2.0.0: newest semver tag of 4 tags"],
-    ["a pin on an older tag: exactly it", { pin: { tag: "1.0.0", source: "/pin by @alice" } }, "update 1.1.0 → 1.0.0: 1.0.0: pinned (/pin by @alice)"],
-    ["a pin on the deployed tag: nothing", { pin: { tag: "1.1.0", source: "/pin by @alice" } }, "up-to-date: 1.1.0: pinned (/pin by @alice)"],
-    ["a refused tag is skipped for the next", { refused: ["2.0.0"] }, "update 1.1.0 → 1.2.0: 1.2.0: newest semver tag of 4 tags; 1 refused (an update PR closed unmerged)"],
+    [
+      "a pin on an older tag: exactly it",
+      { pin: { tag: "1.0.0", source: "/pin by @alice" } },
+      "update 1.1.0 → 1.0.0: 1.0.0: pinned (/pin by @alice)",
+    ],
+    [
+      "a pin on the deployed tag: nothing",
+      { pin: { tag: "1.1.0", source: "/pin by @alice" } },
+      "up-to-date: 1.1.0: pinned (/pin by @alice)",
+    ],
+    [
+      "a refused tag is skipped for the next",
+      { refused: ["2.0.0"] },
+      "update 1.1.0 → 1.2.0: 1.2.0: newest semver tag of 4 tags; 1 refused (an update PR closed unmerged)",
+    ],
     ["a hold above the newest: nothing", { above: "2.0.0" }, "up-to-date: no newest semver tag of 4 tags; 4 held back after a rollback"],
-    ["frozen: nothing", { frozen: { reason: "rolled back from 2.0.0 in #4, until /unpin" } }, "up-to-date: 1.1.0: held (rolled back from 2.0.0 in #4, until /unpin)"],
-    ["a hold above 1.2.0: 2.0.0", { above: "1.2.0" }, "update 1.1.0 → 2.0.0: 2.0.0: newest semver tag of 4 tags; 3 held back after a rollback"],
+    [
+      "frozen: nothing",
+      { frozen: { reason: "rolled back from 2.0.0 in #4, until /unpin" } },
+      "up-to-date: 1.1.0: held (rolled back from 2.0.0 in #4, until /unpin)",
+    ],
+    [
+      "a hold above 1.2.0: 2.0.0",
+      { above: "1.2.0" },
+      "update 1.1.0 → 2.0.0: 2.0.0: newest semver tag of 4 tags; 3 held back after a rollback",
+    ],
   ])("%s", async (_name, constraints, expected) => {
     expect(await evaluate(repo(), constraints === undefined ? undefined : new Map([["web/web", constraints]]))).toBe(expected);
   });
@@ -74,7 +103,9 @@ describe("evaluateTargets with constraints", () => {
   });
 
   it("constraints for another id change nothing", async () => {
-    expect(await evaluate(repo(), new Map([["other/web", { pin: { tag: "1.0.0", source: "x" } }]]))).toBe("update 1.1.0 → 2.0.0: 2.0.0: newest semver tag of 4 tags");
+    expect(await evaluate(repo(), new Map([["other/web", { pin: { tag: "1.0.0", source: "x" } }]]))).toBe(
+      "update 1.1.0 → 2.0.0: 2.0.0: newest semver tag of 4 tags",
+    );
   });
 
   it("the repo config's pins: apply in plan, and the edit sets exactly the pinned tag", async () => {
@@ -82,12 +113,16 @@ describe("evaluateTargets with constraints", () => {
     const input = await gatherTargets({ cluster: null }, { reader, originUrl: "https://github.com/acme/gitops" });
     expect(input.problems).toEqual([]);
     const outcomes = await evaluateTargets(input, { reader, registry: client }, { concurrency: 2 });
-    expect(describe1(outcomes[0])).toBe("update 1.1.0 → 1.0.0: 1.0.0: pinned (.github/argocd-image-pr.yml targets[0] (web): 1.1 leaks memory)");
+    expect(describe1(outcomes[0])).toBe(
+      "update 1.1.0 → 1.0.0: 1.0.0: pinned (.github/argocd-image-pr.yml targets[0] (web): 1.1 leaks memory)",
+    );
     expect(outcomes[0]?.kind === "update" && outcomes[0].edits[0]).toMatchObject({ file: "values.yaml", tag: "1.0.0", digest: null });
   });
 
   it("a pin given by the caller wins over the repo config's", async () => {
     const reader = repo('    pins: [{ tag: "1.0.0" }]\n');
-    expect(await evaluate(reader, new Map([["web/web", { pin: { tag: "1.2.0", source: "/pin by @bob" } }]]))).toBe("update 1.1.0 → 1.2.0: 1.2.0: pinned (/pin by @bob)");
+    expect(await evaluate(reader, new Map([["web/web", { pin: { tag: "1.2.0", source: "/pin by @bob" } }]]))).toBe(
+      "update 1.1.0 → 1.2.0: 1.2.0: pinned (/pin by @bob)",
+    );
   });
 });

@@ -20,7 +20,8 @@ let repo: string;
 
 beforeAll(async () => {
   registry = await startRegistry();
-  for (const [index, tag] of ["1.0.0", "1.0.1"].entries()) await pushImage(registry.host, "acme/web", tag, { format: "docker", created: `2026-10-0${index + 1}T00:00:00Z` });
+  for (const [index, tag] of ["1.0.0", "1.0.1"].entries())
+    await pushImage(registry.host, "acme/web", tag, { format: "docker", created: `2026-10-0${index + 1}T00:00:00Z` });
 });
 
 afterAll(async () => {
@@ -31,7 +32,15 @@ beforeEach(() => () => rmSync(repo, { recursive: true, force: true }));
 
 function options(): RunPlanOptions {
   const conf = `registries:\n  - name: local\n    prefix: registry.example\n    api_url: http://${registry.host}\n`;
-  return { repoDir: repo, appPaths: [join(repo, "apps")], configFile: null, cluster: null, registry: { config: parseRegistriesConfig(conf, "registries.conf") }, concurrency: 2, write: true };
+  return {
+    repoDir: repo,
+    appPaths: [join(repo, "apps")],
+    configFile: null,
+    cluster: null,
+    registry: { config: parseRegistriesConfig(conf, "registries.conf") },
+    concurrency: 2,
+    write: true,
+  };
 }
 
 function checkout(files: Record<string, string>): void {
@@ -44,7 +53,12 @@ const application = (annotations: string, source: string): string =>
 
 describe("write-back-method argocd, no override block yet", () => {
   it.each([
-    ["a Kustomize source gets kustomize.images", "", "    path: apps/web\n    kustomize:\n      namePrefix: prod-\n", "    path: apps/web\n    kustomize:\n      namePrefix: prod-\n      images:\n      - registry.example/acme/web:1.0.1\n"],
+    [
+      "a Kustomize source gets kustomize.images",
+      "",
+      "    path: apps/web\n    kustomize:\n      namePrefix: prod-\n",
+      "    path: apps/web\n    kustomize:\n      namePrefix: prod-\n      images:\n      - registry.example/acme/web:1.0.1\n",
+    ],
     [
       "a Helm source gets helm.parameters image.name / image.tag",
       "",
@@ -66,7 +80,8 @@ describe("write-back-method argocd, no override block yet", () => {
 });
 
 describe("helmvalues without the image's keys", () => {
-  const gitHelm = "    argocd-image-updater.argoproj.io/write-back-method: git\n    argocd-image-updater.argoproj.io/write-back-target: helmvalues:values-prod.yaml\n";
+  const gitHelm =
+    "    argocd-image-updater.argoproj.io/write-back-method: git\n    argocd-image-updater.argoproj.io/write-back-target: helmvalues:values-prod.yaml\n";
   const source = "    path: charts/web\n    helm:\n      valueFiles: [values-prod.yaml]\n";
 
   it("creates image.repository / image.tag in the values file, in its own layout", async () => {
@@ -76,13 +91,19 @@ describe("helmvalues without the image's keys", () => {
 
     expect(result.errors).toEqual([]);
     expect(result.updates).toMatchObject([{ kind: "helm", file: "charts/web/values-prod.yaml", from: null, to: "1.0.1" }]);
-    expect(readFileSync(join(repo, "charts/web/values-prod.yaml"), "utf8")).toBe("replicaCount: 3\nimage:\n  repository: registry.example/acme/web\n  tag: 1.0.1\n");
+    expect(readFileSync(join(repo, "charts/web/values-prod.yaml"), "utf8")).toBe(
+      "replicaCount: 3\nimage:\n  repository: registry.example/acme/web\n  tag: 1.0.1\n",
+    );
     expect((await runPlan(options())).upToDate).toMatchObject([{ current: "1.0.1" }]);
   });
 
-  it("says which repository the keys name, and what to do, instead of \"set helm.image-name\"", async () => {
+  it('says which repository the keys name, and what to do, instead of "set helm.image-name"', async () => {
     const values = "image:\n  repository: registry.example/acme/api\n  tag: 2.0.0\n";
-    checkout({ ".github/argocd-image-pr.yml": "targets:\n  - name: web\n    file: charts/web/values-prod.yaml\n    image: registry.example/acme/web\n", "charts/web/values-prod.yaml": values });
+    checkout({
+      ".github/argocd-image-pr.yml":
+        "targets:\n  - name: web\n    file: charts/web/values-prod.yaml\n    image: registry.example/acme/web\n",
+      "charts/web/values-prod.yaml": values,
+    });
 
     const result = await runPlan({ ...options(), appPaths: [] });
 

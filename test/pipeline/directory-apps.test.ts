@@ -19,7 +19,8 @@ let repo: string;
 
 beforeAll(async () => {
   registry = await startRegistry();
-  for (const tag of ["1.27.3", "1.27.4", "1.28.0"]) await pushImage(registry.host, "web/nginx", tag, { created: "2026-10-01T00:00:00Z", format: "oci" });
+  for (const tag of ["1.27.3", "1.27.4", "1.28.0"])
+    await pushImage(registry.host, "web/nginx", tag, { created: "2026-10-01T00:00:00Z", format: "oci" });
 });
 
 afterAll(async () => {
@@ -44,7 +45,15 @@ function read(file: string): string {
 
 function options(): RunPlanOptions {
   const conf = `registries:\n  - name: local\n    prefix: registry.example\n    api_url: http://${registry.host}\n`;
-  return { repoDir: repo, appPaths: [join(repo, "apps")], configFile: null, cluster: null, registry: { config: parseRegistriesConfig(conf, "registries.conf") }, concurrency: 2, write: true };
+  return {
+    repoDir: repo,
+    appPaths: [join(repo, "apps")],
+    configFile: null,
+    cluster: null,
+    registry: { config: parseRegistriesConfig(conf, "registries.conf") },
+    concurrency: 2,
+    write: true,
+  };
 }
 
 function application(annotations: Record<string, string>, source: string): string {
@@ -101,11 +110,16 @@ function seed(): void {
   write("manifests/web/test/smoke.yaml", deployment("smoke", "1.27.3"));
 }
 
-const SOURCE = (directory: string) => `{ repoURL: https://github.com/acme/gitops.git, path: manifests/web, targetRevision: main${directory} }`;
+const SOURCE = (directory: string) =>
+  `{ repoURL: https://github.com/acme/gitops.git, path: manifests/web, targetRevision: main${directory} }`;
 
 describe("directory-type Applications", () => {
   it.each([
-    ["write-back-method git, no directory block (neither a kustomization nor a Chart.yaml)", { "argocd-image-updater.argoproj.io/write-back-method": "git" }, ""],
+    [
+      "write-back-method git, no directory block (neither a kustomization nor a Chart.yaml)",
+      { "argocd-image-updater.argoproj.io/write-back-method": "git" },
+      "",
+    ],
     ["write-back-method argocd (the default), no directory block", {}, ""],
     ["an explicit directory block", { "argocd-image-updater.argoproj.io/write-back-method": "git" }, ", directory: {}"],
   ])("%s: the manifests directly in the path are edited", async (_, annotations, directory) => {
@@ -117,7 +131,9 @@ describe("directory-type Applications", () => {
 
     expect(result.errors).toEqual([]);
     expect(result.skipped).toEqual([]);
-    expect(result.updates.map((u) => [u.targetId, u.kind, u.files, u.from, u.to])).toEqual([["argocd/web/nginx", "manifest", ["manifests/web/deploy.yaml"], "1.27.3", "1.27.4"]]);
+    expect(result.updates.map((u) => [u.targetId, u.kind, u.files, u.from, u.to])).toEqual([
+      ["argocd/web/nginx", "manifest", ["manifests/web/deploy.yaml"], "1.27.3", "1.27.4"],
+    ]);
     expect(read("manifests/web/deploy.yaml")).toBe(deployment("web", "1.27.4"));
     // Not recursing: the subdirectories are not what Argo CD renders.
     expect(read("manifests/web/jobs/warm.yaml")).toBe(cronJob("1.27.3"));
@@ -132,7 +148,9 @@ describe("directory-type Applications", () => {
     const result = await runPlan(options());
 
     expect(result.errors).toEqual([]);
-    expect(result.updates.map((u) => [u.targetId, u.files])).toEqual([["argocd/web/nginx", ["manifests/web/deploy.yaml", "manifests/web/jobs/warm.yaml"]]]);
+    expect(result.updates.map((u) => [u.targetId, u.files])).toEqual([
+      ["argocd/web/nginx", ["manifests/web/deploy.yaml", "manifests/web/jobs/warm.yaml"]],
+    ]);
     expect(result.changes.map((c) => c.file)).toEqual(["manifests/web/deploy.yaml", "manifests/web/jobs/warm.yaml"]);
     expect(read("manifests/web/deploy.yaml")).toBe(deployment("web", "1.27.4"));
     expect(read("manifests/web/jobs/warm.yaml")).toBe(cronJob("1.27.4"));
@@ -179,7 +197,11 @@ describe("directory-type Applications", () => {
     const result = await runPlan(options());
 
     expect(result.updates).toEqual([]);
-    expect(result.errors.map((e) => e.message)).toEqual([expect.stringContaining('"manifests/web" runs registry.example/web/nginx at different versions (manifests/web/deploy.yaml: 1.27.3, manifests/web/jobs/warm.yaml: 1.27.2)')]);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      expect.stringContaining(
+        '"manifests/web" runs registry.example/web/nginx at different versions (manifests/web/deploy.yaml: 1.27.3, manifests/web/jobs/warm.yaml: 1.27.2)',
+      ),
+    ]);
     expect(read("manifests/web/deploy.yaml")).toBe(deployment("web", "1.27.3"));
   });
 
@@ -187,13 +209,22 @@ describe("directory-type Applications", () => {
     seed();
     write("apps/web.yaml", application({}, SOURCE(", directory: { recurse: true, exclude: 'test/*' }")));
     // A second target, unconstrained, sets the same image in the CronJob's file to another version.
-    write(".github/argocd-image-pr.yml", "version: 1\ntargets:\n  - name: warm\n    file: manifests/web/jobs/warm.yaml\n    image: registry.example/web/nginx\n");
+    write(
+      ".github/argocd-image-pr.yml",
+      "version: 1\ntargets:\n  - name: warm\n    file: manifests/web/jobs/warm.yaml\n    image: registry.example/web/nginx\n",
+    );
     const result = await runPlan({ ...options(), configFile: null });
 
     expect(result.updates).toEqual([]);
     expect(read("manifests/web/deploy.yaml")).toBe(deployment("web", "1.27.3"));
     expect(result.errors.map((e) => [e.target, e.file, e.message])).toEqual([
-      ["warm/nginx", "manifests/web/jobs/warm.yaml", expect.stringContaining("several targets set registry.example/web/nginx to different versions (warm/nginx wants 1.28.0; argocd/web/nginx wants 1.27.4)")],
+      [
+        "warm/nginx",
+        "manifests/web/jobs/warm.yaml",
+        expect.stringContaining(
+          "several targets set registry.example/web/nginx to different versions (warm/nginx wants 1.28.0; argocd/web/nginx wants 1.27.4)",
+        ),
+      ],
       [
         "argocd/web/nginx",
         "manifests/web/jobs/warm.yaml",

@@ -51,7 +51,10 @@ function byId(outcomes: readonly TargetOutcome[]): Record<string, string> {
 
 describe("evaluateTargets", () => {
   it("gives one outcome per target, by stable id: update, up to date, failed", async () => {
-    writeFileSync(join(example.dir, "jobs/cleanup.yaml"), readFileSync(join(example.dir, "jobs/cleanup.yaml"), "utf8").replace("busybox:1.36.0", "busybox:1.36.1"));
+    writeFileSync(
+      join(example.dir, "jobs/cleanup.yaml"),
+      readFileSync(join(example.dir, "jobs/cleanup.yaml"), "utf8").replace("busybox:1.36.0", "busybox:1.36.1"),
+    );
     writeFileSync(
       join(example.dir, "apps", "broken.yaml"),
       [
@@ -90,7 +93,11 @@ describe("evaluateTargets", () => {
 
   it("hands each update its own edit, which applies to a base text that moved since", async () => {
     const checkout = openCheckout(example.dir);
-    const outcomes = await evaluateTargets(await gatherTargets(gather(), { reader: checkout, originUrl: await checkout.originUrl() }), { reader: checkout, registry: client }, { concurrency: 2 });
+    const outcomes = await evaluateTargets(
+      await gatherTargets(gather(), { reader: checkout, originUrl: await checkout.originUrl() }),
+      { reader: checkout, registry: client },
+      { concurrency: 2 },
+    );
     const nginx = outcomes.find((o) => o.target.id === "argo-cd/argocdupdate/app");
     if (nginx?.kind !== "update") throw new Error(`expected an update, got ${nginx?.kind ?? "nothing"}`);
 
@@ -100,7 +107,9 @@ describe("evaluateTargets", () => {
 
     // One PR's outcomes composed over the base branch's texts, not the checkout's.
     const composed = await composeChanges([nginx], { read: (file) => Promise.resolve(file === nginx.edits[0]!.file ? base : null) });
-    expect(composed.changes).toEqual([{ file: nginx.edits[0]!.file, before: base, after: base.replace('newTag: "1.27.0"', 'newTag: "1.27.4"') }]);
+    expect(composed.changes).toEqual([
+      { file: nginx.edits[0]!.file, before: base, after: base.replace('newTag: "1.27.0"', 'newTag: "1.27.4"') },
+    ]);
   });
 });
 
@@ -133,14 +142,31 @@ describe("the whole pass over a RepoReader", () => {
   });
 
   it("reads Application manifests and the repo config named by repo paths, and says which path is missing", async () => {
-    const commit = memoryRepo({ "config/image-pr.yml": "version: 1\ntargets: []\n", "apps/web.yaml": readFileSync(join(example.dir, "apps/web.yaml"), "utf8") });
+    const commit = memoryRepo({
+      "config/image-pr.yml": "version: 1\ntargets: []\n",
+      "apps/web.yaml": readFileSync(join(example.dir, "apps/web.yaml"), "utf8"),
+    });
 
-    const input = await gatherTargets({ repoConfig: { path: "config/image-pr.yml" }, applicationPaths: ["apps", "nope"], cluster: null }, { reader: commit, originUrl: EXAMPLE_ORIGIN });
+    const input = await gatherTargets(
+      { repoConfig: { path: "config/image-pr.yml" }, applicationPaths: ["apps", "nope"], cluster: null },
+      { reader: commit, originUrl: EXAMPLE_ORIGIN },
+    );
 
     expect(input.targets.map((t) => t.id)).toEqual([]);
-    expect(input.problems).toEqual([{ app: null, image: null, file: "nope", message: 'cannot read "nope": there is no such file or directory in the repository; check the path' }]);
-    expect(input.skipped).toEqual([{ target: null, app: "argocd/web", image: null, reason: expect.stringContaining("no ImageUpdater selects it") }]);
-    await expect(gatherTargets({ repoConfig: { path: "missing.yml" }, cluster: null }, { reader: commit, originUrl: null })).rejects.toThrow(ConfigError);
+    expect(input.problems).toEqual([
+      {
+        app: null,
+        image: null,
+        file: "nope",
+        message: 'cannot read "nope": there is no such file or directory in the repository; check the path',
+      },
+    ]);
+    expect(input.skipped).toEqual([
+      { target: null, app: "argocd/web", image: null, reason: expect.stringContaining("no ImageUpdater selects it") },
+    ]);
+    await expect(
+      gatherTargets({ repoConfig: { path: "missing.yml" }, cluster: null }, { reader: commit, originUrl: null }),
+    ).rejects.toThrow(ConfigError);
   });
 });
 
@@ -158,13 +184,36 @@ describe("gatherOptionsFor (the CLI's paths)", () => {
         concurrency: 1,
         write: false,
       });
-      expect(inside).toMatchObject({ repoConfig: { path: ".github/argocd-image-pr.yml" }, applicationPaths: ["apps"], applicationsOnDisk: { paths: [elsewhere], root: example.dir } });
+      expect(inside).toMatchObject({
+        repoConfig: { path: ".github/argocd-image-pr.yml" },
+        applicationPaths: ["apps"],
+        applicationsOnDisk: { paths: [elsewhere], root: example.dir },
+      });
 
-      const outside = await gatherOptionsFor({ repoDir: example.dir, appPaths: [example.dir], configFile: join(elsewhere, "config.yml"), cluster: null, registry: {}, concurrency: 1, write: false });
-      expect(outside).toMatchObject({ repoConfig: { file: join(elsewhere, "config.yml"), text: "targets: []\n" }, applicationPaths: ["."] });
-      await expect(gatherOptionsFor({ repoDir: example.dir, appPaths: [], configFile: join(elsewhere, "nope.yml"), cluster: null, registry: {}, concurrency: 1, write: false })).rejects.toThrow(
-        /cannot read the repo config/,
-      );
+      const outside = await gatherOptionsFor({
+        repoDir: example.dir,
+        appPaths: [example.dir],
+        configFile: join(elsewhere, "config.yml"),
+        cluster: null,
+        registry: {},
+        concurrency: 1,
+        write: false,
+      });
+      expect(outside).toMatchObject({
+        repoConfig: { file: join(elsewhere, "config.yml"), text: "targets: []\n" },
+        applicationPaths: ["."],
+      });
+      await expect(
+        gatherOptionsFor({
+          repoDir: example.dir,
+          appPaths: [],
+          configFile: join(elsewhere, "nope.yml"),
+          cluster: null,
+          registry: {},
+          concurrency: 1,
+          write: false,
+        }),
+      ).rejects.toThrow(/cannot read the repo config/);
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
     }

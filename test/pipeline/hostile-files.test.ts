@@ -4,7 +4,18 @@
  * it is still planned and written. Nothing is written where no target points.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -19,7 +30,8 @@ let repo: string;
 
 beforeAll(async () => {
   registry = await startRegistry();
-  for (const tag of ["1.0.0", "1.0.1"]) await pushImage(registry.host, "team/web", tag, { created: "2026-10-01T00:00:00Z", format: "docker" });
+  for (const tag of ["1.0.0", "1.0.1"])
+    await pushImage(registry.host, "team/web", tag, { created: "2026-10-01T00:00:00Z", format: "docker" });
 });
 
 afterAll(async () => {
@@ -33,7 +45,8 @@ function write(file: string, text: string): void {
 
 // Every kustomization here deploys the shared base, so the image it overrides is one that runs.
 const GOOD_KUSTOMIZATION = "resources:\n  - ../base\nimages:\n  - name: registry.example/team/web\n    newTag: 1.0.0\n";
-const BASE_DEPLOYMENT = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: registry.example/team/web:1.0.0\n";
+const BASE_DEPLOYMENT =
+  "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: registry.example/team/web:1.0.0\n";
 
 /** An annotated Application `name` whose kustomization is in `path`, with extra annotations. */
 function application(name: string, path: string, extra: Record<string, string> = {}): string {
@@ -87,23 +100,35 @@ function expectGoodPlanned(result: PlanResult): void {
 
 describe("files that never end", () => {
   it.each([
-    ["a FIFO", (): void => {
-      execFileSync("mkfifo", [join(repo, "bad/kustomization.yaml")]);
-    }],
-    ["a symlink to a FIFO", (): void => {
-      execFileSync("mkfifo", [join(repo, "bad/pipe")]);
-      symlinkSync("pipe", join(repo, "bad/kustomization.yaml"));
-    }],
-  ])("a kustomization that is %s fails its own target by name; the other is planned", async (_name, make) => {
-    mkdirSync(join(repo, "bad"));
-    make();
-    write("apps/bad.yaml", application("bad", "bad"));
+    [
+      "a FIFO",
+      (): void => {
+        execFileSync("mkfifo", [join(repo, "bad/kustomization.yaml")]);
+      },
+    ],
+    [
+      "a symlink to a FIFO",
+      (): void => {
+        execFileSync("mkfifo", [join(repo, "bad/pipe")]);
+        symlinkSync("pipe", join(repo, "bad/kustomization.yaml"));
+      },
+    ],
+  ])(
+    "a kustomization that is %s fails its own target by name; the other is planned",
+    async (_name, make) => {
+      mkdirSync(join(repo, "bad"));
+      make();
+      write("apps/bad.yaml", application("bad", "bad"));
 
-    const result = await runPlan(options());
+      const result = await runPlan(options());
 
-    expectGoodPlanned(result);
-    expect(result.errors.map((e) => [e.app, e.message])).toEqual([["argocd/bad", expect.stringMatching(/"bad\/kustomization\.yaml" is a named pipe \(FIFO\), not a regular file/)]]);
-  }, 10_000);
+      expectGoodPlanned(result);
+      expect(result.errors.map((e) => [e.app, e.message])).toEqual([
+        ["argocd/bad", expect.stringMatching(/"bad\/kustomization\.yaml" is a named pipe \(FIFO\), not a regular file/)],
+      ]);
+    },
+    10_000,
+  );
 
   it("an Application file under --apps that is a FIFO is named, and the other Applications are read", async () => {
     execFileSync("mkfifo", [join(repo, "apps/pipe.yaml")]);
@@ -111,13 +136,17 @@ describe("files that never end", () => {
     const result = await runPlan(options());
 
     expectGoodPlanned(result);
-    expect(result.errors.map((e) => e.message)).toEqual([expect.stringMatching(/"apps\/pipe\.yaml" is a named pipe \(FIFO\), not a regular file/)]);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/"apps\/pipe\.yaml" is a named pipe \(FIFO\), not a regular file/),
+    ]);
   }, 10_000);
 
   it("a --config that is a FIFO is a configuration error naming it", async () => {
     execFileSync("mkfifo", [join(repo, "config.yml")]);
 
-    await expect(runPlan(options({ configFile: join(repo, "config.yml") }))).rejects.toThrow(/config\.yml" is a named pipe \(FIFO\), not a regular file/);
+    await expect(runPlan(options({ configFile: join(repo, "config.yml") }))).rejects.toThrow(
+      /config\.yml" is a named pipe \(FIFO\), not a regular file/,
+    );
   }, 10_000);
 });
 
@@ -129,7 +158,14 @@ describe("huge files", () => {
     const result = await runPlan(options());
 
     expectGoodPlanned(result);
-    expect(result.errors.map((e) => [e.app, e.message])).toEqual([["argocd/big", expect.stringMatching(/"big\/kustomization\.yaml" is 2\.2 MiB, over the 1\.0 MiB limit on files argocd-image-pr reads; it was not read/)]]);
+    expect(result.errors.map((e) => [e.app, e.message])).toEqual([
+      [
+        "argocd/big",
+        expect.stringMatching(
+          /"big\/kustomization\.yaml" is 2\.2 MiB, over the 1\.0 MiB limit on files argocd-image-pr reads; it was not read/,
+        ),
+      ],
+    ]);
   }, 20_000);
 
   it("a 50 MB values file is refused by name within bounded time, and the other target is planned", async () => {
@@ -140,7 +176,14 @@ describe("huge files", () => {
     const result = await runPlan(options());
 
     expectGoodPlanned(result);
-    expect(result.errors.map((e) => [e.app, e.message])).toEqual([["argocd/big", expect.stringMatching(/"big\/kustomization\.yaml" is 50 MiB, over the 16 MiB limit on files argocd-image-pr reads; it was not read/)]]);
+    expect(result.errors.map((e) => [e.app, e.message])).toEqual([
+      [
+        "argocd/big",
+        expect.stringMatching(
+          /"big\/kustomization\.yaml" is 50 MiB, over the 16 MiB limit on files argocd-image-pr reads; it was not read/,
+        ),
+      ],
+    ]);
   }, 20_000);
 });
 
@@ -155,14 +198,31 @@ describe("files --write leaves alone", () => {
     expectGoodPlanned(result);
     expect(readFileSync(join(repo, "ro/kustomization.yaml"), "utf8")).toBe(GOOD_KUSTOMIZATION);
     expect(statSync(join(repo, "ro/kustomization.yaml")).mode & 0o777).toBe(0o444);
-    expect(result.errors.map((e) => [e.file, e.message])).toEqual([["ro/kustomization.yaml", "ro/kustomization.yaml was left untouched: it is read-only (mode 0444) (make it writable (chmod u+w) for --write to change it); the other files were written"]]);
+    expect(result.errors.map((e) => [e.file, e.message])).toEqual([
+      [
+        "ro/kustomization.yaml",
+        "ro/kustomization.yaml was left untouched: it is read-only (mode 0444) (make it writable (chmod u+w) for --write to change it); the other files were written",
+      ],
+    ]);
     expect(result.changes.map((c) => c.file)).toEqual(["good/kustomization.yaml"]);
   });
 
   it.each([
-    ["kustomize", "argocd/typo", /write-back target "kustomize" is neither a directory in the repository nor a \.yaml file, so it is no write-back target \(did you mean kustomization\?\); nothing was written/],
-    ["kustomize:overlays/prod", "argocd/typo", /write-back-target "kustomize:overlays\/prod" is not a write-back target \(did you mean kustomization:overlays\/prod\?\)/],
-    ["helm:values.yaml", "argocd/typo", /write-back-target "helm:values\.yaml" is not a write-back target \(did you mean helmvalues:values\.yaml\?\)/],
+    [
+      "kustomize",
+      "argocd/typo",
+      /write-back target "kustomize" is neither a directory in the repository nor a \.yaml file, so it is no write-back target \(did you mean kustomization\?\); nothing was written/,
+    ],
+    [
+      "kustomize:overlays/prod",
+      "argocd/typo",
+      /write-back-target "kustomize:overlays\/prod" is not a write-back target \(did you mean kustomization:overlays\/prod\?\)/,
+    ],
+    [
+      "helm:values.yaml",
+      "argocd/typo",
+      /write-back-target "helm:values\.yaml" is not a write-back target \(did you mean helmvalues:values\.yaml\?\)/,
+    ],
   ])("write-back-target %s (a typo) is an error and creates no file", async (target, app, message) => {
     mkdirSync(join(repo, "typo"));
     write("typo/kustomization.yaml", GOOD_KUSTOMIZATION);
@@ -173,7 +233,11 @@ describe("files --write leaves alone", () => {
     expectGoodPlanned(result);
     expect(result.errors.map((e) => [e.app, e.message])).toEqual([[app, expect.stringMatching(message)]]);
     expect(existsSync(join(repo, target.split(":")[0] ?? target))).toBe(false);
-    expect(execFileSync("git", ["-C", repo, "status", "--porcelain", "--untracked-files=all"], { encoding: "utf8" }).split("\n").filter((l) => l !== "" && !l.includes("apps/") && !l.includes("base/") && !l.includes("good/") && !l.includes("typo/"))).toEqual([]);
+    expect(
+      execFileSync("git", ["-C", repo, "status", "--porcelain", "--untracked-files=all"], { encoding: "utf8" })
+        .split("\n")
+        .filter((l) => l !== "" && !l.includes("apps/") && !l.includes("base/") && !l.includes("good/") && !l.includes("typo/")),
+    ).toEqual([]);
   });
 
   it("a bare override-file target (image-updater's backward-compatible form) still works", async () => {
@@ -191,7 +255,10 @@ describe("files --write leaves alone", () => {
     ["a file under .git/", ".git/config", /is inside \.git\/; argocd-image-pr never edits it/],
     ["a file under a nested .git/", "sub/.GIT/hooks/values.yaml", /is inside \.git\/; argocd-image-pr never edits it/],
   ])("a repo-config target whose file is %s is refused and nothing is written there", async (_name, file, message) => {
-    write(".github/argocd-image-pr.yml", `targets:\n  - name: evil\n    file: ${file}\n    kind: manifest\n    image: registry.example/team/web\n  - name: web\n    path: good\n    image: registry.example/team/web\n    constraint: "~1.0"\n`);
+    write(
+      ".github/argocd-image-pr.yml",
+      `targets:\n  - name: evil\n    file: ${file}\n    kind: manifest\n    image: registry.example/team/web\n  - name: web\n    path: good\n    image: registry.example/team/web\n    constraint: "~1.0"\n`,
+    );
     if (!existsSync(join(repo, file))) write(file, "image: registry.example/team/web:1.0.0\n");
     const before = readFileSync(join(repo, file), "utf8");
 
@@ -234,12 +301,20 @@ describe("paths that are not files", () => {
     const result = await runPlan(options());
 
     expectGoodPlanned(result);
-    expect(result.errors.map((e) => e.message)).toEqual([expect.stringMatching(/loop\/kustomization\.yaml".*it is a symbolic link that loops/)]);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/loop\/kustomization\.yaml".*it is a symbolic link that loops/),
+    ]);
     expect(result.errors.map((e) => e.message).join("\n")).not.toMatch(/ELOOP/);
   });
 
   it("a path with a NUL character is named as such", async () => {
-    write("apps/nul.yaml", application("nul", "good", { "write-back-target": "helmvalues:a\u0000b.yaml" }).replace('"helmvalues:a\\u0000b.yaml"', '"helmvalues:a\\0b.yaml"'));
+    write(
+      "apps/nul.yaml",
+      application("nul", "good", { "write-back-target": "helmvalues:a\u0000b.yaml" }).replace(
+        '"helmvalues:a\\u0000b.yaml"',
+        '"helmvalues:a\\0b.yaml"',
+      ),
+    );
 
     const result = await runPlan(options());
 

@@ -22,10 +22,14 @@ const digest: Record<string, string> = {};
 beforeAll(async () => {
   registry = await startRegistry();
   for (const [index, tag] of ["7.2.4", "7.2.5", "7.2.6"].entries()) {
-    digest[`redis:${tag}`] = (await pushImage(registry.host, "library/redis", tag, { format: "docker", created: `2026-10-0${index + 1}T00:00:00Z` })).digest;
+    digest[`redis:${tag}`] = (
+      await pushImage(registry.host, "library/redis", tag, { format: "docker", created: `2026-10-0${index + 1}T00:00:00Z` })
+    ).digest;
   }
   for (const [index, tag] of ["1.38.0", "1.38.1"].entries()) {
-    digest[`busybox:${tag}`] = (await pushImage(registry.host, "library/busybox", tag, { format: "oci", created: `2026-11-0${index + 1}T00:00:00Z` })).digest;
+    digest[`busybox:${tag}`] = (
+      await pushImage(registry.host, "library/busybox", tag, { format: "oci", created: `2026-11-0${index + 1}T00:00:00Z` })
+    ).digest;
   }
 });
 
@@ -45,13 +49,25 @@ function checkout(files: Record<string, string>, images: Record<string, string> 
   const targets = Object.entries(images)
     .map(([image, constraint]) => `  - name: ${image}\n    path: overlays/prod\n    image: ${image}\n    constraint: "${constraint}"\n`)
     .join("");
-  repo = writeTree({ ...(targets === "" ? {} : { ".github/argocd-image-pr.yml": `targets:\n${targets}` }), ...files }, "argocd-image-pr-stack-");
+  repo = writeTree(
+    { ...(targets === "" ? {} : { ".github/argocd-image-pr.yml": `targets:\n${targets}` }), ...files },
+    "argocd-image-pr-stack-",
+  );
   execFileSync("git", ["init", "-q", repo]);
 }
 
 function options(overrides: Partial<RunPlanOptions> = {}): RunPlanOptions {
   const conf = `registries:\n  - name: hub\n    prefix: docker.io\n    api_url: http://${registry.host}\n    defaultns: library\n    default: true\n`;
-  return { repoDir: repo, appPaths: [], configFile: null, cluster: null, registry: { config: parseRegistriesConfig(conf, "registries.conf") }, concurrency: 2, write: true, ...overrides };
+  return {
+    repoDir: repo,
+    appPaths: [],
+    configFile: null,
+    cluster: null,
+    registry: { config: parseRegistriesConfig(conf, "registries.conf") },
+    concurrency: 2,
+    write: true,
+    ...overrides,
+  };
 }
 
 const overlay = (): string => readFileSync(join(repo, "overlays/prod/kustomization.yaml"), "utf8");
@@ -113,11 +129,14 @@ describe.skipIf(!hasKustomize)("an overlay without an images entry", () => {
   });
 
   it("never proposes a tag below what the base renders (no downgrade of what Argo CD deploys)", async () => {
-    checkout({
-      "base/deployment.yaml": deployment("docker.io/redis:7.2.4"),
-      "base/kustomization.yaml": "resources:\n  - deployment.yaml\nimages:\n  - name: docker.io/redis\n    newTag: 7.2.9-custom\n",
-      "overlays/prod/kustomization.yaml": "resources:\n  - ../../base\n",
-    }, { redis: "~7.2" });
+    checkout(
+      {
+        "base/deployment.yaml": deployment("docker.io/redis:7.2.4"),
+        "base/kustomization.yaml": "resources:\n  - deployment.yaml\nimages:\n  - name: docker.io/redis\n    newTag: 7.2.9-custom\n",
+        "overlays/prod/kustomization.yaml": "resources:\n  - ../../base\n",
+      },
+      { redis: "~7.2" },
+    );
 
     const result = await runPlan(options());
 
@@ -141,7 +160,9 @@ describe.skipIf(!hasKustomize)("an override that would not apply is an error, an
 
     expect(result.updates).toEqual([]);
     expect(result.errors.map((error) => error.message)).toEqual([
-      expect.stringContaining("the edit of overlays/prod/kustomization.yaml would not change what runs: base/deployment.yaml would still run docker.io/redis:7.2.4, not 7.2.6 (kustomize matches an images entry by the name as the resources write it: name the entry docker.io/redis"),
+      expect.stringContaining(
+        "the edit of overlays/prod/kustomization.yaml would not change what runs: base/deployment.yaml would still run docker.io/redis:7.2.4, not 7.2.6 (kustomize matches an images entry by the name as the resources write it: name the entry docker.io/redis",
+      ),
     ]);
     expect(overlay()).toBe(text);
     expect(rendered()).toEqual(["docker.io/redis:7.2.4"]);
@@ -158,7 +179,9 @@ describe.skipIf(!hasKustomize)("an override that would not apply is an error, an
 
     expect(result.updates).toEqual([]);
     expect(result.errors.map((error) => error.message)).toEqual([
-      expect.stringContaining("no container that overlays/prod/kustomization.yaml renders runs docker.io/library/redis (it renders docker.io/library/postgres:16.4 (base/deployment.yaml)), so an images entry there would change nothing"),
+      expect.stringContaining(
+        "no container that overlays/prod/kustomization.yaml renders runs docker.io/library/redis (it renders docker.io/library/postgres:16.4 (base/deployment.yaml)), so an images entry there would change nothing",
+      ),
     ]);
     expect(overlay()).toBe("resources:\n  - ../../base\n");
   });
@@ -185,14 +208,19 @@ describe.skipIf(!hasKustomize)("an override that would not apply is an error, an
 
     const result = await runPlan(options());
 
-    expect(result.errors.map((error) => error.message)).toEqual([expect.stringContaining("renders docker.io/library/redis at different versions: docker.io/redis:7.2.4 (base/deployment.yaml), docker.io/redis:7.2.5 (base/deployment.yaml)")]);
+    expect(result.errors.map((error) => error.message)).toEqual([
+      expect.stringContaining(
+        "renders docker.io/library/redis at different versions: docker.io/redis:7.2.4 (base/deployment.yaml), docker.io/redis:7.2.5 (base/deployment.yaml)",
+      ),
+    ]);
   });
 });
 
 describe("a stack the model cannot fully follow", () => {
   it("plans from the file, and the reason says what was not checked", async () => {
     checkout({
-      "overlays/prod/kustomization.yaml": "resources:\n  - https://github.com/acme/base//redis?ref=v1\nimages:\n  - name: redis\n    newTag: 7.2.4\n",
+      "overlays/prod/kustomization.yaml":
+        "resources:\n  - https://github.com/acme/base//redis?ref=v1\nimages:\n  - name: redis\n    newTag: 7.2.4\n",
     });
 
     const result = await runPlan(options({ write: false }));
@@ -214,7 +242,11 @@ describe.skipIf(!hasKustomize)("a new kustomize override in .argocd-source-<app>
       const [name, tag] = image.split(/:(?=[^:/]+$)/);
       return `  - name: ${name ?? ""}\n    newTag: "${tag ?? ""}"\n`;
     });
-    const dir = writeTree({ "base/deployment.yaml": readFileSync(join(repo, "base/deployment.yaml"), "utf8"), "base/kustomization.yaml": readFileSync(join(repo, "base/kustomization.yaml"), "utf8"), "overlays/prod/kustomization.yaml": `${overlay()}images:\n${entries.join("")}` });
+    const dir = writeTree({
+      "base/deployment.yaml": readFileSync(join(repo, "base/deployment.yaml"), "utf8"),
+      "base/kustomization.yaml": readFileSync(join(repo, "base/kustomization.yaml"), "utf8"),
+      "overlays/prod/kustomization.yaml": `${overlay()}images:\n${entries.join("")}`,
+    });
     try {
       return kustomizeImages(join(dir, "overlays/prod"));
     } finally {
@@ -223,18 +255,26 @@ describe.skipIf(!hasKustomize)("a new kustomize override in .argocd-source-<app>
   }
 
   it("names the image as the resources spell it, and reads the current tag from the render", async () => {
-    checkout({
-      "apps/cache.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cache\n  namespace: argocd\n  annotations:\n    argocd-image-updater.argoproj.io/image-list: redis=redis:~7.2\n    argocd-image-updater.argoproj.io/write-back-method: git\n    argocd-image-updater.argoproj.io/write-back-target: overlays/prod\nspec:\n  source: { repoURL: https://github.com/acme/gitops, path: overlays/prod }\n  destination: { server: https://kubernetes.default.svc, namespace: cache }\n",
-      "base/deployment.yaml": deployment("docker.io/redis:7.2.4"),
-      "base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
-      "overlays/prod/kustomization.yaml": "resources:\n  - ../../base\n",
-    }, {});
+    checkout(
+      {
+        "apps/cache.yaml":
+          "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cache\n  namespace: argocd\n  annotations:\n    argocd-image-updater.argoproj.io/image-list: redis=redis:~7.2\n    argocd-image-updater.argoproj.io/write-back-method: git\n    argocd-image-updater.argoproj.io/write-back-target: overlays/prod\nspec:\n  source: { repoURL: https://github.com/acme/gitops, path: overlays/prod }\n  destination: { server: https://kubernetes.default.svc, namespace: cache }\n",
+        "base/deployment.yaml": deployment("docker.io/redis:7.2.4"),
+        "base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+        "overlays/prod/kustomization.yaml": "resources:\n  - ../../base\n",
+      },
+      {},
+    );
 
     const result = await runPlan(options({ appPaths: [join(repo, "apps")] }));
 
     expect(result.errors).toEqual([]);
-    expect(result.updates).toMatchObject([{ kind: "argocd-source", file: "overlays/prod/.argocd-source-cache.yaml", from: "7.2.4", to: "7.2.6" }]);
-    expect(readFileSync(join(repo, "overlays/prod/.argocd-source-cache.yaml"), "utf8")).toBe("kustomize:\n  images:\n  - docker.io/redis:7.2.6\n");
+    expect(result.updates).toMatchObject([
+      { kind: "argocd-source", file: "overlays/prod/.argocd-source-cache.yaml", from: "7.2.4", to: "7.2.6" },
+    ]);
+    expect(readFileSync(join(repo, "overlays/prod/.argocd-source-cache.yaml"), "utf8")).toBe(
+      "kustomize:\n  images:\n  - docker.io/redis:7.2.6\n",
+    );
     expect(renderedWithOverride()).toEqual(["docker.io/redis:7.2.6"]);
   });
 });

@@ -164,7 +164,12 @@ describe("plan over the example GitOps repo", () => {
     expect(result.errors).toEqual([]);
     expect(result.warnings).toEqual([]);
     expect(result.skipped).toEqual([
-      { target: "argocd/billing/api", app: "argocd/billing", image: null, reason: "writes to example-org/billing-deploy, not to this checkout (example-org/gitops)" },
+      {
+        target: "argocd/billing/api",
+        app: "argocd/billing",
+        image: null,
+        reason: "writes to example-org/billing-deploy, not to this checkout (example-org/gitops)",
+      },
     ]);
     expect(result.written).toBe(false);
   });
@@ -210,9 +215,7 @@ describe("plan over the example GitOps repo", () => {
     expect(read("my-app/overlays/dev/kustomization.yaml")).toBe(
       exampleFile("my-app/overlays/dev/kustomization.yaml").replace("newTag: 1d2e3f4 # built", "newTag: 9c0ffee # built"),
     );
-    expect(read("charts/web/values-prod.yaml")).toBe(
-      exampleFile("charts/web/values-prod.yaml").replace('tag: "2.3.1"', 'tag: "2.3.2"'),
-    );
+    expect(read("charts/web/values-prod.yaml")).toBe(exampleFile("charts/web/values-prod.yaml").replace('tag: "2.3.1"', 'tag: "2.3.2"'));
     expect(read("jobs/cleanup.yaml")).toBe(exampleFile("jobs/cleanup.yaml").replace("busybox:1.36.0", "busybox:1.36.1"));
     expect(example.git("diff", "--numstat").trim().split("\n")).toHaveLength(5);
     const diff = example.git("diff");
@@ -226,12 +229,13 @@ describe("plan over the example GitOps repo", () => {
 
   it.each([
     ["<app>, for an Application in Argo CD's namespace", {}, "my-app/overlays/dev/.argocd-source-my-app-dev.yaml"],
-    ["<ns>_<app>, for an Application outside it (--argocd-namespace gitops)", { argocdNamespace: "gitops" }, "my-app/overlays/dev/.argocd-source-argocd_my-app-dev.yaml"],
+    [
+      "<ns>_<app>, for an Application outside it (--argocd-namespace gitops)",
+      { argocdNamespace: "gitops" },
+      "my-app/overlays/dev/.argocd-source-argocd_my-app-dev.yaml",
+    ],
   ])("edits an existing .argocd-source-%s instead of the kustomization it overrides", async (_name, extra, override) => {
-    writeFileSync(
-      join(example.dir, override),
-      "kustomize:\n  images:\n  - asia.gcr.io/some-gcp-project/some-image-name:5a6b7c8\n",
-    );
+    writeFileSync(join(example.dir, override), "kustomize:\n  images:\n  - asia.gcr.io/some-gcp-project/some-image-name:5a6b7c8\n");
     const result = await runPlan(options({ write: true, ...extra }));
 
     const dev = result.updates.find((u) => u.app === "argocd/my-app-dev");
@@ -275,7 +279,7 @@ describe("plan over the example GitOps repo", () => {
         image: "ghcr.io/example-org/web",
         file: "does/not/exist",
         message:
-          'file "does/not/exist" does not exist in the repository (check the Application\'s source path and write-back-target, or the repo config\'s path)',
+          "file \"does/not/exist\" does not exist in the repository (check the Application's source path and write-back-target, or the repo config's path)",
       },
     ]);
   });
@@ -311,7 +315,13 @@ describe("plan from the cluster", () => {
       .flatMap((name) => parseAllDocuments(readFileSync(join(EXAMPLE_DIR, "apps", name), "utf8")))
       .map((doc) => doc.toJS() as Record<string, unknown>);
     const kube = await startFakeKube([
-      { group: "argoproj.io", version: "v1alpha1", plural: "applications", kind: "Application", items: docs.filter((d) => d["kind"] === "Application") },
+      {
+        group: "argoproj.io",
+        version: "v1alpha1",
+        plural: "applications",
+        kind: "Application",
+        items: docs.filter((d) => d["kind"] === "Application"),
+      },
       {
         group: "argocd-image-updater.argoproj.io",
         version: "v1alpha1",
@@ -334,7 +344,17 @@ describe("plan from the cluster", () => {
 
 describe("argocd-image-pr plan (the CLI)", () => {
   it("prints JSON in the documented shape and exits 0", () => {
-    const run = cli(["plan", "--repo", example.dir, "--apps", join(example.dir, "apps"), "--registries", example.registriesFile, "--format", "json"]);
+    const run = cli([
+      "plan",
+      "--repo",
+      example.dir,
+      "--apps",
+      join(example.dir, "apps"),
+      "--registries",
+      example.registriesFile,
+      "--format",
+      "json",
+    ]);
 
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
@@ -344,12 +364,41 @@ describe("argocd-image-pr plan (the CLI)", () => {
     expect(updates).toHaveLength(5);
     for (const update of updates) {
       expect(Object.keys(update).sort()).toEqual(
-        ["alias", "app", "created", "digest", "file", "files", "from", "image", "imageDigest", "kind", "reason", "revision", "sourceUrl", "strategy", "target", "to"].sort(),
+        [
+          "alias",
+          "app",
+          "created",
+          "digest",
+          "file",
+          "files",
+          "from",
+          "image",
+          "imageDigest",
+          "kind",
+          "reason",
+          "revision",
+          "sourceUrl",
+          "strategy",
+          "target",
+          "to",
+        ].sort(),
       );
     }
-    expect(updates.map((update) => update["target"]).sort()).toEqual(["argo-cd/argocdupdate/app", "argocd/my-app-dev/my-image", "argocd/my-app-prod/my-image", "argocd/web/web", "cleanup/busybox"]);
+    expect(updates.map((update) => update["target"]).sort()).toEqual([
+      "argo-cd/argocdupdate/app",
+      "argocd/my-app-dev/my-image",
+      "argocd/my-app-prod/my-image",
+      "argocd/web/web",
+      "cleanup/busybox",
+    ]);
     expect(json["skipped"]).toEqual([expect.objectContaining({ target: "argocd/billing/api", app: "argocd/billing" })]);
-    expect(Object.keys(json["stats"] as object).sort()).toEqual(["cachedTagDetails", "durationMs", "images", "registryRequests", "targets"]);
+    expect(Object.keys(json["stats"] as object).sort()).toEqual([
+      "cachedTagDetails",
+      "durationMs",
+      "images",
+      "registryRequests",
+      "targets",
+    ]);
   });
 
   it("prints a table for people, grouped by app", () => {
@@ -358,12 +407,24 @@ describe("argocd-image-pr plan (the CLI)", () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("argocdupdate\n  app  ghcr.io/nginxinc/nginx-unprivileged  1.27.0 → 1.27.4\n");
     expect(run.stdout).toContain("Skipped\n  argocd/billing  writes to example-org/billing-deploy");
-    expect(run.stdout).toMatch(/5 updates, 0 up to date, 1 skipped, 0 warnings, 0 errors — 5 targets, 4 images, 20 registry requests, \d+ ms\n$/);
+    expect(run.stdout).toMatch(
+      /5 updates, 0 up to date, 1 skipped, 0 warnings, 0 errors — 5 targets, 4 images, 20 registry requests, \d+ ms\n$/,
+    );
   });
 
   it("exits 1 when a target failed, still planning the rest", () => {
     writeFileSync(join(example.dir, "charts/web/values-prod.yaml"), "image: [unclosed\n");
-    const run = cli(["plan", "--repo", example.dir, "--apps", join(example.dir, "apps"), "--registries", example.registriesFile, "--format", "json"]);
+    const run = cli([
+      "plan",
+      "--repo",
+      example.dir,
+      "--apps",
+      join(example.dir, "apps"),
+      "--registries",
+      example.registriesFile,
+      "--format",
+      "json",
+    ]);
 
     expect(run.status).toBe(1);
     const json = JSON.parse(run.stdout) as { updates: unknown[]; errors: Array<{ app: string; file: string }> };

@@ -65,8 +65,14 @@ function options(overrides: Partial<RunPlanOptions> = {}): RunPlanOptions {
 describe("digest strategy", () => {
   it("follows a moving tag by digest and writes tag@digest", async () => {
     expect(newLatest.digest).not.toBe(oldLatest.digest);
-    write(".github/argocd-image-pr.yml", "targets:\n  - name: tools\n    file: tools.yaml\n    image: registry.example/tools/busybox\n    strategy: digest\n    constraint: latest\n");
-    write("tools.yaml", `apiVersion: v1\nkind: Pod\nmetadata: { name: tools }\nspec:\n  containers:\n    - name: sh\n      image: registry.example/tools/busybox:latest@${oldLatest.digest}\n`);
+    write(
+      ".github/argocd-image-pr.yml",
+      "targets:\n  - name: tools\n    file: tools.yaml\n    image: registry.example/tools/busybox\n    strategy: digest\n    constraint: latest\n",
+    );
+    write(
+      "tools.yaml",
+      `apiVersion: v1\nkind: Pod\nmetadata: { name: tools }\nspec:\n  containers:\n    - name: sh\n      image: registry.example/tools/busybox:latest@${oldLatest.digest}\n`,
+    );
 
     const result = await runPlan(options());
 
@@ -85,50 +91,81 @@ describe("digest strategy", () => {
 
 describe("a file that pins tag@digest", () => {
   it.each([
-    ["a plain manifest", "web.yaml", (pin: string) => `apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:${pin} # pinned\n`],
-    ["a kustomization", "web/kustomization.yaml", (pin: string) => {
-      const [tag, digest] = pin.split("@");
-      return `resources: [deployment.yaml]\nimages:\n  - name: registry.example/web/nginx\n    newTag: ${tag ?? ""}\n    digest: ${digest ?? ""} # pinned\n`;
-    }],
+    [
+      "a plain manifest",
+      "web.yaml",
+      (pin: string) =>
+        `apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:${pin} # pinned\n`,
+    ],
+    [
+      "a kustomization",
+      "web/kustomization.yaml",
+      (pin: string) => {
+        const [tag, digest] = pin.split("@");
+        return `resources: [deployment.yaml]\nimages:\n  - name: registry.example/web/nginx\n    newTag: ${tag ?? ""}\n    digest: ${digest ?? ""} # pinned\n`;
+      },
+    ],
   ])("keeps the pin in %s: a semver update writes the new tag and its digest", async (_name, file, text) => {
     const path = file.endsWith("kustomization.yaml") ? "path: web" : `file: ${file}`;
-    write(".github/argocd-image-pr.yml", `targets:\n  - name: web\n    ${path}\n    image: registry.example/web/nginx\n    constraint: "~1.27.0"\n    platforms: [linux/arm64]\n`);
+    write(
+      ".github/argocd-image-pr.yml",
+      `targets:\n  - name: web\n    ${path}\n    image: registry.example/web/nginx\n    constraint: "~1.27.0"\n    platforms: [linux/arm64]\n`,
+    );
     const from = `1.27.3@${nginx["1.27.3"]?.digest ?? ""}`;
     write(file, text(from));
     // What the kustomization renders its images entry into (kustomize changes only what resources run).
-    write("web/deployment.yaml", "apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:1.27.3\n");
+    write(
+      "web/deployment.yaml",
+      "apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:1.27.3\n",
+    );
 
     const result = await runPlan(options());
 
     expect(result.errors).toEqual([]);
     const to = nginx["1.27.4"]?.digest;
-    expect(result.updates).toMatchObject([{ from: "1.27.3", fromDigest: nginx["1.27.3"]?.digest, to: "1.27.4", digest: to, imageDigest: to }]);
+    expect(result.updates).toMatchObject([
+      { from: "1.27.3", fromDigest: nginx["1.27.3"]?.digest, to: "1.27.4", digest: to, imageDigest: to },
+    ]);
     expect(readFileSync(join(repo, file), "utf8")).toBe(text(`1.27.4@${to ?? ""}`));
   });
 
   it("writes no digest where the file had none, but still tells the reviewer what the tag points at", async () => {
-    write(".github/argocd-image-pr.yml", 'targets:\n  - name: web\n    file: web.yaml\n    image: registry.example/web/nginx\n    constraint: "~1.27.0"\n');
-    write("web.yaml", "apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:1.27.3\n");
+    write(
+      ".github/argocd-image-pr.yml",
+      'targets:\n  - name: web\n    file: web.yaml\n    image: registry.example/web/nginx\n    constraint: "~1.27.0"\n',
+    );
+    write(
+      "web.yaml",
+      "apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:1.27.3\n",
+    );
 
     const result = await runPlan(options());
 
-    expect(result.updates).toMatchObject([{ to: "1.27.5", digest: null, imageDigest: nginx["1.27.5"]?.digest, created: "2026-10-01T00:00:00.000Z" }]);
+    expect(result.updates).toMatchObject([
+      { to: "1.27.5", digest: null, imageDigest: nginx["1.27.5"]?.digest, created: "2026-10-01T00:00:00.000Z" },
+    ]);
     expect(readFileSync(join(repo, "web.yaml"), "utf8")).toContain("image: registry.example/web/nginx:1.27.5\n");
   });
 });
 
 describe("platforms", () => {
   it("skips a newer tag that lacks a wanted platform, asking the registry only as far as needed", async () => {
-    write(".github/argocd-image-pr.yml", [
-      "targets:",
-      "  - name: web",
-      "    file: web.yaml",
-      "    image: registry.example/web/nginx",
-      '    constraint: ">=1.27.0 <1.28.0"',
-      "    platforms: [linux/arm64]",
-      "",
-    ].join("\n"));
-    write("web.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: registry.example/web/nginx:1.27.3\n");
+    write(
+      ".github/argocd-image-pr.yml",
+      [
+        "targets:",
+        "  - name: web",
+        "    file: web.yaml",
+        "    image: registry.example/web/nginx",
+        '    constraint: ">=1.27.0 <1.28.0"',
+        "    platforms: [linux/arm64]",
+        "",
+      ].join("\n"),
+    );
+    write(
+      "web.yaml",
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: registry.example/web/nginx:1.27.3\n",
+    );
 
     const result = await runPlan(options({ write: false }));
 
@@ -140,31 +177,34 @@ describe("platforms", () => {
 });
 
 describe("live status", () => {
-  const app = (annotations: string): string => [
-    "apiVersion: argoproj.io/v1alpha1",
-    "kind: Application",
-    "metadata:",
-    "  name: web",
-    "  namespace: argocd",
-    "  annotations:",
-    "    argocd-image-updater.argoproj.io/image-list: web=registry.example/web/nginx:~1.27",
-    "    argocd-image-updater.argoproj.io/write-back-method: git",
-    annotations,
-    "spec:",
-    "  source:",
-    "    repoURL: https://github.com/o/r.git",
-    "    path: web",
-    "  destination: { namespace: web }",
-    "status:",
-    "  sourceType: Kustomize",
-    "  summary:",
-    "    images: [registry.example/other/app:1.0.0]",
-    "",
-  ].filter((line) => line !== "").join("\n");
+  const app = (annotations: string): string =>
+    [
+      "apiVersion: argoproj.io/v1alpha1",
+      "kind: Application",
+      "metadata:",
+      "  name: web",
+      "  namespace: argocd",
+      "  annotations:",
+      "    argocd-image-updater.argoproj.io/image-list: web=registry.example/web/nginx:~1.27",
+      "    argocd-image-updater.argoproj.io/write-back-method: git",
+      annotations,
+      "spec:",
+      "  source:",
+      "    repoURL: https://github.com/o/r.git",
+      "    path: web",
+      "  destination: { namespace: web }",
+      "status:",
+      "  sourceType: Kustomize",
+      "  summary:",
+      "    images: [registry.example/other/app:1.0.0]",
+      "",
+    ]
+      .filter((line) => line !== "")
+      .join("\n");
 
   it.each([
     ["skips an image the Application does not run", "", 0, 1],
-    ["plans it anyway with force-update", "    argocd-image-updater.argoproj.io/web.force-update: \"true\"", 1, 0],
+    ["plans it anyway with force-update", '    argocd-image-updater.argoproj.io/web.force-update: "true"', 1, 0],
   ])("%s", async (_name, extra, updates, skipped) => {
     write("apps/web.yaml", app(extra));
     write("web/kustomization.yaml", "images:\n  - name: registry.example/web/nginx\n    newTag: 1.27.3\n");
@@ -181,10 +221,11 @@ describe("files the pass cannot edit safely", () => {
   const config = (targets: string): string => `targets:\n${targets}`;
   const target = (name: string, constraint: string, extra = ""): string =>
     `  - name: ${name}\n    file: web.yaml\n    image: registry.example/web/nginx\n    constraint: "${constraint}"\n${extra}`;
-  const pod = "apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:1.27.3\n";
+  const pod =
+    "apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:1.27.3\n";
 
   it("refuses a file two targets set to different versions, writing neither, naming both", async () => {
-    write(".github/argocd-image-pr.yml", config(target("a", "~1.27.0", '    platforms: [linux/arm64]\n') + target("b", "~1.27.0")));
+    write(".github/argocd-image-pr.yml", config(target("a", "~1.27.0", "    platforms: [linux/arm64]\n") + target("b", "~1.27.0")));
     write("web.yaml", pod);
 
     const result = await runPlan(options());
@@ -215,7 +256,9 @@ describe("files the pass cannot edit safely", () => {
     const result = await runPlan(options());
 
     expect(result.updates).toEqual([]);
-    expect(result.errors.map((e) => e.message)).toEqual([expect.stringContaining('targets[0] (a): "web.yaml" is not UTF-8 text (convert the file to UTF-8')]);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      expect.stringContaining('targets[0] (a): "web.yaml" is not UTF-8 text (convert the file to UTF-8'),
+    ]);
     expect(readFileSync(join(repo, "web.yaml")).equals(latin1)).toBe(true);
   });
 
@@ -225,11 +268,21 @@ describe("files the pass cannot edit safely", () => {
 
     const result = await runPlan(options());
 
-    expect(result.errors.map((e) => e.message)).toEqual([expect.stringContaining('"apps" is a directory, not a file (name the file to edit, or give the directory as path: for a kustomization)')]);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      expect.stringContaining(
+        '"apps" is a directory, not a file (name the file to edit, or give the directory as path: for a kustomization)',
+      ),
+    ]);
   });
 
   it("writes every file it can when one cannot be written, and reports that one", async () => {
-    write(".github/argocd-image-pr.yml", config(target("a", "~1.27.0") + "  - name: b\n    file: locked/web.yaml\n    image: registry.example/web/nginx\n    constraint: \"~1.27.0\"\n"));
+    write(
+      ".github/argocd-image-pr.yml",
+      config(
+        target("a", "~1.27.0") +
+          '  - name: b\n    file: locked/web.yaml\n    image: registry.example/web/nginx\n    constraint: "~1.27.0"\n',
+      ),
+    );
     write("web.yaml", pod);
     write("locked/web.yaml", pod);
     // A disk that refuses one file (root ignores permissions, so the refusal is made here).
@@ -239,12 +292,19 @@ describe("files the pass cannot edit safely", () => {
       read: (file) => disk.read(file),
       list: (dir) => disk.list(dir),
       originUrl: () => disk.originUrl(),
-      write: (file, text) => (file.startsWith("locked/") ? Promise.reject(Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" })) : disk.write(file, text)),
+      write: (file, text) =>
+        file.startsWith("locked/")
+          ? Promise.reject(Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" }))
+          : disk.write(file, text),
     };
     const registryClient = createRegistryClient(options().registry);
     try {
       const input = await gatherTargets(await gatherOptionsFor(options()), { reader: workspace, originUrl: await workspace.originUrl() });
-      const result = await planCheckout(input, { checkout: workspace, registry: registryClient, now: () => 0 }, { concurrency: 2, write: true });
+      const result = await planCheckout(
+        input,
+        { checkout: workspace, registry: registryClient, now: () => 0 },
+        { concurrency: 2, write: true },
+      );
 
       expect(result.updates.map((u) => u.file)).toEqual(["web.yaml"]);
       expect(result.changes.map((c) => c.file)).toEqual(["web.yaml"]);
@@ -265,13 +325,18 @@ describe("an allow-tags regexp RE2 refuses", () => {
       ".github/argocd-image-pr.yml",
       "targets:\n  - name: bad\n    file: bad.yaml\n    image: registry.example/web/nginx\n    allowTags: 'regexp:^(?!1\\.27\\.5$).*'\n  - name: good\n    file: good.yaml\n    image: registry.example/web/nginx\n",
     );
-    const pod = (name: string): string => `apiVersion: v1\nkind: Pod\nmetadata: { name: ${name} }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:1.27.3\n`;
+    const pod = (name: string): string =>
+      `apiVersion: v1\nkind: Pod\nmetadata: { name: ${name} }\nspec:\n  containers:\n    - name: web\n      image: registry.example/web/nginx:1.27.3\n`;
     write("bad.yaml", pod("bad"));
     write("good.yaml", pod("good"));
 
     const result = await runPlan(options({ write: false }));
 
-    expect(result.errors.map((e) => e.message)).toEqual([expect.stringMatching(/allowTags: allow-tags "regexp:\^\(\?!1\\\.27\\\.5\$\)\.\*" is not a valid regular expression \(invalid or unsupported Perl syntax: `\(\?!`: look-around, which RE2 does not support/)]);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /allowTags: allow-tags "regexp:\^\(\?!1\\\.27\\\.5\$\)\.\*" is not a valid regular expression \(invalid or unsupported Perl syntax: `\(\?!`: look-around, which RE2 does not support/,
+      ),
+    ]);
     expect(result.updates.map((u) => [u.file, u.to])).toEqual([["good.yaml", "1.27.5"]]);
   });
 });

@@ -22,7 +22,8 @@ let repo: string;
 
 beforeAll(async () => {
   registry = await startRegistry();
-  for (const tag of ["1.27.0", "1.27.4", "1.28.1"]) await pushImage(registry.host, "acme/web", tag, { created: "2026-10-01T00:00:00Z", format: "oci" });
+  for (const tag of ["1.27.0", "1.27.4", "1.28.1"])
+    await pushImage(registry.host, "acme/web", tag, { created: "2026-10-01T00:00:00Z", format: "oci" });
 });
 
 afterAll(async () => {
@@ -56,7 +57,8 @@ function options(overrides: Partial<RunPlanOptions> = {}): RunPlanOptions {
 }
 
 const CONFIG = "version: 1\ntargets:\n  - name: web\n    file: deploy/web.yaml\n    image: registry.example/acme/web:~1.27\n";
-const DEPLOYMENT = "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: registry.example/acme/web:1.27.0\n";
+const DEPLOYMENT =
+  "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: registry.example/acme/web:1.27.0\n";
 
 describe("--no-config", () => {
   it("ignores the repository's own .github/argocd-image-pr.yml", async () => {
@@ -70,7 +72,9 @@ describe("--no-config", () => {
   it("is a CLI flag", () => {
     write(".github/argocd-image-pr.yml", CONFIG);
     write("deploy/web.yaml", DEPLOYMENT);
-    const run = spawnSync(process.execPath, ["--import", "tsx", CLI, "plan", "--repo", repo, "--no-config", "--format", "json"], { encoding: "utf8" });
+    const run = spawnSync(process.execPath, ["--import", "tsx", CLI, "plan", "--repo", repo, "--no-config", "--format", "json"], {
+      encoding: "utf8",
+    });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect((JSON.parse(run.stdout) as { stats: { targets: number } }).stats.targets).toBe(0);
@@ -83,7 +87,9 @@ describe("no targets at all", () => {
     const result = await runPlan(options({ appPaths: [join(repo, "apps")] }));
     expect(result.errors).toEqual([]);
     expect(result.warnings.map((w) => w.message)).toEqual([
-      expect.stringMatching(/^no targets found: looked in \.github\/argocd-image-pr\.yml \(not there\) and --apps .*apps \(no Application or ImageUpdater\); no cluster was asked \(--kubeconfig\)\. Add targets to \.github\/argocd-image-pr\.yml/),
+      expect.stringMatching(
+        /^no targets found: looked in \.github\/argocd-image-pr\.yml \(not there\) and --apps .*apps \(no Application or ImageUpdater\); no cluster was asked \(--kubeconfig\)\. Add targets to \.github\/argocd-image-pr\.yml/,
+      ),
     ]);
     const table = formatPlanTable(result, { color: false });
     expect(table).not.toContain("No updates.");
@@ -119,7 +125,10 @@ spec:
       destination: { server: https://kubernetes.default.svc, namespace: web }
 `,
     );
-    write("envs/dev/kustomization.yaml", "resources: [deployment.yaml]\nimages:\n  - name: registry.example/acme/web\n    newTag: 1.27.0\n");
+    write(
+      "envs/dev/kustomization.yaml",
+      "resources: [deployment.yaml]\nimages:\n  - name: registry.example/acme/web\n    newTag: 1.27.0\n",
+    );
     write("envs/dev/deployment.yaml", DEPLOYMENT);
     write("envs/prod/Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.0.0\n");
     write("envs/prod/values.yaml", "image:\n  repository: registry.example/acme/web\n  tag: 1.27.0\n");
@@ -152,7 +161,9 @@ describe("a constraint or a followed tag that matches no tag", () => {
     write("deploy/web.yaml", DEPLOYMENT);
     const result = await runPlan(options());
     expect(result.errors).toEqual([]);
-    expect(result.warnings.map((w) => w.message)).toEqual([expect.stringContaining('the followed tag "stable" matches no tag of registry.example/acme/web')]);
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      expect.stringContaining('the followed tag "stable" matches no tag of registry.example/acme/web'),
+    ]);
   });
 });
 
@@ -169,7 +180,9 @@ describe("one name per target everywhere", () => {
       ["web/web", "web"],
       ["argocd/web/web", "argocd/web"],
     ]);
-    expect(formatPlanTable(result, { color: false })).toMatch(/^argocd\/web\n {2}web {2}registry\.example\/acme\/web {2}1\.27\.0 → 1\.27\.4\n[\s\S]*\nweb\n {2}web {2}registry\.example\/acme\/web/);
+    expect(formatPlanTable(result, { color: false })).toMatch(
+      /^argocd\/web\n {2}web {2}registry\.example\/acme\/web {2}1\.27\.0 → 1\.27\.4\n[\s\S]*\nweb\n {2}web {2}registry\.example\/acme\/web/,
+    );
   });
 });
 
@@ -190,7 +203,10 @@ describe("images an Application does not run (in image-list, in none of its file
     write("apps/web.yaml", APP("web", "charts/web", "web=registry.example/acme/web:~1.27,side=registry.example/acme/sidecar"));
     write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.0.0\n");
     write("charts/web/values.yaml", "image:\n  repository: registry.example/acme/web\n  tag: 1.27.0\n");
-    write("charts/web/templates/deployment.yaml", "kind: Deployment\nspec: { template: { spec: { containers: [{ name: web, image: '{{ .Values.image.repository }}:{{ .Values.image.tag }}' }] } } }\n");
+    write(
+      "charts/web/templates/deployment.yaml",
+      "kind: Deployment\nspec: { template: { spec: { containers: [{ name: web, image: '{{ .Values.image.repository }}:{{ .Values.image.tag }}' }] } } }\n",
+    );
     const result = await runPlan(options({ appPaths: [join(repo, "apps")] }));
     expect(result.errors).toEqual([]);
     expect(result.updates.map((u) => [u.targetId, u.to])).toEqual([["argocd/web/web", "1.27.4"]]);
@@ -199,7 +215,9 @@ describe("images an Application does not run (in image-list, in none of its file
         target: "argocd/web/side",
         app: "argocd/web",
         image: "registry.example/acme/sidecar",
-        reason: expect.stringMatching(/^not run by the Application: registry\.example\/acme\/sidecar appears in none of its files \(charts\/web\).*set force-update: true to update it anyway/),
+        reason: expect.stringMatching(
+          /^not run by the Application: registry\.example\/acme\/sidecar appears in none of its files \(charts\/web\).*set force-update: true to update it anyway/,
+        ),
       },
     ]);
     expect(JSON.stringify(result)).not.toContain("set helm.image-name");
@@ -218,7 +236,10 @@ describe("images an Application does not run (in image-list, in none of its file
   });
 
   it("with force-update: true it is not skipped", async () => {
-    write("apps/web.yaml", APP("web", "charts/web", "side=registry.example/acme/sidecar", "    argocd-image-updater.argoproj.io/side.force-update: \"true\"\n"));
+    write(
+      "apps/web.yaml",
+      APP("web", "charts/web", "side=registry.example/acme/sidecar", '    argocd-image-updater.argoproj.io/side.force-update: "true"\n'),
+    );
     write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.0.0\n");
     write("charts/web/values.yaml", "image:\n  repository: registry.example/acme/web\n  tag: 1.27.0\n");
     const result = await runPlan(options({ appPaths: [join(repo, "apps")] }));
@@ -247,7 +268,9 @@ spec:
     write("envs/prod/kustomization.yaml", "resources: [deployment.yaml]\n");
     write("envs/prod/deployment.yaml", DEPLOYMENT);
     const result = await runPlan(options({ appPaths: [join(repo, "apps")] }));
-    expect(result.errors.map((e) => e.message)).toEqual(["ApplicationSet argocd/envs generates Application argocd/web-dev, which is already defined (in another file or by another generator); give each its own name (it was skipped)"]);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      "ApplicationSet argocd/envs generates Application argocd/web-dev, which is already defined (in another file or by another generator); give each its own name (it was skipped)",
+    ]);
     expect(result.updates.map((u) => u.targetId).sort()).toEqual(["argocd/web-dev/web", "argocd/web-prod/web"]);
   });
 });

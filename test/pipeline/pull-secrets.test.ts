@@ -76,7 +76,10 @@ function options(overrides: Partial<RunPlanOptions> = {}): RunPlanOptions {
   };
 }
 
-async function fromCluster(app: string, secrets: Parameters<typeof startFakeKube>[1]): Promise<{ kube: FakeKube; run: () => ReturnType<typeof runPlan> }> {
+async function fromCluster(
+  app: string,
+  secrets: Parameters<typeof startFakeKube>[1],
+): Promise<{ kube: FakeKube; run: () => ReturnType<typeof runPlan> }> {
   const items = parseAllDocuments(app).map((doc) => doc.toJS() as Record<string, unknown>);
   const kube = await startFakeKube(
     [
@@ -104,7 +107,9 @@ describe("pull-secret", () => {
 
       expect(result.errors).toEqual([]);
       expect(result.updates).toMatchObject([{ app: "argocd/web", from: "1.0.0", to: "1.0.1" }]);
-      expect(kube.requests.filter((r) => r.path.includes("/secrets/")).map((r) => [r.path, r.status])).toEqual([["/api/v1/namespaces/argocd/secrets/regcred", 200]]);
+      expect(kube.requests.filter((r) => r.path.includes("/secrets/")).map((r) => [r.path, r.status])).toEqual([
+        ["/api/v1/namespaces/argocd/secrets/regcred", 200],
+      ]);
       expect(kube.unexpected()).toEqual([]);
     } finally {
       await kube.close();
@@ -133,7 +138,9 @@ describe("pull-secret", () => {
 
       expect(result.updates).toEqual([]);
       expect(result.errors).toHaveLength(1);
-      expect(result.errors[0]?.message).toContain("credentials pullsecret:argocd/nope for registry.example: secret argocd/nope does not exist");
+      expect(result.errors[0]?.message).toContain(
+        "credentials pullsecret:argocd/nope for registry.example: secret argocd/nope does not exist",
+      );
     } finally {
       await kube.close();
     }
@@ -156,7 +163,9 @@ describe("pull-secret", () => {
     const result = await runPlan(options());
 
     expect(result.updates).toEqual([]);
-    expect(result.errors.map((e) => e.message)).toEqual([expect.stringContaining("Kubernetes secrets can only be read with cluster access")]);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      expect.stringContaining("Kubernetes secrets can only be read with cluster access"),
+    ]);
   });
 
   it("refuses a pull-secret that is not a credential source without echoing it", async () => {

@@ -21,7 +21,8 @@ let repo: string;
 
 beforeAll(async () => {
   registry = await startRegistry();
-  for (const tag of ["1.0.0", "1.0.1"]) await pushImage(registry.host, "team/web", tag, { created: "2026-10-01T00:00:00Z", format: "docker" });
+  for (const tag of ["1.0.0", "1.0.1"])
+    await pushImage(registry.host, "team/web", tag, { created: "2026-10-01T00:00:00Z", format: "docker" });
 });
 
 afterAll(async () => {
@@ -31,7 +32,8 @@ afterAll(async () => {
 beforeEach(() => () => rmSync(repo, { recursive: true, force: true }));
 
 const IMAGES = "images:\n  - name: registry.example/team/web\n    newTag: 1.0.0\n";
-const DEPLOYMENT = "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: registry.example/team/web:1.0.0\n";
+const DEPLOYMENT =
+  "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: registry.example/team/web:1.0.0\n";
 const VALUES = "image:\n  repository: registry.example/team/web\n  tag: 1.0.0\n";
 
 /** An Application `name` with git write-back, `target` as write-back-target (when given), and `spec` as its sources. */
@@ -52,17 +54,34 @@ function application(name: string, target: string | null, spec: string): string 
   ].join("\n");
 }
 
-const kustomizeSource = (path: string): string => `  source:\n    repoURL: https://github.com/o/gitops.git\n    path: ${path}\n    kustomize: {}`;
+const kustomizeSource = (path: string): string =>
+  `  source:\n    repoURL: https://github.com/o/gitops.git\n    path: ${path}\n    kustomize: {}`;
 
 /** A checkout with a good Application (`good`, path good) next to `files`. */
 function checkout(files: Record<string, string>): void {
-  repo = writeTree({ "good/kustomization.yaml": `resources: [deployment.yaml]\n${IMAGES}`, "good/deployment.yaml": DEPLOYMENT, "apps/good.yaml": application("good", null, kustomizeSource("good")), ...files }, "argocd-image-pr-source-paths-");
+  repo = writeTree(
+    {
+      "good/kustomization.yaml": `resources: [deployment.yaml]\n${IMAGES}`,
+      "good/deployment.yaml": DEPLOYMENT,
+      "apps/good.yaml": application("good", null, kustomizeSource("good")),
+      ...files,
+    },
+    "argocd-image-pr-source-paths-",
+  );
   execFileSync("git", ["init", "-q", repo]);
 }
 
 function options(): RunPlanOptions {
   const conf = `registries:\n  - name: local\n    prefix: registry.example\n    api_url: http://${registry.host}\n`;
-  return { repoDir: repo, appPaths: [join(repo, "apps")], configFile: null, cluster: null, registry: { config: parseRegistriesConfig(conf, "registries.conf"), env: {} }, concurrency: 2, write: true };
+  return {
+    repoDir: repo,
+    appPaths: [join(repo, "apps")],
+    configFile: null,
+    cluster: null,
+    registry: { config: parseRegistriesConfig(conf, "registries.conf"), env: {} },
+    concurrency: 2,
+    write: true,
+  };
 }
 
 const read = (file: string): string => readFileSync(join(repo, file), "utf8");
@@ -104,12 +123,20 @@ describe("a write-back target that leaves what the Application deploys from", ()
       "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n",
       "charts/web/values.yaml": VALUES,
       ".github/workflows/deploy.yml": workflow,
-      "apps/web.yaml": application("web", "helmvalues:/.github/workflows/deploy.yml", "  source:\n    repoURL: https://github.com/o/gitops.git\n    path: charts/web\n    helm:\n      valueFiles: [values.yaml]"),
+      "apps/web.yaml": application(
+        "web",
+        "helmvalues:/.github/workflows/deploy.yml",
+        "  source:\n    repoURL: https://github.com/o/gitops.git\n    path: charts/web\n    helm:\n      valueFiles: [values.yaml]",
+      ),
     });
 
     const result = await runPlan(options());
 
-    expect(result.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^"\.github\/workflows\/deploy\.yml" is not among the files Application argocd\/web deploys from \(its source path charts\/web, .*its Helm valueFiles charts\/web\/values\.yaml/)]);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /^"\.github\/workflows\/deploy\.yml" is not among the files Application argocd\/web deploys from \(its source path charts\/web, .*its Helm valueFiles charts\/web\/values\.yaml/,
+      ),
+    ]);
     expect(read(".github/workflows/deploy.yml")).toBe(workflow);
     expect(result.updates.map((u) => u.app)).toEqual(["argocd/good"]);
   });
@@ -129,7 +156,11 @@ describe("a write-back target that leaves what the Application deploys from", ()
 
     const result = await runPlan(options());
 
-    expect(result.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^"apps\/third\/kustomization\.yaml" is not among the files Application argocd\/multi deploys from \(its source path apps\/web,/)]);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /^"apps\/third\/kustomization\.yaml" is not among the files Application argocd\/multi deploys from \(its source path apps\/web,/,
+      ),
+    ]);
     expect(read("apps/third/kustomization.yaml")).toContain("newTag: 1.0.0");
   });
 });
@@ -154,7 +185,11 @@ describe("targets outside the source path that the Application does deploy from"
       "apps/web/deployment.yaml": DEPLOYMENT.replace("name: web }", "name: web-a }"),
       "apps/extra/kustomization.yaml": `resources: [deployment.yaml]\n${IMAGES}`,
       "apps/extra/deployment.yaml": DEPLOYMENT,
-      "apps/multi.yaml": application("multi", "kustomization:/apps/extra", "  sources:\n    - { repoURL: https://github.com/o/gitops.git, path: apps/web, kustomize: {} }\n    - { repoURL: https://github.com/o/gitops.git, path: apps/extra }"),
+      "apps/multi.yaml": application(
+        "multi",
+        "kustomization:/apps/extra",
+        "  sources:\n    - { repoURL: https://github.com/o/gitops.git, path: apps/web, kustomize: {} }\n    - { repoURL: https://github.com/o/gitops.git, path: apps/extra }",
+      ),
     });
 
     const result = await runPlan(options());
@@ -166,35 +201,45 @@ describe("targets outside the source path that the Application does deploy from"
   it.each([
     ["helmvalues:/envs/prod/web.yaml", null],
     [null, null],
-    ["helmvalues:/envs/prod/other.yaml", /^"envs\/prod\/other\.yaml" is not among the files Application argocd\/web deploys from \(its Helm valueFiles envs\/prod\/web\.yaml\), so /],
-  ])("multi-source: a chart from a Helm repository, values in this repository's ref source, write-back-target %s", async (target, error) => {
-    checkout({
-      "envs/prod/web.yaml": VALUES,
-      "envs/prod/other.yaml": VALUES,
-      "apps/web.yaml": application(
-        "web",
-        target,
-        "  sources:\n    - repoURL: https://charts.example.com\n      chart: web\n      targetRevision: 1.0.0\n      helm:\n        valueFiles: [$values/envs/prod/web.yaml]\n    - { repoURL: https://github.com/o/gitops.git, targetRevision: main, ref: values }",
-      ),
-    });
+    [
+      "helmvalues:/envs/prod/other.yaml",
+      /^"envs\/prod\/other\.yaml" is not among the files Application argocd\/web deploys from \(its Helm valueFiles envs\/prod\/web\.yaml\), so /,
+    ],
+  ])(
+    "multi-source: a chart from a Helm repository, values in this repository's ref source, write-back-target %s",
+    async (target, error) => {
+      checkout({
+        "envs/prod/web.yaml": VALUES,
+        "envs/prod/other.yaml": VALUES,
+        "apps/web.yaml": application(
+          "web",
+          target,
+          "  sources:\n    - repoURL: https://charts.example.com\n      chart: web\n      targetRevision: 1.0.0\n      helm:\n        valueFiles: [$values/envs/prod/web.yaml]\n    - { repoURL: https://github.com/o/gitops.git, targetRevision: main, ref: values }",
+        ),
+      });
 
-    const result = await runPlan(options());
+      const result = await runPlan(options());
 
-    if (error === null) {
-      expect(result.errors).toEqual([]);
-      expect(result.updates.map((u) => [u.app, u.file])).toContainEqual(["argocd/web", "envs/prod/web.yaml"]);
-      expect(read("envs/prod/web.yaml")).toContain("tag: 1.0.1");
-    } else {
-      expect(result.errors.map((e) => e.message)).toEqual([expect.stringMatching(error)]);
-      expect(read("envs/prod/other.yaml")).toBe(VALUES);
-    }
-  });
+      if (error === null) {
+        expect(result.errors).toEqual([]);
+        expect(result.updates.map((u) => [u.app, u.file])).toContainEqual(["argocd/web", "envs/prod/web.yaml"]);
+        expect(read("envs/prod/web.yaml")).toContain("tag: 1.0.1");
+      } else {
+        expect(result.errors.map((e) => e.message)).toEqual([expect.stringMatching(error)]);
+        expect(read("envs/prod/other.yaml")).toBe(VALUES);
+      }
+    },
+  );
 
   it("a Helm valueFiles entry outside the chart's path", async () => {
     checkout({
       "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n",
       "envs/prod/values.yaml": VALUES,
-      "apps/web.yaml": application("web", "helmvalues:../../envs/prod/values.yaml", "  source:\n    repoURL: https://github.com/o/gitops.git\n    path: charts/web\n    helm:\n      valueFiles: [../../envs/prod/values.yaml]"),
+      "apps/web.yaml": application(
+        "web",
+        "helmvalues:../../envs/prod/values.yaml",
+        "  source:\n    repoURL: https://github.com/o/gitops.git\n    path: charts/web\n    helm:\n      valueFiles: [../../envs/prod/values.yaml]",
+      ),
     });
 
     const result = await runPlan(options());
@@ -204,7 +249,11 @@ describe("targets outside the source path that the Application does deploy from"
   });
 
   it("a repo-config target has no Application: any file but the config and .git/ may be its target", async () => {
-    checkout({ "elsewhere/values.yaml": VALUES, ".github/argocd-image-pr.yml": "targets:\n  - name: web\n    file: elsewhere/values.yaml\n    kind: helm\n    image: registry.example/team/web\n    constraint: \"~1.0\"\n" });
+    checkout({
+      "elsewhere/values.yaml": VALUES,
+      ".github/argocd-image-pr.yml":
+        'targets:\n  - name: web\n    file: elsewhere/values.yaml\n    kind: helm\n    image: registry.example/team/web\n    constraint: "~1.0"\n',
+    });
 
     const result = await runPlan(options());
 

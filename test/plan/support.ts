@@ -36,7 +36,15 @@ export function targetOf(spec: Omit<UpdateSpec, "to">): Target {
     image: { registry: image.slice(0, slash), repository: image.slice(slash + 1), tag: null, digest: null },
     git: { repoURL: "https://github.com/example-org/gitops", repo: { owner: "example-org", name: "gitops" }, branch: spec.branch ?? null },
     write: { kind: "kustomize", path: spec.file ?? "apps/dev/kustomization.yaml", kustomizeImageName: null, helm: null },
-    policy: { strategy: "semver", constraint: spec.constraint ?? null, allowTags: { kind: "any" }, ignoreTags: [], platforms: [], keepSuffix: false, maxUpdate: null },
+    policy: {
+      strategy: "semver",
+      constraint: spec.constraint ?? null,
+      allowTags: { kind: "any" },
+      ignoreTags: [],
+      platforms: [],
+      keepSuffix: false,
+      maxUpdate: null,
+    },
     forceUpdate: false,
     pullSecret: null,
     liveImages: null,
@@ -72,13 +80,22 @@ export function updateOf(spec: UpdateSpec): Extract<TargetOutcome, { kind: "upda
       files: [file],
       ...spec.update,
     },
-    edits: [{
-      file,
-      kind: "kustomize",
-      locator: { kind: "kustomize", image: target.image, kustomizeImageName: null, helm: null, appName: target.app?.name ?? null, createIfMissing: true },
-      tag: spec.to,
-      digest: null,
-    }],
+    edits: [
+      {
+        file,
+        kind: "kustomize",
+        locator: {
+          kind: "kustomize",
+          image: target.image,
+          kustomizeImageName: null,
+          helm: null,
+          appName: target.app?.name ?? null,
+          createIfMissing: true,
+        },
+        tag: spec.to,
+        digest: null,
+      },
+    ],
   };
 }
 

@@ -8,7 +8,11 @@ import { parseImageRef } from "../../src/image-ref/index.js";
 import { createRegistryClient, parseRegistriesConfig, type RegistryClientOptions } from "../../src/registry/index.js";
 import { pushImage, startRegistry, type TestRegistry } from "../support/registry.js";
 
-interface LogLine { level: string; obj: object; msg: string }
+interface LogLine {
+  level: string;
+  obj: object;
+  msg: string;
+}
 function recordingLog(lines: LogLine[]): NonNullable<RegistryClientOptions["log"]> {
   return {
     debug: (obj, msg) => lines.push({ level: "debug", obj, msg }),
@@ -59,7 +63,10 @@ describe("htpasswd (Basic) registry", () => {
 
   it("reads env: credentials named in registries.conf", async () => {
     const { username, password } = registry.credentials!;
-    const config = parseRegistriesConfig(`registries:\n- prefix: ${registry.host}\n  credentials: env:TEST_REGISTRY_CREDS\n`, "registries.conf");
+    const config = parseRegistriesConfig(
+      `registries:\n- prefix: ${registry.host}\n  credentials: env:TEST_REGISTRY_CREDS\n`,
+      "registries.conf",
+    );
     const client = createRegistryClient({ config, env: { TEST_REGISTRY_CREDS: `${username}:${password}` } });
 
     expect(await client.listTags(parseImageRef(`${registry.host}/private/app`))).toEqual(["1.0.0"]);
@@ -98,7 +105,13 @@ describe("token (Bearer) registry", () => {
   let registry: TestRegistry;
   beforeAll(async () => {
     registry = await startRegistry({ auth: "token", anonymous: "pull" });
-    await pushImage(registry.host, "public/app", "1.0.0", { created: "2024-04-01T00:00:00Z", format: "docker", platforms: ["linux/amd64", "linux/arm64/v8"] }, registry.authorize);
+    await pushImage(
+      registry.host,
+      "public/app",
+      "1.0.0",
+      { created: "2024-04-01T00:00:00Z", format: "docker", platforms: ["linux/amd64", "linux/arm64/v8"] },
+      registry.authorize,
+    );
     await pushImage(registry.host, "public/other", "0.1.0", { created: "2024-04-02T00:00:00Z", format: "oci" }, registry.authorize);
   });
   afterAll(() => registry?.stop());
@@ -130,7 +143,9 @@ describe("token (Bearer) registry", () => {
 
     expect(await client.listTags(parseImageRef(`${registry.host}/public/app`))).toEqual(["1.0.0"]);
 
-    expect(server.requests.slice(before)).toEqual([{ method: "GET", scope: "repository:public/app:pull", service: server.service, account: username, authenticated: true }]);
+    expect(server.requests.slice(before)).toEqual([
+      { method: "GET", scope: "repository:public/app:pull", service: server.service, account: username, authenticated: true },
+    ]);
     await client.close();
   });
 
@@ -171,13 +186,17 @@ describe("token registry without anonymous access", () => {
 
     expect(await client.listTags(parseImageRef(`${registry.host}/private/app`))).toEqual(["2.0.0"]);
 
-    expect(server.requests.slice(before)).toEqual([{ method: "POST", scope: "repository:private/app:pull", service: server.service, account: null, authenticated: true }]);
+    expect(server.requests.slice(before)).toEqual([
+      { method: "POST", scope: "repository:private/app:pull", service: server.service, account: null, authenticated: true },
+    ]);
     expect(JSON.stringify(lines)).not.toContain("acr-refresh-token-1");
     await client.close();
   });
 
   it("says so, without the token, when the token service refuses an identitytoken", async () => {
-    const client = createRegistryClient({ dockerConfigJson: JSON.stringify({ auths: { [registry.host]: { identitytoken: "expired-refresh-token" } } }) });
+    const client = createRegistryClient({
+      dockerConfigJson: JSON.stringify({ auths: { [registry.host]: { identitytoken: "expired-refresh-token" } } }),
+    });
 
     const error = (await client.listTags(parseImageRef(`${registry.host}/private/app`)).catch((e: unknown) => e)) as RegistryError;
 

@@ -36,12 +36,18 @@ function alive(pid: number): boolean {
 /** The error of listing `repo` on a fault server through registries.conf `credentials: ext:<path>`. */
 async function listWith(path: string, credentialsTimeoutMs: number, repos = ["app"]): Promise<RegistryError[]> {
   const server = await startFaultServer({ tags: ["1.0.0"], always: { kind: "status", status: 401 } });
-  const config = parseRegistriesConfig(`registries:\n- name: local\n  prefix: ${server.host}\n  credentials: ext:${path}\n`, "registries.conf");
+  const config = parseRegistriesConfig(
+    `registries:\n- name: local\n  prefix: ${server.host}\n  credentials: ext:${path}\n`,
+    "registries.conf",
+  );
   const client = createRegistryClient({ config, credentialsTimeoutMs, retries: 0 });
   try {
     const errors: RegistryError[] = [];
     for (const repo of repos) {
-      const error = await client.listTags(parseImageRef(`${server.host}/${repo}`)).then(() => null, (e: unknown) => e);
+      const error = await client.listTags(parseImageRef(`${server.host}/${repo}`)).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(RegistryError);
       errors.push(error as RegistryError);
     }
@@ -94,7 +100,11 @@ describe("an ext: script that fails", () => {
   it.each<[string, () => string, RegExp]>([
     ["exits non-zero", () => script("fails.sh", "echo nope >&2\nexit 3"), /the script exited with status 3/],
     ["prints more than 1 MiB", () => script("floods.sh", "yes user:pass"), /the script printed more than 1 MiB/],
-    ["is not executable", () => script("plain.sh", "echo u:p", 0o644), /the script cannot be run \(EACCES\) \(make it executable \(chmod \+x\)/],
+    [
+      "is not executable",
+      () => script("plain.sh", "echo u:p", 0o644),
+      /the script cannot be run \(EACCES\) \(make it executable \(chmod \+x\)/,
+    ],
     ["does not exist", () => join(dir, "missing.sh"), /the script cannot be run \(ENOENT\) \(check the path/],
   ])("%s: says so", { timeout: 5000 }, async (_name, make, message) => {
     const path = make();

@@ -32,7 +32,10 @@ function client(extra: Partial<RegistryClientOptions> = {}): ReturnType<typeof c
 }
 
 async function failure(promise: Promise<unknown>): Promise<RegistryError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(RegistryError);
   return error as RegistryError;
 }
@@ -49,10 +52,13 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse) => voi
     s.once("close", () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  cleanup.push(() => new Promise<void>((resolve) => {
-    for (const s of sockets) s.destroy();
-    server.close(() => resolve());
-  }));
+  cleanup.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  );
   return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, paths };
 }
 
@@ -96,10 +102,13 @@ describe("a request that never finishes ends at its deadline, once, naming the h
     const sockets = new Set<Socket>();
     const tcp = createTcpServer((socket) => sockets.add(socket));
     await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
-    cleanup.push(() => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      tcp.close(() => resolve());
-    }));
+    cleanup.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const s of sockets) s.destroy();
+          tcp.close(() => resolve());
+        }),
+    );
     const host = `127.0.0.1:${(tcp.address() as AddressInfo).port}`;
     const c = client();
 
@@ -109,23 +118,29 @@ describe("a request that never finishes ends at its deadline, once, naming the h
     expect(sockets.size).toBe(1);
   });
 
-  it("a token service that sends headers and then nothing: the message names the token host, not the registry", { timeout: 5000 }, async () => {
-    const token = await serve((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.flushHeaders();
-    });
-    const registry = await serve((_req, res) => {
-      res.writeHead(401, { "www-authenticate": `Bearer realm="http://${token.host}/token",service="test"` }).end();
-    });
-    const c = client();
+  it(
+    "a token service that sends headers and then nothing: the message names the token host, not the registry",
+    { timeout: 5000 },
+    async () => {
+      const token = await serve((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.flushHeaders();
+      });
+      const registry = await serve((_req, res) => {
+        res.writeHead(401, { "www-authenticate": `Bearer realm="http://${token.host}/token",service="test"` }).end();
+      });
+      const c = client();
 
-    const error = await failure(c.listTags(parseImageRef(`${registry.host}/app`)));
+      const error = await failure(c.listTags(parseImageRef(`${registry.host}/app`)));
 
-    expect(error).toMatchObject({ kind: "timeout" });
-    expect(error.message).toContain(`${registry.host}/app: token request failed: ${token.host} sent the headers, then no body within 0.4 s`);
-    expect(token.paths).toHaveLength(1);
-    expect(registry.paths).toEqual(["/v2/app/tags/list?n=1000"]);
-  });
+      expect(error).toMatchObject({ kind: "timeout" });
+      expect(error.message).toContain(
+        `${registry.host}/app: token request failed: ${token.host} sent the headers, then no body within 0.4 s`,
+      );
+      expect(token.paths).toHaveLength(1);
+      expect(registry.paths).toEqual(["/v2/app/tags/list?n=1000"]);
+    },
+  );
 });
 
 describe("a host that stalled is not asked again in the pass", () => {
@@ -142,7 +157,9 @@ describe("a host that stalled is not asked again in the pass", () => {
     expect(Date.now() - started).toBeLessThan(DEADLINE);
     for (const error of [...errors, details]) {
       expect(error).toMatchObject({ kind: "timeout" });
-      expect(error.message).toContain(`not sent: ${stalled.host} stalled earlier in this pass (${stalled.host} sent no answer within 0.4 s)`);
+      expect(error.message).toContain(
+        `not sent: ${stalled.host} stalled earlier in this pass (${stalled.host} sent no answer within 0.4 s)`,
+      );
     }
     expect(stalled.requests).toHaveLength(1);
     expect(await c.listTags(parseImageRef(`${healthy.host}/app`))).toEqual(TAGS);
@@ -171,7 +188,10 @@ describe("a host that stalled is not asked again in the pass", () => {
 describe("raw transport errors, in words about the input", () => {
   it("an https:// api_url to a plain-HTTP registry says to use http://, not OpenSSL's text", { timeout: 5000 }, async () => {
     const server = await faulty(undefined);
-    const config = parseRegistriesConfig(`registries:\n- name: local\n  prefix: ${server.host}\n  api_url: https://${server.host}\n`, "registries.conf");
+    const config = parseRegistriesConfig(
+      `registries:\n- name: local\n  prefix: ${server.host}\n  api_url: https://${server.host}\n`,
+      "registries.conf",
+    );
     const c = client({ config });
 
     const error = await failure(c.listTags(parseImageRef(`${server.host}/app`)));
@@ -211,7 +231,9 @@ describe("raw transport errors, in words about the input", () => {
     const error = await failure(c.listTags(parseImageRef(`${registry.host}/app`)));
 
     expect(error).toMatchObject({ kind: "protocol" });
-    expect(error.message).toContain(`the token service ${token.host} answered with a token of 10485760 bytes; tokens over 16 KiB are not sent`);
+    expect(error.message).toContain(
+      `the token service ${token.host} answered with a token of 10485760 bytes; tokens over 16 KiB are not sent`,
+    );
     expect(error.message.length).toBeLessThan(1000);
     expect(authorizations).toEqual([undefined]);
   });
@@ -225,7 +247,9 @@ describe("raw transport errors, in words about the input", () => {
     const error = await failure(c.listTags(parseImageRef(`${registry.host}/app`)));
 
     expect(error).toMatchObject({ kind: "network" });
-    expect(error.message).toMatch(new RegExp(`tags/list failed: ${registry.host} closed the connection before answering in full \\((ECONNRESET|UND_ERR_SOCKET)\\)`));
+    expect(error.message).toMatch(
+      new RegExp(`tags/list failed: ${registry.host} closed the connection before answering in full \\((ECONNRESET|UND_ERR_SOCKET)\\)`),
+    );
     expect(registry.paths).toHaveLength(2); // a dropped connection is worth one more try
   });
 });

@@ -29,7 +29,15 @@ function capture(): Captured {
   });
   const log = pino({ level: "debug" }, stream);
   const text = (): string => chunks.join("");
-  return { log, text, records: () => text().split("\n").filter((line) => line !== "").map((line) => JSON.parse(line) as Record<string, unknown>) };
+  return {
+    log,
+    text,
+    records: () =>
+      text()
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 }
 
 describe("the registry client's log", () => {
@@ -49,23 +57,44 @@ describe("the registry client's log", () => {
     const { username, password } = registry.credentials!;
     const image = parseImageRef(`${registry.host}/private/app`);
     const good = capture();
-    const ok = createRegistryClient({ dockerConfigJson: JSON.stringify({ auths: { [registry.host]: { username, password } } }), log: good.log });
+    const ok = createRegistryClient({
+      dockerConfigJson: JSON.stringify({ auths: { [registry.host]: { username, password } } }),
+      log: good.log,
+    });
     expect(await ok.listTags(image)).toEqual(["1.0.0"]);
     await ok.getTagDetails(image, "1.0.0");
     await ok.close();
 
     const bad = capture();
     const wrong = "not-the-password-42";
-    const refused = createRegistryClient({ dockerConfigJson: JSON.stringify({ auths: { [registry.host]: { username, password: wrong } } }), log: bad.log });
+    const refused = createRegistryClient({
+      dockerConfigJson: JSON.stringify({ auths: { [registry.host]: { username, password: wrong } } }),
+      log: bad.log,
+    });
     await expect(refused.listTags(image)).rejects.toMatchObject({ kind: "auth" });
     await refused.close();
 
     expect(bad.records()).toContainEqual(
-      expect.objectContaining({ level: 40, msg: "registry authentication failed", image: `${registry.host}/private/app`, registry: registry.host, status: 401 }),
+      expect.objectContaining({
+        level: 40,
+        msg: "registry authentication failed",
+        image: `${registry.host}/private/app`,
+        registry: registry.host,
+        status: 401,
+      }),
     );
     const everything = `${good.text()}${bad.text()}`.toLowerCase();
     expect(good.records().length).toBeGreaterThan(0); // it did log (tags listed), so the absence below means something
-    for (const secret of [password, wrong, Buffer.from(`${username}:${password}`).toString("base64"), Buffer.from(`${username}:${wrong}`).toString("base64"), "bearer ", "basic ", "authorization", "eyj"]) {
+    for (const secret of [
+      password,
+      wrong,
+      Buffer.from(`${username}:${password}`).toString("base64"),
+      Buffer.from(`${username}:${wrong}`).toString("base64"),
+      "bearer ",
+      "basic ",
+      "authorization",
+      "eyj",
+    ]) {
       expect(everything).not.toContain(secret.toLowerCase());
     }
   });
@@ -74,7 +103,12 @@ describe("the registry client's log", () => {
     const { log, records } = capture();
     faults.faults.push({ kind: "status", status: 429, retryAfter: "2" }, { kind: "status", status: 503 });
     const waits: number[] = [];
-    const client = createRegistryClient({ log, sleep: async (ms) => void waits.push(ms), backoff: { baseMs: 10, capMs: 10 }, random: () => 0.5 });
+    const client = createRegistryClient({
+      log,
+      sleep: async (ms) => void waits.push(ms),
+      backoff: { baseMs: 10, capMs: 10 },
+      random: () => 0.5,
+    });
 
     expect(await client.listTags(parseImageRef(`${faults.host}/app`))).toEqual(["1.0.0", "1.1.0"]);
     await client.close();

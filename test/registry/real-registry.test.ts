@@ -23,10 +23,26 @@ const seeded: Record<string, PushedImage> = {};
 beforeAll(async () => {
   registry = await startRegistry();
   const h = registry.host;
-  seeded["docker"] = await pushImage(h, "team/app", "1.0.0", { created: "2023-05-01T10:00:00Z", format: "docker", labels: { "org.opencontainers.image.revision": "abc123" } });
-  seeded["oci"] = await pushImage(h, "team/app", "1.1.0", { created: "2023-06-01T10:00:00.123456789Z", format: "oci", labels: { "org.opencontainers.image.source": "https://github.com/o/app" } });
-  seeded["multi"] = await pushImage(h, "team/app", "2.0.0", { created: "2023-07-01T10:00:00Z", format: "oci", platforms: ["linux/amd64", "linux/arm64/v8"] });
-  seeded["list"] = await pushImage(h, "team/app", "2.1.0", { created: "2023-08-01T10:00:00Z", format: "docker", platforms: ["linux/arm64/v8", "linux/amd64"] });
+  seeded["docker"] = await pushImage(h, "team/app", "1.0.0", {
+    created: "2023-05-01T10:00:00Z",
+    format: "docker",
+    labels: { "org.opencontainers.image.revision": "abc123" },
+  });
+  seeded["oci"] = await pushImage(h, "team/app", "1.1.0", {
+    created: "2023-06-01T10:00:00.123456789Z",
+    format: "oci",
+    labels: { "org.opencontainers.image.source": "https://github.com/o/app" },
+  });
+  seeded["multi"] = await pushImage(h, "team/app", "2.0.0", {
+    created: "2023-07-01T10:00:00Z",
+    format: "oci",
+    platforms: ["linux/amd64", "linux/arm64/v8"],
+  });
+  seeded["list"] = await pushImage(h, "team/app", "2.1.0", {
+    created: "2023-08-01T10:00:00Z",
+    format: "docker",
+    platforms: ["linux/arm64/v8", "linux/amd64"],
+  });
   await pushManyTags(h, "many", MANY, { created: "2023-01-01T00:00:00Z", format: "docker" });
   front = await startPaginatingFront({ upstream: h, pageCap: 100, link: "relative" });
   frontAbsolute = await startPaginatingFront({ upstream: h, pageCap: 250, link: "absolute" });
@@ -59,7 +75,11 @@ describe("tags/list against the real registry", () => {
     const client = createRegistryClient();
     const image = parseImageRef(`${registry.host}/many:ignored`);
 
-    const results = await Promise.all([client.listTags(image), client.listTags(image), client.listTags(parseImageRef(`${registry.host}/many`))]);
+    const results = await Promise.all([
+      client.listTags(image),
+      client.listTags(image),
+      client.listTags(parseImageRef(`${registry.host}/many`)),
+    ]);
 
     expect(results.map((r) => r.length)).toEqual([5000, 5000, 5000]);
     expect(client.stats.requests).toBe(1);
@@ -94,7 +114,11 @@ describe("tags/list against the real registry", () => {
     const error = await client.listTags(parseImageRef(`${registry.host}/nope/missing`)).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(RegistryError);
-    expect(error).toMatchObject({ kind: "not-found", status: 404, context: { registry: registry.host, image: `${registry.host}/nope/missing` } });
+    expect(error).toMatchObject({
+      kind: "not-found",
+      status: 404,
+      context: { registry: registry.host, image: `${registry.host}/nope/missing` },
+    });
     expect(String((error as Error).message)).toMatch(/NAME_UNKNOWN/);
     await client.close();
   });
@@ -123,7 +147,11 @@ describe("tag details against the real registry", () => {
 
     const details = await client.getTagDetails(app(), "1.1.0");
 
-    expect(details).toMatchObject({ digest: seeded["oci"]?.digest, created: "2023-06-01T10:00:00.123Z", labels: { "org.opencontainers.image.source": "https://github.com/o/app" } });
+    expect(details).toMatchObject({
+      digest: seeded["oci"]?.digest,
+      created: "2023-06-01T10:00:00.123Z",
+      labels: { "org.opencontainers.image.source": "https://github.com/o/app" },
+    });
     await client.close();
   });
 
@@ -174,7 +202,10 @@ describe("tag details against the real registry", () => {
   });
 
   it("uses defaultns from registries.conf for single-component names", async () => {
-    const config = parseRegistriesConfig(`registries:\n- name: local\n  prefix: ${registry.host}\n  defaultns: team\n  limit: 50\n`, "registries.conf");
+    const config = parseRegistriesConfig(
+      `registries:\n- name: local\n  prefix: ${registry.host}\n  defaultns: team\n  limit: 50\n`,
+      "registries.conf",
+    );
     const client = createRegistryClient({ config });
 
     const tags = await client.listTags(parseImageRef(`${registry.host}/app`));
@@ -201,7 +232,15 @@ describe("argocd-image-pr tags (spawned)", () => {
   });
 
   it("shows digests, created dates and platforms with --metadata", async () => {
-    const { code, stdout } = await cli(["tags", `${registry.host}/team/app`, "--metadata", "--format", "json", "--platform", "linux/arm64/v8"]);
+    const { code, stdout } = await cli([
+      "tags",
+      `${registry.host}/team/app`,
+      "--metadata",
+      "--format",
+      "json",
+      "--platform",
+      "linux/arm64/v8",
+    ]);
 
     expect(code).toBe(0);
     const json = JSON.parse(stdout) as { tags: { tag: string }[] };

@@ -29,11 +29,25 @@ const scratch = mkdtempSync(join(tmpdir(), "argocd-image-pr-tag-cache-"));
 
 beforeAll(async () => {
   [registry, other, secured] = await Promise.all([startRegistry(), startRegistry(), startRegistry({ auth: "htpasswd" })]);
-  pushed["1.0.0"] = await pushImage(registry.host, "team/app", "1.0.0", { created: "2026-01-01T00:00:00Z", format: "docker", labels: { "org.opencontainers.image.source": "https://github.com/o/app" } });
-  pushed["2.0.0"] = await pushImage(registry.host, "team/app", "2.0.0", { created: "2026-02-01T00:00:00Z", format: "oci", platforms: ["linux/amd64", "linux/arm64/v8"] });
+  pushed["1.0.0"] = await pushImage(registry.host, "team/app", "1.0.0", {
+    created: "2026-01-01T00:00:00Z",
+    format: "docker",
+    labels: { "org.opencontainers.image.source": "https://github.com/o/app" },
+  });
+  pushed["2.0.0"] = await pushImage(registry.host, "team/app", "2.0.0", {
+    created: "2026-02-01T00:00:00Z",
+    format: "oci",
+    platforms: ["linux/amd64", "linux/arm64/v8"],
+  });
   pushed["other"] = await pushImage(other.host, "team/app", "1.0.0", { created: "2026-03-01T00:00:00Z", format: "docker" });
   pushed["latest"] = await pushImage(registry.host, "tools/sh", "latest", { created: "2026-04-01T00:00:00Z", format: "docker" });
-  pushed["secured"] = await pushImage(secured.host, "team/app", "1.0.0", { created: "2026-05-01T00:00:00Z", format: "docker" }, secured.authorize);
+  pushed["secured"] = await pushImage(
+    secured.host,
+    "team/app",
+    "1.0.0",
+    { created: "2026-05-01T00:00:00Z", format: "docker" },
+    secured.authorize,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -46,7 +60,11 @@ function app(host = registry.host): ReturnType<typeof parseImageRef> {
 }
 
 /** One pass: a fresh client (as the app makes per pass) over a shared cache. */
-async function pass<T>(cache: ReturnType<typeof createTagDetailsCache>, body: (client: ReturnType<typeof createRegistryClient>) => Promise<T>, extra: Parameters<typeof createRegistryClient>[0] = {}) {
+async function pass<T>(
+  cache: ReturnType<typeof createTagDetailsCache>,
+  body: (client: ReturnType<typeof createRegistryClient>) => Promise<T>,
+  extra: Parameters<typeof createRegistryClient>[0] = {},
+) {
   const client = createRegistryClient({ ...extra, tagCache: cache });
   try {
     const value = await body(client);
@@ -211,9 +229,21 @@ describe("the tag cache on disk (plan --cache-dir)", () => {
 
   it("survives concurrent writers: every read sees a whole file, and no temporary file is left", async () => {
     const where = dir("concurrent");
-    const details = (i: number): TagDetails => ({ tag: `1.0.${i}`, digest: `sha256:${String(i).padStart(64, "0")}`, created: "2026-01-01T00:00:00.000Z", platforms: ["linux/amd64"], labels: { n: String(i) } });
+    const details = (i: number): TagDetails => ({
+      tag: `1.0.${i}`,
+      digest: `sha256:${String(i).padStart(64, "0")}`,
+      created: "2026-01-01T00:00:00.000Z",
+      platforms: ["linux/amd64"],
+      labels: { n: String(i) },
+    });
     const writers = Array.from({ length: 12 }, (_, w) =>
-      createTagDetailsCache({ entries: Array.from({ length: 200 }, (_, i) => [tagCacheKey({ baseUrl: "http://r", repository: `w${w}`, tag: `1.0.${i}`, platform: "", access: "" }), details(i)] as const) }),
+      createTagDetailsCache({
+        entries: Array.from(
+          { length: 200 },
+          (_, i) =>
+            [tagCacheKey({ baseUrl: "http://r", repository: `w${w}`, tag: `1.0.${i}`, platform: "", access: "" }), details(i)] as const,
+        ),
+      }),
     );
     await saveTagCacheFile(where, writers[0] ?? createTagDetailsCache());
     const reads: Promise<Awaited<ReturnType<typeof loadTagCacheFile>>>[] = [];
@@ -237,7 +267,14 @@ describe("the tag cache on disk (plan --cache-dir)", () => {
   it("is bounded in entries and bytes, keeping the most recently used", async () => {
     const where = dir("bounded");
     const cache = createTagDetailsCache();
-    for (let i = 0; i < 50; i++) cache.set(tagCacheKey({ baseUrl: "http://r", repository: "x", tag: `t${i}`, platform: "", access: "" }), { tag: `t${i}`, digest: null, created: null, platforms: [], labels: { big: "x".repeat(1000) } });
+    for (let i = 0; i < 50; i++)
+      cache.set(tagCacheKey({ baseUrl: "http://r", repository: "x", tag: `t${i}`, platform: "", access: "" }), {
+        tag: `t${i}`,
+        digest: null,
+        created: null,
+        platforms: [],
+        labels: { big: "x".repeat(1000) },
+      });
 
     await saveTagCacheFile(where, cache, { maxEntries: 10 });
     const byCount = await loadTagCacheFile(where);
@@ -254,9 +291,14 @@ describe("the tag cache on disk (plan --cache-dir)", () => {
     const where = dir("secrets");
     const creds = secured.credentials;
     if (creds === undefined) throw new Error("the htpasswd registry has credentials");
-    const config = parseRegistriesConfig(`registries:\n  - name: secured\n    prefix: ${secured.host}\n    credentials: env:SECURED_CREDS\n`, "registries.conf");
+    const config = parseRegistriesConfig(
+      `registries:\n  - name: secured\n    prefix: ${secured.host}\n    credentials: env:SECURED_CREDS\n`,
+      "registries.conf",
+    );
     const env = { SECURED_CREDS: `${creds.username}:${creds.password}` };
-    const dockerConfigJson = JSON.stringify({ auths: { [secured.host]: { auth: Buffer.from(`${creds.username}:${creds.password}`).toString("base64") } } });
+    const dockerConfigJson = JSON.stringify({
+      auths: { [secured.host]: { auth: Buffer.from(`${creds.username}:${creds.password}`).toString("base64") } },
+    });
     const cache = createTagDetailsCache();
     const viaConf = await pass(cache, (c) => c.getTagDetails(parseImageRef(`${secured.host}/team/app`), "1.0.0"), { config, env });
     const viaDocker = await pass(cache, (c) => c.getTagDetails(parseImageRef(`${secured.host}/team/app`), "1.0.0"), { dockerConfigJson });
@@ -266,7 +308,13 @@ describe("the tag cache on disk (plan --cache-dir)", () => {
     expect(viaConf.value.digest).toBe(pushed["secured"]?.digest);
     expect(viaDocker.hits).toBe(0); // other credentials: another entry
     expect(cache.size).toBe(2);
-    for (const secret of [creds.password, creds.username, Buffer.from(`${creds.username}:${creds.password}`).toString("base64"), "SECURED_CREDS", "Basic "]) {
+    for (const secret of [
+      creds.password,
+      creds.username,
+      Buffer.from(`${creds.username}:${creds.password}`).toString("base64"),
+      "SECURED_CREDS",
+      "Basic ",
+    ]) {
       expect(text).not.toContain(secret);
     }
   });

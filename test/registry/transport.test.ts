@@ -11,8 +11,15 @@ import { RegistryError } from "../../src/errors/index.js";
 import { parseImageRef } from "../../src/image-ref/index.js";
 import { createRegistryClient, MediaType } from "../../src/registry/index.js";
 
-interface Seen { path: string; authorization: string | undefined }
-interface Scripted { host: string; seen: Seen[]; stop(): Promise<void> }
+interface Seen {
+  path: string;
+  authorization: string | undefined;
+}
+interface Scripted {
+  host: string;
+  seen: Seen[];
+  stop(): Promise<void>;
+}
 
 const servers: Scripted[] = [];
 afterEach(async () => {
@@ -52,7 +59,12 @@ describe("blob redirects", () => {
   it("follows a config blob redirect to storage on another host without sending it the Authorization header", async () => {
     const config = JSON.stringify({ created: "2024-05-01T00:00:00Z", os: "linux", architecture: "amd64" });
     const configDigest = sha256(config);
-    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: MediaType.dockerManifest, config: { mediaType: "application/vnd.docker.container.image.v1+json", digest: configDigest, size: config.length }, layers: [] });
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.dockerManifest,
+      config: { mediaType: "application/vnd.docker.container.image.v1+json", digest: configDigest, size: config.length },
+      layers: [],
+    });
     const storage = await serve((_req, res) => {
       res.writeHead(200, { "content-type": "application/octet-stream" }).end(config);
     });
@@ -65,7 +77,9 @@ describe("blob redirects", () => {
         res.writeHead(307, { location: `http://${storage.host}/bucket/blob?sig=x` }).end();
       }
     });
-    const client = fastClient({ dockerConfigJson: JSON.stringify({ auths: { [registry.host]: { username: "u", password: "secret-pw" } } }) });
+    const client = fastClient({
+      dockerConfigJson: JSON.stringify({ auths: { [registry.host]: { username: "u", password: "secret-pw" } } }),
+    });
 
     const details = await client.getTagDetails(parseImageRef(`${registry.host}/app`), "1.0.0");
 
@@ -105,7 +119,14 @@ describe("close", () => {
     const pending = Array.from({ length: 40 }, (_, i) => client.listTags(parseImageRef(`${registry.host}/repo${i}`)));
 
     // What `tags --metadata` does when one tag fails: stop waiting and close the client.
-    await Promise.any(pending.map((p) => p.then(() => Promise.reject(new Error("unexpected success")), () => undefined)));
+    await Promise.any(
+      pending.map((p) =>
+        p.then(
+          () => Promise.reject(new Error("unexpected success")),
+          () => undefined,
+        ),
+      ),
+    );
     await client.close();
     const outcomes = await Promise.allSettled(pending);
 
@@ -118,11 +139,20 @@ describe("close", () => {
 
 describe("schema 1", () => {
   it("says a signed schema 1 manifest is not supported, instead of calling its digest wrong", async () => {
-    const payload = JSON.stringify({ schemaVersion: 1, name: "app", tag: "old", architecture: "amd64", fsLayers: [], history: [] }, null, 3);
+    const payload = JSON.stringify(
+      { schemaVersion: 1, name: "app", tag: "old", architecture: "amd64", fsLayers: [], history: [] },
+      null,
+      3,
+    );
     // A signed manifest's digest covers the payload without the signatures, so it differs from the body's.
     const signed = `${payload.slice(0, -2)},\n   "signatures": [{"header": {"alg": "ES256"}, "signature": "abc", "protected": "def"}]\n}`;
     const registry = await serve((_req, res) => {
-      res.writeHead(200, { "content-type": "application/vnd.docker.distribution.manifest.v1+prettyjws", "docker-content-digest": sha256(payload) }).end(signed);
+      res
+        .writeHead(200, {
+          "content-type": "application/vnd.docker.distribution.manifest.v1+prettyjws",
+          "docker-content-digest": sha256(payload),
+        })
+        .end(signed);
     });
     const client = fastClient();
 

@@ -12,7 +12,11 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** The sources the build compiles, relative to the repository (each becomes a dist/ file). */
 function compiledSources(): string[] {
-  const out = execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--listFilesOnly"], { encoding: "utf8" });
+  const out = execFileSync(
+    process.execPath,
+    [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--listFilesOnly"],
+    { encoding: "utf8" },
+  );
   return out
     .split("\n")
     .map((line) => line.trim())

@@ -13,7 +13,10 @@ describe("README: every repo-config key", () => {
   it("the section between the markers is what npm run schema writes", async () => {
     const readme = await readFile(README, "utf8");
     expect(readme.includes(REPO_CONFIG_KEYS_START) && readme.includes(REPO_CONFIG_KEYS_END)).toBe(true);
-    expect(readme === withRepoConfigKeys(readme), "README.md's repo-config keys are out of date with src/sources/repo-config.ts; regenerate them with: npm run schema").toBe(true);
+    expect(
+      readme === withRepoConfigKeys(readme),
+      "README.md's repo-config keys are out of date with src/sources/repo-config.ts; regenerate them with: npm run schema",
+    ).toBe(true);
   });
 
   it("lists every key of a target, nested ones included, with its type", () => {
@@ -22,7 +25,9 @@ describe("README: every repo-config key", () => {
     expect(targetKeys.length).toBeGreaterThan(15);
     for (const key of targetKeys) expect(table).toContain(`| \`targets[].${key}\` |`);
     expect(table).toContain("| `targets[].helm.imageTag` | string |  |");
-    expect(table).toContain("| `targets[].strategy` | `semver` \\| `newest-build` \\| `latest` \\| `alphabetical` \\| `name` \\| `digest` |");
+    expect(table).toContain(
+      "| `targets[].strategy` | `semver` \\| `newest-build` \\| `latest` \\| `alphabetical` \\| `name` \\| `digest` |",
+    );
     // Optional since the app reads Applications kept in the repository (`applications:`) without any target.
     expect(table).toContain("| `targets` | list of maps |  |");
   });

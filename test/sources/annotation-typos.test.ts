@@ -54,12 +54,18 @@ describe("other misspelled keys", () => {
     const result = run({ "argocd-image-updater.argoproj.io/image-list": IMAGE, [key]: "ghp_SECRET" });
 
     expect(result.targets.map((t) => t.id)).toEqual(["argocd/web/web"]);
-    expect(result.problems.map((p) => [p.severity, p.message])).toEqual([["warning", expect.stringContaining(`"${key}" is not an argocd-image-updater annotation and is ignored; did you mean "${meant}"?`)]]);
+    expect(result.problems.map((p) => [p.severity, p.message])).toEqual([
+      ["warning", expect.stringContaining(`"${key}" is not an argocd-image-updater annotation and is ignored; did you mean "${meant}"?`)],
+    ]);
     expect(JSON.stringify(result.problems)).not.toContain("ghp_SECRET");
   });
 
   it("keys of other tools are left alone", () => {
-    const result = run({ "argocd-image-updater.argoproj.io/image-list": IMAGE, "argocd.argoproj.io/sync-wave": "1", "notifications.argoproj.io/subscribe.on-sync-succeeded.slack": "x" });
+    const result = run({
+      "argocd-image-updater.argoproj.io/image-list": IMAGE,
+      "argocd.argoproj.io/sync-wave": "1",
+      "notifications.argoproj.io/subscribe.on-sync-succeeded.slack": "x",
+    });
 
     expect(result.problems).toEqual([]);
   });

@@ -42,7 +42,10 @@ describe("splitImageSpec: [alias=]image[:constraint] as image-updater splits it"
     ["nginx:1.x", { alias: null, name: "nginx", constraint: "1.x", digest: null }],
     ["web=nginx", { alias: "web", name: "nginx", constraint: null, digest: null }],
     ["web=nginx:~1.26", { alias: "web", name: "nginx", constraint: "~1.26", digest: null }],
-    ["app=ghcr.io/nginxinc/nginx-unprivileged:>=1.27.0 <1.28.0", { alias: "app", name: "ghcr.io/nginxinc/nginx-unprivileged", constraint: ">=1.27.0 <1.28.0", digest: null }],
+    [
+      "app=ghcr.io/nginxinc/nginx-unprivileged:>=1.27.0 <1.28.0",
+      { alias: "app", name: "ghcr.io/nginxinc/nginx-unprivileged", constraint: ">=1.27.0 <1.28.0", digest: null },
+    ],
     ["quay.io/org/app:^1.0 || ^2.0", { alias: null, name: "quay.io/org/app", constraint: "^1.0 || ^2.0", digest: null }],
     ["registry.local:5000/team/app:1.2.x", { alias: null, name: "registry.local:5000/team/app", constraint: "1.2.x", digest: null }],
     ["localhost:5000/app:^1", { alias: null, name: "localhost:5000/app", constraint: "^1", digest: null }],
@@ -104,15 +107,43 @@ describe("legacy annotations → policy (per-alias > app-wide > default)", () =>
     ["defaults", { "image-list": "web=nginx" }, {}],
     ["constraint from image-list", { "image-list": "web=nginx:~1.26" }, { constraint: "~1.26" }],
     ["app-wide strategy", { "image-list": "web=nginx", "update-strategy": "latest" }, { strategy: "newest-build" }],
-    ["per-alias beats app-wide", { "image-list": "web=nginx", "update-strategy": "latest", "web.update-strategy": "name" }, { strategy: "alphabetical" }],
+    [
+      "per-alias beats app-wide",
+      { "image-list": "web=nginx", "update-strategy": "latest", "web.update-strategy": "name" },
+      { strategy: "alphabetical" },
+    ],
     ["app-wide allow-tags", { "image-list": "web=nginx", "allow-tags": "regexp:^1" }, { allowTags: { kind: "regexp", pattern: "^1" } }],
-    ["per-alias allow-tags beats app-wide", { "image-list": "web=nginx", "allow-tags": "regexp:^1", "web.allow-tags": "any" }, { allowTags: { kind: "any" } }],
-    ["deprecated tag-match read as allow-tags", { "image-list": "web=nginx", "web.tag-match": "regexp:^2" }, { allowTags: { kind: "regexp", pattern: "^2" } }],
-    ["ignore-tags split on commas", { "image-list": "web=nginx", "web.ignore-tags": "latest, *-rc*,, dev" }, { ignoreTags: ["latest", "*-rc*", "dev"] }],
+    [
+      "per-alias allow-tags beats app-wide",
+      { "image-list": "web=nginx", "allow-tags": "regexp:^1", "web.allow-tags": "any" },
+      { allowTags: { kind: "any" } },
+    ],
+    [
+      "deprecated tag-match read as allow-tags",
+      { "image-list": "web=nginx", "web.tag-match": "regexp:^2" },
+      { allowTags: { kind: "regexp", pattern: "^2" } },
+    ],
+    [
+      "ignore-tags split on commas",
+      { "image-list": "web=nginx", "web.ignore-tags": "latest, *-rc*,, dev" },
+      { ignoreTags: ["latest", "*-rc*", "dev"] },
+    ],
     ["app-wide ignore-tags", { "image-list": "web=nginx", "ignore-tags": "latest" }, { ignoreTags: ["latest"] }],
-    ["per-alias ignore-tags replace app-wide", { "image-list": "web=nginx", "ignore-tags": "latest", "web.ignore-tags": "edge" }, { ignoreTags: ["edge"] }],
-    ["platforms per alias", { "image-list": "web=nginx", "web.platforms": "linux/amd64, linux/arm64/v8" }, { platforms: ["linux/amd64", "linux/arm64/v8"] }],
-    ["digest strategy keeps tag as constraint", { "image-list": "web=nginx:latest", "web.update-strategy": "digest" }, { strategy: "digest", constraint: "latest" }],
+    [
+      "per-alias ignore-tags replace app-wide",
+      { "image-list": "web=nginx", "ignore-tags": "latest", "web.ignore-tags": "edge" },
+      { ignoreTags: ["edge"] },
+    ],
+    [
+      "platforms per alias",
+      { "image-list": "web=nginx", "web.platforms": "linux/amd64, linux/arm64/v8" },
+      { platforms: ["linux/amd64", "linux/arm64/v8"] },
+    ],
+    [
+      "digest strategy keeps tag as constraint",
+      { "image-list": "web=nginx:latest", "web.update-strategy": "digest" },
+      { strategy: "digest", constraint: "latest" },
+    ],
     ["unaliased image takes app-wide only", { "image-list": "nginx", "update-strategy": "name" }, { strategy: "alphabetical" }],
   ])("%s", (_name, annotations, expected) => {
     const result = run(annotations);
@@ -123,10 +154,22 @@ describe("legacy annotations → policy (per-alias > app-wide > default)", () =>
   it.each<[string, Record<string, string>, Partial<Target>]>([
     ["force-update per alias", { "image-list": "web=nginx", "web.force-update": "true" }, { forceUpdate: true }],
     ["force-update app-wide", { "image-list": "web=nginx", "force-update": "1" }, { forceUpdate: true }],
-    ["per-alias force-update false beats app-wide", { "image-list": "web=nginx", "force-update": "true", "web.force-update": "false" }, { forceUpdate: false }],
-    ["pull-secret per alias", { "image-list": "web=nginx", "web.pull-secret": "pullsecret:argocd/regcred" }, { pullSecret: "pullsecret:argocd/regcred" }],
+    [
+      "per-alias force-update false beats app-wide",
+      { "image-list": "web=nginx", "force-update": "true", "web.force-update": "false" },
+      { forceUpdate: false },
+    ],
+    [
+      "pull-secret per alias",
+      { "image-list": "web=nginx", "web.pull-secret": "pullsecret:argocd/regcred" },
+      { pullSecret: "pullsecret:argocd/regcred" },
+    ],
     ["pull-secret app-wide", { "image-list": "web=nginx", "pull-secret": "env:REGCRED" }, { pullSecret: "env:REGCRED" }],
-    ["alias defaults to last path component", { "image-list": "ghcr.io/acme/api-server" }, { alias: "api-server", id: "argocd/web/api-server" }],
+    [
+      "alias defaults to last path component",
+      { "image-list": "ghcr.io/acme/api-server" },
+      { alias: "api-server", id: "argocd/web/api-server" },
+    ],
   ])("%s", (_name, annotations, expected) => {
     const result = run(annotations);
     expect(result.problems).toEqual([]);
@@ -149,19 +192,94 @@ describe("legacy annotations → policy (per-alias > app-wide > default)", () =>
 });
 
 describe("legacy annotations → write target", () => {
-  const helmSource = { source: { repoURL: "https://github.com/acme/gitops", path: "charts/web", helm: { valueFiles: ["values-prod.yaml"] } } };
+  const helmSource = {
+    source: { repoURL: "https://github.com/acme/gitops", path: "charts/web", helm: { valueFiles: ["values-prod.yaml"] } },
+  };
   it.each<[string, Record<string, string>, Partial<Application["spec"]>, Target["write"]]>([
-    ["default (argocd, from cluster) → kustomization dir", { "image-list": "web=nginx" }, {}, { kind: "kustomize", path: "apps/web", kustomizeImageName: null, helm: null, argocdSourcePath: "apps/web/.argocd-source-web.yaml" }],
-    ["git, no target → kustomization dir", { "image-list": "web=nginx", "write-back-method": "git" }, {}, { kind: "kustomize", path: "apps/web", kustomizeImageName: null, helm: null, argocdSourcePath: "apps/web/.argocd-source-web.yaml" }],
-    ["kustomization", { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "kustomization" }, {}, { kind: "kustomize", path: "apps/web", kustomizeImageName: null, helm: null }],
-    ["kustomization:../base (relative to the app path)", { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "kustomization:../base" }, {}, { kind: "kustomize", path: "apps/base", kustomizeImageName: null, helm: null }],
-    ["kustomization:/overlays/x (from the repo root)", { "image-list": "web=nginx", "write-back-method": "git:repocreds", "write-back-target": "kustomization:/overlays/x" }, {}, { kind: "kustomize", path: "overlays/x", kustomizeImageName: null, helm: null }],
-    ["helmvalues → values.yaml in the app path", { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "helmvalues" }, {}, { kind: "helm", path: "apps/web/values.yaml", kustomizeImageName: null, helm: null }],
-    ["helmvalues:/env/prod.yaml", { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "helmvalues:/env/prod.yaml" }, {}, { kind: "helm", path: "env/prod.yaml", kustomizeImageName: null, helm: null }],
-    ["helmvalues:sub/v.yaml", { "image-list": "web=nginx", "write-back-method": "git:secret:argocd/git-creds", "write-back-target": "helmvalues:sub/v.yaml" }, {}, { kind: "helm", path: "apps/web/sub/v.yaml", kustomizeImageName: null, helm: null }],
-    ["other target → override file from the repo root", { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "apps/web/.argocd-source-web.yaml" }, {}, { kind: "argocd-source", path: "apps/web/.argocd-source-web.yaml", kustomizeImageName: null, helm: null, argocdSourceFileName: ".argocd-source-web.yaml" }],
-    ["helm app → first valueFile", { "image-list": "web=nginx", "web.helm.image-name": "image.repository", "web.helm.image-tag": "image.tag" }, helmSource, { kind: "helm", path: "charts/web/values-prod.yaml", kustomizeImageName: null, helm: { imageName: "image.repository", imageTag: "image.tag", imageSpec: null }, argocdSourcePath: "charts/web/.argocd-source-web.yaml" }],
-    ["helm app, image-spec", { "image-list": "web=nginx", "web.helm.image-spec": "image.full" }, { source: { repoURL: "https://github.com/acme/gitops", path: "charts/web", helm: {} } }, { kind: "helm", path: "charts/web/values.yaml", kustomizeImageName: null, helm: { imageName: null, imageTag: null, imageSpec: "image.full" }, argocdSourcePath: "charts/web/.argocd-source-web.yaml" }],
+    [
+      "default (argocd, from cluster) → kustomization dir",
+      { "image-list": "web=nginx" },
+      {},
+      { kind: "kustomize", path: "apps/web", kustomizeImageName: null, helm: null, argocdSourcePath: "apps/web/.argocd-source-web.yaml" },
+    ],
+    [
+      "git, no target → kustomization dir",
+      { "image-list": "web=nginx", "write-back-method": "git" },
+      {},
+      { kind: "kustomize", path: "apps/web", kustomizeImageName: null, helm: null, argocdSourcePath: "apps/web/.argocd-source-web.yaml" },
+    ],
+    [
+      "kustomization",
+      { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "kustomization" },
+      {},
+      { kind: "kustomize", path: "apps/web", kustomizeImageName: null, helm: null },
+    ],
+    [
+      "kustomization:../base (relative to the app path)",
+      { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "kustomization:../base" },
+      {},
+      { kind: "kustomize", path: "apps/base", kustomizeImageName: null, helm: null },
+    ],
+    [
+      "kustomization:/overlays/x (from the repo root)",
+      { "image-list": "web=nginx", "write-back-method": "git:repocreds", "write-back-target": "kustomization:/overlays/x" },
+      {},
+      { kind: "kustomize", path: "overlays/x", kustomizeImageName: null, helm: null },
+    ],
+    [
+      "helmvalues → values.yaml in the app path",
+      { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "helmvalues" },
+      {},
+      { kind: "helm", path: "apps/web/values.yaml", kustomizeImageName: null, helm: null },
+    ],
+    [
+      "helmvalues:/env/prod.yaml",
+      { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "helmvalues:/env/prod.yaml" },
+      {},
+      { kind: "helm", path: "env/prod.yaml", kustomizeImageName: null, helm: null },
+    ],
+    [
+      "helmvalues:sub/v.yaml",
+      { "image-list": "web=nginx", "write-back-method": "git:secret:argocd/git-creds", "write-back-target": "helmvalues:sub/v.yaml" },
+      {},
+      { kind: "helm", path: "apps/web/sub/v.yaml", kustomizeImageName: null, helm: null },
+    ],
+    [
+      "other target → override file from the repo root",
+      { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "apps/web/.argocd-source-web.yaml" },
+      {},
+      {
+        kind: "argocd-source",
+        path: "apps/web/.argocd-source-web.yaml",
+        kustomizeImageName: null,
+        helm: null,
+        argocdSourceFileName: ".argocd-source-web.yaml",
+      },
+    ],
+    [
+      "helm app → first valueFile",
+      { "image-list": "web=nginx", "web.helm.image-name": "image.repository", "web.helm.image-tag": "image.tag" },
+      helmSource,
+      {
+        kind: "helm",
+        path: "charts/web/values-prod.yaml",
+        kustomizeImageName: null,
+        helm: { imageName: "image.repository", imageTag: "image.tag", imageSpec: null },
+        argocdSourcePath: "charts/web/.argocd-source-web.yaml",
+      },
+    ],
+    [
+      "helm app, image-spec",
+      { "image-list": "web=nginx", "web.helm.image-spec": "image.full" },
+      { source: { repoURL: "https://github.com/acme/gitops", path: "charts/web", helm: {} } },
+      {
+        kind: "helm",
+        path: "charts/web/values.yaml",
+        kustomizeImageName: null,
+        helm: { imageName: null, imageTag: null, imageSpec: "image.full" },
+        argocdSourcePath: "charts/web/.argocd-source-web.yaml",
+      },
+    ],
   ])("%s", (_name, annotations, spec, expected) => {
     const result = run(annotations, spec);
     expect(result.problems).toEqual([]);
@@ -179,31 +297,78 @@ describe("legacy annotations → write target", () => {
 
   it("git-repository overrides the source repo", () => {
     const result = run({ "image-list": "web=nginx", "write-back-method": "git", "git-repository": "git@github.com:acme/other.git" });
-    expect(result.targets[0]?.git).toEqual({ repoURL: "git@github.com:acme/other.git", repo: { owner: "acme", name: "other" }, branch: null });
+    expect(result.targets[0]?.git).toEqual({
+      repoURL: "git@github.com:acme/other.git",
+      repo: { owner: "acme", name: "other" },
+      branch: null,
+    });
   });
 
   it("targetRevision other than HEAD is the branch", () => {
-    const result = run({ "image-list": "web=nginx" }, { source: { repoURL: "https://github.com/acme/gitops", path: "a", targetRevision: "staging" } });
+    const result = run(
+      { "image-list": "web=nginx" },
+      { source: { repoURL: "https://github.com/acme/gitops", path: "a", targetRevision: "staging" } },
+    );
     expect(result.targets[0]?.git.branch).toBe("staging");
   });
 });
 
 describe("bad annotations: a problem naming app, key, value and fix; other images go on", () => {
   it.each<[string, Record<string, string>, number, RegExp]>([
-    ["unknown strategy", { "image-list": "web=nginx,api=org/api", "web.update-strategy": "newest" }, 1, /argocd-image-updater\.argoproj\.io\/web\.update-strategy.*"newest".*use one of semver/],
-    ["invalid regexp", { "image-list": "web=nginx,api=org/api", "web.allow-tags": "regexp:([" }, 1, /web\.allow-tags.*"regexp:\(\[" is not a valid regular expression/],
-    ["invalid Regexp: (any case)", { "image-list": "web=nginx,api=org/api", "web.allow-tags": "Regexp:([" }, 1, /web\.allow-tags.*"Regexp:\(\[" is not a valid regular expression.*fix the pattern after "Regexp:"/],
+    [
+      "unknown strategy",
+      { "image-list": "web=nginx,api=org/api", "web.update-strategy": "newest" },
+      1,
+      /argocd-image-updater\.argoproj\.io\/web\.update-strategy.*"newest".*use one of semver/,
+    ],
+    [
+      "invalid regexp",
+      { "image-list": "web=nginx,api=org/api", "web.allow-tags": "regexp:([" },
+      1,
+      /web\.allow-tags.*"regexp:\(\[" is not a valid regular expression/,
+    ],
+    [
+      "invalid Regexp: (any case)",
+      { "image-list": "web=nginx,api=org/api", "web.allow-tags": "Regexp:([" },
+      1,
+      /web\.allow-tags.*"Regexp:\(\[" is not a valid regular expression.*fix the pattern after "Regexp:"/,
+    ],
     ["allow-tags without regexp:", { "image-list": "web=nginx,api=org/api", "web.allow-tags": "^v1" }, 1, /write it as regexp:\^v1/],
     ["invalid image", { "image-list": "web=NGINX:1,api=org/api" }, 1, /image-list entry "web=NGINX:1" is not a valid image.*lowercase/],
     ["empty alias", { "image-list": "=nginx,api=org/api" }, 1, /empty alias/],
-    ["bad force-update", { "image-list": "web=nginx,api=org/api", "web.force-update": "yes" }, 2, /web\.force-update.*"yes".*true or false/],
+    [
+      "bad force-update",
+      { "image-list": "web=nginx,api=org/api", "web.force-update": "yes" },
+      2,
+      /web\.force-update.*"yes".*true or false/,
+    ],
     // Fail closed, as image-updater does: an unreadable platform must not widen the choice to every platform.
-    ["bad platform", { "image-list": "web=nginx,api=org/api", "web.platforms": "linux" }, 1, /web\.platforms for image "web": platform "linux" is not os\/arch\[\/variant\]; write it as os\/arch\[\/variant\], e\.g\. linux\/amd64.*This image was skipped/],
-    ["bad platform next to a good one", { "image-list": "web=nginx,api=org/api", "web.platforms": "linux/arm64, linux-amd64" }, 1, /platform "linux-amd64" is not os\/arch\[\/variant\]; write it as linux\/amd64.*This image was skipped/],
+    [
+      "bad platform",
+      { "image-list": "web=nginx,api=org/api", "web.platforms": "linux" },
+      1,
+      /web\.platforms for image "web": platform "linux" is not os\/arch\[\/variant\]; write it as os\/arch\[\/variant\], e\.g\. linux\/amd64.*This image was skipped/,
+    ],
+    [
+      "bad platform next to a good one",
+      { "image-list": "web=nginx,api=org/api", "web.platforms": "linux/arm64, linux-amd64" },
+      1,
+      /platform "linux-amd64" is not os\/arch\[\/variant\]; write it as linux\/amd64.*This image was skipped/,
+    ],
     ["duplicate alias", { "image-list": "web=nginx,web=org/api" }, 1, /two images share the alias "web"/],
     // image-updater reads a digest as an empty constraint: the image would follow every tag.
-    ["digest", { "image-list": "web=ghcr.io/x/y@sha256:0123abcd,api=org/api" }, 1, /image-list entry "web=ghcr\.io\/x\/y@sha256:0123abcd" \(alias "web"\): a digest is not a constraint; write a tag constraint \(e\.g\. ~1\.27\) and use update-strategy digest/],
-    ["tag and digest", { "image-list": "web=ghcr.io/x/y:~1.27@sha256:0123abcd,api=org/api" }, 1, /\(alias "web"\): a digest is not a constraint/],
+    [
+      "digest",
+      { "image-list": "web=ghcr.io/x/y@sha256:0123abcd,api=org/api" },
+      1,
+      /image-list entry "web=ghcr\.io\/x\/y@sha256:0123abcd" \(alias "web"\): a digest is not a constraint; write a tag constraint \(e\.g\. ~1\.27\) and use update-strategy digest/,
+    ],
+    [
+      "tag and digest",
+      { "image-list": "web=ghcr.io/x/y:~1.27@sha256:0123abcd,api=org/api" },
+      1,
+      /\(alias "web"\): a digest is not a constraint/,
+    ],
   ])("%s", (_name, annotations, targets, message) => {
     const result = run(annotations);
     expect(result.targets).toHaveLength(targets);
@@ -211,10 +376,22 @@ describe("bad annotations: a problem naming app, key, value and fix; other image
   });
 
   it.each<[string, Record<string, string>, RegExp]>([
-    ["unknown write-back-method", { "image-list": "web=nginx", "write-back-method": "github" }, /write-back-method "github" is not a write-back method/],
-    ["bad write-back-target", { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "kustomizationx" }, /write-back-target "kustomizationx" is not a write-back target; use kustomization, kustomization:<path>/],
+    [
+      "unknown write-back-method",
+      { "image-list": "web=nginx", "write-back-method": "github" },
+      /write-back-method "github" is not a write-back method/,
+    ],
+    [
+      "bad write-back-target",
+      { "image-list": "web=nginx", "write-back-method": "git", "write-back-target": "kustomizationx" },
+      /write-back-target "kustomizationx" is not a write-back target; use kustomization, kustomization:<path>/,
+    ],
     ["bad git-branch", { "image-list": "web=nginx", "write-back-method": "git", "git-branch": "a:b:c" }, /git-branch "a:b:c" must be/],
-    ["not on GitHub", { "image-list": "web=nginx", "git-repository": "https://gitlab.com/acme/gitops.git", "write-back-method": "git" }, /"https:\/\/gitlab\.com\/acme\/gitops\.git" is not on GitHub/],
+    [
+      "not on GitHub",
+      { "image-list": "web=nginx", "git-repository": "https://gitlab.com/acme/gitops.git", "write-back-method": "git" },
+      /"https:\/\/gitlab\.com\/acme\/gitops\.git" is not on GitHub/,
+    ],
   ])("%s drops the app's targets", (_name, annotations, message) => {
     const result = run(annotations);
     expect(result.targets).toEqual([]);
@@ -222,9 +399,17 @@ describe("bad annotations: a problem naming app, key, value and fix; other image
   });
 
   it.each<[string, Record<string, string>, RegExp]>([
-    ["constraint look-alike", { "image-list": "app=ghcr.io/x/y", "app.semver": "^1" }, /constraint belongs in image-list.*"image-list: app=ghcr\.io\/x\/y:\^1"/],
+    [
+      "constraint look-alike",
+      { "image-list": "app=ghcr.io/x/y", "app.semver": "^1" },
+      /constraint belongs in image-list.*"image-list: app=ghcr\.io\/x\/y:\^1"/,
+    ],
     ["unknown app-wide key", { "image-list": "app=x/y", interval: "1m" }, /"interval" is not an argocd-image-updater annotation/],
-    ["per-alias key for a missing alias", { "image-list": "app=x/y", "other.update-strategy": "latest" }, /image-list has no alias "other"/],
+    [
+      "per-alias key for a missing alias",
+      { "image-list": "app=x/y", "other.update-strategy": "latest" },
+      /image-list has no alias "other"/,
+    ],
     ["app-wide platforms", { "image-list": "app=x/y", platforms: "linux/amd64" }, /use "<alias>\.platforms"/],
     ["deprecated tag-match", { "image-list": "app=x/y", "app.tag-match": "regexp:^1" }, /tag-match" is deprecated/],
   ])("%s is a warning and the target stays", (_name, annotations, message) => {
@@ -235,11 +420,31 @@ describe("bad annotations: a problem naming app, key, value and fix; other image
 
   // The value of a key nobody reads may be anything, a pasted credential included.
   it.each<[string, Record<string, string>, RegExp]>([
-    ["alias typo", { "image-list": "app=ghcr.io/x/y", "ap.pull-secret": "robot:ghp_SUPERSECRET1" }, /ap\.pull-secret.*image-list has no alias "ap"/],
-    ["underscore instead of dash", { "image-list": "app=ghcr.io/x/y", "app.pull_secret": "robot:ghp_SUPERSECRET1" }, /app\.pull_secret" is not an argocd-image-updater annotation/],
-    ["unknown key", { "image-list": "app=ghcr.io/x/y", "app.credentials": "robot:ghp_SUPERSECRET1" }, /app\.credentials" is not an argocd-image-updater annotation/],
-    ["unknown app-wide key", { "image-list": "app=ghcr.io/x/y", "password": "ghp_SUPERSECRET1" }, /"password" is not an argocd-image-updater annotation/],
-    ["constraint look-alike", { "image-list": "app=ghcr.io/x/y", "app.version": "ghp_SUPERSECRET1" }, /app\.version" is not an argocd-image-updater annotation.*"image-list: app=ghcr\.io\/x\/y:<constraint>"/],
+    [
+      "alias typo",
+      { "image-list": "app=ghcr.io/x/y", "ap.pull-secret": "robot:ghp_SUPERSECRET1" },
+      /ap\.pull-secret.*image-list has no alias "ap"/,
+    ],
+    [
+      "underscore instead of dash",
+      { "image-list": "app=ghcr.io/x/y", "app.pull_secret": "robot:ghp_SUPERSECRET1" },
+      /app\.pull_secret" is not an argocd-image-updater annotation/,
+    ],
+    [
+      "unknown key",
+      { "image-list": "app=ghcr.io/x/y", "app.credentials": "robot:ghp_SUPERSECRET1" },
+      /app\.credentials" is not an argocd-image-updater annotation/,
+    ],
+    [
+      "unknown app-wide key",
+      { "image-list": "app=ghcr.io/x/y", password: "ghp_SUPERSECRET1" },
+      /"password" is not an argocd-image-updater annotation/,
+    ],
+    [
+      "constraint look-alike",
+      { "image-list": "app=ghcr.io/x/y", "app.version": "ghp_SUPERSECRET1" },
+      /app\.version" is not an argocd-image-updater annotation.*"image-list: app=ghcr\.io\/x\/y:<constraint>"/,
+    ],
   ])("%s: the warning names the key, never the value", (_name, annotations, message) => {
     const result = run(annotations);
     expect(result.targets).toHaveLength(1);
@@ -249,7 +454,11 @@ describe("bad annotations: a problem naming app, key, value and fix; other image
 
   it("an app without image-list is skipped, not a problem", () => {
     const result = run({});
-    expect(result).toEqual({ targets: [], problems: [], skipped: [{ app: "argocd/web", reason: expect.stringContaining("no argocd-image-updater") }] });
+    expect(result).toEqual({
+      targets: [],
+      problems: [],
+      skipped: [{ app: "argocd/web", reason: expect.stringContaining("no argocd-image-updater") }],
+    });
   });
 
   it("readAnnotations returns null without image-list", () => {

@@ -2,9 +2,19 @@
 import { describe, expect, it } from "vitest";
 
 import { memoryReader } from "../support/memory-reader.js";
-import { detectApplicationTypes, detectSourceType, parseManifests, targetsFromApplications, typeFromFileNames } from "../../src/sources/index.js";
+import {
+  detectApplicationTypes,
+  detectSourceType,
+  parseManifests,
+  targetsFromApplications,
+  typeFromFileNames,
+} from "../../src/sources/index.js";
 
-const source = (extra = "") => ({ repoURL: "https://github.com/acme/gitops", path: "apps/web", ...(extra === "" ? {} : JSON.parse(extra)) });
+const source = (extra = "") => ({
+  repoURL: "https://github.com/acme/gitops",
+  path: "apps/web",
+  ...(extra === "" ? {} : JSON.parse(extra)),
+});
 
 describe("Argo CD's discovery from the files in the source path", () => {
   it.each([
@@ -43,7 +53,10 @@ describe("an explicit block wins over the files", () => {
   });
 
   it("blocks in .argocd-source-<app>.yaml count, as Argo CD merges them into the source first", async () => {
-    const withOverride = memoryReader({ "apps/web/Chart.yaml": "name: web\n", "apps/web/.argocd-source-web.yaml": "kustomize:\n  images: [nginx:1.27.0]\n" });
+    const withOverride = memoryReader({
+      "apps/web/Chart.yaml": "name: web\n",
+      "apps/web/.argocd-source-web.yaml": "kustomize:\n  images: [nginx:1.27.0]\n",
+    });
     expect(await detectSourceType(source(), ".argocd-source-web.yaml", withOverride)).toEqual({ type: "Kustomize", from: "override-file" });
     const shared = memoryReader({ "apps/web/deploy.yaml": "", "apps/web/.argocd-source.yaml": "helm:\n  parameters: []\n" });
     expect(await detectSourceType(source(), ".argocd-source-web.yaml", shared)).toEqual({ type: "Helm", from: "override-file" });
@@ -55,7 +68,12 @@ const LIST = "argocd-image-updater.argoproj.io/image-list";
 async function targets(yaml: string, files: Record<string, string>) {
   const parsed = parseManifests(yaml, "apps/web.yaml");
   expect(parsed.problems).toEqual([]);
-  const sourceTypes = await detectApplicationTypes(parsed.applications, memoryReader(files), (url) => url.includes("acme/gitops"), "argocd");
+  const sourceTypes = await detectApplicationTypes(
+    parsed.applications,
+    memoryReader(files),
+    (url) => url.includes("acme/gitops"),
+    "argocd",
+  );
   return targetsFromApplications({ ...parsed, sourceTypes });
 }
 
@@ -74,31 +92,48 @@ spec:
 `;
 
   it("a Helm chart kept in git without a helm: block writes its values.yaml (was: no kustomization file)", async () => {
-    const result = await targets(app("source: { repoURL: https://github.com/acme/gitops, path: charts/web }"), { "charts/web/Chart.yaml": "name: web\n", "charts/web/values.yaml": "image: {}\n" });
+    const result = await targets(app("source: { repoURL: https://github.com/acme/gitops, path: charts/web }"), {
+      "charts/web/Chart.yaml": "name: web\n",
+      "charts/web/values.yaml": "image: {}\n",
+    });
     expect(result.problems).toEqual([]);
     expect(result.targets.map((t) => [t.write.kind, t.write.path])).toEqual([["helm", "charts/web/values.yaml"]]);
   });
 
   it("a plain-manifest directory is a Directory application: its manifests are edited (argocd-image-updater skips it)", async () => {
-    const result = await targets(app("source: { repoURL: https://github.com/acme/gitops, path: manifests/web }"), { "manifests/web/deployment.yaml": "kind: Deployment\n" });
+    const result = await targets(app("source: { repoURL: https://github.com/acme/gitops, path: manifests/web }"), {
+      "manifests/web/deployment.yaml": "kind: Deployment\n",
+    });
     expect(result.skipped).toEqual([]);
-    expect(result.targets.map((t) => [t.write.kind, t.write.path, t.write.directory])).toEqual([["manifest", "manifests/web", { recurse: false, include: null, exclude: null }]]);
+    expect(result.targets.map((t) => [t.write.kind, t.write.path, t.write.directory])).toEqual([
+      ["manifest", "manifests/web", { recurse: false, include: null, exclude: null }],
+    ]);
   });
 
   it("a kustomization in the path is Kustomize", async () => {
-    const result = await targets(app("source: { repoURL: https://github.com/acme/gitops, path: k/web }"), { "k/web/kustomization.yaml": "resources: []\n" });
+    const result = await targets(app("source: { repoURL: https://github.com/acme/gitops, path: k/web }"), {
+      "k/web/kustomization.yaml": "resources: []\n",
+    });
     expect(result.targets.map((t) => [t.write.kind, t.write.path])).toEqual([["kustomize", "k/web"]]);
   });
 
   it("an explicit directory: block wins over a kustomization file", async () => {
-    const result = await targets(app("source: { repoURL: https://github.com/acme/gitops, path: k/web, directory: { recurse: true } }"), { "k/web/kustomization.yaml": "resources: []\n" });
-    expect(result.targets.map((t) => [t.write.kind, t.write.path, t.write.directory])).toEqual([["manifest", "k/web", { recurse: true, include: null, exclude: null }]]);
+    const result = await targets(app("source: { repoURL: https://github.com/acme/gitops, path: k/web, directory: { recurse: true } }"), {
+      "k/web/kustomization.yaml": "resources: []\n",
+    });
+    expect(result.targets.map((t) => [t.write.kind, t.write.path, t.write.directory])).toEqual([
+      ["manifest", "k/web", { recurse: true, include: null, exclude: null }],
+    ]);
   });
 
   it("two blocks at once is an error naming them, as Argo CD refuses to render it", async () => {
     const result = await targets(app("source: { repoURL: https://github.com/acme/gitops, path: k/web, helm: {}, kustomize: {} }"), {});
     expect(result.targets).toEqual([]);
-    expect(result.problems.map((p) => p.message)).toEqual([expect.stringContaining('spec.source is Kustomize and Helm at once, which Argo CD refuses to render ("multiple application sources defined")')]);
+    expect(result.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining(
+        'spec.source is Kustomize and Helm at once, which Argo CD refuses to render ("multiple application sources defined")',
+      ),
+    ]);
   });
 
   it("multi-source: the git source Argo CD finds a chart in is the Helm source (no helm: block)", async () => {
@@ -113,7 +148,10 @@ spec:
   });
 
   it("status from the cluster still decides when present", async () => {
-    const result = await targets(app("source: { repoURL: https://github.com/acme/gitops, path: charts/web }", "status: { sourceType: Kustomize }"), { "charts/web/Chart.yaml": "name: web\n" });
+    const result = await targets(
+      app("source: { repoURL: https://github.com/acme/gitops, path: charts/web }", "status: { sourceType: Kustomize }"),
+      { "charts/web/Chart.yaml": "name: web\n" },
+    );
     expect(result.targets.map((t) => t.write.kind)).toEqual(["kustomize"]);
   });
 });

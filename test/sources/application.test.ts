@@ -41,7 +41,12 @@ status:
       id: "argocd/shop/web",
       app: { name: "shop", namespace: "argocd" },
       git: { repoURL: "https://github.com/acme/gitops.git", repo: { owner: "acme", name: "gitops" }, branch: "main" },
-      write: { kind: "helm", path: "envs/prod/shop.yaml", kustomizeImageName: null, helm: { imageName: null, imageTag: "image.tag", imageSpec: null } },
+      write: {
+        kind: "helm",
+        path: "envs/prod/shop.yaml",
+        kustomizeImageName: null,
+        helm: { imageName: null, imageTag: "image.tag", imageSpec: null },
+      },
       liveImages: ["ghcr.io/acme/shop:3.1.0"],
     });
   });
@@ -69,7 +74,9 @@ spec: { source: { repoURL: "https://github.com/acme/g", path: p } }
 status: { sourceType: Directory }
 `);
     expect(result.skipped).toEqual([]);
-    expect(result.targets.map((t) => t.write)).toEqual([{ kind: "manifest", path: "p", directory: { recurse: false, include: null, exclude: null }, kustomizeImageName: null, helm: null }]);
+    expect(result.targets.map((t) => t.write)).toEqual([
+      { kind: "manifest", path: "p", directory: { recurse: false, include: null, exclude: null }, kustomizeImageName: null, helm: null },
+    ]);
   });
 
   it.each([["Plugin", "Plugin application"]])("status.sourceType %s is skipped with a reason", (type, reason) => {
@@ -92,7 +99,13 @@ metadata: { name: h, annotations: { ${LIST}: "x=org/x", argocd-image-updater.arg
 spec: { source: { repoURL: "https://github.com/acme/g", path: ./charts/h/ } }
 status: { sourceType: Helm }
 `);
-    expect(result.targets[0]?.write).toEqual({ kind: "helm", path: "charts/h/values.yaml", kustomizeImageName: null, helm: null, argocdSourcePath: "charts/h/.argocd-source-h.yaml" });
+    expect(result.targets[0]?.write).toEqual({
+      kind: "helm",
+      path: "charts/h/values.yaml",
+      kustomizeImageName: null,
+      helm: null,
+      argocdSourcePath: "charts/h/.argocd-source-h.yaml",
+    });
   });
 
   it("write-back argocd from a file: the Application manifest in the manifests repo", () => {
@@ -108,7 +121,13 @@ spec: { source: { repoURL: "https://github.com/acme/app-source", path: k } }
     const manifestsRepo = { repoURL: "https://github.com/acme/apps", repo: { owner: "acme", name: "apps" }, branch: null };
     const result = targetsFromApplications({ ...parsed, manifestsRepo });
     expect(result.targets[0]?.git).toEqual(manifestsRepo);
-    expect(result.targets[0]?.write).toEqual({ kind: "application", path: "argocd/apps/a.yaml", kustomizeImageName: null, helm: null, applicationType: "kustomize" });
+    expect(result.targets[0]?.write).toEqual({
+      kind: "application",
+      path: "argocd/apps/a.yaml",
+      kustomizeImageName: null,
+      helm: null,
+      applicationType: "kustomize",
+    });
   });
 
   it("a commit SHA as targetRevision is a problem unless git-branch names the branch", () => {
@@ -121,7 +140,9 @@ spec: { source: { repoURL: "https://github.com/acme/g", path: p, targetRevision:
 `;
     const bare = run(doc("")).result;
     expect(bare.targets).toEqual([]);
-    expect(bare.problems[0]?.message).toMatch(/targetRevision "0123.*" is a commit, not a branch.*argocd-image-updater\.argoproj\.io\/git-branch/);
+    expect(bare.problems[0]?.message).toMatch(
+      /targetRevision "0123.*" is a commit, not a branch.*argocd-image-updater\.argoproj\.io\/git-branch/,
+    );
     const withBranch = run(doc(", argocd-image-updater.argoproj.io/git-branch: main")).result;
     expect(withBranch.problems).toEqual([]);
     expect(withBranch.targets[0]?.git.branch).toBe("main");
@@ -170,7 +191,9 @@ status: { sourceType: Kustomize }
         image: null,
         file: "apps/app.yaml",
         severity: "error",
-        message: expect.stringMatching(/^Application argocd\/gl: repository "https:\/\/gitlab\.com\/acme\/g\.git" is not on GitHub.*spec\.source\.repoURL/),
+        message: expect.stringMatching(
+          /^Application argocd\/gl: repository "https:\/\/gitlab\.com\/acme\/g\.git" is not on GitHub.*spec\.source\.repoURL/,
+        ),
       },
     ]);
   });
@@ -208,7 +231,9 @@ items:
       _name === "metadata without name"
         ? `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { namespace: ns }\nspec: { source: { repoURL: x } }\n`
         : `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: bad, annotations: { a: ${_name === "annotation not a string" ? "1" : '"1"'} } }\n${spec}`;
-    const { parsed } = run(`${doc}---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: good }\nspec: { source: { repoURL: x } }\n`);
+    const { parsed } = run(
+      `${doc}---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: good }\nspec: { source: { repoURL: x } }\n`,
+    );
     expect(parsed.applications.map((a) => a.metadata.name)).toEqual(["good"]);
     expect(parsed.problems).toHaveLength(1);
     expect(parsed.problems[0]?.message).toMatch(/^Application .* is malformed and was skipped/);
@@ -231,7 +256,11 @@ spec:
     // ApplicationSets are collected and rendered from the repository (application-sets.test.ts).
     ["an ApplicationSet with image-updater annotations", appSet('{ argocd-image-updater.argoproj.io/image-list: "web=org/web" }'), null],
     ["an ApplicationSet without them", appSet("{ team: core }"), null],
-    ["a miscased kind: application", "apiVersion: argoproj.io/v1alpha1\nkind: application\nmetadata: { name: web }\nspec: { source: { repoURL: x } }\n", { message: "application argocd/web: kind must be Application (kinds are case-sensitive); it was skipped" }],
+    [
+      "a miscased kind: application",
+      "apiVersion: argoproj.io/v1alpha1\nkind: application\nmetadata: { name: web }\nspec: { source: { repoURL: x } }\n",
+      { message: "application argocd/web: kind must be Application (kinds are case-sensitive); it was skipped" },
+    ],
     [
       "a miscased kind: imageupdater",
       "apiVersion: argocd-image-updater.argoproj.io/v1alpha1\nkind: imageUpdater\nmetadata: { name: u }\nspec: {}\n",
@@ -258,14 +287,17 @@ spec:
     ["kind on the next line", "kind:\n  Application"],
     ["CRLF and a marker with a comment", "kind: Application"],
   ])("a document whose kind is written %s is still read", (name, kind) => {
-    const body = kind.startsWith("{") ? kind : `apiVersion: argoproj.io/v1alpha1\n${kind}\nmetadata: { name: ok }\nspec: { source: { repoURL: x } }\n`;
+    const body = kind.startsWith("{")
+      ? kind
+      : `apiVersion: argoproj.io/v1alpha1\n${kind}\nmetadata: { name: ok }\nspec: { source: { repoURL: x } }\n`;
     const text = name.startsWith("CRLF") ? `a: 1\r\n--- # next\r\n${body.replace(/\n/g, "\r\n")}` : `a: 1\n---\n${body}`;
     const { parsed } = run(text);
     expect(parsed.problems).toEqual([]);
     expect(parsed.applications.map((a) => a.metadata.name)).toEqual(["ok"]);
   });
 
-  const helm = "apps/templates/apps.yaml looks like an unrendered Helm template ({{ … }}); pass the output of helm template to --apps, or leave templates/ out";
+  const helm =
+    "apps/templates/apps.yaml looks like an unrendered Helm template ({{ … }}); pass the output of helm template to --apps, or leave templates/ out";
   it.each([
     [
       "a templated value (malformed)",
@@ -276,19 +308,26 @@ spec:
       "{{- range .Values.apps }}\n---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {{ .name }}\nspec:\n  source:\n    repoURL: {{ $.Values.repoURL }}\n{{- end }}\n---\nkind: Application\n{{- if .Values.x }}\n  - [\n{{- end }}\n",
     ],
   ])("an unrendered Helm template with %s is one error naming the file", (_name, yaml) => {
-    const { parsed } = run(`${yaml}---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: plain }\nspec: { source: { repoURL: x } }\n`, "apps/templates/apps.yaml");
+    const { parsed } = run(
+      `${yaml}---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: plain }\nspec: { source: { repoURL: x } }\n`,
+      "apps/templates/apps.yaml",
+    );
     expect(parsed.applications.map((a) => a.metadata.name)).toEqual(["plain"]);
     expect(parsed.problems).toEqual([{ app: null, image: null, file: "apps/templates/apps.yaml", message: helm }]);
   });
 
   it("a valid Application whose values contain {{ is read as it is", () => {
-    const { parsed } = run(`apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: web, annotations: { note: "{{ kept }}" } }\nspec: { source: { repoURL: x } }\n`);
+    const { parsed } = run(
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: web, annotations: { note: "{{ kept }}" } }\nspec: { source: { repoURL: x } }\n`,
+    );
     expect(parsed.problems).toEqual([]);
     expect(parsed.applications).toHaveLength(1);
   });
 
   it("a document that cannot be ours is not parsed, so its errors are not reported", () => {
-    const { parsed } = run(`image: { tag: 1 }\nimage: { tag: 2 }\n---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: ok }\nspec: { source: { repoURL: x } }\n`);
+    const { parsed } = run(
+      `image: { tag: 1 }\nimage: { tag: 2 }\n---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: ok }\nspec: { source: { repoURL: x } }\n`,
+    );
     expect(parsed.problems).toEqual([]);
     expect(parsed.applications).toHaveLength(1);
   });
@@ -297,11 +336,31 @@ spec:
 describe("null fields are absent, as the API server stores them", () => {
   const head = `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\n  annotations: { ${LIST}: web=ghcr.io/acme/web, argocd-image-updater.argoproj.io/write-back-method: git }\n`;
   it.each([
-    ["kustomize:", `spec:\n  source:\n    repoURL: https://github.com/acme/gitops\n    path: env/prod\n    kustomize:\n`, { kind: "kustomize", path: "env/prod" }],
-    ["helm:", `spec:\n  source:\n    repoURL: https://github.com/acme/gitops\n    path: env/prod\n    helm:\n`, { kind: "kustomize", path: "env/prod" }],
-    ["helm.valueFiles:", `spec:\n  source:\n    repoURL: https://github.com/acme/gitops\n    path: charts/web\n    helm:\n      valueFiles:\n`, { kind: "helm", path: "charts/web/values.yaml" }],
-    ["targetRevision: ~ and status:", `spec:\n  source: { repoURL: https://github.com/acme/gitops, path: env/prod, targetRevision: ~ }\nstatus:\n`, { kind: "kustomize", path: "env/prod" }],
-    ["labels: and sources:", `  labels:\nspec:\n  sources:\n  source: { repoURL: https://github.com/acme/gitops, path: env/prod }\n`, { kind: "kustomize", path: "env/prod" }],
+    [
+      "kustomize:",
+      `spec:\n  source:\n    repoURL: https://github.com/acme/gitops\n    path: env/prod\n    kustomize:\n`,
+      { kind: "kustomize", path: "env/prod" },
+    ],
+    [
+      "helm:",
+      `spec:\n  source:\n    repoURL: https://github.com/acme/gitops\n    path: env/prod\n    helm:\n`,
+      { kind: "kustomize", path: "env/prod" },
+    ],
+    [
+      "helm.valueFiles:",
+      `spec:\n  source:\n    repoURL: https://github.com/acme/gitops\n    path: charts/web\n    helm:\n      valueFiles:\n`,
+      { kind: "helm", path: "charts/web/values.yaml" },
+    ],
+    [
+      "targetRevision: ~ and status:",
+      `spec:\n  source: { repoURL: https://github.com/acme/gitops, path: env/prod, targetRevision: ~ }\nstatus:\n`,
+      { kind: "kustomize", path: "env/prod" },
+    ],
+    [
+      "labels: and sources:",
+      `  labels:\nspec:\n  sources:\n  source: { repoURL: https://github.com/acme/gitops, path: env/prod }\n`,
+      { kind: "kustomize", path: "env/prod" },
+    ],
   ])("an empty %s does not reject the Application", (_name, rest, write) => {
     const { parsed, result } = run(`${head}${rest}`);
     expect(parsed.problems).toEqual([]);
@@ -334,7 +393,8 @@ spec:
 
 describe("application type first (write-back target, then status, then blocks), then the first source of that type", () => {
   const A = "argocd-image-updater.argoproj.io/";
-  const helmSource = "{ repoURL: https://github.com/acme/charts, path: charts/web, targetRevision: main, helm: { valueFiles: [values.yaml] } }";
+  const helmSource =
+    "{ repoURL: https://github.com/acme/charts, path: charts/web, targetRevision: main, helm: { valueFiles: [values.yaml] } }";
   const kustomizeSource = "{ repoURL: https://github.com/acme/gitops, path: overlays/prod, targetRevision: main, kustomize: {} }";
   const doc = (annotations: Record<string, string>, spec: string, status = "") => `
 apiVersion: argoproj.io/v1alpha1
@@ -354,12 +414,20 @@ ${status}`;
     ],
     [
       "git + helmvalues target picks the helm source, though status lists Kustomize first",
-      doc({ "write-back-method": "git", "write-back-target": "helmvalues:values-prod.yaml" }, `  sources: [${kustomizeSource}, ${helmSource}]`, "status: { sourceTypes: [Kustomize, Helm] }"),
+      doc(
+        { "write-back-method": "git", "write-back-target": "helmvalues:values-prod.yaml" },
+        `  sources: [${kustomizeSource}, ${helmSource}]`,
+        "status: { sourceTypes: [Kustomize, Helm] }",
+      ),
       { repo: "charts", kind: "helm", path: "charts/web/values-prod.yaml" },
     ],
     [
       "git + helmvalues target wins over status.sourceType Directory",
-      doc({ "write-back-method": "git", "write-back-target": "helmvalues:/env/prod/values.yaml" }, "  source: { repoURL: https://github.com/acme/gitops, path: env/prod }", "status: { sourceType: Directory }"),
+      doc(
+        { "write-back-method": "git", "write-back-target": "helmvalues:/env/prod/values.yaml" },
+        "  source: { repoURL: https://github.com/acme/gitops, path: env/prod }",
+        "status: { sourceType: Directory }",
+      ),
       { repo: "gitops", kind: "helm", path: "env/prod/values.yaml" },
     ],
     [
@@ -369,12 +437,19 @@ ${status}`;
     ],
     [
       "no status: the first source with a block decides (v0.x fallback)",
-      doc({ "write-back-method": "git" }, `  sources: [{ repoURL: https://github.com/acme/other, path: x }, ${helmSource}, ${kustomizeSource}]`),
+      doc(
+        { "write-back-method": "git" },
+        `  sources: [{ repoURL: https://github.com/acme/other, path: x }, ${helmSource}, ${kustomizeSource}]`,
+      ),
       { repo: "charts", kind: "helm", path: "charts/web/values.yaml" },
     ],
     [
       "write-back-method argocd: a kustomization target does not decide, status Directory edits the manifests in the path",
-      doc({ "write-back-target": "kustomization" }, "  source: { repoURL: https://github.com/acme/gitops, path: env/prod }", "status: { sourceType: Directory }"),
+      doc(
+        { "write-back-target": "kustomization" },
+        "  source: { repoURL: https://github.com/acme/gitops, path: env/prod }",
+        "status: { sourceType: Directory }",
+      ),
       { repo: "gitops", kind: "manifest", path: "env/prod" },
     ],
   ])("%s", (_name, yaml, expected) => {
@@ -416,7 +491,13 @@ spec: { source: { repoURL: https://github.com/acme/gitops, path: apps/web, kusto
     const parsed = parseManifests(app("team-a", ", argocd-image-updater.argoproj.io/write-back-target: overrides/web"), "apps/web.yaml");
     const result = targetsFromApplications(parsed);
     expect(result.targets.map((t) => t.write)).toEqual([
-      { kind: "argocd-source", path: "overrides/web", kustomizeImageName: null, helm: null, argocdSourceFileName: ".argocd-source-team-a_web.yaml" },
+      {
+        kind: "argocd-source",
+        path: "overrides/web",
+        kustomizeImageName: null,
+        helm: null,
+        argocdSourceFileName: ".argocd-source-team-a_web.yaml",
+      },
     ]);
   });
 });

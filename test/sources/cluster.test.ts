@@ -92,7 +92,12 @@ describe("listFromCluster against a fake API server", () => {
   it("lists only the given namespaces, each paged", async () => {
     kube = await startFakeKube([APPS, UPDATERS]);
     const found = await listFromCluster({ kubeconfig: kube.kubeconfig, namespaces: ["team-b", "argocd"], pageSize: 1 });
-    expect(found.applications.map((a) => `${a.metadata.namespace}/${a.metadata.name}`)).toEqual(["team-b/b1", "team-b/b2", "argocd/a1", "argocd/a2"]);
+    expect(found.applications.map((a) => `${a.metadata.namespace}/${a.metadata.name}`)).toEqual([
+      "team-b/b1",
+      "team-b/b2",
+      "argocd/a1",
+      "argocd/a2",
+    ]);
     expect(found.problems).toEqual([]);
     expect(kube.unexpected()).toEqual([]);
     expect(kube.requests.map((r) => r.path)).toEqual([
@@ -124,7 +129,8 @@ describe("listFromCluster against a fake API server", () => {
         app: null,
         image: null,
         file: null,
-        message: "cannot list Applications (applications.argoproj.io) in namespace team-c: HTTP 403; check the kubeconfig and that the service account may list them (docs/rbac.md)",
+        message:
+          "cannot list Applications (applications.argoproj.io) in namespace team-c: HTTP 403; check the kubeconfig and that the service account may list them (docs/rbac.md)",
       },
     ]);
   });
@@ -139,7 +145,9 @@ describe("listFromCluster against a fake API server", () => {
 
   it("an unreadable kubeconfig or unknown context is a problem, not a crash", async () => {
     const missing = await listFromCluster({ kubeconfig: "/nonexistent/kubeconfig" });
-    expect(missing.problems.map((p) => p.message)).toEqual([expect.stringContaining('cannot load Kubernetes credentials from kubeconfig "/nonexistent/kubeconfig"')]);
+    expect(missing.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('cannot load Kubernetes credentials from kubeconfig "/nonexistent/kubeconfig"'),
+    ]);
     kube = await startFakeKube([APPS]);
     const badContext = await listFromCluster({ kubeconfig: kube.kubeconfig, context: "nope" });
     expect(badContext.problems.map((p) => p.message)).toEqual([expect.stringContaining("(context nope)")]);

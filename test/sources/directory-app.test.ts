@@ -54,13 +54,29 @@ const files = {
 
 describe("directoryManifestFiles: the files Argo CD reads for a directory app", () => {
   it.each([
-    [{ recurse: false, include: null, exclude: null }, ["manifests/web/config.json", "manifests/web/deploy.yaml", "manifests/web/lib.jsonnet", "manifests/web/service.yml"]],
+    [
+      { recurse: false, include: null, exclude: null },
+      ["manifests/web/config.json", "manifests/web/deploy.yaml", "manifests/web/lib.jsonnet", "manifests/web/service.yml"],
+    ],
     [
       { recurse: true, include: null, exclude: null },
-      ["manifests/web/config.json", "manifests/web/deploy.yaml", "manifests/web/lib.jsonnet", "manifests/web/service.yml", "manifests/web/sub/cron.yaml", "manifests/web/sub/deeper/job.yaml"],
+      [
+        "manifests/web/config.json",
+        "manifests/web/deploy.yaml",
+        "manifests/web/lib.jsonnet",
+        "manifests/web/service.yml",
+        "manifests/web/sub/cron.yaml",
+        "manifests/web/sub/deeper/job.yaml",
+      ],
     ],
-    [{ recurse: true, include: null, exclude: "sub/*" }, ["manifests/web/config.json", "manifests/web/deploy.yaml", "manifests/web/lib.jsonnet", "manifests/web/service.yml"]],
-    [{ recurse: true, include: "{deploy.yaml,sub/cron.yaml}", exclude: null }, ["manifests/web/deploy.yaml", "manifests/web/sub/cron.yaml"]],
+    [
+      { recurse: true, include: null, exclude: "sub/*" },
+      ["manifests/web/config.json", "manifests/web/deploy.yaml", "manifests/web/lib.jsonnet", "manifests/web/service.yml"],
+    ],
+    [
+      { recurse: true, include: "{deploy.yaml,sub/cron.yaml}", exclude: null },
+      ["manifests/web/deploy.yaml", "manifests/web/sub/cron.yaml"],
+    ],
     [{ recurse: true, include: "*.yaml", exclude: "*job*" }, ["manifests/web/deploy.yaml", "manifests/web/sub/cron.yaml"]],
     // An include that does not compile matches nothing, as in Argo CD.
     [{ recurse: true, include: "{deploy.yaml", exclude: null }, []],
@@ -69,7 +85,9 @@ describe("directoryManifestFiles: the files Argo CD reads for a directory app", 
   });
 
   it("reads the repository root for an empty path", async () => {
-    expect(await directoryManifestFiles(memoryRepo({ "a.yaml": "", "b/c.yaml": "" }), "", { recurse: false, include: null, exclude: null })).toEqual(["a.yaml"]);
+    expect(
+      await directoryManifestFiles(memoryRepo({ "a.yaml": "", "b/c.yaml": "" }), "", { recurse: false, include: null, exclude: null }),
+    ).toEqual(["a.yaml"]);
   });
 });
 
@@ -93,20 +111,35 @@ describe("a directory-type Application makes a target that edits its manifests",
     ["argocd (the default)", {}],
   ])("write-back-method %s, with a spec.source.directory block", (_, extra) => {
     const parsed = parseManifests(
-      application({ [`${P}/image-list`]: "web=ghcr.io/acme/web", ...extra }, "{ repoURL: https://github.com/acme/gitops, path: manifests/web, directory: { recurse: true, exclude: 'sub/*' } }"),
+      application(
+        { [`${P}/image-list`]: "web=ghcr.io/acme/web", ...extra },
+        "{ repoURL: https://github.com/acme/gitops, path: manifests/web, directory: { recurse: true, exclude: 'sub/*' } }",
+      ),
       "apps/web.yaml",
     );
     const result = targetsFromApplications(parsed);
     expect(result.problems).toEqual([]);
     expect(result.skipped).toEqual([]);
     expect(result.targets.map((t) => [t.id, t.write])).toEqual([
-      ["argocd/web/web", { kind: "manifest", path: "manifests/web", directory: { recurse: true, include: null, exclude: "sub/*" }, kustomizeImageName: null, helm: null }],
+      [
+        "argocd/web/web",
+        {
+          kind: "manifest",
+          path: "manifests/web",
+          directory: { recurse: true, include: null, exclude: "sub/*" },
+          kustomizeImageName: null,
+          helm: null,
+        },
+      ],
     ]);
   });
 
   it("warns when an include or exclude pattern does not compile (Argo CD then includes nothing / excludes nothing)", () => {
     const parsed = parseManifests(
-      application({ [`${P}/image-list`]: "web=ghcr.io/acme/web" }, "{ repoURL: https://github.com/acme/gitops, path: manifests/web, directory: { include: '{a,b' } }"),
+      application(
+        { [`${P}/image-list`]: "web=ghcr.io/acme/web" },
+        "{ repoURL: https://github.com/acme/gitops, path: manifests/web, directory: { include: '{a,b' } }",
+      ),
       "apps/web.yaml",
     );
     const result = targetsFromApplications(parsed);

@@ -49,13 +49,18 @@ describe("an alias bomb", () => {
         app: null,
         image: null,
         file: "apps/bomb.yaml",
-        message: "apps/bomb.yaml: document 1 was skipped: its aliases (*name) expand it more than 100-fold, as an alias bomb does; write the repeated values out instead of aliasing them so often",
+        message:
+          "apps/bomb.yaml: document 1 was skipped: its aliases (*name) expand it more than 100-fold, as an alias bomb does; write the repeated values out instead of aliasing them so often",
       },
     ]);
   });
 
   it("in the repo config fails the config by name, and nothing is thrown", () => {
-    const result = parseRepoConfig(`targets:\n  - name: web\n    file: web.yaml\n    image: nginx\n${BOMB}`, ".github/argocd-image-pr.yml", null);
+    const result = parseRepoConfig(
+      `targets:\n  - name: web\n    file: web.yaml\n    image: nginx\n${BOMB}`,
+      ".github/argocd-image-pr.yml",
+      null,
+    );
 
     expect(result.targets).toEqual([]);
     expect(result.problems.map((p) => p.message)).toEqual([
@@ -67,7 +72,14 @@ describe("an alias bomb", () => {
   it("in a values file is read without expanding it", { timeout: 5_000 }, () => {
     const values = `${BOMB}image:\n  repository: ghcr.io/o/web\n  tag: 1.0.0\n`;
 
-    const found = readImage(values, "values.yaml", { kind: "helm", image: parseImageRef("ghcr.io/o/web"), kustomizeImageName: null, helm: null, appName: null, createIfMissing: false });
+    const found = readImage(values, "values.yaml", {
+      kind: "helm",
+      image: parseImageRef("ghcr.io/o/web"),
+      kustomizeImageName: null,
+      helm: null,
+      appName: null,
+      createIfMissing: false,
+    });
 
     expect(found?.tag).toBe("1.0.0");
   });
@@ -78,36 +90,65 @@ describe("YAML nested too deeply", () => {
     ["flow", DEEP_FLOW],
     ["block", DEEP_BLOCK],
   ])("(%s) in an Application file says the file nests too deeply, and where", (_name, deep) => {
-    const result = parseManifests(`${application("deep", `extra: ${deep.startsWith("[") ? deep : `\n${deep.replace(/^/gm, "  ")}`}\n`)}`, "apps/deep.yaml");
+    const result = parseManifests(
+      `${application("deep", `extra: ${deep.startsWith("[") ? deep : `\n${deep.replace(/^/gm, "  ")}`}\n`)}`,
+      "apps/deep.yaml",
+    );
 
     expect(result.applications).toEqual([]);
-    expect(result.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^apps\/deep\.yaml: document 1 was skipped: it nests too deeply to be read \(past line \d+, column \d+\); no manifest or values file needs hundreds of levels, so flatten it$/)]);
+    expect(result.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(
+        /^apps\/deep\.yaml: document 1 was skipped: it nests too deeply to be read \(past line \d+, column \d+\); no manifest or values file needs hundreds of levels, so flatten it$/,
+      ),
+    ]);
   });
 
   it("in the repo config says so", () => {
     const result = parseRepoConfig(`targets: ${DEEP_FLOW}\n`, ".github/argocd-image-pr.yml", null);
 
-    expect(result.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^\.github\/argocd-image-pr\.yml: it nests too deeply to be read \(past line 1, column \d+\);.*\(no target was read\)$/)]);
+    expect(result.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(
+        /^\.github\/argocd-image-pr\.yml: it nests too deeply to be read \(past line 1, column \d+\);.*\(no target was read\)$/,
+      ),
+    ]);
   });
 
   it("in a values file says so, naming the file", () => {
-    expect(() => readImage(`image: ${DEEP_FLOW}\n`, "charts/web/values.yaml", { kind: "helm", image: parseImageRef("ghcr.io/o/web"), kustomizeImageName: null, helm: null, appName: null, createIfMissing: false })).toThrow(
-      /^charts\/web\/values\.yaml is not valid YAML: it nests too deeply to be read \(past line 1, column \d+\)/,
-    );
+    expect(() =>
+      readImage(`image: ${DEEP_FLOW}\n`, "charts/web/values.yaml", {
+        kind: "helm",
+        image: parseImageRef("ghcr.io/o/web"),
+        kustomizeImageName: null,
+        helm: null,
+        appName: null,
+        createIfMissing: false,
+      }),
+    ).toThrow(/^charts\/web\/values\.yaml is not valid YAML: it nests too deeply to be read \(past line 1, column \d+\)/);
   });
 });
 
 describe("huge files under --apps", () => {
-  it("reads the Applications next to a multi-megabyte bundle without parsing it, and refuses a huge Application document by name", { timeout: 10_000 }, async () => {
-    mkdirSync(join(dir, "apps"));
-    const bundle = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: crds }\ndata:\n${Array.from({ length: 60_000 }, (_, i) => `  key${i}: value-${i}-padding`).join("\n")}\n`;
-    const hugeApp = application("huge", `extra:\n${Array.from({ length: 60_000 }, (_, i) => `  key${i}: value-${i}-padding`).join("\n")}\n`);
-    expect(bundle.length).toBeGreaterThan(1024 * 1024);
-    writeFileSync(join(dir, "apps", "all.yaml"), `${bundle}---\n${application("small")}---\n${hugeApp}`);
+  it(
+    "reads the Applications next to a multi-megabyte bundle without parsing it, and refuses a huge Application document by name",
+    { timeout: 10_000 },
+    async () => {
+      mkdirSync(join(dir, "apps"));
+      const bundle = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: crds }\ndata:\n${Array.from({ length: 60_000 }, (_, i) => `  key${i}: value-${i}-padding`).join("\n")}\n`;
+      const hugeApp = application(
+        "huge",
+        `extra:\n${Array.from({ length: 60_000 }, (_, i) => `  key${i}: value-${i}-padding`).join("\n")}\n`,
+      );
+      expect(bundle.length).toBeGreaterThan(1024 * 1024);
+      writeFileSync(join(dir, "apps", "all.yaml"), `${bundle}---\n${application("small")}---\n${hugeApp}`);
 
-    const result = await readManifestsFromPaths([join(dir, "apps")], { root: dir });
+      const result = await readManifestsFromPaths([join(dir, "apps")], { root: dir });
 
-    expect(result.applications.map((app) => app.metadata.name)).toEqual(["small"]);
-    expect(result.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^apps\/all\.yaml: document 3 is 1\.\d MiB, over the 1 MiB limit on one Application or ImageUpdater document; it was skipped$/)]);
-  });
+      expect(result.applications.map((app) => app.metadata.name)).toEqual(["small"]);
+      expect(result.problems.map((p) => p.message)).toEqual([
+        expect.stringMatching(
+          /^apps\/all\.yaml: document 3 is 1\.\d MiB, over the 1 MiB limit on one Application or ImageUpdater document; it was skipped$/,
+        ),
+      ]);
+    },
+  );
 });

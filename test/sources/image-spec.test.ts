@@ -50,7 +50,13 @@ describe("an image-list entry that is not an image", () => {
     const app: Application = {
       apiVersion: "argoproj.io/v1alpha1",
       kind: "Application",
-      metadata: { name: "web", namespace: "argocd", annotations: { "argocd-image-updater.argoproj.io/image-list": "a=nginx,b=https://host/img,c=127.0.0.1:,d=2001-12-14t21:59:43.10-05:00" } },
+      metadata: {
+        name: "web",
+        namespace: "argocd",
+        annotations: {
+          "argocd-image-updater.argoproj.io/image-list": "a=nginx,b=https://host/img,c=127.0.0.1:,d=2001-12-14t21:59:43.10-05:00",
+        },
+      },
       spec: { source: { repoURL: "https://github.com/acme/gitops", path: "apps/web", targetRevision: "HEAD" } },
       file: null,
     };

@@ -4,7 +4,9 @@ import { refSpecificity } from "../../src/sources/image-updater.js";
 import type { ApplicationRef } from "../../src/sources/resources.js";
 import { parseManifests, targetsFromApplications } from "../../src/sources/index.js";
 
-function apps(...specs: { name: string; labels?: Record<string, string>; namespace?: string; annotations?: Record<string, string> }[]): string {
+function apps(
+  ...specs: { name: string; labels?: Record<string, string>; namespace?: string; annotations?: Record<string, string> }[]
+): string {
   return specs
     .map(
       (s) => `
@@ -84,11 +86,25 @@ spec:
 `;
 
 describe("ImageUpdater: precedence image > applicationRef > spec", () => {
-  const result = resolve(`${updater}---${apps({ name: "web-dev" }, { name: "web-prod" }, { name: "api", labels: { team: "core", tier: "backend" } }, { name: "api", namespace: "other" })}`);
+  const result = resolve(
+    `${updater}---${apps({ name: "web-dev" }, { name: "web-prod" }, { name: "api", labels: { team: "core", tier: "backend" } }, { name: "api", namespace: "other" })}`,
+  );
 
   it.each([
-    ["argocd/web-dev/web", { strategy: "newest-build", constraint: null, allowTags: { kind: "regexp", pattern: "^[0-9a-f]{7}$" }, ignoreTags: ["latest"], platforms: [] }],
-    ["argocd/web-dev/sidecar", { strategy: "semver", constraint: "~1.4", allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: ["linux/arm64"] }],
+    [
+      "argocd/web-dev/web",
+      {
+        strategy: "newest-build",
+        constraint: null,
+        allowTags: { kind: "regexp", pattern: "^[0-9a-f]{7}$" },
+        ignoreTags: ["latest"],
+        platforms: [],
+      },
+    ],
+    [
+      "argocd/web-dev/sidecar",
+      { strategy: "semver", constraint: "~1.4", allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: ["linux/arm64"] },
+    ],
     ["argocd/web-prod/web", { strategy: "semver", constraint: "^2", allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: [] }],
     ["argocd/api/api", { strategy: "semver", constraint: null, allowTags: { kind: "any" }, ignoreTags: ["latest"], platforms: [] }],
   ])("%s", (id, policy) => {
@@ -107,11 +123,21 @@ describe("ImageUpdater: precedence image > applicationRef > spec", () => {
     expect(prod?.write).toEqual({ kind: "kustomize", path: "prod", kustomizeImageName: null, helm: null });
     const dev = result.targets.find((t) => t.id === "argocd/web-dev/sidecar");
     expect(dev?.git.branch).toBe("main");
-    expect(dev?.write).toEqual({ kind: "kustomize", path: "apps/web-dev", kustomizeImageName: "sidecar", helm: null, argocdSourcePath: "apps/web-dev/.argocd-source-web-dev.yaml" });
+    expect(dev?.write).toEqual({
+      kind: "kustomize",
+      path: "apps/web-dev",
+      kustomizeImageName: "sidecar",
+      helm: null,
+      argocdSourcePath: "apps/web-dev/.argocd-source-web-dev.yaml",
+    });
   });
 
   it("manifestTargets.helm becomes helm keys", () => {
-    expect(result.targets.find((t) => t.id === "argocd/api/api")?.write.helm).toEqual({ imageName: "image.repository", imageTag: "image.tag", imageSpec: null });
+    expect(result.targets.find((t) => t.id === "argocd/api/api")?.write.helm).toEqual({
+      imageName: "image.repository",
+      imageTag: "image.tag",
+      imageSpec: null,
+    });
   });
 
   it("only Applications in the ImageUpdater's namespace are selected", () => {
@@ -180,7 +206,9 @@ spec:
       })}`,
     );
     expect(result.problems).toEqual([]);
-    expect(result.targets.map((t) => [t.id, t.origin, t.policy.strategy, t.policy.constraint])).toEqual([["argocd/legacy/app", "image-updater", "alphabetical", "~1"]]);
+    expect(result.targets.map((t) => [t.id, t.origin, t.policy.strategy, t.policy.constraint])).toEqual([
+      ["argocd/legacy/app", "image-updater", "alphabetical", "~1"],
+    ]);
   });
 
   it("an invalid platform skips the image (fail closed) and names the field and the fix", () => {
@@ -198,7 +226,9 @@ spec:
     const result = resolve(`${cr}---${apps({ name: "a" })}`);
     expect(result.targets.map((t) => [t.id, t.policy.platforms])).toEqual([["argocd/a/y", ["linux/amd64"]]]);
     expect(result.problems.map((p) => p.message)).toEqual([
-      expect.stringMatching(/ImageUpdater argocd\/u: commonUpdateSettings\.platforms for image "x": platform "linux_amd64" is not os\/arch\[\/variant\]; write it as linux\/amd64.*This image was skipped/),
+      expect.stringMatching(
+        /ImageUpdater argocd\/u: commonUpdateSettings\.platforms for image "x": platform "linux_amd64" is not os\/arch\[\/variant\]; write it as linux\/amd64.*This image was skipped/,
+      ),
     ]);
   });
 
@@ -221,7 +251,12 @@ spec:
       images: [{ alias: ref, imageName: org/ref }]
 `;
     it.each([
-      ["no write-back annotations → method argocd (the Application manifest)", {}, { repoURL: "https://github.com/acme/gitops", branch: null }, { kind: "application", path: "cluster.yaml" }],
+      [
+        "no write-back annotations → method argocd (the Application manifest)",
+        {},
+        { repoURL: "https://github.com/acme/gitops", branch: null },
+        { kind: "application", path: "cluster.yaml" },
+      ],
       [
         "write-back-method git → the app's own path and branch",
         { "argocd-image-updater.argoproj.io/write-back-method": "git" },
@@ -230,14 +265,22 @@ spec:
       ],
       [
         "git-branch and write-back-target from the annotations",
-        { "argocd-image-updater.argoproj.io/write-back-method": "git", "argocd-image-updater.argoproj.io/git-branch": "main", "argocd-image-updater.argoproj.io/write-back-target": "kustomization" },
+        {
+          "argocd-image-updater.argoproj.io/write-back-method": "git",
+          "argocd-image-updater.argoproj.io/git-branch": "main",
+          "argocd-image-updater.argoproj.io/write-back-target": "kustomization",
+        },
         { repoURL: "https://github.com/acme/gitops", branch: "main" },
         { kind: "kustomize", path: "apps/legacy" },
       ],
     ])("%s", (_name, annotations, git, write) => {
-      const result = resolve(`${cr}---${apps({ name: "legacy", annotations: { "argocd-image-updater.argoproj.io/image-list": "app=org/app", ...annotations } })}`);
+      const result = resolve(
+        `${cr}---${apps({ name: "legacy", annotations: { "argocd-image-updater.argoproj.io/image-list": "app=org/app", ...annotations } })}`,
+      );
       expect(result.problems).toEqual([]);
-      expect(result.targets.map((t) => [t.id, t.policy.strategy, t.policy.allowTags])).toEqual([["argocd/legacy/app", "semver", { kind: "any" }]]);
+      expect(result.targets.map((t) => [t.id, t.policy.strategy, t.policy.allowTags])).toEqual([
+        ["argocd/legacy/app", "semver", { kind: "any" }],
+      ]);
       expect(result.targets[0]?.git).toMatchObject(git);
       expect(result.targets[0]?.write).toMatchObject(write);
     });
@@ -254,7 +297,9 @@ spec:
       images: []
 `;
     const result = resolve(`${cr}---${apps({ name: "a" })}`);
-    expect(result.problems.map((p) => p.message)).toEqual([expect.stringContaining("spec.applicationRefs[0] selects Application argocd/a but lists no images")]);
+    expect(result.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining("spec.applicationRefs[0] selects Application argocd/a but lists no images"),
+    ]);
   });
 
   it("a digest in imageName skips that image, naming the alias and the fix", () => {
@@ -286,7 +331,9 @@ spec:
 `;
     const result = resolve(`${cr}---${apps({ name: "a" })}`);
     expect(result.targets.map((t) => t.id)).toEqual(["argocd/a/y"]);
-    expect(result.problems[0]?.message).toMatch(/ImageUpdater argocd\/u: commonUpdateSettings\.updateStrategy for image "x": unknown update strategy "newest"/);
+    expect(result.problems[0]?.message).toMatch(
+      /ImageUpdater argocd\/u: commonUpdateSettings\.updateStrategy for image "x": unknown update strategy "newest"/,
+    );
   });
 
   it("a malformed ImageUpdater is a problem naming it; the rest goes on", () => {
@@ -303,7 +350,12 @@ ${apps({ name: "a" })}`,
     );
     expect(parsed.applications).toHaveLength(1);
     expect(parsed.problems).toEqual([
-      { app: null, image: null, file: "updaters.yaml", message: expect.stringMatching(/^ImageUpdater argocd\/broken is malformed.*spec\.applicationRefs\.0\.namePattern/) },
+      {
+        app: null,
+        image: null,
+        file: "updaters.yaml",
+        message: expect.stringMatching(/^ImageUpdater argocd\/broken is malformed.*spec\.applicationRefs\.0\.namePattern/),
+      },
     ]);
   });
 });
@@ -337,24 +389,28 @@ spec:
     ["a.b", "axb", false],
   ])("%s ~ %s = %s", (pattern, name, selected) => {
     const result = resolve(`${updaterFor(pattern)}---${apps({ name })}`);
-    expect(result.problems).toEqual(selected ? [] : [expect.objectContaining({ severity: "warning", message: expect.stringContaining("selects no Application") })]);
+    expect(result.problems).toEqual(
+      selected ? [] : [expect.objectContaining({ severity: "warning", message: expect.stringContaining("selects no Application") })],
+    );
     expect(result.targets.map((t) => t.id)).toEqual(selected ? [`argocd/${name}/x`] : []);
   });
 
-  it.each(["web-[a-", "[", "[]", "web-[-a]", "web\\"])("the malformed %j is a problem naming the ImageUpdater and the pattern; the ImageUpdater selects nothing", (pattern) => {
-    const cr = `${updaterFor("api")}    - namePattern: ${JSON.stringify(pattern)}\n      images: [{ alias: y, imageName: org/y }]\n`;
-    const result = resolve(`${cr}---${apps({ name: "api" }, { name: "web-a" })}`);
-    expect(result.targets).toEqual([]);
-    expect(result.problems).toEqual([
-      {
-        app: null,
-        image: null,
-        file: "cluster.yaml",
-        message: `ImageUpdater argocd/u: spec.applicationRefs[1].namePattern "${pattern}" is not a valid pattern, so this ImageUpdater selects no Application (image-updater rejects the whole resource); write it as Go's filepath.Match reads it: * and ? wildcards, [a-z] classes, [^a-z] to negate (! is a literal), \\ to escape`,
-      },
-    ]);
-  });
-
+  it.each(["web-[a-", "[", "[]", "web-[-a]", "web\\"])(
+    "the malformed %j is a problem naming the ImageUpdater and the pattern; the ImageUpdater selects nothing",
+    (pattern) => {
+      const cr = `${updaterFor("api")}    - namePattern: ${JSON.stringify(pattern)}\n      images: [{ alias: y, imageName: org/y }]\n`;
+      const result = resolve(`${cr}---${apps({ name: "api" }, { name: "web-a" })}`);
+      expect(result.targets).toEqual([]);
+      expect(result.problems).toEqual([
+        {
+          app: null,
+          image: null,
+          file: "cluster.yaml",
+          message: `ImageUpdater argocd/u: spec.applicationRefs[1].namePattern "${pattern}" is not a valid pattern, so this ImageUpdater selects no Application (image-updater rejects the whole resource); write it as Go's filepath.Match reads it: * and ? wildcards, [a-z] classes, [^a-z] to negate (! is a literal), \\ to escape`,
+        },
+      ]);
+    },
+  );
 });
 
 describe("an applicationRef that selects no Application is a warning naming the ImageUpdater, the ref and the pattern", () => {
@@ -380,21 +436,25 @@ spec:
         app: null,
         image: null,
         file: "cluster.yaml",
-        message: 'ImageUpdater argocd/u: spec.applicationRefs[1] (namePattern "wbe-*") selects no Application in namespace argocd among the 2 read; check namePattern',
+        message:
+          'ImageUpdater argocd/u: spec.applicationRefs[1] (namePattern "wbe-*") selects no Application in namespace argocd among the 2 read; check namePattern',
         severity: "warning",
       },
       {
         app: null,
         image: null,
         file: "cluster.yaml",
-        message: 'ImageUpdater argocd/u: spec.applicationRefs[2] (namePattern "api" with labelSelectors) selects no Application in namespace argocd among the 2 read; check namePattern and labelSelectors',
+        message:
+          'ImageUpdater argocd/u: spec.applicationRefs[2] (namePattern "api" with labelSelectors) selects no Application in namespace argocd among the 2 read; check namePattern and labelSelectors',
         severity: "warning",
       },
     ]);
   });
 
   it("a ref outranked by a more specific one still selects, so no warning", () => {
-    const result = resolve(`${cr.replace('"wbe-*"', '"we*"').replace('"api"', '"web"').replace("{ team: core }", "{}")}---${apps({ name: "web" })}`);
+    const result = resolve(
+      `${cr.replace('"wbe-*"', '"we*"').replace('"api"', '"web"').replace("{ team: core }", "{}")}---${apps({ name: "web" })}`,
+    );
     expect(result.problems).toEqual([]);
   });
 
@@ -430,9 +490,24 @@ spec:
 ${refs.map((ref, i) => `    - ${ref}\n      images: [{ alias: web, imageName: org/ref${i} }]`).join("\n")}
 `;
   it.each([
-    ["a label selector beats a longer glob", ['namePattern: "web-*"', 'namePattern: "*"\n      labelSelectors: { matchLabels: { tier: critical } }'], "org/ref1"],
-    ["more selector entries beat fewer", ['namePattern: "*"\n      labelSelectors: { matchLabels: { tier: critical } }', 'namePattern: "*"\n      labelSelectors: { matchLabels: { tier: critical }, matchExpressions: [{ key: env, operator: Exists }] }'], "org/ref1"],
-    ["an exact name beats a label selector", ['namePattern: "*"\n      labelSelectors: { matchLabels: { tier: critical } }', "namePattern: web-prod"], "org/ref1"],
+    [
+      "a label selector beats a longer glob",
+      ['namePattern: "web-*"', 'namePattern: "*"\n      labelSelectors: { matchLabels: { tier: critical } }'],
+      "org/ref1",
+    ],
+    [
+      "more selector entries beat fewer",
+      [
+        'namePattern: "*"\n      labelSelectors: { matchLabels: { tier: critical } }',
+        'namePattern: "*"\n      labelSelectors: { matchLabels: { tier: critical }, matchExpressions: [{ key: env, operator: Exists }] }',
+      ],
+      "org/ref1",
+    ],
+    [
+      "an exact name beats a label selector",
+      ['namePattern: "*"\n      labelSelectors: { matchLabels: { tier: critical } }', "namePattern: web-prod"],
+      "org/ref1",
+    ],
     ["a longer glob beats a shorter one", ['namePattern: "w*"', 'namePattern: "web-*"'], "org/ref1"],
     ["a tie keeps the first in list order (upstream's stable sort)", ['namePattern: "web-p*"', 'namePattern: "web-*d"'], "org/ref0"],
     ["a tie keeps the first in list order, reversed", ['namePattern: "web-*d"', 'namePattern: "web-p*"'], "org/ref0"],
@@ -460,7 +535,10 @@ describe("ImageUpdater and annotations on the same Application", () => {
     const result = resolve(`${cr}---${apps({ name: "a", annotations: { "argocd-image-updater.argoproj.io/image-list": "y=org/y" } })}`);
     expect(result.targets.map((t) => t.id)).toEqual(["argocd/a/x"]);
     expect(result.problems).toEqual([
-      expect.objectContaining({ severity: "warning", message: expect.stringContaining("image-list annotations are ignored because ImageUpdater argocd/u selects it") }),
+      expect.objectContaining({
+        severity: "warning",
+        message: expect.stringContaining("image-list annotations are ignored because ImageUpdater argocd/u selects it"),
+      }),
     ]);
   });
 });
@@ -470,7 +548,9 @@ describe("target ids", () => {
 
   it("are <namespace>/<application>/<alias>, whatever else exists", () => {
     const alone = resolve(apps({ name: "a", namespace: "one", annotations }, { name: "b", annotations }));
-    const withTwin = resolve(apps({ name: "a", namespace: "one", annotations }, { name: "a", namespace: "two", annotations }, { name: "b", annotations }));
+    const withTwin = resolve(
+      apps({ name: "a", namespace: "one", annotations }, { name: "a", namespace: "two", annotations }, { name: "b", annotations }),
+    );
     expect(alone.targets.map((t) => t.id)).toEqual(["one/a/x", "argocd/b/x"]);
     expect(withTwin.targets.map((t) => t.id)).toEqual(["one/a/x", "two/a/x", "argocd/b/x"]);
   });
@@ -479,7 +559,9 @@ describe("target ids", () => {
     const manifest = `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\n  annotations: ${JSON.stringify(annotations)}\nspec:\n  source: { repoURL: https://github.com/acme/gitops, path: apps/a, kustomize: {} }\n`;
     const parsed = parseManifests(manifest, "a.yaml");
     expect(targetsFromApplications(parsed).targets.map((t) => [t.id, t.app?.namespace])).toEqual([["argocd/a/x", "argocd"]]);
-    expect(targetsFromApplications({ ...parsed, argocdNamespace: "gitops" }).targets.map((t) => [t.id, t.app?.namespace])).toEqual([["gitops/a/x", "gitops"]]);
+    expect(targetsFromApplications({ ...parsed, argocdNamespace: "gitops" }).targets.map((t) => [t.id, t.app?.namespace])).toEqual([
+      ["gitops/a/x", "gitops"],
+    ]);
   });
 
   it("are the same for an ImageUpdater's targets as for the annotations'", () => {

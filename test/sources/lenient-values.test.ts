@@ -17,7 +17,11 @@ describe("accepted as argocd-image-updater accepts them", () => {
   it.each([
     ["update-strategy in upper case (ParseUpdateStrategy lower-cases)", { "web.update-strategy": "SEMVER" }, { strategy: "semver" }],
     ["a strategy with a trailing blank (annotations are trimmed)", { "web.update-strategy": "latest " }, { strategy: "newest-build" }],
-    ["an empty regexp: (Go compiles it: every tag matches)", { "web.allow-tags": "regexp:" }, { allowTags: { kind: "regexp", pattern: "" } }],
+    [
+      "an empty regexp: (Go compiles it: every tag matches)",
+      { "web.allow-tags": "regexp:" },
+      { allowTags: { kind: "regexp", pattern: "" } },
+    ],
   ])("%s", (_name, annotations, policy) => {
     const result = fromAnnotations({ "image-list": "web=ghcr.io/o/web", ...annotations });
 
@@ -39,7 +43,10 @@ describe("accepted, but they cannot do what they say: a warning names the key", 
 
     expect(result.targets.map((t) => t.policy.platforms)).toEqual([[]]);
     expect(result.problems.map((p) => [p.severity, p.message])).toEqual([
-      ["warning", 'Application argocd/web: argocd-image-updater.argoproj.io/web.platforms for image "web": platforms "," lists no platform, so no platform restriction applies (argocd-image-updater would restrict the image to its own platform); list os/arch[/variant] values or remove the key'],
+      [
+        "warning",
+        'Application argocd/web: argocd-image-updater.argoproj.io/web.platforms for image "web": platforms "," lists no platform, so no platform restriction applies (argocd-image-updater would restrict the image to its own platform); list os/arch[/variant] values or remove the key',
+      ],
     ]);
   });
 
@@ -48,7 +55,10 @@ describe("accepted, but they cannot do what they say: a warning names the key", 
 
     expect(result.targets.map((t) => t.policy.ignoreTags)).toEqual([["latest", "dev\u0000*"]]);
     expect(result.problems.map((p) => [p.severity, p.message])).toEqual([
-      ["warning", 'Application argocd/web: argocd-image-updater.argoproj.io/web.ignore-tags for image "web": ignore-tags entry "dev\\x00*" contains a control character, which no tag can hold, so it ignores nothing; remove the character'],
+      [
+        "warning",
+        'Application argocd/web: argocd-image-updater.argoproj.io/web.ignore-tags for image "web": ignore-tags entry "dev\\x00*" contains a control character, which no tag can hold, so it ignores nothing; remove the character',
+      ],
     ]);
   });
 });
@@ -62,14 +72,21 @@ describe("ImageUpdater values with blanks around them", () => {
 
     expect(result.targets.map((t) => t.policy.strategy)).toEqual(["newest-build"]);
     expect(result.problems.map((p) => [p.severity, p.message])).toEqual([
-      ["warning", 'ImageUpdater argocd/web: commonUpdateSettings.updateStrategy for image "web": update strategy "latest " has blanks around it; argocd-image-updater reads ImageUpdater fields as written (for it this is no known strategy, so it uses semver), argocd-image-pr trims them: remove the blanks'],
-      ["warning", 'ImageUpdater argocd/web: commonUpdateSettings.allowTags for image "web": allow-tags " regexp:^v" has blanks around it; argocd-image-updater reads ImageUpdater fields as written (for it no tag matches), argocd-image-pr trims them: remove the blanks'],
+      [
+        "warning",
+        'ImageUpdater argocd/web: commonUpdateSettings.updateStrategy for image "web": update strategy "latest " has blanks around it; argocd-image-updater reads ImageUpdater fields as written (for it this is no known strategy, so it uses semver), argocd-image-pr trims them: remove the blanks',
+      ],
+      [
+        "warning",
+        'ImageUpdater argocd/web: commonUpdateSettings.allowTags for image "web": allow-tags " regexp:^v" has blanks around it; argocd-image-updater reads ImageUpdater fields as written (for it no tag matches), argocd-image-pr trims them: remove the blanks',
+      ],
     ]);
   });
 });
 
 describe("unknown ImageUpdater fields", () => {
-  const updater = (spec: string): string => `apiVersion: argocd-image-updater.argoproj.io/v1alpha1\nkind: ImageUpdater\nmetadata: { name: web, namespace: argocd }\nspec:\n${spec}`;
+  const updater = (spec: string): string =>
+    `apiVersion: argocd-image-updater.argoproj.io/v1alpha1\nkind: ImageUpdater\nmetadata: { name: web, namespace: argocd }\nspec:\n${spec}`;
 
   it("warn by path, naming the field meant; the known ones are read", () => {
     const text = updater(
@@ -92,10 +109,22 @@ describe("unknown ImageUpdater fields", () => {
 
     expect(result.imageUpdaters).toHaveLength(1);
     expect(result.problems.map((p) => [p.severity, p.message])).toEqual([
-      ["warning", "ImageUpdater argocd/web: spec.commonUpdateSetings is not an ImageUpdater field and is ignored (the API server drops it); did you mean commonUpdateSettings?"],
-      ["warning", "ImageUpdater argocd/web: spec.applicationRefs[0].images[0].commonUpdateSettings.allowtags is not an ImageUpdater field and is ignored (the API server drops it); did you mean allowTags?"],
-      ["warning", "ImageUpdater argocd/web: spec.applicationRefs[0].images[0].manifestTargets.helm.tags is not an ImageUpdater field and is ignored (the API server drops it); did you mean tag?"],
-      ["warning", "ImageUpdater argocd/web: spec.applicationRefs[0].colour is not an ImageUpdater field and is ignored (the API server drops it)"],
+      [
+        "warning",
+        "ImageUpdater argocd/web: spec.commonUpdateSetings is not an ImageUpdater field and is ignored (the API server drops it); did you mean commonUpdateSettings?",
+      ],
+      [
+        "warning",
+        "ImageUpdater argocd/web: spec.applicationRefs[0].images[0].commonUpdateSettings.allowtags is not an ImageUpdater field and is ignored (the API server drops it); did you mean allowTags?",
+      ],
+      [
+        "warning",
+        "ImageUpdater argocd/web: spec.applicationRefs[0].images[0].manifestTargets.helm.tags is not an ImageUpdater field and is ignored (the API server drops it); did you mean tag?",
+      ],
+      [
+        "warning",
+        "ImageUpdater argocd/web: spec.applicationRefs[0].colour is not an ImageUpdater field and is ignored (the API server drops it)",
+      ],
     ]);
   });
 });

@@ -70,23 +70,47 @@ spec: { applicationRefs: [{ namePattern: "*" }] }
       { "a.yaml": app("my-app-prod"), "b.yaml": `${app("my-app-prod")}---\n${app("other")}` },
       ["other"],
       [],
-      [{ app: "argocd/my-app-prod", file: "apps/a.yaml", message: "Application argocd/my-app-prod is defined in both apps/a.yaml and apps/b.yaml; keep one (it was skipped)" }],
+      [
+        {
+          app: "argocd/my-app-prod",
+          file: "apps/a.yaml",
+          message: "Application argocd/my-app-prod is defined in both apps/a.yaml and apps/b.yaml; keep one (it was skipped)",
+        },
+      ],
     ],
     [
       "an Application twice in one file",
       { "a.yaml": `${app("web")}---\n${app("web")}` },
       [],
       [],
-      [{ app: "argocd/web", file: "apps/a.yaml", message: "Application argocd/web is defined 2 times in apps/a.yaml; keep one (it was skipped)" }],
+      [
+        {
+          app: "argocd/web",
+          file: "apps/a.yaml",
+          message: "Application argocd/web is defined 2 times in apps/a.yaml; keep one (it was skipped)",
+        },
+      ],
     ],
     [
       "an ImageUpdater in three files",
       { "a.yaml": updater("u"), "b.yaml": updater("u"), "c.yaml": `${updater("u")}---\n${updater("v")}` },
       [],
       ["v"],
-      [{ app: null, file: "apps/a.yaml", message: "ImageUpdater argocd/u is defined in apps/a.yaml, apps/b.yaml and apps/c.yaml; keep one (it was skipped)" }],
+      [
+        {
+          app: null,
+          file: "apps/a.yaml",
+          message: "ImageUpdater argocd/u is defined in apps/a.yaml, apps/b.yaml and apps/c.yaml; keep one (it was skipped)",
+        },
+      ],
     ],
-    ["the same name in two namespaces is no duplicate", { "a.yaml": app("web"), "b.yaml": app("web").replace("{ name: web }", "{ name: web, namespace: team }") }, ["web", "web"], [], []],
+    [
+      "the same name in two namespaces is no duplicate",
+      { "a.yaml": app("web"), "b.yaml": app("web").replace("{ name: web }", "{ name: web, namespace: team }") },
+      ["web", "web"],
+      [],
+      [],
+    ],
   ])("%s is an error naming the files; every copy is skipped", async (_name, files, apps, updaters, problems) => {
     const root = await mkdtemp(path.join(tmpdir(), "sources-dup-"));
     try {
@@ -105,7 +129,9 @@ spec: { applicationRefs: [{ namePattern: "*" }] }
     const missing = path.join(dir, "nope");
     const found = await readManifestsFromPaths([missing, path.join(dir, "apps/root.yaml")], { root: dir });
     expect(found.applications).toHaveLength(1);
-    expect(found.problems).toEqual([{ app: null, image: null, file: missing, message: expect.stringContaining(`cannot read "${missing}"`) }]);
+    expect(found.problems).toEqual([
+      { app: null, image: null, file: missing, message: expect.stringContaining(`cannot read "${missing}"`) },
+    ]);
   });
 });
 
@@ -132,7 +158,14 @@ describe("readManifestsFromRepo (the same paths, read through a RepoReader: a co
   it("a missing path is a problem naming it; the others are read", async () => {
     const found = await readManifestsFromRepo(memoryRepoFromDir(dir), ["nope", "apps/root.yaml"]);
     expect(found.applications).toHaveLength(1);
-    expect(found.problems).toEqual([{ app: null, image: null, file: "nope", message: 'cannot read "nope": there is no such file or directory in the repository; check the path' }]);
+    expect(found.problems).toEqual([
+      {
+        app: null,
+        image: null,
+        file: "nope",
+        message: 'cannot read "nope": there is no such file or directory in the repository; check the path',
+      },
+    ]);
   });
 
   it("a reader that fails is a problem naming the path, never a crash", async () => {
@@ -146,9 +179,14 @@ describe("readManifestsFromRepo (the same paths, read through a RepoReader: a co
     const outside = await mkdtemp(path.join(tmpdir(), "sources-outside-"));
     try {
       await writeFile(path.join(outside, "web.yaml"), app("web"));
-      const found = await readManifests({ repo: { reader: memoryRepo({ "apps/web.yaml": app("web") }), paths: ["apps"] }, disk: { paths: [outside], root: outside } });
+      const found = await readManifests({
+        repo: { reader: memoryRepo({ "apps/web.yaml": app("web") }), paths: ["apps"] },
+        disk: { paths: [outside], root: outside },
+      });
       expect(found.applications).toEqual([]);
-      expect(found.problems).toEqual([expect.objectContaining({ app: "argocd/web", message: expect.stringContaining("is defined in both web.yaml and apps/web.yaml") })]);
+      expect(found.problems).toEqual([
+        expect.objectContaining({ app: "argocd/web", message: expect.stringContaining("is defined in both web.yaml and apps/web.yaml") }),
+      ]);
     } finally {
       await rm(outside, { recursive: true, force: true });
     }

@@ -24,10 +24,16 @@ spec:
   source: { repoURL: https://github.com/acme/gitops, path: apps/web, kustomize: {} }
 `;
 
-  it.each([["gitops"], [null]])("--argocd-namespace gitops: an ImageUpdater in namespace %s selects it, and ids and messages say gitops/", (namespace) => {
-    const parsed = parseManifests(`${updater(namespace)}---\n${bare}---\n${bare.replace("name: web", "name: web, namespace: other")}`, "apps.yaml");
-    const result = targetsFromApplications({ ...parsed, argocdNamespace: "gitops" });
-    expect(result.targets.map((t) => [t.id, t.declaredIn])).toEqual([["gitops/web/web", "ImageUpdater gitops/all (apps.yaml)"]]);
-    expect(result.skipped).toEqual([{ app: "other/web", reason: expect.stringContaining("no ImageUpdater selects it") }]);
-  });
+  it.each([["gitops"], [null]])(
+    "--argocd-namespace gitops: an ImageUpdater in namespace %s selects it, and ids and messages say gitops/",
+    (namespace) => {
+      const parsed = parseManifests(
+        `${updater(namespace)}---\n${bare}---\n${bare.replace("name: web", "name: web, namespace: other")}`,
+        "apps.yaml",
+      );
+      const result = targetsFromApplications({ ...parsed, argocdNamespace: "gitops" });
+      expect(result.targets.map((t) => [t.id, t.declaredIn])).toEqual([["gitops/web/web", "ImageUpdater gitops/all (apps.yaml)"]]);
+      expect(result.skipped).toEqual([{ app: "other/web", reason: expect.stringContaining("no ImageUpdater selects it") }]);
+    },
+  );
 });

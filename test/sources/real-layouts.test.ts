@@ -8,7 +8,11 @@ import { parseManifests, targetsFromApplications } from "../../src/sources/index
 
 const P = "argocd-image-updater.argoproj.io";
 
-function app(name: string, annotations: Record<string, string>, source = "{ repoURL: https://github.com/acme/gitops, path: apps/web, kustomize: {} }"): string {
+function app(
+  name: string,
+  annotations: Record<string, string>,
+  source = "{ repoURL: https://github.com/acme/gitops, path: apps/web, kustomize: {} }",
+): string {
   return `
 apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -53,12 +57,22 @@ spec:
       useAnnotations: true
 `;
   it("skips them with a warning (as image-updater does), not an error, and plans the annotated ones", () => {
-    const result = resolve(`${updater}---${app("plain", {})}---${app("web", { [`${P}/image-list`]: "web=nginx", [`${P}/write-back-method`]: "git" })}`);
+    const result = resolve(
+      `${updater}---${app("plain", {})}---${app("web", { [`${P}/image-list`]: "web=nginx", [`${P}/write-back-method`]: "git" })}`,
+    );
     expect(result.targets.map((t) => t.id)).toEqual(["argocd/web/web"]);
     expect(result.problems.map((p) => [p.severity, p.app, p.message])).toEqual([
-      ["warning", "argocd/plain", expect.stringMatching(/useAnnotations is true but Application argocd\/plain has no argocd-image-updater\.argoproj\.io\/image-list annotation, so it is skipped \(as argocd-image-updater skips it\)/)],
+      [
+        "warning",
+        "argocd/plain",
+        expect.stringMatching(
+          /useAnnotations is true but Application argocd\/plain has no argocd-image-updater\.argoproj\.io\/image-list annotation, so it is skipped \(as argocd-image-updater skips it\)/,
+        ),
+      ],
     ]);
-    expect(result.skipped).toEqual([{ app: "argocd/plain", reason: "selected by ImageUpdater argocd/all with useAnnotations: true, but has no image-list annotation" }]);
+    expect(result.skipped).toEqual([
+      { app: "argocd/plain", reason: "selected by ImageUpdater argocd/all with useAnnotations: true, but has no image-list annotation" },
+    ]);
   });
 });
 
@@ -86,7 +100,9 @@ describe("multi-source Applications as argocd-image-updater's docs show them", (
   ])("a chart from a Helm repository + values from git: %s is written in the ref: source's repository", (target, path) => {
     const result = resolve(chartWithValues({ [`${P}/write-back-target`]: target }));
     expect(result.problems).toEqual([]);
-    expect(result.targets.map((t) => [t.git.repo?.name, t.git.branch, t.write.kind, t.write.path])).toEqual([["gitops", "main", "helm", path]]);
+    expect(result.targets.map((t) => [t.git.repo?.name, t.git.branch, t.write.kind, t.write.path])).toEqual([
+      ["gitops", "main", "helm", path],
+    ]);
   });
 
   it("without a target, the values file the chart reads through $values", () => {
@@ -116,7 +132,9 @@ describe("multi-source Applications as argocd-image-updater's docs show them", (
       ),
     );
     expect(result.problems).toEqual([]);
-    expect(result.targets.map((t) => [t.git.repo?.name, t.write.kind, t.write.path])).toEqual([["gitops", "kustomize", "deployments/myapp/overlays/staging"]]);
+    expect(result.targets.map((t) => [t.git.repo?.name, t.write.kind, t.write.path])).toEqual([
+      ["gitops", "kustomize", "deployments/myapp/overlays/staging"],
+    ]);
   });
 });
 
@@ -126,13 +144,19 @@ describe("plugin applications", () => {
     ["helmvalues:values.yaml", "helm", "apps/web/values.yaml"],
     ["kustomization", "kustomize", "apps/web"],
   ])("with git write-back to %s: written there, as image-updater does", (target, kind, path) => {
-    const result = resolve(app("web", { [`${P}/image-list`]: "web=nginx", [`${P}/write-back-method`]: "git", [`${P}/write-back-target`]: target }, plugin));
+    const result = resolve(
+      app("web", { [`${P}/image-list`]: "web=nginx", [`${P}/write-back-method`]: "git", [`${P}/write-back-target`]: target }, plugin),
+    );
     expect(result.problems).toEqual([]);
     expect(result.targets.map((t) => [t.write.kind, t.write.path])).toEqual([[kind, path]]);
   });
 
   it.each([
-    ["git write-back without a target", { [`${P}/write-back-method`]: "git" }, /\.argocd-source-web\.yaml.*Argo CD merges into the source before rendering.*refuses to render/],
+    [
+      "git write-back without a target",
+      { [`${P}/write-back-method`]: "git" },
+      /\.argocd-source-web\.yaml.*Argo CD merges into the source before rendering.*refuses to render/,
+    ],
     ["write-back-method argocd", {}, /image-updater sets the plugin's env.*not edited by argocd-image-pr/],
   ])("%s: refused with a message that says why and what to do", (_name, annotations, why) => {
     const result = resolve(app("web", { [`${P}/image-list`]: "web=nginx", ...annotations }, plugin));

@@ -66,7 +66,12 @@ targets:
       },
       expect.objectContaining({
         id: "api/api",
-        write: { kind: "helm", path: "charts/api/values-prod.yaml", kustomizeImageName: null, helm: { imageName: null, imageTag: "image.tag", imageSpec: null } },
+        write: {
+          kind: "helm",
+          path: "charts/api/values-prod.yaml",
+          kustomizeImageName: null,
+          helm: { imageName: null, imageTag: "image.tag", imageSpec: null },
+        },
         policy: {
           strategy: "newest-build",
           constraint: null,
@@ -84,12 +89,14 @@ targets:
   });
 
   it.each([
-    ['[{ tag: "1.0" }, { tag: "2.0" }]', 'targets[0] (a).pins: give at most one pin (the tag to hold the image at); found 2'],
+    ['[{ tag: "1.0" }, { tag: "2.0" }]', "targets[0] (a).pins: give at most one pin (the tag to hold the image at); found 2"],
     ['[{ tag: "~1.2" }]', 'targets[0] (a).pins[0].tag "~1.2" is not a tag; a pin names one tag the registry has, e.g. 1.27.3'],
   ])("pins: %s is an error naming the fix", (pins, message) => {
     const result = parseRepoConfig(`targets:\n  - { name: a, path: p, image: org/a, pins: ${pins} }\n`, FILE, REPO);
     expect(result.targets).toEqual([]);
-    expect(result.problems).toEqual([{ app: null, image: "docker.io/org/a", file: FILE, message: `${FILE}: ${message}. This target was skipped` }]);
+    expect(result.problems).toEqual([
+      { app: null, image: "docker.io/org/a", file: FILE, message: `${FILE}: ${message}. This target was skipped` },
+    ]);
   });
 
   it.each([
@@ -102,14 +109,20 @@ targets:
     [{ file: "apps/x/deployment.yaml" }, "manifest"],
     [{ file: "apps/x/deployment.yaml", kind: "application" }, "application"],
   ])("kind inferred from %j: %s", (where, kind) => {
-    const lines = Object.entries(where).map(([k, v]) => `    ${k}: ${v}`).join("\n");
+    const lines = Object.entries(where)
+      .map(([k, v]) => `    ${k}: ${v}`)
+      .join("\n");
     const result = parseRepoConfig(`targets:\n  - name: x\n    image: org/x\n${lines}\n`, FILE, REPO);
     expect(result.problems).toEqual([]);
     expect(result.targets[0]?.write.kind).toBe(kind);
   });
 
   it("a digest target keeps the tag to follow as its constraint", () => {
-    const result = parseRepoConfig(`targets:\n  - { name: x, path: a, image: "org/x", strategy: digest, constraint: latest }\n`, FILE, null);
+    const result = parseRepoConfig(
+      `targets:\n  - { name: x, path: a, image: "org/x", strategy: digest, constraint: latest }\n`,
+      FILE,
+      null,
+    );
     expect(result.targets[0]?.policy).toMatchObject({ strategy: "digest", constraint: "latest" });
     expect(result.targets[0]?.git).toEqual({ repoURL: "", repo: null, branch: null });
   });
@@ -118,24 +131,60 @@ targets:
 describe("repo config: errors name the file, the target, the key and the fix; other targets go on", () => {
   const good = "  - { name: ok, path: apps/ok, image: org/ok }\n";
   it.each<[string, string, RegExp]>([
-    ["unknown key (typo)", "  - { name: a, path: p, image: org/a, stratgey: semver }\n", /targets\[0\] \(a\): Unrecognized key: "stratgey"/],
+    [
+      "unknown key (typo)",
+      "  - { name: a, path: p, image: org/a, stratgey: semver }\n",
+      /targets\[0\] \(a\): Unrecognized key: "stratgey"/,
+    ],
     ["unknown strategy", "  - { name: a, path: p, image: org/a, strategy: newest }\n", /targets\[0\] \(a\)\.strategy: Invalid option/],
     ["path and file", "  - { name: a, path: p, file: f.yaml, image: org/a }\n", /give exactly one of path or file/],
     ["neither path nor file", "  - { name: a, image: org/a }\n", /give exactly one of path or file/],
     ["no image", "  - { name: a, path: p }\n", /targets\[0\] \(a\)\.image/],
     ["invalid image", "  - { name: a, path: p, image: 'Org/A' }\n", /targets\[0\] \(a\)\.image "Org\/A" is not a valid image/],
-    ["digest in image", "  - { name: a, path: p, image: 'org/a@sha256:0123abcd' }\n", /targets\[0\] \(a\)\.image "org\/a@sha256:0123abcd": a digest is not a constraint; write a tag constraint \(e\.g\. ~1\.27\) and use strategy: digest/],
-    ["absolute file", "  - { name: a, file: /etc/passwd, image: org/a }\n", /targets\[0\] \(a\)\.file "\/etc\/passwd" is absolute or contains "\.\."; paths are relative to the repository root/],
-    ["absolute path", "  - { name: a, path: /apps/a, image: org/a }\n", /targets\[0\] \(a\)\.path "\/apps\/a" is absolute.*paths are relative to the repository root/],
-    ["file climbing out", "  - { name: a, file: apps/../../secrets.yaml, image: org/a }\n", /targets\[0\] \(a\)\.file "apps\/\.\.\/\.\.\/secrets\.yaml".*paths are relative to the repository root/],
-    ["windows drive", "  - { name: a, file: 'C:\\\\repo\\\\values.yaml', image: org/a }\n", /targets\[0\] \(a\)\.file .*paths are relative to the repository root/],
+    [
+      "digest in image",
+      "  - { name: a, path: p, image: 'org/a@sha256:0123abcd' }\n",
+      /targets\[0\] \(a\)\.image "org\/a@sha256:0123abcd": a digest is not a constraint; write a tag constraint \(e\.g\. ~1\.27\) and use strategy: digest/,
+    ],
+    [
+      "absolute file",
+      "  - { name: a, file: /etc/passwd, image: org/a }\n",
+      /targets\[0\] \(a\)\.file "\/etc\/passwd" is absolute or contains "\.\."; paths are relative to the repository root/,
+    ],
+    [
+      "absolute path",
+      "  - { name: a, path: /apps/a, image: org/a }\n",
+      /targets\[0\] \(a\)\.path "\/apps\/a" is absolute.*paths are relative to the repository root/,
+    ],
+    [
+      "file climbing out",
+      "  - { name: a, file: apps/../../secrets.yaml, image: org/a }\n",
+      /targets\[0\] \(a\)\.file "apps\/\.\.\/\.\.\/secrets\.yaml".*paths are relative to the repository root/,
+    ],
+    [
+      "windows drive",
+      "  - { name: a, file: 'C:\\\\repo\\\\values.yaml', image: org/a }\n",
+      /targets\[0\] \(a\)\.file .*paths are relative to the repository root/,
+    ],
     ["alias in image", "  - { name: a, path: p, image: 'x=org/a' }\n", /use the alias field instead/],
     ["constraint twice", "  - { name: a, path: p, image: 'org/a:^1', constraint: '^2' }\n", /the constraint is given twice/],
-    ["invalid regexp", "  - { name: a, path: p, image: org/a, allowTags: 'regexp:([' }\n", /targets\[0\] \(a\)\.allowTags: allow-tags "regexp:\(\[" is not a valid regular expression/],
-    ["invalid platform", "  - { name: a, path: p, image: org/a, platforms: [amd64] }\n", /targets\[0\] \(a\)\.platforms: platform "amd64" is not os\/arch/],
+    [
+      "invalid regexp",
+      "  - { name: a, path: p, image: org/a, allowTags: 'regexp:([' }\n",
+      /targets\[0\] \(a\)\.allowTags: allow-tags "regexp:\(\[" is not a valid regular expression/,
+    ],
+    [
+      "invalid platform",
+      "  - { name: a, path: p, image: org/a, platforms: [amd64] }\n",
+      /targets\[0\] \(a\)\.platforms: platform "amd64" is not os\/arch/,
+    ],
     ["bad name", "  - { name: 'a b', path: p, image: org/a }\n", /targets\[0\] \(a b\)\.name: use letters/],
     ["bad maxUpdate", "  - { name: a, path: p, image: org/a, maxUpdate: huge }\n", /maxUpdate/],
-    ["helm and kustomize", "  - { name: a, path: p, image: org/a, helm: { imageTag: t }, kustomize: { imageName: a } }\n", /give helm or kustomize, not both/],
+    [
+      "helm and kustomize",
+      "  - { name: a, path: p, image: org/a, helm: { imageTag: t }, kustomize: { imageName: a } }\n",
+      /give helm or kustomize, not both/,
+    ],
   ])("%s", (_name, target, message) => {
     const result = parseRepoConfig(`targets:\n${target}${good}`, FILE, REPO);
     const okTargets = result.targets.filter((t) => t.id === "ok/ok");
@@ -145,9 +194,15 @@ describe("repo config: errors name the file, the target, the key and the fix; ot
   });
 
   it("an invalid platform skips the target rather than dropping the restriction", () => {
-    const result = parseRepoConfig(`targets:\n  - { name: a, path: p, image: org/a, platforms: [linux/arm64, linux-amd64] }\n${good}`, FILE, REPO);
+    const result = parseRepoConfig(
+      `targets:\n  - { name: a, path: p, image: org/a, platforms: [linux/arm64, linux-amd64] }\n${good}`,
+      FILE,
+      REPO,
+    );
     expect(result.targets.map((t) => t.id)).toEqual(["ok/ok"]);
-    expect(result.problems.map((p) => p.message)).toEqual([expect.stringMatching(/targets\[0\] \(a\)\.platforms: platform "linux-amd64" is not os\/arch\[\/variant\]; write it as linux\/amd64/)]);
+    expect(result.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/targets\[0\] \(a\)\.platforms: platform "linux-amd64" is not os\/arch\[\/variant\]; write it as linux\/amd64/),
+    ]);
   });
 
   it.each<[string, string, string]>([
@@ -201,7 +256,9 @@ describe("repo config: errors name the file, the target, the key and the fix; ot
   });
 
   it("readRepoConfig gives the typed config (automerge, pins)", () => {
-    expect(readRepoConfig(`targets:\n  - { name: a, path: p, image: org/a, automerge: true, pins: [{ tag: "1.0" }] }\n`)?.targets[0]).toMatchObject({
+    expect(
+      readRepoConfig(`targets:\n  - { name: a, path: p, image: org/a, automerge: true, pins: [{ tag: "1.0" }] }\n`)?.targets[0],
+    ).toMatchObject({
       automerge: true,
       pins: [{ tag: "1.0" }],
     });
@@ -218,9 +275,26 @@ describe("JSON Schema", () => {
   });
 
   it("describes targets with the fields editors should complete", () => {
-    const schema = JSON.parse(renderRepoConfigSchema()) as { properties: { targets: { items: { properties: Record<string, unknown>; required: string[] } } } };
+    const schema = JSON.parse(renderRepoConfigSchema()) as {
+      properties: { targets: { items: { properties: Record<string, unknown>; required: string[] } } };
+    };
     expect(Object.keys(schema.properties.targets.items.properties)).toEqual(
-      expect.arrayContaining(["name", "path", "file", "kind", "image", "strategy", "constraint", "allowTags", "ignoreTags", "platforms", "helm", "kustomize", "automerge", "pins"]),
+      expect.arrayContaining([
+        "name",
+        "path",
+        "file",
+        "kind",
+        "image",
+        "strategy",
+        "constraint",
+        "allowTags",
+        "ignoreTags",
+        "platforms",
+        "helm",
+        "kustomize",
+        "automerge",
+        "pins",
+      ]),
     );
     expect(schema.properties.targets.items.required).toEqual(["name", "image"]);
   });

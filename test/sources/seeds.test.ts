@@ -25,7 +25,13 @@ describe("seed story 1: kustomize app, dev on commit SHAs, prod on semver", () =
       alias: "my-image",
       image: { registry: "asia.gcr.io", repository: "some-gcp-project/some-image-name", tag: null, digest: null },
       git: { repoURL: "git@github.com:example/k8s-manifests.git", repo: { owner: "example", name: "k8s-manifests" }, branch: null },
-      write: { kind: "kustomize", path: "overlays/dev", kustomizeImageName: null, helm: null, argocdSourcePath: "overlays/dev/.argocd-source-my-app-dev.yaml" },
+      write: {
+        kind: "kustomize",
+        path: "overlays/dev",
+        kustomizeImageName: null,
+        helm: null,
+        argocdSourcePath: "overlays/dev/.argocd-source-my-app-dev.yaml",
+      },
       policy: {
         strategy: "newest-build",
         constraint: null,
@@ -39,7 +45,12 @@ describe("seed story 1: kustomize app, dev on commit SHAs, prod on semver", () =
       pullSecret: null,
       liveImages: null,
       declaredIn: "Application argocd/my-app-dev (seed-dev-prod.yaml)",
-      deploysFrom: { paths: ["overlays/dev"], valueFiles: [], overrideFiles: ["overlays/dev/.argocd-source-my-app-dev.yaml"], manifest: null },
+      deploysFrom: {
+        paths: ["overlays/dev"],
+        valueFiles: [],
+        overrideFiles: ["overlays/dev/.argocd-source-my-app-dev.yaml"],
+        manifest: null,
+      },
     });
   });
 
@@ -75,7 +86,13 @@ describe("seed story 2: nginx-unprivileged on the newest 1.27.x", () => {
     expect(target?.image).toEqual({ registry: "ghcr.io", repository: "nginxinc/nginx-unprivileged", tag: null, digest: null });
     expect(target?.policy.strategy).toBe("semver");
     expect(target?.policy.constraint).toBe(">=1.27.0 <1.28.0");
-    expect(target?.write).toEqual({ kind: "application", path: "seed-nginx.yaml", kustomizeImageName: null, helm: null, applicationType: "kustomize" });
+    expect(target?.write).toEqual({
+      kind: "application",
+      path: "seed-nginx.yaml",
+      kustomizeImageName: null,
+      helm: null,
+      applicationType: "kustomize",
+    });
     expect(target?.git).toEqual({
       repoURL: "https://github.com/example/cnd-handson.git",
       repo: { owner: "example", name: "cnd-handson" },

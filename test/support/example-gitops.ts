@@ -59,14 +59,8 @@ export const EXAMPLE_TAGS: ReadonlyMap<string, readonly SeedTag[]> = new Map([
       { tag: "latest", created: day(30) },
     ],
   ],
-  [
-    "example-org/web",
-    ["2.3.0", "2.3.1", "2.3.2", "2.4.0", "3.0.0"].map((tag, i) => ({ tag, created: day(i) })),
-  ],
-  [
-    "library/busybox",
-    ["1.35.0", "1.36.0", "1.36.1", "1.37.0", "latest"].map((tag, i) => ({ tag, created: day(i) })),
-  ],
+  ["example-org/web", ["2.3.0", "2.3.1", "2.3.2", "2.4.0", "3.0.0"].map((tag, i) => ({ tag, created: day(i) }))],
+  ["library/busybox", ["1.35.0", "1.36.0", "1.36.1", "1.37.0", "latest"].map((tag, i) => ({ tag, created: day(i) }))],
 ]);
 
 /** The commit an example image says it was built from (`org.opencontainers.image.revision`). */

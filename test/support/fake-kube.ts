@@ -51,7 +51,14 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function notFound(res: ServerResponse, path: string): void {
-  sendJson(res, 404, { kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404, message: `the server could not find the requested resource (${path})` });
+  sendJson(res, 404, {
+    kind: "Status",
+    apiVersion: "v1",
+    status: "Failure",
+    reason: "NotFound",
+    code: 404,
+    message: `the server could not find the requested resource (${path})`,
+  });
 }
 
 export interface FakeKubeOptions {
@@ -96,7 +103,14 @@ export async function startFakeKube(resources: readonly FakeResource[], options:
       const secret = options.secrets?.[`${namespace}/${name}`];
       record(secret === undefined ? 404 : 200, true);
       if (secret === undefined) {
-        sendJson(res, 404, { kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404, message: `secrets "${name}" not found` });
+        sendJson(res, 404, {
+          kind: "Status",
+          apiVersion: "v1",
+          status: "Failure",
+          reason: "NotFound",
+          code: 404,
+          message: `secrets "${name}" not found`,
+        });
         return;
       }
       const data = Object.fromEntries(Object.entries(secret.data).map(([key, value]) => [key, Buffer.from(value).toString("base64")]));
@@ -121,7 +135,14 @@ export async function startFakeKube(resources: readonly FakeResource[], options:
     const limit = query["limit"] ? Number(query["limit"]) : all.length;
     if (!Number.isInteger(start) || start < 0 || start > all.length) {
       record(410, true);
-      sendJson(res, 410, { kind: "Status", apiVersion: "v1", status: "Failure", reason: "Expired", code: 410, message: "continue token invalid" });
+      sendJson(res, 410, {
+        kind: "Status",
+        apiVersion: "v1",
+        status: "Failure",
+        reason: "Expired",
+        code: 410,
+        message: "continue token invalid",
+      });
       return;
     }
     const end = Math.min(all.length, start + Math.max(1, limit));

@@ -36,7 +36,10 @@ export async function startFaultServer(options: { tags: readonly string[]; repos
         res.writeHead(200, { "content-type": "application/json" }).end(body);
         return;
       case "status":
-        res.writeHead(fault.status, { "content-type": "application/json", ...(fault.retryAfter ? { "retry-after": fault.retryAfter } : {}) });
+        res.writeHead(fault.status, {
+          "content-type": "application/json",
+          ...(fault.retryAfter ? { "retry-after": fault.retryAfter } : {}),
+        });
         res.end(JSON.stringify({ errors: [{ code: fault.status === 429 ? "TOOMANYREQUESTS" : "UNKNOWN", message: "fault" }] }));
         return;
       case "hang":

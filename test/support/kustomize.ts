@@ -15,7 +15,9 @@ const KUBECTL = process.env["KUBECTL_BIN"] ?? "kubectl";
 export const hasKustomize: boolean = spawnSync(KUBECTL, ["version", "--client"], { encoding: "utf8" }).status === 0;
 
 if (!hasKustomize) {
-  console.warn(`\n*** kubectl (${KUBECTL}) is not installed: the tests that render kustomizations with the real kustomize are SKIPPED. Install kubectl (or set KUBECTL_BIN) to run them. ***\n`);
+  console.warn(
+    `\n*** kubectl (${KUBECTL}) is not installed: the tests that render kustomizations with the real kustomize are SKIPPED. Install kubectl (or set KUBECTL_BIN) to run them. ***\n`,
+  );
 }
 
 /** Write `files` (repo-relative path → text) into a new temporary directory and return it. */
@@ -36,7 +38,8 @@ function collect(node: unknown, into: string[]): void {
       collect(value, into);
       if ((key === "containers" || key === "initContainers") && Array.isArray(value)) {
         for (const container of value) {
-          const image: unknown = container !== null && typeof container === "object" ? (container as Record<string, unknown>)["image"] : undefined;
+          const image: unknown =
+            container !== null && typeof container === "object" ? (container as Record<string, unknown>)["image"] : undefined;
           if (typeof image === "string") into.push(image);
         }
       }

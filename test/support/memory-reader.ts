@@ -16,4 +16,3 @@ export function memoryReader(files: Record<string, string>): RepoReader {
     },
   };
 }
-

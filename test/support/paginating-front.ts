@@ -44,7 +44,8 @@ export async function startPaginatingFront(options: PaginatingFrontOptions): Pro
       const body = Buffer.from(await upstream.body.arrayBuffer());
       const passHeaders: Record<string, string> = {};
       for (const [key, value] of Object.entries(upstream.headers)) {
-        if (typeof value === "string" && !["content-length", "connection", "keep-alive", "transfer-encoding"].includes(key)) passHeaders[key] = value;
+        if (typeof value === "string" && !["content-length", "connection", "keep-alive", "transfer-encoding"].includes(key))
+          passHeaders[key] = value;
       }
       if (!url.pathname.endsWith("/tags/list") || upstream.statusCode !== 200) {
         res.writeHead(upstream.statusCode, passHeaders).end(req.method === "HEAD" ? undefined : body);
@@ -74,6 +75,10 @@ export async function startPaginatingFront(options: PaginatingFrontOptions): Pro
   return {
     host: self,
     requests,
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -120,7 +120,9 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     await waitUntilUp(`http://${host}/v2/`, () => child.exitCode !== null);
   } catch (error) {
     await stop();
-    throw new Error(`docker-registry did not start: ${error instanceof Error ? error.message : String(error)}\n${stderr}`, { cause: error });
+    throw new Error(`docker-registry did not start: ${error instanceof Error ? error.message : String(error)}\n${stderr}`, {
+      cause: error,
+    });
   }
   return { host, url: `http://${host}`, auth, credentials, authorize, tokenServer, stop };
 }
@@ -176,7 +178,11 @@ async function authHeaders(repo: string, authorize: Authorizer | undefined): Pro
   return authorize ? { authorization: await authorize(`repository:${repo}:pull,push`) } : {};
 }
 
-async function expectStatus(res: { statusCode: number; body: { text(): Promise<string> } }, expected: number[], what: string): Promise<void> {
+async function expectStatus(
+  res: { statusCode: number; body: { text(): Promise<string> } },
+  expected: number[],
+  what: string,
+): Promise<void> {
   const text = await res.body.text();
   if (!expected.includes(res.statusCode)) throw new Error(`${what}: HTTP ${res.statusCode} ${text.slice(0, 300)}`);
 }
@@ -205,7 +211,14 @@ export async function pushBlob(host: string, repo: string, data: Buffer, authori
 }
 
 /** PUT a manifest (or index) under a tag or digest; returns its digest. */
-export async function pushManifest(host: string, repo: string, reference: string, mediaType: string, body: string, authorize?: Authorizer): Promise<string> {
+export async function pushManifest(
+  host: string,
+  repo: string,
+  reference: string,
+  mediaType: string,
+  body: string,
+  authorize?: Authorizer,
+): Promise<string> {
   const res = await request(`http://${host}/v2/${repo}/manifests/${reference}`, {
     method: "PUT",
     headers: { ...(await authHeaders(repo, authorize)), "content-type": mediaType },
@@ -222,7 +235,13 @@ function splitPlatform(platform: string): { os: string; architecture: string; va
 }
 
 /** Push an image (a config, one small layer, a manifest per platform, an index when several). */
-export async function pushImage(host: string, repo: string, tag: string, options: PushImageOptions, authorize?: Authorizer): Promise<PushedImage> {
+export async function pushImage(
+  host: string,
+  repo: string,
+  tag: string,
+  options: PushImageOptions,
+  authorize?: Authorizer,
+): Promise<PushedImage> {
   const platforms = options.platforms ?? ["linux/amd64"];
   const oci = options.format === "oci";
   const pushed: { platform: string; manifestDigest: string; configDigest: string; size: number }[] = [];
@@ -243,8 +262,18 @@ export async function pushImage(host: string, repo: string, tag: string, options
     const manifest = JSON.stringify({
       schemaVersion: 2,
       mediaType,
-      config: { mediaType: oci ? "application/vnd.oci.image.config.v1+json" : "application/vnd.docker.container.image.v1+json", digest: configDigest, size: config.length },
-      layers: [{ mediaType: oci ? "application/vnd.oci.image.layer.v1.tar+gzip" : "application/vnd.docker.image.rootfs.diff.tar.gzip", digest: layerDigest, size: layer.length }],
+      config: {
+        mediaType: oci ? "application/vnd.oci.image.config.v1+json" : "application/vnd.docker.container.image.v1+json",
+        digest: configDigest,
+        size: config.length,
+      },
+      layers: [
+        {
+          mediaType: oci ? "application/vnd.oci.image.layer.v1.tar+gzip" : "application/vnd.docker.image.rootfs.diff.tar.gzip",
+          digest: layerDigest,
+          size: layer.length,
+        },
+      ],
     });
     const reference = platforms.length === 1 ? tag : sha256(manifest);
     const manifestDigest = await pushManifest(host, repo, reference, mediaType, manifest, authorize);
@@ -252,13 +281,21 @@ export async function pushImage(host: string, repo: string, tag: string, options
   }
   if (platforms.length === 1) {
     const only = pushed[0]!;
-    return { digest: only.manifestDigest, platforms: [{ platform: only.platform, manifestDigest: only.manifestDigest, configDigest: only.configDigest }] };
+    return {
+      digest: only.manifestDigest,
+      platforms: [{ platform: only.platform, manifestDigest: only.manifestDigest, configDigest: only.configDigest }],
+    };
   }
   const indexType = oci ? OCI_INDEX : DOCKER_LIST;
   const index = JSON.stringify({
     schemaVersion: 2,
     mediaType: indexType,
-    manifests: pushed.map((p) => ({ mediaType: oci ? OCI_MANIFEST : DOCKER_MANIFEST, digest: p.manifestDigest, size: p.size, platform: splitPlatform(p.platform) })),
+    manifests: pushed.map((p) => ({
+      mediaType: oci ? OCI_MANIFEST : DOCKER_MANIFEST,
+      digest: p.manifestDigest,
+      size: p.size,
+      platform: splitPlatform(p.platform),
+    })),
   });
   const digest = await pushManifest(host, repo, tag, indexType, index, authorize);
   return { digest, platforms: pushed.map(({ platform, manifestDigest, configDigest }) => ({ platform, manifestDigest, configDigest })) };

@@ -55,10 +55,26 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
   const issuer = options.issuer ?? "test-token-issuer";
   const keyPath = join(options.dir, "token.key");
   const certPath = join(options.dir, "token.crt");
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "1",
-    "-subj", `/CN=${issuer}`, "-keyout", keyPath, "-out", certPath,
-  ], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-sha256",
+      "-days",
+      "1",
+      "-subj",
+      `/CN=${issuer}`,
+      "-keyout",
+      keyPath,
+      "-out",
+      certPath,
+    ],
+    { stdio: "ignore" },
+  );
   const key = createPrivateKey(readFileSync(keyPath));
   const certDer = new X509Certificate(readFileSync(certPath)).raw;
   const expiresIn = options.expiresIn ?? 300;
@@ -107,7 +123,13 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     const token = issue(granted, user ?? "");
     res.writeHead(200, { "content-type": "application/json" });
     // The OAuth2 answer has only access_token; the Docker one has both.
-    res.end(JSON.stringify(oauth ? { access_token: token, expires_in: expiresIn, scope: granted } : { token, access_token: token, expires_in: expiresIn, issued_at: new Date().toISOString() }));
+    res.end(
+      JSON.stringify(
+        oauth
+          ? { access_token: token, expires_in: expiresIn, scope: granted }
+          : { token, access_token: token, expires_in: expiresIn, issued_at: new Date().toISOString() },
+      ),
+    );
   }
 
   function refuse(res: ServerResponse): void {
@@ -123,7 +145,13 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       req.on("end", () => {
         const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
         const user = options.refreshTokens?.[form.get("refresh_token") ?? ""] ?? null;
-        requests.push({ method: "POST", scope: form.get("scope"), service: form.get("service"), account: null, authenticated: user !== null });
+        requests.push({
+          method: "POST",
+          scope: form.get("scope"),
+          service: form.get("service"),
+          account: null,
+          authenticated: user !== null,
+        });
         if (url.pathname !== "/token" || form.get("grant_type") !== "refresh_token" || req.headers.authorization !== undefined) {
           res.writeHead(400).end();
           return;
@@ -135,7 +163,13 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     }
     const scope = url.searchParams.get("scope");
     const caller = callerOf(req);
-    requests.push({ method: req.method ?? "GET", scope, service: url.searchParams.get("service"), account: url.searchParams.get("account"), authenticated: caller.user !== null });
+    requests.push({
+      method: req.method ?? "GET",
+      scope,
+      service: url.searchParams.get("service"),
+      account: url.searchParams.get("account"),
+      authenticated: caller.user !== null,
+    });
     if (url.pathname !== "/token") {
       res.writeHead(404).end();
       return;
@@ -155,6 +189,10 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     certPath,
     requests,
     issue,
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -90,7 +90,10 @@ class CatFile {
   readonly #waiting: { resolve: (answer: BatchAnswer | null) => void; reject: (error: Error) => void }[] = [];
 
   constructor(gitDir: string) {
-    this.#child = spawn("git", ["--git-dir", gitDir, "cat-file", "--batch"], { stdio: ["pipe", "pipe", "ignore"], env: { ...process.env, ...GIT_ENV } });
+    this.#child = spawn("git", ["--git-dir", gitDir, "cat-file", "--batch"], {
+      stdio: ["pipe", "pipe", "ignore"],
+      env: { ...process.env, ...GIT_ENV },
+    });
     this.#child.stdout.on("data", (chunk: Buffer) => {
       this.#buffer = this.#buffer.length ? Buffer.concat([this.#buffer, chunk]) : chunk;
       this.#drain();
@@ -157,9 +160,13 @@ export class GitRepo {
     return new GitRepo(gitDir);
   }
 
-  async git(args: readonly string[], options: { input?: Buffer | string; env?: Record<string, string>; allowFail?: boolean } = {}): Promise<RunResult> {
+  async git(
+    args: readonly string[],
+    options: { input?: Buffer | string; env?: Record<string, string>; allowFail?: boolean } = {},
+  ): Promise<RunResult> {
     const result = await run(["--git-dir", this.gitDir, ...args], options.input, options.env ?? {});
-    if (result.code !== 0 && !options.allowFail) throw new GitError(`git ${args.join(" ")} failed (${result.code}): ${result.stderr}`, result.code, result.stderr);
+    if (result.code !== 0 && !options.allowFail)
+      throw new GitError(`git ${args.join(" ")} failed (${result.code}): ${result.stderr}`, result.code, result.stderr);
     return result;
   }
 
@@ -255,7 +262,12 @@ export class GitRepo {
   /** A ref's sha, read synchronously (for the test helpers that act at once), or null. */
   refSync(name: string): string | null {
     try {
-      return execFileSync("git", ["--git-dir", this.gitDir, "rev-parse", "--verify", "--quiet", name], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || null;
+      return (
+        execFileSync("git", ["--git-dir", this.gitDir, "rev-parse", "--verify", "--quiet", name], {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "ignore"],
+        }).trim() || null
+      );
     } catch {
       return null;
     }
@@ -361,7 +373,13 @@ export class GitRepo {
       .map((record) => {
         const tab = record.indexOf("\t");
         const [mode = "", type = "", sha = "", size = "-"] = record.slice(0, tab).split(/ +/);
-        return { mode, type: type as GitTreeEntry["type"], sha, size: size === "-" ? undefined : Number(size), path: record.slice(tab + 1) };
+        return {
+          mode,
+          type: type as GitTreeEntry["type"],
+          sha,
+          size: size === "-" ? undefined : Number(size),
+          path: record.slice(tab + 1),
+        };
       });
   }
 
@@ -506,7 +524,10 @@ let runner: { child: ReturnType<typeof spawn>; pending: Map<number, (reply: Runn
 
 function runnerProcess(): NonNullable<typeof runner> {
   if (runner) return runner;
-  const child = spawn(process.execPath, ["--input-type=commonjs", "-e", RUNNER], { stdio: ["ignore", "ignore", "inherit", "ipc"], env: { ...process.env, ...GIT_ENV } });
+  const child = spawn(process.execPath, ["--input-type=commonjs", "-e", RUNNER], {
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+    env: { ...process.env, ...GIT_ENV },
+  });
   const state = { child, pending: new Map<number, (reply: RunnerReply) => void>(), next: 0 };
   child.on("message", (reply: RunnerReply) => {
     const resolve = state.pending.get(reply.id);
@@ -516,7 +537,8 @@ function runnerProcess(): NonNullable<typeof runner> {
   });
   child.on("exit", () => {
     if (runner === state) runner = undefined;
-    for (const resolve of state.pending.values()) resolve({ id: -1, code: -1, stdout: "", stderr: "", failure: "the git runner process exited" });
+    for (const resolve of state.pending.values())
+      resolve({ id: -1, code: -1, stdout: "", stderr: "", failure: "the git runner process exited" });
   });
   child.unref();
   child.channel?.unref();
@@ -524,7 +546,11 @@ function runnerProcess(): NonNullable<typeof runner> {
   return state;
 }
 
-function run(args: readonly string[], input: Buffer | string | undefined, env: Record<string, string>): Promise<RunResult & { stderr: string }> {
+function run(
+  args: readonly string[],
+  input: Buffer | string | undefined,
+  env: Record<string, string>,
+): Promise<RunResult & { stderr: string }> {
   const state = runnerProcess();
   const id = ++state.next;
   return new Promise((resolve, reject) => {

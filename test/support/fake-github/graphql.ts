@@ -5,7 +5,11 @@
  * schema would, and answers selection sets field by field.
  */
 
-type Value = { kind: "var"; name: string } | { kind: "literal"; value: unknown } | { kind: "object"; fields: Record<string, Value> } | { kind: "list"; items: Value[] };
+type Value =
+  | { kind: "var"; name: string }
+  | { kind: "literal"; value: unknown }
+  | { kind: "object"; fields: Record<string, Value> }
+  | { kind: "list"; items: Value[] };
 
 export interface Field {
   readonly alias: string;
@@ -116,7 +120,8 @@ export function parseDocument(source: string): Document {
     while (peek() !== "}") {
       if (peek() === "...") {
         next();
-        if (next() !== "on") throw new GraphqlSchemaError("Fragment spreads are not supported by the fake; use inline fragments", "parseError");
+        if (next() !== "on")
+          throw new GraphqlSchemaError("Fragment spreads are not supported by the fake; use inline fragments", "parseError");
         name();
         fields.push(...selectionSet());
         continue;
@@ -177,7 +182,9 @@ export function evaluate(value: Value, variables: Record<string, unknown>): unkn
     case "var":
       return variables[value.name];
     case "literal":
-      return value.value !== null && typeof value.value === "object" && "enum" in value.value ? (value.value as { enum: string }).enum : value.value;
+      return value.value !== null && typeof value.value === "object" && "enum" in value.value
+        ? (value.value as { enum: string }).enum
+        : value.value;
     case "object":
       return Object.fromEntries(Object.entries(value.fields).map(([k, v]) => [k, evaluate(v, variables)]));
     case "list":
@@ -215,18 +222,36 @@ export const MUTATIONS: Record<string, string> = {
 export function checkInput(typeName: string, input: unknown): Record<string, unknown> {
   const fields = INPUT_TYPES[typeName];
   if (!fields) throw new GraphqlSchemaError(`Unknown input type ${typeName}`, "undefinedType");
-  if (input === null || typeof input !== "object" || Array.isArray(input)) throw new GraphqlSchemaError(`Argument 'input' on Field expects an object of type ${typeName}!`, "argumentLiteralsIncompatible");
+  if (input === null || typeof input !== "object" || Array.isArray(input))
+    throw new GraphqlSchemaError(`Argument 'input' on Field expects an object of type ${typeName}!`, "argumentLiteralsIncompatible");
   const record = input as Record<string, unknown>;
-  for (const key of Object.keys(record)) if (!fields[key]) throw new GraphqlSchemaError(`InputObject '${typeName}' doesn't accept argument '${key}'`, "argumentNotAccepted");
+  for (const key of Object.keys(record))
+    if (!fields[key]) throw new GraphqlSchemaError(`InputObject '${typeName}' doesn't accept argument '${key}'`, "argumentNotAccepted");
   for (const [key, field] of Object.entries(fields)) {
     const value = record[key];
     if (value === undefined || value === null) {
-      if (field.required) throw new GraphqlSchemaError(`Argument '${key}' on InputObject '${typeName}' is required. Expected type ${field.type}!`, "missingRequiredInputObjectAttribute");
+      if (field.required)
+        throw new GraphqlSchemaError(
+          `Argument '${key}' on InputObject '${typeName}' is required. Expected type ${field.type}!`,
+          "missingRequiredInputObjectAttribute",
+        );
       continue;
     }
-    if (typeof value !== "string") throw new GraphqlSchemaError(`Argument '${key}' on InputObject '${typeName}' has an invalid value (${JSON.stringify(value)}). Expected type '${field.type}'.`, "argumentLiteralsIncompatible");
-    if (field.type === "PullRequestMergeMethod" && !["MERGE", "SQUASH", "REBASE"].includes(value)) throw new GraphqlSchemaError(`Argument 'mergeMethod' on InputObject '${typeName}' has an invalid value (${value}). Expected type 'PullRequestMergeMethod'.`, "argumentLiteralsIncompatible");
-    if (field.type === "GitObjectID" && !/^[0-9a-f]{40}$/.test(value)) throw new GraphqlSchemaError(`Argument '${key}' on InputObject '${typeName}' has an invalid value (${value}). Expected type 'GitObjectID'.`, "argumentLiteralsIncompatible");
+    if (typeof value !== "string")
+      throw new GraphqlSchemaError(
+        `Argument '${key}' on InputObject '${typeName}' has an invalid value (${JSON.stringify(value)}). Expected type '${field.type}'.`,
+        "argumentLiteralsIncompatible",
+      );
+    if (field.type === "PullRequestMergeMethod" && !["MERGE", "SQUASH", "REBASE"].includes(value))
+      throw new GraphqlSchemaError(
+        `Argument 'mergeMethod' on InputObject '${typeName}' has an invalid value (${value}). Expected type 'PullRequestMergeMethod'.`,
+        "argumentLiteralsIncompatible",
+      );
+    if (field.type === "GitObjectID" && !/^[0-9a-f]{40}$/.test(value))
+      throw new GraphqlSchemaError(
+        `Argument '${key}' on InputObject '${typeName}' has an invalid value (${value}). Expected type 'GitObjectID'.`,
+        "argumentLiteralsIncompatible",
+      );
   }
   return record;
 }
@@ -236,7 +261,18 @@ export const OUTPUT_TYPES: Record<string, Record<string, string | null>> = {
   EnablePullRequestAutoMergePayload: { clientMutationId: null, actor: "Actor", pullRequest: "PullRequest" },
   DisablePullRequestAutoMergePayload: { clientMutationId: null, actor: "Actor", pullRequest: "PullRequest" },
   Actor: { login: null, id: null, avatarUrl: null, url: null },
-  PullRequest: { id: null, number: null, title: null, url: null, state: null, merged: null, headRefName: null, baseRefName: null, headRefOid: null, autoMergeRequest: "AutoMergeRequest" },
+  PullRequest: {
+    id: null,
+    number: null,
+    title: null,
+    url: null,
+    state: null,
+    merged: null,
+    headRefName: null,
+    baseRefName: null,
+    headRefOid: null,
+    autoMergeRequest: "AutoMergeRequest",
+  },
   AutoMergeRequest: { enabledAt: null, mergeMethod: null, commitHeadline: null, commitBody: null, authorEmail: null, enabledBy: "Actor" },
 };
 
@@ -249,14 +285,24 @@ export const PAYLOAD_TYPES: Record<string, string> = {
 export function checkSelections(typeName: string, selections: readonly Field[] | undefined, path: string): void {
   const fields = OUTPUT_TYPES[typeName];
   if (!fields) throw new GraphqlSchemaError(`the fake does not know type ${typeName}`, "undefinedType");
-  if (!selections) throw new GraphqlSchemaError(`Field must have selections (field '${path}' returns ${typeName} but has no selections.)`, "selectionMismatch");
+  if (!selections)
+    throw new GraphqlSchemaError(
+      `Field must have selections (field '${path}' returns ${typeName} but has no selections.)`,
+      "selectionMismatch",
+    );
   for (const field of selections) {
     if (field.name === "__typename") continue;
-    if (!(field.name in fields)) throw new GraphqlSchemaError(`Field '${field.name}' doesn't exist on type '${typeName}'`, "undefinedField");
-    if (Object.keys(field.args).length) throw new GraphqlSchemaError(`Field '${field.name}' doesn't accept argument '${Object.keys(field.args)[0] ?? ""}'`, "argumentNotAccepted");
+    if (!(field.name in fields))
+      throw new GraphqlSchemaError(`Field '${field.name}' doesn't exist on type '${typeName}'`, "undefinedField");
+    if (Object.keys(field.args).length)
+      throw new GraphqlSchemaError(
+        `Field '${field.name}' doesn't accept argument '${Object.keys(field.args)[0] ?? ""}'`,
+        "argumentNotAccepted",
+      );
     const type = fields[field.name];
     if (type) checkSelections(type, field.selections, field.name);
-    else if (field.selections) throw new GraphqlSchemaError(`Selections can't be made on scalars (field '${field.name}' returns a scalar)`, "selectionMismatch");
+    else if (field.selections)
+      throw new GraphqlSchemaError(`Selections can't be made on scalars (field '${field.name}' returns a scalar)`, "selectionMismatch");
   }
 }
 
@@ -268,7 +314,11 @@ export interface GqlObject {
 
 export function select(object: GqlObject | null, selections: readonly Field[] | undefined, path: string): unknown {
   if (object === null) return null;
-  if (!selections) throw new GraphqlSchemaError(`Field must have selections (field '${path}' returns ${object.__typename} but has no selections.)`, "selectionMismatch");
+  if (!selections)
+    throw new GraphqlSchemaError(
+      `Field must have selections (field '${path}' returns ${object.__typename} but has no selections.)`,
+      "selectionMismatch",
+    );
   const out: Record<string, unknown> = {};
   for (const field of selections) {
     const key = field.alias || field.name;
@@ -276,11 +326,14 @@ export function select(object: GqlObject | null, selections: readonly Field[] | 
       out[key] = object.__typename;
       continue;
     }
-    if (!(field.name in object)) throw new GraphqlSchemaError(`Field '${field.name}' doesn't exist on type '${object.__typename}'`, "undefinedField");
+    if (!(field.name in object))
+      throw new GraphqlSchemaError(`Field '${field.name}' doesn't exist on type '${object.__typename}'`, "undefinedField");
     const value = object[field.name];
-    if (value !== null && typeof value === "object" && "__typename" in value) out[key] = select(value as GqlObject, field.selections, field.name);
+    if (value !== null && typeof value === "object" && "__typename" in value)
+      out[key] = select(value as GqlObject, field.selections, field.name);
     else {
-      if (field.selections) throw new GraphqlSchemaError(`Selections can't be made on scalars (field '${field.name}' returns a scalar)`, "selectionMismatch");
+      if (field.selections)
+        throw new GraphqlSchemaError(`Selections can't be made on scalars (field '${field.name}' returns a scalar)`, "selectionMismatch");
       out[key] = value;
     }
   }

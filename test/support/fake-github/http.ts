@@ -4,7 +4,12 @@ import type { Operation } from "./openapi.js";
 export type Auth =
   | { readonly kind: "none" }
   | { readonly kind: "app" }
-  | { readonly kind: "installation"; readonly installationId: number; readonly repositories: ReadonlySet<string> | undefined; readonly token: string };
+  | {
+      readonly kind: "installation";
+      readonly installationId: number;
+      readonly repositories: ReadonlySet<string> | undefined;
+      readonly token: string;
+    };
 
 export interface RouteContext {
   readonly method: string;
@@ -30,7 +35,9 @@ export interface Reply {
 /** The client asked for a media type's raw form (`application/vnd.github.raw`, `.v3.raw`), as Probot's config plugin does. */
 export function wantsRaw(ctx: RouteContext): boolean {
   const accept = ctx.headers["accept"];
-  return (Array.isArray(accept) ? accept.join(",") : (accept ?? "")).split(",").some((t) => /^application\/vnd\.github(\.v3)?\.raw\b/.test(t.trim()));
+  return (Array.isArray(accept) ? accept.join(",") : (accept ?? ""))
+    .split(",")
+    .some((t) => /^application\/vnd\.github(\.v3)?\.raw\b/.test(t.trim()));
 }
 
 export const DOCS = "https://docs.github.com/rest";

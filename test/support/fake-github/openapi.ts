@@ -87,7 +87,10 @@ export class OpenApi {
           };
         });
         const body = op["requestBody"] as JsonObject | undefined;
-        const bodySchema = body ? (((body["content"] as JsonObject | undefined)?.["application/json"] as JsonObject | undefined)?.["schema"] as JsonObject | undefined) : undefined;
+        const bodySchema = body
+          ? (((body["content"] as JsonObject | undefined)?.["application/json"] as JsonObject | undefined)?.["schema"] as
+              JsonObject | undefined)
+          : undefined;
         const out: Record<string, JsonObject | null> = {};
         for (const [status, response] of Object.entries((op["responses"] ?? {}) as Record<string, JsonObject>)) {
           const resolved = deref(response, responses, "#/components/responses/");
@@ -148,7 +151,8 @@ export class OpenApi {
     const queryValues: Record<string, unknown> = {};
     for (const [key, value] of query) queryValues[key] = value;
     const known = new Set(operation.parameters.filter((p) => p.in === "query").map((p) => p.name));
-    for (const key of Object.keys(queryValues)) if (!known.has(key)) problems.push(`query parameter "${key}" is not a parameter of ${operation.operationId}`);
+    for (const key of Object.keys(queryValues))
+      if (!known.has(key)) problems.push(`query parameter "${key}" is not a parameter of ${operation.operationId}`);
     for (const parameter of operation.parameters) {
       if (parameter.in !== "path" && parameter.in !== "query") continue;
       const value = parameter.in === "path" ? pathParams[parameter.name] : queryValues[parameter.name];
@@ -157,8 +161,18 @@ export class OpenApi {
         continue;
       }
       const holder = { value };
-      const validate = this.#compile(`${operation.operationId} param ${parameter.name}`, { type: "object", properties: { value: parameter.schema } }, this.#coercing);
-      if (!validate(holder)) problems.push(...describe(`${parameter.in} parameter "${parameter.name}"`, validate.errors?.map((e) => ({ ...e, instancePath: e.instancePath.replace(/^\/value/, "") }))));
+      const validate = this.#compile(
+        `${operation.operationId} param ${parameter.name}`,
+        { type: "object", properties: { value: parameter.schema } },
+        this.#coercing,
+      );
+      if (!validate(holder))
+        problems.push(
+          ...describe(
+            `${parameter.in} parameter "${parameter.name}"`,
+            validate.errors?.map((e) => ({ ...e, instancePath: e.instancePath.replace(/^\/value/, "") })),
+          ),
+        );
     }
     if (operation.requestBody === undefined) {
       if (body !== undefined) problems.push(`${operation.operationId} takes no request body`);
@@ -174,7 +188,8 @@ export class OpenApi {
   /** Violations of the response body against the operation's response schema for that status. */
   validateResponse(operation: Operation, status: number, body: unknown): string[] {
     const key = String(status);
-    if (!(key in operation.responses)) return [`${operation.operationId} documents no ${status} response (it documents ${Object.keys(operation.responses).join(", ")})`];
+    if (!(key in operation.responses))
+      return [`${operation.operationId} documents no ${status} response (it documents ${Object.keys(operation.responses).join(", ")})`];
     const schema = operation.responses[key];
     // No schema documented (GitHub still sends its {message} error body): nothing to validate against.
     if (schema === null || schema === undefined) return [];
@@ -199,7 +214,8 @@ function rebase(node: Json): Json {
   if (Array.isArray(node)) return node.map(rebase);
   if (node === null || typeof node !== "object") return node;
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(node)) out[key] = key === "$ref" && typeof value === "string" && value.startsWith("#/") ? `gh${value}` : rebase(value);
+  for (const [key, value] of Object.entries(node))
+    out[key] = key === "$ref" && typeof value === "string" && value.startsWith("#/") ? `gh${value}` : rebase(value);
   return out;
 }
 
@@ -219,7 +235,12 @@ function toJsonSchema(node: Json): Json {
   // Erratum: GitHub's description says an installation's account is a Simple User *and* an
   // Enterprise (allOf) in GET /app/installations; it is one or the other (anyOf, as elsewhere).
   const allOf = out["allOf"];
-  if (Array.isArray(allOf) && allOf.length === 2 && allOf.every((s) => s !== null && typeof s === "object" && !Array.isArray(s)) && allOf.map((s) => (s as JsonObject)["title"]).join() === "Simple User,Enterprise") {
+  if (
+    Array.isArray(allOf) &&
+    allOf.length === 2 &&
+    allOf.every((s) => s !== null && typeof s === "object" && !Array.isArray(s)) &&
+    allOf.map((s) => (s as JsonObject)["title"]).join() === "Simple User,Enterprise"
+  ) {
     delete out["allOf"];
     out["anyOf"] = allOf;
   }
@@ -233,7 +254,12 @@ function toJsonSchema(node: Json): Json {
 }
 
 function describe(where: string, errors: ErrorObject[] | null | undefined): string[] {
-  const list = (errors ?? []).slice(0, 8).map((e) => `${where}${e.instancePath || ""} ${e.message ?? "is invalid"}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ""}`);
+  const list = (errors ?? [])
+    .slice(0, 8)
+    .map(
+      (e) =>
+        `${where}${e.instancePath || ""} ${e.message ?? "is invalid"}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ""}`,
+    );
   return list.length ? list : [`${where} is invalid`];
 }
 

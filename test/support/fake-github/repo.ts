@@ -196,19 +196,62 @@ export class Repo {
       const commit = await this.git.readCommit(sha);
       const forced = before !== undefined && !(await this.git.isAncestor(before, sha));
       const head = commit
-        ? { id: sha, tree_id: commit.tree, distinct: true, message: commit.message, timestamp: commit.committer.date, url: `${this.hub.site.html}/${this.fullName}/commit/${sha}`, author: { name: commit.author.name, email: commit.author.email }, committer: { name: commit.committer.name, email: commit.committer.email }, added: [], removed: [], modified: [] }
+        ? {
+            id: sha,
+            tree_id: commit.tree,
+            distinct: true,
+            message: commit.message,
+            timestamp: commit.committer.date,
+            url: `${this.hub.site.html}/${this.fullName}/commit/${sha}`,
+            author: { name: commit.author.name, email: commit.author.email },
+            committer: { name: commit.committer.name, email: commit.committer.email },
+            added: [],
+            removed: [],
+            modified: [],
+          }
         : null;
       const actorUser = this.hub.ensureUser(actor);
       this.hub.emit({
         name: "push",
         action: undefined,
         repo: this.fullName,
-        payload: { ref: `refs/heads/${branch}`, before: before ?? "0".repeat(40), after: sha, created: before === undefined, deleted: false, forced, base_ref: null, compare: `${this.hub.site.html}/${this.fullName}/compare/${(before ?? "0".repeat(40)).slice(0, 12)}...${sha.slice(0, 12)}`, commits: head ? [head] : [], head_commit: head, pusher: { name: actor, email: `${actorUser.id}+${actor}@users.noreply.github.com` }, ...this.envelope(actor) },
+        payload: {
+          ref: `refs/heads/${branch}`,
+          before: before ?? "0".repeat(40),
+          after: sha,
+          created: before === undefined,
+          deleted: false,
+          forced,
+          base_ref: null,
+          compare: `${this.hub.site.html}/${this.fullName}/compare/${(before ?? "0".repeat(40)).slice(0, 12)}...${sha.slice(0, 12)}`,
+          commits: head ? [head] : [],
+          head_commit: head,
+          pusher: { name: actor, email: `${actorUser.id}+${actor}@users.noreply.github.com` },
+          ...this.envelope(actor),
+        },
       });
     }
     for (const [branch, sha] of this.#heads) {
       if (heads.has(branch)) continue;
-      this.hub.emit({ name: "push", action: undefined, repo: this.fullName, payload: { ref: `refs/heads/${branch}`, before: sha, after: "0".repeat(40), created: false, deleted: true, forced: false, base_ref: null, compare: `${this.hub.site.html}/${this.fullName}/compare/${sha.slice(0, 12)}...000000000000`, commits: [], head_commit: null, pusher: { name: actor, email: null }, ...this.envelope(actor) } });
+      this.hub.emit({
+        name: "push",
+        action: undefined,
+        repo: this.fullName,
+        payload: {
+          ref: `refs/heads/${branch}`,
+          before: sha,
+          after: "0".repeat(40),
+          created: false,
+          deleted: true,
+          forced: false,
+          base_ref: null,
+          compare: `${this.hub.site.html}/${this.fullName}/compare/${sha.slice(0, 12)}...000000000000`,
+          commits: [],
+          head_commit: null,
+          pusher: { name: actor, email: null },
+          ...this.envelope(actor),
+        },
+      });
     }
     this.#heads = heads;
     for (const issue of this.items.values()) {
@@ -238,11 +281,21 @@ export class Repo {
     const parent = current ?? (await this.branchHead(this.defaultBranch));
     const changes = [];
     for (const [path, content] of Object.entries(files)) {
-      changes.push(content === null ? { path, mode: "100644", type: "blob" as const, sha: null } : { path, mode: "100644", type: "blob" as const, sha: await this.git.writeBlob(content) });
+      changes.push(
+        content === null
+          ? { path, mode: "100644", type: "blob" as const, sha: null }
+          : { path, mode: "100644", type: "blob" as const, sha: await this.git.writeBlob(content) },
+      );
     }
     const tree = await this.git.buildTree(parent ? await this.git.resolveTree(parent) : null, changes);
     const who = this.person(author);
-    const sha = await this.git.commitTree(tree, parent ? [parent] : [], options.message ?? `Update ${Object.keys(files).join(", ")}`, who, who);
+    const sha = await this.git.commitTree(
+      tree,
+      parent ? [parent] : [],
+      options.message ?? `Update ${Object.keys(files).join(", ")}`,
+      who,
+      who,
+    );
     if (!(await this.git.updateRef(ref, sha, current))) throw new Error(`push to ${branch} raced with another update`);
     await this.refsChanged(author);
     return sha;
@@ -315,15 +368,27 @@ export class Repo {
     this.#close(issue, by);
     issue.stateReason = issue.pull ? null : reason;
     if (issue.pull) this.emitPull(issue, "closed", by);
-    else this.hub.emit({ name: "issues", action: "closed", repo: this.fullName, payload: { action: "closed", issue: this.issueJson(issue), ...this.envelope(by) } });
+    else
+      this.hub.emit({
+        name: "issues",
+        action: "closed",
+        repo: this.fullName,
+        payload: { action: "closed", issue: this.issueJson(issue), ...this.envelope(by) },
+      });
   }
 
   reopenIssue(issue: IssueRecord, by: string): void {
     if (issue.state === "open") return;
     if (issue.pull) {
-      if (issue.pull.merged) throw new HttpError(422, "Validation Failed", [{ resource: "PullRequest", code: "custom", message: "Cannot reopen a merged pull request" }]);
+      if (issue.pull.merged)
+        throw new HttpError(422, "Validation Failed", [
+          { resource: "PullRequest", code: "custom", message: "Cannot reopen a merged pull request" },
+        ]);
       const head = this.git.refSync(`refs/heads/${issue.pull.headRef}`);
-      if (!head) throw new HttpError(422, "Validation Failed", [{ resource: "PullRequest", code: "custom", message: "state cannot be changed. The head branch was deleted." }]);
+      if (!head)
+        throw new HttpError(422, "Validation Failed", [
+          { resource: "PullRequest", code: "custom", message: "state cannot be changed. The head branch was deleted." },
+        ]);
       issue.pull.headSha = head;
     }
     issue.state = "open";
@@ -353,7 +418,18 @@ export class Repo {
       if (issue.labels.some((l) => l.toLowerCase() === label.name.toLowerCase())) continue;
       issue.labels.push(label.name);
       issue.updatedAt = now();
-      if (issue.pull) this.emitPull(issue, "labeled", by, { label: { id: label.id, node_id: label.nodeId, name: label.name, color: label.color, description: label.description, default: false, url: `${this.hub.site.api}/repos/${this.fullName}/labels/${encodeURIComponent(label.name)}` } });
+      if (issue.pull)
+        this.emitPull(issue, "labeled", by, {
+          label: {
+            id: label.id,
+            node_id: label.nodeId,
+            name: label.name,
+            color: label.color,
+            description: label.description,
+            default: false,
+            url: `${this.hub.site.api}/repos/${this.fullName}/labels/${encodeURIComponent(label.name)}`,
+          },
+        });
     }
   }
 
@@ -363,7 +439,25 @@ export class Repo {
     const [removed = name] = issue.labels.splice(index, 1);
     issue.updatedAt = now();
     const label = this.labelRecord(removed);
-    if (issue.pull) this.emitPull(issue, "unlabeled", by, label ? { label: { id: label.id, node_id: label.nodeId, name: label.name, color: label.color, description: label.description, default: false, url: `${this.hub.site.api}/repos/${this.fullName}/labels/${encodeURIComponent(label.name)}` } } : {});
+    if (issue.pull)
+      this.emitPull(
+        issue,
+        "unlabeled",
+        by,
+        label
+          ? {
+              label: {
+                id: label.id,
+                node_id: label.nodeId,
+                name: label.name,
+                color: label.color,
+                description: label.description,
+                default: false,
+                url: `${this.hub.site.api}/repos/${this.fullName}/labels/${encodeURIComponent(label.name)}`,
+              },
+            }
+          : {},
+      );
     return true;
   }
 
@@ -373,16 +467,42 @@ export class Repo {
 
   newComment(issueNumber: number, user: string, body: string): CommentRecord {
     const id = this.hub.nextId();
-    const comment: CommentRecord = { id, nodeId: nodeId("IC", id), issueNumber, user, body, createdAt: now(), updatedAt: now(), reactions: [] };
+    const comment: CommentRecord = {
+      id,
+      nodeId: nodeId("IC", id),
+      issueNumber,
+      user,
+      body,
+      createdAt: now(),
+      updatedAt: now(),
+      reactions: [],
+    };
     this.comments.push(comment);
     const issue = this.issue(issueNumber);
     issue.updatedAt = now();
-    this.hub.emit({ name: "issue_comment", action: "created", repo: this.fullName, payload: { action: "created", issue: this.issueJson(issue), comment: commentShape(this.hub.site, this.info(), comment, issue.pull !== undefined, this.association(user)), ...this.envelope(user) } });
+    this.hub.emit({
+      name: "issue_comment",
+      action: "created",
+      repo: this.fullName,
+      payload: {
+        action: "created",
+        issue: this.issueJson(issue),
+        comment: commentShape(this.hub.site, this.info(), comment, issue.pull !== undefined, this.association(user)),
+        ...this.envelope(user),
+      },
+    });
     return comment;
   }
 
   issueJson(issue: IssueRecord): Record<string, unknown> {
-    return issueShape(this.hub.site, this.info(), issue, this.issueLabels(issue), this.comments.filter((c) => c.issueNumber === issue.number).length, this.association(issue.user));
+    return issueShape(
+      this.hub.site,
+      this.info(),
+      issue,
+      this.issueLabels(issue),
+      this.comments.filter((c) => c.issueNumber === issue.number).length,
+      this.association(issue.user),
+    );
   }
 
   // ---- statuses and checks ----------------------------------------------------------------------
@@ -394,7 +514,8 @@ export class Repo {
     const states: string[] = [...latest.values()].map((s) => (s.state === "error" ? "failure" : s.state));
     for (const run of this.checkRuns.filter((r) => r.headSha === sha)) {
       if (run.status !== "completed") states.push("pending");
-      else states.push(run.conclusion === "success" || run.conclusion === "neutral" || run.conclusion === "skipped" ? "success" : "failure");
+      else
+        states.push(run.conclusion === "success" || run.conclusion === "neutral" || run.conclusion === "skipped" ? "success" : "failure");
     }
     if (states.length === 0) return "none";
     if (states.includes("failure")) return "failure";
@@ -404,7 +525,9 @@ export class Repo {
 
   // ---- mergeability, merging ---------------------------------------------------------------------
 
-  async mergeability(issue: IssueRecord & { pull: PullRecord }): Promise<{ mergeable: boolean | null; state: string; tree: string | null; base: string | null }> {
+  async mergeability(
+    issue: IssueRecord & { pull: PullRecord },
+  ): Promise<{ mergeable: boolean | null; state: string; tree: string | null; base: string | null }> {
     if (issue.state !== "open") return { mergeable: null, state: "unknown", tree: null, base: null };
     const base = await this.branchHead(issue.pull.baseRef);
     if (!base) return { mergeable: false, state: "dirty", tree: null, base: null };
@@ -420,13 +543,22 @@ export class Repo {
   }
 
   /** Merges a PR into its base as GitHub does; returns the sha the base now points at. */
-  async merge(issue: IssueRecord & { pull: PullRecord }, by: string, options: { method?: MergeMethod; sha?: string; commitTitle?: string; commitMessage?: string } = {}): Promise<string> {
+  async merge(
+    issue: IssueRecord & { pull: PullRecord },
+    by: string,
+    options: { method?: MergeMethod; sha?: string; commitTitle?: string; commitMessage?: string } = {},
+  ): Promise<string> {
     const pull = issue.pull;
     const method = options.method ?? "merge";
     if (issue.state !== "open") throw new HttpError(405, "Pull Request is not mergeable");
     if (pull.draft) throw new HttpError(405, "Pull Request is still a draft");
-    if (!this.methodAllowed(method)) throw new HttpError(405, `${method === "merge" ? "Merge commits" : method === "squash" ? "Squash merges" : "Rebase merges"} are not allowed on this repository.`);
-    if (options.sha !== undefined && options.sha !== pull.headSha) throw new HttpError(409, "Head branch was modified. Review and try the merge again.");
+    if (!this.methodAllowed(method))
+      throw new HttpError(
+        405,
+        `${method === "merge" ? "Merge commits" : method === "squash" ? "Squash merges" : "Rebase merges"} are not allowed on this repository.`,
+      );
+    if (options.sha !== undefined && options.sha !== pull.headSha)
+      throw new HttpError(409, "Head branch was modified. Review and try the merge again.");
     const state = await this.mergeability(issue);
     if (!state.mergeable || !state.tree || !state.base) throw new HttpError(405, "Pull Request is not mergeable");
     const github: GitPerson = { name: "GitHub", email: "noreply@github.com", date: now() };
@@ -442,14 +574,21 @@ export class Repo {
       for (const c of commits) messages.push(`* ${(await this.git.readCommit(c))?.message.trim() ?? ""}`);
       const title = options.commitTitle ?? `${issue.title} (#${issue.number})`;
       const message = options.commitMessage ?? messages.join("\n\n");
-      sha = await this.git.commitTree(state.tree, [state.base], message ? `${title}\n\n${message}` : title, this.person(issue.user), github);
+      sha = await this.git.commitTree(
+        state.tree,
+        [state.base],
+        message ? `${title}\n\n${message}` : title,
+        this.person(issue.user),
+        github,
+      );
     } else {
       const commits = await this.git.commitsBetween(state.base, pull.headSha);
       const replayed = await this.git.replay(commits, state.base, github);
       if (!replayed) throw new HttpError(405, "This branch can't be rebased");
       sha = replayed;
     }
-    if (!(await this.git.updateRef(`refs/heads/${pull.baseRef}`, sha, state.base))) throw new HttpError(409, "Base branch was modified. Review and try the merge again.");
+    if (!(await this.git.updateRef(`refs/heads/${pull.baseRef}`, sha, state.base)))
+      throw new HttpError(409, "Base branch was modified. Review and try the merge again.");
     this.verified.add(sha);
     pull.merged = true;
     pull.mergedAt = now();
@@ -473,7 +612,11 @@ export class Repo {
       const checks = this.checksState(pull.headSha);
       if (checks !== "success" && checks !== "none") continue;
       const { enabledBy, mergeMethod, commitTitle, commitMessage } = pull.autoMerge;
-      await this.merge(issue as IssueRecord & { pull: PullRecord }, enabledBy, { method: mergeMethod, ...(commitTitle ? { commitTitle } : {}), ...(commitMessage ? { commitMessage } : {}) });
+      await this.merge(issue as IssueRecord & { pull: PullRecord }, enabledBy, {
+        method: mergeMethod,
+        ...(commitTitle ? { commitTitle } : {}),
+        ...(commitMessage ? { commitMessage } : {}),
+      });
     }
   }
 
@@ -520,12 +663,26 @@ export class Repo {
   }
 
   fakeIssues(): FakeIssue[] {
-    return [...this.items.values()].map((i) => ({ number: i.number, title: i.title, body: i.body, state: i.state, user: i.user, labels: [...i.labels], isPull: i.pull !== undefined }));
+    return [...this.items.values()].map((i) => ({
+      number: i.number,
+      title: i.title,
+      body: i.body,
+      state: i.state,
+      user: i.user,
+      labels: [...i.labels],
+      isPull: i.pull !== undefined,
+    }));
   }
 
   fakeComments(issueNumber: number): FakeComment[] {
     return this.comments
       .filter((c) => c.issueNumber === issueNumber)
-      .map((c) => ({ id: c.id, issueNumber: c.issueNumber, user: c.user, body: c.body, reactions: c.reactions.map((r) => ({ user: r.user, content: r.content })) }));
+      .map((c) => ({
+        id: c.id,
+        issueNumber: c.issueNumber,
+        user: c.user,
+        body: c.body,
+        reactions: c.reactions.map((r) => ({ user: r.user, content: r.content })),
+      }));
   }
 }

@@ -113,11 +113,23 @@ async function pullFull(repo: Repo, backend: Backend, issue: IssueRecord & { pul
 
 async function pullSimple(repo: Repo, backend: Backend, issue: IssueRecord & { pull: PullRecord }): Promise<Record<string, unknown>> {
   if (issue.state === "open") issue.pull.baseSha = (await repo.branchHead(issue.pull.baseRef)) ?? issue.pull.baseSha;
-  return pullShape(backend.site, repo.info(), { issue, labels: repo.issueLabels(issue), association: repo.association(issue.user), comments: repo.comments.filter((c) => c.issueNumber === issue.number).length });
+  return pullShape(backend.site, repo.info(), {
+    issue,
+    labels: repo.issueLabels(issue),
+    association: repo.association(issue.user),
+    comments: repo.comments.filter((c) => c.issueNumber === issue.number).length,
+  });
 }
 
 function issueOut(repo: Repo, backend: Backend, issue: IssueRecord): Record<string, unknown> {
-  return issueShape(backend.site, repo.info(), issue, repo.issueLabels(issue), repo.comments.filter((c) => c.issueNumber === issue.number).length, repo.association(issue.user));
+  return issueShape(
+    backend.site,
+    repo.info(),
+    issue,
+    repo.issueLabels(issue),
+    repo.comments.filter((c) => c.issueNumber === issue.number).length,
+    repo.association(issue.user),
+  );
 }
 
 /** `heads/x` or `refs/heads/x` as a full ref name. */
@@ -128,8 +140,20 @@ function fullRef(ref: string): string {
 async function commitOut(repo: Repo, backend: Backend, sha: string, withFiles: boolean): Promise<Record<string, unknown>> {
   const commit = await repo.git.readCommit(sha);
   if (!commit) throw notFound();
-  const files = withFiles ? await repo.git.diffFiles(commit.parents[0] ? await repo.git.resolveTree(commit.parents[0]) : null, sha) : undefined;
-  return commitShape(backend.site, repo.info(), commit, repo.verified.has(sha), { author: repo.loginForEmail(commit.author.email, backend.users), committer: repo.loginForEmail(commit.committer.email, backend.users) }, files);
+  const files = withFiles
+    ? await repo.git.diffFiles(commit.parents[0] ? await repo.git.resolveTree(commit.parents[0]) : null, sha)
+    : undefined;
+  return commitShape(
+    backend.site,
+    repo.info(),
+    commit,
+    repo.verified.has(sha),
+    {
+      author: repo.loginForEmail(commit.author.email, backend.users),
+      committer: repo.loginForEmail(commit.committer.email, backend.users),
+    },
+    files,
+  );
 }
 
 async function resolveOr422(repo: Repo, ref: string): Promise<string> {
@@ -176,12 +200,14 @@ const routes: Record<string, Handler> = {
       limited = new Set();
       for (const name of (b["repositories"] ?? []) as string[]) {
         const repo = repos.find((r) => r.name === name);
-        if (!repo) throw unprocessable(`There is at least one repository that does not exist or is not accessible to the parent installation.`);
+        if (!repo)
+          throw unprocessable(`There is at least one repository that does not exist or is not accessible to the parent installation.`);
         limited.add(repo.fullName);
       }
       for (const rid of (b["repository_ids"] ?? []) as number[]) {
         const repo = repos.find((r) => r.id === rid);
-        if (!repo) throw unprocessable(`There is at least one repository that does not exist or is not accessible to the parent installation.`);
+        if (!repo)
+          throw unprocessable(`There is at least one repository that does not exist or is not accessible to the parent installation.`);
         limited.add(repo.fullName);
       }
     }
@@ -234,11 +260,16 @@ const routes: Record<string, Handler> = {
     const b = body(ctx);
     const ref = String(b["ref"]);
     const sha = String(b["sha"]);
-    if (!/^refs\/[^/]+\/.+/.test(ref) || ref.endsWith("/") || ref.includes("..") || ref.includes("//")) throw unprocessable(`Reference name must start with 'refs/' and have at least two slashes.`);
+    if (!/^refs\/[^/]+\/.+/.test(ref) || ref.endsWith("/") || ref.includes("..") || ref.includes("//"))
+      throw unprocessable(`Reference name must start with 'refs/' and have at least two slashes.`);
     if ((await repo.git.objectType(sha)) !== "commit") throw unprocessable("Object does not exist");
     if (!(await repo.git.updateRef(ref, sha, null))) throw unprocessable("Reference already exists");
     await repo.refsChanged(actor(ctx, backend));
-    return { status: 201, body: refShape(backend.site, repo.info(), ref, sha), headers: { location: `${backend.site.api}/repos/${repo.fullName}/git/${ref}` } };
+    return {
+      status: 201,
+      body: refShape(backend.site, repo.info(), ref, sha),
+      headers: { location: `${backend.site.api}/repos/${repo.fullName}/git/${ref}` },
+    };
   },
   "git/update-ref": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
@@ -276,7 +307,14 @@ const routes: Record<string, Handler> = {
     if (wantsRaw(ctx)) return { status: 200, raw: content, headers: { "content-type": "application/vnd.github.raw; charset=utf-8" } };
     return {
       status: 200,
-      body: { sha, node_id: `B_${Buffer.from(`${repo.fullName}:${sha}`).toString("base64url")}`, size: content.length, url: `${backend.site.api}/repos/${repo.fullName}/git/blobs/${sha}`, content: base64Lines(content), encoding: "base64" },
+      body: {
+        sha,
+        node_id: `B_${Buffer.from(`${repo.fullName}:${sha}`).toString("base64url")}`,
+        size: content.length,
+        url: `${backend.site.api}/repos/${repo.fullName}/git/blobs/${sha}`,
+        content: base64Lines(content),
+        encoding: "base64",
+      },
     };
   },
   "git/create-blob": async (ctx, backend) => {
@@ -286,7 +324,11 @@ const routes: Record<string, Handler> = {
     if (encoding !== "utf-8" && encoding !== "base64") throw unprocessable(`encoding must be utf-8 or base64`);
     const content = String(b["content"]);
     const sha = await repo.git.writeBlob(encoding === "base64" ? Buffer.from(content, "base64") : Buffer.from(content, "utf8"));
-    return { status: 201, body: { url: `${backend.site.api}/repos/${repo.fullName}/git/blobs/${sha}`, sha }, headers: { location: `${backend.site.api}/repos/${repo.fullName}/git/blobs/${sha}` } };
+    return {
+      status: 201,
+      body: { url: `${backend.site.api}/repos/${repo.fullName}/git/blobs/${sha}`, sha },
+      headers: { location: `${backend.site.api}/repos/${repo.fullName}/git/blobs/${sha}` },
+    };
   },
   "git/create-tree": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
@@ -301,7 +343,8 @@ const routes: Record<string, Handler> = {
       const path = String(entry["path"] ?? "");
       const mode = String(entry["mode"] ?? "100644");
       const type = (entry["type"] ?? "blob") as TreeChange["type"];
-      if (!path || path.startsWith("/") || path.split("/").some((s) => s === "" || s === "." || s === "..")) throw unprocessable(`tree.path ${JSON.stringify(path)} is not a valid path`);
+      if (!path || path.startsWith("/") || path.split("/").some((s) => s === "" || s === "." || s === ".."))
+        throw unprocessable(`tree.path ${JSON.stringify(path)} is not a valid path`);
       if ("content" in entry && entry["content"] !== undefined) {
         changes.push({ path, mode, type: "blob", sha: await repo.git.writeBlob(String(entry["content"])) });
         continue;
@@ -316,7 +359,11 @@ const routes: Record<string, Handler> = {
       changes.push({ path, mode, type, sha });
     }
     const tree = await repo.git.buildTree(base, changes);
-    return { status: 201, body: treeShape(backend.site, repo.info(), tree, await repo.git.lsTree(tree, false)), headers: { location: `${backend.site.api}/repos/${repo.fullName}/git/trees/${tree}` } };
+    return {
+      status: 201,
+      body: treeShape(backend.site, repo.info(), tree, await repo.git.lsTree(tree, false)),
+      headers: { location: `${backend.site.api}/repos/${repo.fullName}/git/trees/${tree}` },
+    };
   },
   "git/create-commit": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
@@ -325,12 +372,17 @@ const routes: Record<string, Handler> = {
     const parents = (b["parents"] ?? []) as string[];
     const types = await repo.git.objectTypes([tree, ...parents]);
     if (types.get(tree) !== "tree") throw unprocessable(`Tree SHA does not exist`);
-    for (const parent of parents) if (types.get(parent) !== "commit") throw unprocessable(`Parent SHA does not exist or is not a commit object`);
+    for (const parent of parents)
+      if (types.get(parent) !== "commit") throw unprocessable(`Parent SHA does not exist or is not a commit object`);
     const bot = repo.person(actor(ctx, backend));
     const who = (value: unknown): typeof bot => {
       if (!value || typeof value !== "object") return bot;
       const v = value as Record<string, unknown>;
-      return { name: String(v["name"] ?? bot.name), email: String(v["email"] ?? bot.email), date: typeof v["date"] === "string" ? new Date(v["date"]).toISOString().replace(/\.\d{3}Z$/, "Z") : bot.date };
+      return {
+        name: String(v["name"] ?? bot.name),
+        email: String(v["email"] ?? bot.email),
+        date: typeof v["date"] === "string" ? new Date(v["date"]).toISOString().replace(/\.\d{3}Z$/, "Z") : bot.date,
+      };
     };
     const author = who(b["author"]);
     const committer = b["committer"] ? who(b["committer"]) : b["author"] ? author : bot;
@@ -339,7 +391,11 @@ const routes: Record<string, Handler> = {
     if (b["signature"] === undefined) repo.verified.add(sha);
     const commit = await repo.git.readCommit(sha);
     if (!commit) throw new Error("commit vanished");
-    return { status: 201, body: gitCommitShape(backend.site, repo.info(), commit, repo.verified.has(sha)), headers: { location: `${backend.site.api}/repos/${repo.fullName}/git/commits/${sha}` } };
+    return {
+      status: 201,
+      body: gitCommitShape(backend.site, repo.info(), commit, repo.verified.has(sha)),
+      headers: { location: `${backend.site.api}/repos/${repo.fullName}/git/commits/${sha}` },
+    };
   },
   "git/get-commit": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
@@ -427,7 +483,17 @@ const routes: Record<string, Handler> = {
     const info = repo.info();
     if (path === "") {
       const entries = await repo.git.lsTree(commit, false);
-      return { status: 200, body: entries.map((e) => contentEntryShape(backend.site, info, ref, { path: e.path, sha: e.sha, type: e.type === "tree" ? "dir" : e.type === "commit" ? "submodule" : "file", size: e.size ?? 0 })) };
+      return {
+        status: 200,
+        body: entries.map((e) =>
+          contentEntryShape(backend.site, info, ref, {
+            path: e.path,
+            sha: e.sha,
+            type: e.type === "tree" ? "dir" : e.type === "commit" ? "submodule" : "file",
+            size: e.size ?? 0,
+          }),
+        ),
+      };
     }
     const object = await repo.git.object(`${commit}:${path}`);
     if (object === null) throw notFound();
@@ -436,7 +502,14 @@ const routes: Record<string, Handler> = {
       const entries = await repo.git.lsTree(sha, false);
       return {
         status: 200,
-        body: entries.map((e) => contentEntryShape(backend.site, info, ref, { path: `${path}/${e.path}`, sha: e.sha, type: e.type === "tree" ? "dir" : e.type === "commit" ? "submodule" : "file", size: e.size ?? 0 })),
+        body: entries.map((e) =>
+          contentEntryShape(backend.site, info, ref, {
+            path: `${path}/${e.path}`,
+            sha: e.sha,
+            type: e.type === "tree" ? "dir" : e.type === "commit" ? "submodule" : "file",
+            size: e.size ?? 0,
+          }),
+        ),
       };
     }
     if (type !== "blob") throw notFound();
@@ -477,14 +550,23 @@ const routes: Record<string, Handler> = {
     const headParam = String(b["head"]);
     const [owner, headRef] = headParam.includes(":") ? headParam.split(":", 2) : [repo.owner, headParam];
     const baseRef = String(b["base"]);
-    if (owner !== repo.owner || !headRef) throw unprocessable("Validation Failed", [{ resource: "PullRequest", field: "head", code: "invalid" }]);
+    if (owner !== repo.owner || !headRef)
+      throw unprocessable("Validation Failed", [{ resource: "PullRequest", field: "head", code: "invalid" }]);
     const headSha = await repo.branchHead(headRef);
     if (!headSha) throw unprocessable("Validation Failed", [{ resource: "PullRequest", field: "head", code: "invalid" }]);
     const baseSha = await repo.branchHead(baseRef);
     if (!baseSha) throw unprocessable("Validation Failed", [{ resource: "PullRequest", field: "base", code: "invalid" }]);
-    const existing = [...repo.items.values()].find((i) => i.pull && i.state === "open" && i.pull.headRef === headRef && i.pull.baseRef === baseRef);
-    if (existing) throw unprocessable("Validation Failed", [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${repo.owner}:${headRef}.` }]);
-    if (await repo.git.isAncestor(headSha, baseSha)) throw unprocessable("Validation Failed", [{ resource: "PullRequest", code: "custom", message: `No commits between ${baseRef} and ${headRef}` }]);
+    const existing = [...repo.items.values()].find(
+      (i) => i.pull && i.state === "open" && i.pull.headRef === headRef && i.pull.baseRef === baseRef,
+    );
+    if (existing)
+      throw unprocessable("Validation Failed", [
+        { resource: "PullRequest", code: "custom", message: `A pull request already exists for ${repo.owner}:${headRef}.` },
+      ]);
+    if (await repo.git.isAncestor(headSha, baseSha))
+      throw unprocessable("Validation Failed", [
+        { resource: "PullRequest", code: "custom", message: `No commits between ${baseRef} and ${headRef}` },
+      ]);
     const who = actor(ctx, backend);
     const issue = repo.newIssue(who, String(b["title"] ?? ""), (b["body"] as string | undefined) ?? null, {
       headRef,
@@ -502,7 +584,11 @@ const routes: Record<string, Handler> = {
       requestedReviewers: [],
     });
     repo.emitPull(issue, "opened", who);
-    return { status: 201, body: await pullFull(repo, backend, issue as IssueRecord & { pull: PullRecord }), headers: { location: `${backend.site.api}/repos/${repo.fullName}/pulls/${issue.number}` } };
+    return {
+      status: 201,
+      body: await pullFull(repo, backend, issue as IssueRecord & { pull: PullRecord }),
+      headers: { location: `${backend.site.api}/repos/${repo.fullName}/pulls/${issue.number}` },
+    };
   },
   "pulls/update": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
@@ -510,7 +596,8 @@ const routes: Record<string, Handler> = {
     const b = body(ctx);
     const who = actor(ctx, backend);
     if (typeof b["base"] === "string") {
-      if (!(await repo.branchHead(b["base"]))) throw unprocessable("Validation Failed", [{ resource: "PullRequest", field: "base", code: "invalid" }]);
+      if (!(await repo.branchHead(b["base"])))
+        throw unprocessable("Validation Failed", [{ resource: "PullRequest", field: "base", code: "invalid" }]);
       issue.pull.baseRef = b["base"];
     }
     let edited = false;
@@ -568,10 +655,15 @@ const routes: Record<string, Handler> = {
     const repo = backend.repoFor(ctx);
     const issue = repo.pull(number(ctx, "pull_number"));
     const b = body(ctx);
-    if (Array.isArray(b["team_reviewers"]) && (b["team_reviewers"] as unknown[]).length) throw unprocessable("Reviews may only be requested from collaborators. The fake has no teams.");
+    if (Array.isArray(b["team_reviewers"]) && (b["team_reviewers"] as unknown[]).length)
+      throw unprocessable("Reviews may only be requested from collaborators. The fake has no teams.");
     for (const login of (b["reviewers"] ?? []) as string[]) {
       if (login === issue.user) throw unprocessable("Review cannot be requested from pull request author.");
-      if (!backend.users.has(login) || !["write", "maintain", "admin"].includes(repo.permissionOf(login))) throw unprocessable("Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the " + `${repo.fullName} repository.`);
+      if (!backend.users.has(login) || !["write", "maintain", "admin"].includes(repo.permissionOf(login)))
+        throw unprocessable(
+          "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the " +
+            `${repo.fullName} repository.`,
+        );
       if (!issue.pull.requestedReviewers.includes(login)) issue.pull.requestedReviewers.push(login);
     }
     issue.updatedAt = now();
@@ -602,18 +694,29 @@ const routes: Record<string, Handler> = {
     const issue = repo.pull(number(ctx, "pull_number"));
     const b = body(ctx);
     if (issue.state !== "open") throw unprocessable("Pull request is closed");
-    if (typeof b["expected_head_sha"] === "string" && b["expected_head_sha"] !== issue.pull.headSha) throw unprocessable("expected head sha didn't match current head ref.");
+    if (typeof b["expected_head_sha"] === "string" && b["expected_head_sha"] !== issue.pull.headSha)
+      throw unprocessable("expected head sha didn't match current head ref.");
     const base = await repo.branchHead(issue.pull.baseRef);
     if (!base) throw unprocessable("The base branch does not exist");
     if (await repo.git.isAncestor(base, issue.pull.headSha)) throw unprocessable("There are no new commits on the base branch.");
     const tree = await repo.git.mergeTree(issue.pull.headSha, base);
     if (!tree) throw unprocessable("merge conflict between base and head");
     const who = repo.person(actor(ctx, backend));
-    const sha = await repo.git.commitTree(tree, [issue.pull.headSha, base], `Merge branch '${issue.pull.baseRef}' into ${issue.pull.headRef}`, who, { name: "GitHub", email: "noreply@github.com", date: who.date });
+    const sha = await repo.git.commitTree(
+      tree,
+      [issue.pull.headSha, base],
+      `Merge branch '${issue.pull.baseRef}' into ${issue.pull.headRef}`,
+      who,
+      { name: "GitHub", email: "noreply@github.com", date: who.date },
+    );
     repo.verified.add(sha);
-    if (!(await repo.git.updateRef(`refs/heads/${issue.pull.headRef}`, sha, issue.pull.headSha))) throw unprocessable("expected head sha didn't match current head ref.");
+    if (!(await repo.git.updateRef(`refs/heads/${issue.pull.headRef}`, sha, issue.pull.headSha)))
+      throw unprocessable("expected head sha didn't match current head ref.");
     await repo.refsChanged(actor(ctx, backend));
-    return { status: 202, body: { message: "Updating pull request branch.", url: `${backend.site.html}/${repo.fullName}/pull/${issue.number}` } };
+    return {
+      status: 202,
+      body: { message: "Updating pull request branch.", url: `${backend.site.html}/${repo.fullName}/pull/${issue.number}` },
+    };
   },
 
   // ---- issues, comments, reactions ---------------------------------------------------------------------
@@ -622,8 +725,17 @@ const routes: Record<string, Handler> = {
     const b = body(ctx);
     const who = actor(ctx, backend);
     const issue = repo.newIssue(who, String(b["title"]), (b["body"] as string | null | undefined) ?? null);
-    if (Array.isArray(b["labels"])) repo.addLabels(issue, (b["labels"] as unknown[]).map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name))), who);
-    return { status: 201, body: issueOut(repo, backend, issue), headers: { location: `${backend.site.api}/repos/${repo.fullName}/issues/${issue.number}` } };
+    if (Array.isArray(b["labels"]))
+      repo.addLabels(
+        issue,
+        (b["labels"] as unknown[]).map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name))),
+        who,
+      );
+    return {
+      status: 201,
+      body: issueOut(repo, backend, issue),
+      headers: { location: `${backend.site.api}/repos/${repo.fullName}/issues/${issue.number}` },
+    };
   },
   "issues/get": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
@@ -638,7 +750,8 @@ const routes: Record<string, Handler> = {
     if (typeof b["body"] === "string" || b["body"] === null) issue.body = b["body"] as string | null;
     if (Array.isArray(b["labels"])) {
       const wanted = (b["labels"] as unknown[]).map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name)));
-      for (const name of [...issue.labels]) if (!wanted.some((w) => w.toLowerCase() === name.toLowerCase())) repo.removeLabel(issue, name, who);
+      for (const name of [...issue.labels])
+        if (!wanted.some((w) => w.toLowerCase() === name.toLowerCase())) repo.removeLabel(issue, name, who);
       repo.addLabels(issue, wanted, who);
     }
     issue.updatedAt = now();
@@ -649,7 +762,10 @@ const routes: Record<string, Handler> = {
   "issues/list-for-repo": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
     const state = ctx.query.get("state") ?? "open";
-    const labels = (ctx.query.get("labels") ?? "").split(",").map((l) => l.trim().toLowerCase()).filter(Boolean);
+    const labels = (ctx.query.get("labels") ?? "")
+      .split(",")
+      .map((l) => l.trim().toLowerCase())
+      .filter(Boolean);
     const creator = ctx.query.get("creator");
     const sort = ctx.query.get("sort") ?? "created";
     const direction = ctx.query.get("direction") ?? "desc";
@@ -670,20 +786,35 @@ const routes: Record<string, Handler> = {
     const issue = repo.issue(number(ctx, "issue_number"));
     return paginate(
       ctx,
-      repo.comments.filter((c) => c.issueNumber === issue.number).map((c) => commentShape(backend.site, repo.info(), c, issue.pull !== undefined, repo.association(c.user))),
+      repo.comments
+        .filter((c) => c.issueNumber === issue.number)
+        .map((c) => commentShape(backend.site, repo.info(), c, issue.pull !== undefined, repo.association(c.user))),
     );
   },
   "issues/create-comment": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
     const issue = repo.issue(number(ctx, "issue_number"));
     const comment = repo.newComment(issue.number, actor(ctx, backend), String(body(ctx)["body"]));
-    return { status: 201, body: commentShape(backend.site, repo.info(), comment, issue.pull !== undefined, repo.association(comment.user)), headers: { location: `${backend.site.api}/repos/${repo.fullName}/issues/comments/${comment.id}` } };
+    return {
+      status: 201,
+      body: commentShape(backend.site, repo.info(), comment, issue.pull !== undefined, repo.association(comment.user)),
+      headers: { location: `${backend.site.api}/repos/${repo.fullName}/issues/comments/${comment.id}` },
+    };
   },
   "issues/get-comment": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
     const comment = repo.comments.find((c) => c.id === number(ctx, "comment_id"));
     if (!comment) throw notFound();
-    return { status: 200, body: commentShape(backend.site, repo.info(), comment, repo.issue(comment.issueNumber).pull !== undefined, repo.association(comment.user)) };
+    return {
+      status: 200,
+      body: commentShape(
+        backend.site,
+        repo.info(),
+        comment,
+        repo.issue(comment.issueNumber).pull !== undefined,
+        repo.association(comment.user),
+      ),
+    };
   },
   "issues/update-comment": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
@@ -691,7 +822,16 @@ const routes: Record<string, Handler> = {
     if (!comment) throw notFound();
     comment.body = String(body(ctx)["body"]);
     comment.updatedAt = now();
-    return { status: 200, body: commentShape(backend.site, repo.info(), comment, repo.issue(comment.issueNumber).pull !== undefined, repo.association(comment.user)) };
+    return {
+      status: 200,
+      body: commentShape(
+        backend.site,
+        repo.info(),
+        comment,
+        repo.issue(comment.issueNumber).pull !== undefined,
+        repo.association(comment.user),
+      ),
+    };
   },
   "issues/delete-comment": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
@@ -738,7 +878,11 @@ const routes: Record<string, Handler> = {
     const label = repo.ensureLabel(name);
     label.color = color.toLowerCase();
     label.description = (b["description"] as string | undefined) ?? null;
-    return { status: 201, body: labelShape(backend.site, repo.info(), label), headers: { location: `${backend.site.api}/repos/${repo.fullName}/labels/${encodeURIComponent(name)}` } };
+    return {
+      status: 201,
+      body: labelShape(backend.site, repo.info(), label),
+      headers: { location: `${backend.site.api}/repos/${repo.fullName}/labels/${encodeURIComponent(name)}` },
+    };
   },
   "issues/list-labels-on-issue": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
@@ -752,7 +896,11 @@ const routes: Record<string, Handler> = {
     const repo = backend.repoFor(ctx);
     const issue = repo.issue(number(ctx, "issue_number"));
     const b = ctx.body;
-    const raw: unknown[] = Array.isArray(b) ? b : Array.isArray((b as { labels?: unknown })?.labels) ? ((b as { labels: unknown[] }).labels) : [];
+    const raw: unknown[] = Array.isArray(b)
+      ? b
+      : Array.isArray((b as { labels?: unknown })?.labels)
+        ? (b as { labels: unknown[] }).labels
+        : [];
     const names = raw.map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name)));
     repo.addLabels(issue, names, actor(ctx, backend));
     return { status: 200, body: repo.issueLabels(issue).map((l) => labelShape(backend.site, repo.info(), l)) };
@@ -761,17 +909,22 @@ const routes: Record<string, Handler> = {
     const repo = backend.repoFor(ctx);
     const issue = repo.issue(number(ctx, "issue_number"));
     const b = ctx.body;
-    const raw: unknown[] = Array.isArray(b) ? b : Array.isArray((b as { labels?: unknown })?.labels) ? (b as { labels: unknown[] }).labels : [];
+    const raw: unknown[] = Array.isArray(b)
+      ? b
+      : Array.isArray((b as { labels?: unknown })?.labels)
+        ? (b as { labels: unknown[] }).labels
+        : [];
     const wanted = raw.map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name)));
     const who = actor(ctx, backend);
-    for (const name of [...issue.labels]) if (!wanted.some((w) => w.toLowerCase() === name.toLowerCase())) repo.removeLabel(issue, name, who);
+    for (const name of [...issue.labels])
+      if (!wanted.some((w) => w.toLowerCase() === name.toLowerCase())) repo.removeLabel(issue, name, who);
     repo.addLabels(issue, wanted, who);
     return { status: 200, body: repo.issueLabels(issue).map((l) => labelShape(backend.site, repo.info(), l)) };
   },
   "issues/remove-label": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
     const issue = repo.issue(number(ctx, "issue_number"));
-    if (!(repo.removeLabel(issue, ctx.params["name"] ?? "", actor(ctx, backend)))) throw new HttpError(404, "Label does not exist");
+    if (!repo.removeLabel(issue, ctx.params["name"] ?? "", actor(ctx, backend))) throw new HttpError(404, "Label does not exist");
     return { status: 200, body: repo.issueLabels(issue).map((l) => labelShape(backend.site, repo.info(), l)) };
   },
 
@@ -789,7 +942,11 @@ const routes: Record<string, Handler> = {
       body: {
         permission: legacy,
         role_name: permission,
-        user: { ...user, permissions: { admin: rank >= 5, maintain: rank >= 4, push: rank >= 3, triage: rank >= 2, pull: rank >= 1 }, role_name: permission },
+        user: {
+          ...user,
+          permissions: { admin: rank >= 5, maintain: rank >= 4, push: rank >= 3, triage: rank >= 2, pull: rank >= 1 },
+          role_name: permission,
+        },
       },
     };
   },
@@ -802,7 +959,14 @@ const routes: Record<string, Handler> = {
     for (const status of repo.statuses.get(sha) ?? []) latest.set(status.context, status);
     const statuses = [...latest.values()];
     const states = statuses.map((s) => s.state);
-    const state = states.length === 0 ? "pending" : states.some((s) => s === "failure" || s === "error") ? "failure" : states.includes("pending") ? "pending" : "success";
+    const state =
+      states.length === 0
+        ? "pending"
+        : states.some((s) => s === "failure" || s === "error")
+          ? "failure"
+          : states.includes("pending")
+            ? "pending"
+            : "success";
     return paginate(
       ctx,
       statuses.map((s) => statusShape(backend.site, repo.info(), sha, s, repo.statusCreators.get(s.id) ?? repo.owner)),
@@ -841,7 +1005,17 @@ const routes: Record<string, Handler> = {
     const suites = repo.checkSuites.filter((s) => s.headSha === sha);
     return paginate(
       ctx,
-      suites.map((s) => checkSuiteShape(backend.site, repo.info(), s, repo.checkRuns.filter((r) => r.suiteId === s.id), backend.ciApp(), commit, pulls)),
+      suites.map((s) =>
+        checkSuiteShape(
+          backend.site,
+          repo.info(),
+          s,
+          repo.checkRuns.filter((r) => r.suiteId === s.id),
+          backend.ciApp(),
+          commit,
+          pulls,
+        ),
+      ),
       (page, total) => ({ total_count: total, check_suites: page }),
     );
   },

@@ -12,7 +12,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GitRepo } from "./git.js";
-import { checkInput, checkSelections, evaluate, GraphqlExecutionError, GraphqlSchemaError, MUTATIONS, PAYLOAD_TYPES, parseDocument, select, type GqlObject } from "./graphql.js";
+import {
+  checkInput,
+  checkSelections,
+  evaluate,
+  GraphqlExecutionError,
+  GraphqlSchemaError,
+  MUTATIONS,
+  PAYLOAD_TYPES,
+  parseDocument,
+  select,
+  type GqlObject,
+} from "./graphql.js";
 import { HttpError, notFound, type Auth, type Reply, type RouteContext } from "./http.js";
 import { openApi, type OpenApi, type Operation } from "./openapi.js";
 import { Repo, type FakeComment, type FakeIssue, type FakePull, type Hub } from "./repo.js";
@@ -191,7 +202,12 @@ class Fake implements FakeGitHub, Backend, Hub {
     const found = this.users.get(login);
     if (found) return found;
     const id = this.nextId();
-    const user: UserRecord = { login, id, nodeId: nodeId(type === "Organization" ? "O" : type === "Bot" ? "BOT" : "U", id), type: type ?? (login.endsWith("[bot]") ? "Bot" : "User") };
+    const user: UserRecord = {
+      login,
+      id,
+      nodeId: nodeId(type === "Organization" ? "O" : type === "Bot" ? "BOT" : "U", id),
+      type: type ?? (login.endsWith("[bot]") ? "Bot" : "User"),
+    };
     this.users.set(login, user);
     return user;
   }
@@ -223,13 +239,23 @@ class Fake implements FakeGitHub, Backend, Hub {
       if (repo.installationId !== ctx.auth.installationId) throw notFound();
       if (ctx.auth.repositories && !ctx.auth.repositories.has(repo.fullName)) throw notFound();
     } else if (ctx.auth.kind === "app") {
-      if (ctx.operation.operationId !== "apps/get-repo-installation") throw new HttpError(403, "Resource not accessible by integration: authenticate as an installation, not with the app's JWT");
+      if (ctx.operation.operationId !== "apps/get-repo-installation")
+        throw new HttpError(403, "Resource not accessible by integration: authenticate as an installation, not with the app's JWT");
     } else throw notFound();
     return repo;
   }
 
   ciApp(): Record<string, unknown> {
-    const ci: AppInfo = { id: 15368, slug: "github-actions", name: "GitHub Actions", nodeId: nodeId("A", 15368), owner: "fake-apps", createdAt: this.app.createdAt, permissions: { checks: "write" }, events: ["check_run"] };
+    const ci: AppInfo = {
+      id: 15368,
+      slug: "github-actions",
+      name: "GitHub Actions",
+      nodeId: nodeId("A", 15368),
+      owner: "fake-apps",
+      createdAt: this.app.createdAt,
+      permissions: { checks: "write" },
+      events: ["check_run"],
+    };
     return appShape(this.site, ci);
   }
 
@@ -241,7 +267,8 @@ class Fake implements FakeGitHub, Backend, Hub {
     const [owner = ""] = fullName.split("/");
     this.ensureUser(owner, this.users.get(owner)?.type ?? "Organization");
     const installationId = options.installationId ?? this.#installationFor(owner);
-    if (!this.#installations.has(installationId)) this.#installations.set(installationId, { id: installationId, account: owner, createdAt: now() });
+    if (!this.#installations.has(installationId))
+      this.#installations.set(installationId, { id: installationId, account: owner, createdAt: now() });
     const defaultBranch = options.defaultBranch ?? "main";
     const git = await GitRepo.init(join(this.root, `${fullName.replace("/", "+")}.git`), defaultBranch);
     const repo = new Repo(this, fullName, git, { defaultBranch, allowAutoMerge: options.allowAutoMerge ?? false, installationId });
@@ -276,12 +303,14 @@ class Fake implements FakeGitHub, Backend, Hub {
       gitDir: repo.gitDir,
       push: (branch, files, options) => this.#serial(() => repo.push(branch, files, options ?? {})),
       readFile: (ref, path) => repo.readFile(ref, path),
-      diff: async (base, head) => (await repo.git.git(["diff", "--no-color", "--no-ext-diff", `${base}...${head}`])).stdout.toString("utf8"),
+      diff: async (base, head) =>
+        (await repo.git.git(["diff", "--no-color", "--no-ext-diff", `${base}...${head}`])).stdout.toString("utf8"),
       branches: () => repo.branches(),
       pulls: () => repo.fakePulls(),
       issues: () => repo.fakeIssues(),
       comments: (n) => repo.fakeComments(n),
-      mergePull: (n, options = {}) => this.#serial(() => repo.merge(issue(n), options.by ?? "octocat", options.method ? { method: options.method } : {})),
+      mergePull: (n, options = {}) =>
+        this.#serial(() => repo.merge(issue(n), options.by ?? "octocat", options.method ? { method: options.method } : {})),
       closePull(n, by = "octocat") {
         repo.closeIssue(issue(n), by);
       },
@@ -300,7 +329,21 @@ class Fake implements FakeGitHub, Backend, Hub {
           name: "status",
           action: undefined,
           repo: repo.fullName,
-          payload: { id, sha, name: repo.fullName, target_url: null, avatar_url: null, context, description: null, state, commit: { sha, url: `${fake.url}/repos/${repo.fullName}/commits/${sha}` }, branches: [], created_at: created, updated_at: created, ...repo.envelope("octocat") },
+          payload: {
+            id,
+            sha,
+            name: repo.fullName,
+            target_url: null,
+            avatar_url: null,
+            context,
+            description: null,
+            state,
+            commit: { sha, url: `${fake.url}/repos/${repo.fullName}/commits/${sha}` },
+            branches: [],
+            created_at: created,
+            updated_at: created,
+            ...repo.envelope("octocat"),
+          },
         });
         later(() => repo.runAutoMerge());
       },
@@ -308,7 +351,14 @@ class Fake implements FakeGitHub, Backend, Hub {
         let suite = repo.checkSuites.find((s) => s.headSha === sha);
         if (!suite) {
           const id = fake.nextId();
-          suite = { id, nodeId: nodeId("CS", id), headSha: sha, headBranch: repo.fakePulls().find((p) => p.headSha === sha)?.head ?? null, createdAt: now(), updatedAt: now() };
+          suite = {
+            id,
+            nodeId: nodeId("CS", id),
+            headSha: sha,
+            headBranch: repo.fakePulls().find((p) => p.headSha === sha)?.head ?? null,
+            createdAt: now(),
+            updatedAt: now(),
+          };
           repo.checkSuites.push(suite);
         }
         suite.updatedAt = now();
@@ -319,15 +369,43 @@ class Fake implements FakeGitHub, Backend, Hub {
           existing.completedAt = conclusion === null ? null : now();
         } else {
           const id = fake.nextId();
-          repo.checkRuns.push({ id, nodeId: nodeId("CR", id), name, headSha: sha, status: conclusion === null ? "in_progress" : "completed", conclusion, startedAt: now(), completedAt: conclusion === null ? null : now(), suiteId: suite.id });
+          repo.checkRuns.push({
+            id,
+            nodeId: nodeId("CR", id),
+            name,
+            headSha: sha,
+            status: conclusion === null ? "in_progress" : "completed",
+            conclusion,
+            startedAt: now(),
+            completedAt: conclusion === null ? null : now(),
+            suiteId: suite.id,
+          });
         }
         const runs = repo.checkRuns.filter((r) => r.suiteId === suite.id);
         const done = suite;
         later(async () => {
           const commit = await repo.git.readCommit(sha);
           if (commit && runs.every((r) => r.status === "completed")) {
-            const suitePulls = repo.fakePulls().filter((p) => p.state === "open" && p.headSha === sha).map((p) => ({ id: p.number, number: p.number, url: `${fake.url}/repos/${repo.fullName}/pulls/${p.number}`, head: { ref: p.head, sha: p.headSha }, base: { ref: p.base, sha: "" } }));
-            fake.emit({ name: "check_suite", action: "completed", repo: repo.fullName, payload: { action: "completed", check_suite: checkSuiteShape(fake.site, repo.info(), done, runs, fake.ciApp(), commit, suitePulls), ...repo.envelope("github-actions[bot]") } });
+            const suitePulls = repo
+              .fakePulls()
+              .filter((p) => p.state === "open" && p.headSha === sha)
+              .map((p) => ({
+                id: p.number,
+                number: p.number,
+                url: `${fake.url}/repos/${repo.fullName}/pulls/${p.number}`,
+                head: { ref: p.head, sha: p.headSha },
+                base: { ref: p.base, sha: "" },
+              }));
+            fake.emit({
+              name: "check_suite",
+              action: "completed",
+              repo: repo.fullName,
+              payload: {
+                action: "completed",
+                check_suite: checkSuiteShape(fake.site, repo.info(), done, runs, fake.ciApp(), commit, suitePulls),
+                ...repo.envelope("github-actions[bot]"),
+              },
+            });
           }
           await repo.runAutoMerge();
         });
@@ -386,12 +464,17 @@ class Fake implements FakeGitHub, Backend, Hub {
   }
 
   violations(): string[] {
-    return this.requests.flatMap((r) => r.violations.map((v) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ""} (${r.operationId ?? "no such operation"}) → ${r.status}: ${v}`));
+    return this.requests.flatMap((r) =>
+      r.violations.map(
+        (v) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ""} (${r.operationId ?? "no such operation"}) → ${r.status}: ${v}`,
+      ),
+    );
   }
 
   assertNoViolations(): void {
     const list = this.violations();
-    if (list.length) throw new Error(`fake GitHub: ${list.length} request(s) GitHub would not have served as they were:\n  ${list.join("\n  ")}`);
+    if (list.length)
+      throw new Error(`fake GitHub: ${list.length} request(s) GitHub would not have served as they were:\n  ${list.join("\n  ")}`);
   }
 
   events(): FakeEvent[] {
@@ -465,11 +548,16 @@ class Fake implements FakeGitHub, Backend, Hub {
         const header = JSON.parse(Buffer.from(head, "base64url").toString()) as { alg?: string };
         const claims = JSON.parse(Buffer.from(payload, "base64url").toString()) as { iss?: unknown; exp?: number; iat?: number };
         if (header.alg !== "RS256") return { invalid: "'Expected an RS256 JWT'" };
-        if (!verify("RSA-SHA256", Buffer.from(`${head}.${payload}`), this.#publicKey, Buffer.from(signature, "base64url"))) return { invalid: "A JSON web token could not be decoded" };
+        if (!verify("RSA-SHA256", Buffer.from(`${head}.${payload}`), this.#publicKey, Buffer.from(signature, "base64url")))
+          return { invalid: "A JSON web token could not be decoded" };
         if (String(claims.iss) !== String(this.appId)) return { invalid: "Integration not found" };
         const seconds = Date.now() / 1000;
-        if (typeof claims.exp !== "number" || claims.exp < seconds) return { invalid: "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires" };
-        if (typeof claims.iat !== "number" || claims.iat > seconds + 60 || claims.exp - claims.iat > 600) return { invalid: "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued" };
+        if (typeof claims.exp !== "number" || claims.exp < seconds)
+          return {
+            invalid: "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires",
+          };
+        if (typeof claims.iat !== "number" || claims.iat > seconds + 60 || claims.exp - claims.iat > 600)
+          return { invalid: "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued" };
         return { kind: "app" };
       } catch {
         return { invalid: "A JSON web token could not be decoded" };
@@ -493,10 +581,27 @@ class Fake implements FakeGitHub, Backend, Hub {
       }
     }
     const record = (path: string, operationId: string | null, reply: Reply, injected = false): void => {
-      this.requests.push({ method, path, query: requestUrl.searchParams.toString(), operationId, status: reply.status, requestBody, responseBody: reply.body ?? reply.raw?.toString("utf8"), time: Date.now(), injected, violations, duration: Math.round(performance.now() - started) });
+      this.requests.push({
+        method,
+        path,
+        query: requestUrl.searchParams.toString(),
+        operationId,
+        status: reply.status,
+        requestBody,
+        responseBody: reply.body ?? reply.raw?.toString("utf8"),
+        time: Date.now(),
+        injected,
+        violations,
+        duration: Math.round(performance.now() - started),
+      });
     };
     const send = (reply: Reply, extra: Record<string, string> = {}): void => {
-      const headers: Record<string, string> = { "x-github-request-id": randomUUID(), "x-github-api-version-selected": "2022-11-28", ...extra, ...(reply.headers ?? {}) };
+      const headers: Record<string, string> = {
+        "x-github-request-id": randomUUID(),
+        "x-github-api-version-selected": "2022-11-28",
+        ...extra,
+        ...(reply.headers ?? {}),
+      };
       if (reply.status !== 304) {
         this.#used += 1;
         headers["x-ratelimit-limit"] = "5000";
@@ -547,7 +652,11 @@ class Fake implements FakeGitHub, Backend, Hub {
     const path = requestUrl.pathname.slice(this.prefix.length);
     const match = this.api.match(method === "HEAD" ? "GET" : method, path);
     if (match === null || match === "method-not-allowed") {
-      violations.push(match === null ? `no operation of GitHub's REST API is ${method} ${path}` : `${path} exists in GitHub's REST API, but not for ${method}`);
+      violations.push(
+        match === null
+          ? `no operation of GitHub's REST API is ${method} ${path}`
+          : `${path} exists in GitHub's REST API, but not for ${method}`,
+      );
       process.stderr.write(`fake GitHub: ${method} ${path} is not a GitHub REST operation (recorded as a violation)\n`);
       const reply = notFound().reply();
       record(path, null, reply);
@@ -557,16 +666,28 @@ class Fake implements FakeGitHub, Backend, Hub {
     const handler = routeFor(operation.operationId);
     violations.push(...this.api.validateRequest(operation, pathParams, requestUrl.searchParams, requestBody));
     if (!handler) {
-      violations.push(`the fake does not serve ${operation.operationId} (${method} ${operation.template}); add it to test/support/fake-github/routes.ts`);
-      process.stderr.write(`fake GitHub: ${operation.operationId} (${method} ${operation.template}) is not served by the fake (recorded as a violation)\n`);
+      violations.push(
+        `the fake does not serve ${operation.operationId} (${method} ${operation.template}); add it to test/support/fake-github/routes.ts`,
+      );
+      process.stderr.write(
+        `fake GitHub: ${operation.operationId} (${method} ${operation.template}) is not served by the fake (recorded as a violation)\n`,
+      );
     }
     if (!handler || violations.length) {
-      const reply = handler ? new HttpError(422, "Invalid request.", violations.map((message) => ({ resource: "fake-github", code: "invalid", message }))).reply() : notFound().reply();
+      const reply = handler
+        ? new HttpError(
+            422,
+            "Invalid request.",
+            violations.map((message) => ({ resource: "fake-github", code: "invalid", message })),
+          ).reply()
+        : notFound().reply();
       record(path, operation.operationId, reply);
       return send(reply);
     }
 
-    const failure = this.#failures.find((f) => (!f.method || f.method === method) && (!f.operationId || f.operationId === operation.operationId));
+    const failure = this.#failures.find(
+      (f) => (!f.method || f.method === method) && (!f.operationId || f.operationId === operation.operationId),
+    );
     if (failure && !failure.reply.applied) {
       failure.remaining -= 1;
       if (failure.remaining <= 0) this.#failures.splice(this.#failures.indexOf(failure), 1);
@@ -581,7 +702,17 @@ class Fake implements FakeGitHub, Backend, Hub {
       return send(reply);
     }
 
-    const ctx: RouteContext = { method, path, query: requestUrl.searchParams, params: pathParams, body: requestBody, headers: req.headers, auth, operation, requestUrl };
+    const ctx: RouteContext = {
+      method,
+      path,
+      query: requestUrl.searchParams,
+      params: pathParams,
+      body: requestBody,
+      headers: req.headers,
+      auth,
+      operation,
+      requestUrl,
+    };
     let reply: Reply;
     try {
       reply = await handler(ctx, this);
@@ -596,7 +727,8 @@ class Fake implements FakeGitHub, Backend, Hub {
       record(path, operation.operationId, failed, true);
       return send(failed);
     }
-    if (!reply.raw && (!GENERIC_STATUSES.has(reply.status) || String(reply.status) in operation.responses)) violations.push(...this.#checkResponse(operation, reply));
+    if (!reply.raw && (!GENERIC_STATUSES.has(reply.status) || String(reply.status) in operation.responses))
+      violations.push(...this.#checkResponse(operation, reply));
 
     const extra: Record<string, string> = {};
     if (method === "GET" && reply.status === 200) {
@@ -613,7 +745,13 @@ class Fake implements FakeGitHub, Backend, Hub {
       extra["vary"] = "Accept, Authorization, Cookie, X-GitHub-OTP";
       const ifNoneMatch = req.headers["if-none-match"];
       const ifModifiedSince = req.headers["if-modified-since"];
-      const fresh = ifNoneMatch !== undefined ? ifNoneMatch.split(",").map((t) => t.trim()).some((t) => t === etag || t === etag.slice(2) || t === "*") : ifModifiedSince !== undefined && seen?.etag === etag && Date.parse(ifModifiedSince) >= Date.parse(lastModified);
+      const fresh =
+        ifNoneMatch !== undefined
+          ? ifNoneMatch
+              .split(",")
+              .map((t) => t.trim())
+              .some((t) => t === etag || t === etag.slice(2) || t === "*")
+          : ifModifiedSince !== undefined && seen?.etag === etag && Date.parse(ifModifiedSince) >= Date.parse(lastModified);
       if (fresh) {
         const notModified: Reply = { status: 304 };
         record(path, operation.operationId, notModified);
@@ -625,16 +763,32 @@ class Fake implements FakeGitHub, Backend, Hub {
   }
 
   #checkResponse(operation: Operation, reply: Reply): string[] {
-    return this.api.validateResponse(operation, reply.status, reply.body).map((v) => `the fake's own response is wrong (a bug in the fake): ${v}`);
+    return this.api
+      .validateResponse(operation, reply.status, reply.body)
+      .map((v) => `the fake's own response is wrong (a bug in the fake): ${v}`);
   }
 
   async #graphql(auth: Auth, body: unknown, violations: string[]): Promise<{ operationId: string; reply: Reply }> {
     const payload = (body ?? {}) as { query?: unknown; variables?: unknown };
-    const fail = (operationId: string, message: string, extensions: Record<string, unknown> = {}): { operationId: string; reply: Reply } => {
+    const fail = (
+      operationId: string,
+      message: string,
+      extensions: Record<string, unknown> = {},
+    ): { operationId: string; reply: Reply } => {
       violations.push(`GraphQL: ${message}`);
       return { operationId, reply: { status: 200, body: { errors: [{ message, extensions, locations: [] }] } } };
     };
-    if (auth.kind !== "installation") return { operationId: "graphql", reply: { status: 401, body: { message: "This endpoint requires you to be authenticated.", documentation_url: "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql" } } };
+    if (auth.kind !== "installation")
+      return {
+        operationId: "graphql",
+        reply: {
+          status: 401,
+          body: {
+            message: "This endpoint requires you to be authenticated.",
+            documentation_url: "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
+          },
+        },
+      };
     if (typeof payload.query !== "string") return fail("graphql", "A query attribute must be specified and must be a string.");
     const variables = (payload.variables ?? {}) as Record<string, unknown>;
     let operationId = "graphql";
@@ -642,8 +796,14 @@ class Fake implements FakeGitHub, Backend, Hub {
       const document = parseDocument(payload.query);
       const names = document.selections.map((f) => f.name);
       operationId = `graphql:${document.operation === "query" ? "query" : names.join(",")}`;
-      if (document.operation !== "mutation") throw new GraphqlSchemaError("the fake serves only the mutations enablePullRequestAutoMerge and disablePullRequestAutoMerge", "undefinedField");
-      for (const name of Object.keys(variables)) if (!document.variables[name]) throw new GraphqlSchemaError(`Variable $${name} is not declared by the operation`, "variableNotDeclared");
+      if (document.operation !== "mutation")
+        throw new GraphqlSchemaError(
+          "the fake serves only the mutations enablePullRequestAutoMerge and disablePullRequestAutoMerge",
+          "undefinedField",
+        );
+      for (const name of Object.keys(variables))
+        if (!document.variables[name])
+          throw new GraphqlSchemaError(`Variable $${name} is not declared by the operation`, "variableNotDeclared");
       const data: Record<string, unknown> = {};
       const errors: Record<string, unknown>[] = [];
       // The whole document is checked first; only a valid one runs (as GitHub validates before executing).
@@ -651,13 +811,21 @@ class Fake implements FakeGitHub, Backend, Hub {
       for (const field of document.selections) {
         const inputType = MUTATIONS[field.name];
         if (!inputType) throw new GraphqlSchemaError(`Field '${field.name}' doesn't exist on type 'Mutation'`, "undefinedField");
-        for (const arg of Object.keys(field.args)) if (arg !== "input") throw new GraphqlSchemaError(`Field '${field.name}' doesn't accept argument '${arg}'`, "argumentNotAccepted");
+        for (const arg of Object.keys(field.args))
+          if (arg !== "input")
+            throw new GraphqlSchemaError(`Field '${field.name}' doesn't accept argument '${arg}'`, "argumentNotAccepted");
         const inputArg = field.args["input"];
-        if (!inputArg) throw new GraphqlSchemaError(`Field '${field.name}' is missing required arguments: input`, "missingRequiredArguments");
+        if (!inputArg)
+          throw new GraphqlSchemaError(`Field '${field.name}' is missing required arguments: input`, "missingRequiredArguments");
         if (inputArg.kind === "var") {
           const declared = document.variables[inputArg.name];
-          if (!declared) throw new GraphqlSchemaError(`Variable $${inputArg.name} is used by ${field.name} but not declared`, "variableNotDefined");
-          if (declared.type !== `${inputType}!`) throw new GraphqlSchemaError(`Type mismatch on variable $${inputArg.name} and argument input (${declared.type} / ${inputType}!)`, "variableMismatch");
+          if (!declared)
+            throw new GraphqlSchemaError(`Variable $${inputArg.name} is used by ${field.name} but not declared`, "variableNotDefined");
+          if (declared.type !== `${inputType}!`)
+            throw new GraphqlSchemaError(
+              `Type mismatch on variable $${inputArg.name} and argument input (${declared.type} / ${inputType}!)`,
+              "variableMismatch",
+            );
         }
         const input = checkInput(inputType, evaluate(inputArg, variables));
         checkSelections(PAYLOAD_TYPES[field.name] ?? "", field.selections, field.name);
@@ -679,7 +847,12 @@ class Fake implements FakeGitHub, Backend, Hub {
     }
   }
 
-  async #mutate(auth: Auth & { kind: "installation" }, name: string, input: Record<string, unknown>, selections: Parameters<typeof select>[1]): Promise<unknown> {
+  async #mutate(
+    auth: Auth & { kind: "installation" },
+    name: string,
+    input: Record<string, unknown>,
+    selections: Parameters<typeof select>[1],
+  ): Promise<unknown> {
     const id = String(input["pullRequestId"]);
     let repo: Repo | undefined;
     let issue: ReturnType<Repo["pull"]> | undefined;
@@ -690,17 +863,30 @@ class Fake implements FakeGitHub, Backend, Hub {
         issue = found;
       }
     }
-    if (!repo || !issue || repo.installationId !== auth.installationId || (auth.repositories && !auth.repositories.has(repo.fullName))) throw new GraphqlExecutionError(`Could not resolve to a node with the global id of '${id}'`, "NOT_FOUND");
+    if (!repo || !issue || repo.installationId !== auth.installationId || (auth.repositories && !auth.repositories.has(repo.fullName)))
+      throw new GraphqlExecutionError(`Could not resolve to a node with the global id of '${id}'`, "NOT_FOUND");
     const pull = issue.pull;
     if (name === "enablePullRequestAutoMerge") {
-      if (!repo.allowAutoMerge) throw new GraphqlExecutionError("Pull request Auto merge is not allowed for this repository", "UNPROCESSABLE");
+      if (!repo.allowAutoMerge)
+        throw new GraphqlExecutionError("Pull request Auto merge is not allowed for this repository", "UNPROCESSABLE");
       if (issue.state !== "open") throw new GraphqlExecutionError("Pull request is closed", "UNPROCESSABLE");
-      if (input["expectedHeadOid"] !== undefined && input["expectedHeadOid"] !== pull.headSha) throw new GraphqlExecutionError("Head branch was modified. Review and try the merge again.", "UNPROCESSABLE");
+      if (input["expectedHeadOid"] !== undefined && input["expectedHeadOid"] !== pull.headSha)
+        throw new GraphqlExecutionError("Head branch was modified. Review and try the merge again.", "UNPROCESSABLE");
       const method = String(input["mergeMethod"] ?? "MERGE").toLowerCase() as MergeMethod;
-      if (!repo.methodAllowed(method)) throw new GraphqlExecutionError(`Pull request ${method === "merge" ? "Merge commits" : method === "squash" ? "Squash merges" : "Rebase merges"} are not allowed on this repository.`, "UNPROCESSABLE");
+      if (!repo.methodAllowed(method))
+        throw new GraphqlExecutionError(
+          `Pull request ${method === "merge" ? "Merge commits" : method === "squash" ? "Squash merges" : "Rebase merges"} are not allowed on this repository.`,
+          "UNPROCESSABLE",
+        );
       const state = await repo.mergeability(issue);
       if (state.state === "clean") throw new GraphqlExecutionError("Pull request is in clean status", "UNPROCESSABLE");
-      pull.autoMerge = { enabledBy: this.botLogin, mergeMethod: method, commitTitle: String(input["commitHeadline"] ?? ""), commitMessage: String(input["commitBody"] ?? ""), enabledAt: now() };
+      pull.autoMerge = {
+        enabledBy: this.botLogin,
+        mergeMethod: method,
+        commitTitle: String(input["commitHeadline"] ?? ""),
+        commitMessage: String(input["commitBody"] ?? ""),
+        enabledAt: now(),
+      };
       issue.updatedAt = now();
       await repo.emitPull(issue, "auto_merge_enabled", this.botLogin);
     } else {
@@ -711,7 +897,11 @@ class Fake implements FakeGitHub, Backend, Hub {
       }
     }
     const html = `${this.site.html}/${repo.fullName}/pull/${issue.number}`;
-    const user = (login: string): GqlObject => ({ __typename: login.endsWith("[bot]") ? "Bot" : "User", login, id: this.ensureUser(login).nodeId });
+    const user = (login: string): GqlObject => ({
+      __typename: login.endsWith("[bot]") ? "Bot" : "User",
+      login,
+      id: this.ensureUser(login).nodeId,
+    });
     const autoMerge = pull.autoMerge;
     const pullRequest: GqlObject = {
       __typename: "PullRequest",
@@ -725,10 +915,23 @@ class Fake implements FakeGitHub, Backend, Hub {
       baseRefName: pull.baseRef,
       headRefOid: pull.headSha,
       autoMergeRequest: autoMerge
-        ? { __typename: "AutoMergeRequest", enabledAt: autoMerge.enabledAt, mergeMethod: autoMerge.mergeMethod.toUpperCase(), commitHeadline: autoMerge.commitTitle, commitBody: autoMerge.commitMessage, authorEmail: null, enabledBy: user(autoMerge.enabledBy) }
+        ? {
+            __typename: "AutoMergeRequest",
+            enabledAt: autoMerge.enabledAt,
+            mergeMethod: autoMerge.mergeMethod.toUpperCase(),
+            commitHeadline: autoMerge.commitTitle,
+            commitBody: autoMerge.commitMessage,
+            authorEmail: null,
+            enabledBy: user(autoMerge.enabledBy),
+          }
         : null,
     };
-    const result: GqlObject = { __typename: name === "enablePullRequestAutoMerge" ? "EnablePullRequestAutoMergePayload" : "DisablePullRequestAutoMergePayload", clientMutationId: input["clientMutationId"] ?? null, actor: user(this.botLogin), pullRequest };
+    const result: GqlObject = {
+      __typename: name === "enablePullRequestAutoMerge" ? "EnablePullRequestAutoMergePayload" : "DisablePullRequestAutoMergePayload",
+      clientMutationId: input["clientMutationId"] ?? null,
+      actor: user(this.botLogin),
+      pullRequest,
+    };
     return select(result, selections, name);
   }
 }
@@ -738,16 +941,31 @@ function injected(reply: FailReply): Reply {
   if (reply.secondaryRateLimit) {
     return {
       status: reply.status,
-      body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID FAKE:0000.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" },
+      body: {
+        message:
+          "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID FAKE:0000.",
+        documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+      },
       headers: { "retry-after": retryAfter },
     };
   }
   if (reply.status === 429 || reply.status === 403) {
-    if (reply.status === 403) return { status: 403, body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" } };
+    if (reply.status === 403)
+      return {
+        status: 403,
+        body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" },
+      };
     return {
       status: 429,
-      body: { message: "API rate limit exceeded for installation.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api" },
-      headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + Number(retryAfter)), "retry-after": retryAfter },
+      body: {
+        message: "API rate limit exceeded for installation.",
+        documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+      },
+      headers: {
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + Number(retryAfter)),
+        "retry-after": retryAfter,
+      },
     };
   }
   return { status: reply.status, body: { message: reply.status === 502 ? "Server Error" : "Internal Server Error" } };
@@ -784,6 +1002,16 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
   const origin = `http://127.0.0.1:${port}`;
   const prefix = options.ghes ? "/api/v3" : "";
   const graphqlPath = options.ghes ? "/api/graphql" : "/graphql";
-  fake = new Fake(server, `${origin}${prefix}`, `${origin}${graphqlPath}`, root, api, prefix, graphqlPath, options.lazyMergeable ?? false, keys);
+  fake = new Fake(
+    server,
+    `${origin}${prefix}`,
+    `${origin}${graphqlPath}`,
+    root,
+    api,
+    prefix,
+    graphqlPath,
+    options.lazyMergeable ?? false,
+    keys,
+  );
   return fake;
 }

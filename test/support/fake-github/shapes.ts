@@ -4,7 +4,18 @@
  * sends for a fresh private repository (URLs follow GitHub's own patterns).
  */
 import type { GitCommitObject, GitPerson, GitTreeEntry, FileStat } from "./git.js";
-import type { CheckRunRecord, CheckSuiteRecord, CommentRecord, IssueRecord, LabelRecord, Permission, ReactionRecord, ReviewRecord, StatusRecord, UserRecord } from "./state.js";
+import type {
+  CheckRunRecord,
+  CheckSuiteRecord,
+  CommentRecord,
+  IssueRecord,
+  LabelRecord,
+  Permission,
+  ReactionRecord,
+  ReviewRecord,
+  StatusRecord,
+  UserRecord,
+} from "./state.js";
 
 export interface Site {
   /** REST base, e.g. http://127.0.0.1:PORT or …/api/v3 */
@@ -260,7 +271,11 @@ export function gitCommitShape(site: Site, repo: RepoInfo, commit: GitCommitObje
     committer: person(commit.committer),
     tree: { sha: commit.tree, url: `${u}/git/trees/${commit.tree}` },
     message: commit.message,
-    parents: commit.parents.map((sha) => ({ sha, url: `${u}/git/commits/${sha}`, html_url: `${site.html}/${repo.fullName}/commit/${sha}` })),
+    parents: commit.parents.map((sha) => ({
+      sha,
+      url: `${u}/git/commits/${sha}`,
+      html_url: `${site.html}/${repo.fullName}/commit/${sha}`,
+    })),
     verification: verificationShape(verified, commit),
   };
 }
@@ -282,7 +297,14 @@ export function diffEntryShape(site: Site, repo: RepoInfo, commitish: string, fi
 }
 
 /** GET /commits/{ref}'s commit: the git commit plus GitHub users matched by email, stats, files. */
-export function commitShape(site: Site, repo: RepoInfo, commit: GitCommitObject, verified: boolean, users: { author: string | null; committer: string | null }, files: readonly FileStat[] | undefined): Obj {
+export function commitShape(
+  site: Site,
+  repo: RepoInfo,
+  commit: GitCommitObject,
+  verified: boolean,
+  users: { author: string | null; committer: string | null },
+  files: readonly FileStat[] | undefined,
+): Obj {
   const u = `${site.api}/repos/${repo.fullName}`;
   const out: Obj = {
     url: `${u}/commits/${commit.sha}`,
@@ -335,7 +357,13 @@ export function base64Lines(content: Buffer): string {
   return b64.length === 0 ? "" : `${b64.match(/.{1,60}/g)?.join("\n") ?? ""}\n`;
 }
 
-export function contentEntryShape(site: Site, repo: RepoInfo, ref: string, entry: { path: string; sha: string; type: "file" | "dir" | "submodule" | "symlink"; size: number }, content?: Buffer): Obj {
+export function contentEntryShape(
+  site: Site,
+  repo: RepoInfo,
+  ref: string,
+  entry: { path: string; sha: string; type: "file" | "dir" | "submodule" | "symlink"; size: number },
+  content?: Buffer,
+): Obj {
   const path = entry.path.split("/").map(encodeURIComponent).join("/");
   const self = `${site.api}/repos/${repo.fullName}/contents/${path}?ref=${encodeURIComponent(ref)}`;
   const git = `${site.api}/repos/${repo.fullName}/git/${entry.type === "dir" ? "trees" : "blobs"}/${entry.sha}`;
@@ -355,7 +383,14 @@ export function contentEntryShape(site: Site, repo: RepoInfo, ref: string, entry
   };
 }
 
-export function issueShape(site: Site, repo: RepoInfo, issue: IssueRecord, labels: readonly LabelRecord[], comments: number, association: string): Obj {
+export function issueShape(
+  site: Site,
+  repo: RepoInfo,
+  issue: IssueRecord,
+  labels: readonly LabelRecord[],
+  comments: number,
+  association: string,
+): Obj {
   const u = `${site.api}/repos/${repo.fullName}`;
   const html = `${site.html}/${repo.fullName}/${issue.pull ? "pull" : "issues"}/${issue.number}`;
   return {
@@ -381,7 +416,16 @@ export function issueShape(site: Site, repo: RepoInfo, issue: IssueRecord, label
     active_lock_reason: null,
     comments,
     ...(issue.pull
-      ? { pull_request: { url: `${u}/pulls/${issue.number}`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, merged_at: issue.pull.mergedAt }, draft: issue.pull.draft }
+      ? {
+          pull_request: {
+            url: `${u}/pulls/${issue.number}`,
+            html_url: html,
+            diff_url: `${html}.diff`,
+            patch_url: `${html}.patch`,
+            merged_at: issue.pull.mergedAt,
+          },
+          draft: issue.pull.draft,
+        }
       : {}),
     closed_at: issue.closedAt,
     closed_by: issue.closedBy ? userShape(site, issue.closedBy) : null,
@@ -426,7 +470,13 @@ export function commentShape(site: Site, repo: RepoInfo, comment: CommentRecord,
 }
 
 export function reactionShape(site: Site, reaction: ReactionRecord): Obj {
-  return { id: reaction.id, node_id: reaction.nodeId, user: userShape(site, reaction.user), content: reaction.content, created_at: reaction.createdAt };
+  return {
+    id: reaction.id,
+    node_id: reaction.nodeId,
+    user: userShape(site, reaction.user),
+    content: reaction.content,
+    created_at: reaction.createdAt,
+  };
 }
 
 export interface PullFacts {
@@ -453,7 +503,13 @@ export function pullShape(site: Site, repo: RepoInfo, facts: PullFacts): Obj {
   const u = `${site.api}/repos/${repo.fullName}`;
   const html = `${site.html}/${repo.fullName}/pull/${issue.number}`;
   const self = `${u}/pulls/${issue.number}`;
-  const side = (ref: string, sha: string): Obj => ({ label: `${repo.owner}:${ref}`, ref, sha, user: userShape(site, repo.owner), repo: repoShape(site, repo) });
+  const side = (ref: string, sha: string): Obj => ({
+    label: `${repo.owner}:${ref}`,
+    ref,
+    sha,
+    user: userShape(site, repo.owner),
+    repo: repoShape(site, repo),
+  });
   const out: Obj = {
     url: self,
     id: issue.id,
@@ -499,7 +555,12 @@ export function pullShape(site: Site, repo: RepoInfo, facts: PullFacts): Obj {
     },
     author_association: facts.association,
     auto_merge: pull.autoMerge
-      ? { enabled_by: userShape(site, pull.autoMerge.enabledBy), merge_method: pull.autoMerge.mergeMethod, commit_title: pull.autoMerge.commitTitle, commit_message: pull.autoMerge.commitMessage }
+      ? {
+          enabled_by: userShape(site, pull.autoMerge.enabledBy),
+          merge_method: pull.autoMerge.mergeMethod,
+          commit_title: pull.autoMerge.commitTitle,
+          commit_message: pull.autoMerge.commitMessage,
+        }
       : null,
     draft: pull.draft,
   };
@@ -577,7 +638,15 @@ export function checkRunShape(site: Site, repo: RepoInfo, run: CheckRunRecord, c
   };
 }
 
-export function checkSuiteShape(site: Site, repo: RepoInfo, suite: CheckSuiteRecord, runs: readonly CheckRunRecord[], ciApp: Obj, commit: GitCommitObject, pulls: readonly Obj[]): Obj {
+export function checkSuiteShape(
+  site: Site,
+  repo: RepoInfo,
+  suite: CheckSuiteRecord,
+  runs: readonly CheckRunRecord[],
+  ciApp: Obj,
+  commit: GitCommitObject,
+  pulls: readonly Obj[],
+): Obj {
   const completed = runs.length > 0 && runs.every((r) => r.status === "completed");
   const conclusions = runs.map((r) => r.conclusion);
   const conclusion = !completed

@@ -2,7 +2,11 @@
 import { createHmac, randomUUID } from "node:crypto";
 import type { FakeGitHub } from "./server.js";
 
-export function signedWebhook(fake: Pick<FakeGitHub, "webhookSecret">, event: string, payload: object): { headers: Record<string, string>; body: string } {
+export function signedWebhook(
+  fake: Pick<FakeGitHub, "webhookSecret">,
+  event: string,
+  payload: object,
+): { headers: Record<string, string>; body: string } {
   const body = JSON.stringify(payload);
   const signature = `sha256=${createHmac("sha256", fake.webhookSecret).update(body).digest("hex")}`;
   return {
