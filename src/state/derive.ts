@@ -6,7 +6,7 @@
  * - a refusal: an update PR closed unmerged by a person refuses its tag; reopening lifts it.
  * Idempotent: deriving twice from the same input changes nothing the second time.
  */
-import { compareVersions, parseVersion } from "../strategy/index.js";
+import { compareVersions, isNewerTag, parseVersion } from "../strategy/index.js";
 import type { UpdateStrategy } from "../model/index.js";
 import { emptyTargetState, type Audit, type HoldRecord, type HoldUntil, type State, type TargetState } from "./schema.js";
 
@@ -79,19 +79,15 @@ function isOlder(strategy: UpdateStrategy, tag: string, than: string, preceding:
   }
 }
 
+/** The strategy's order (strategy/ isNewerTag); without build dates, a tag is newer unless the app's own PRs replaced it. */
 function isNewer(strategy: UpdateStrategy, tag: string, than: string, preceding: ReadonlySet<string>): boolean {
-  if (tag === than) return false;
   switch (strategy) {
-    case "semver": {
-      const a = parseVersion(tag);
-      const b = parseVersion(than);
-      return a !== null && b !== null && compareVersions(a, b) > 0;
-    }
+    case "semver":
     case "alphabetical":
-      return tag > than;
+      return isNewerTag(strategy, tag, than);
     case "newest-build":
     case "digest":
-      return !preceding.has(tag);
+      return tag !== than && !preceding.has(tag);
   }
 }
 
