@@ -1,7 +1,7 @@
 /** The app type as Argo CD decides it for Applications read from files (issue 8, item 4). */
 import { describe, expect, it } from "vitest";
 
-import { memoryReader } from "../support/memory-reader.js";
+import { memoryRepo } from "../support/memory-repo.js";
 import {
   detectApplicationTypes,
   detectSourceType,
@@ -34,13 +34,13 @@ describe("Argo CD's discovery from the files in the source path", () => {
   });
 
   it("looks at files only, not at a directory that happens to be named like one", async () => {
-    const reader = memoryReader({ "apps/web/Chart.yaml/x": "", "apps/web/deploy.yaml": "" });
+    const reader = memoryRepo({ "apps/web/Chart.yaml/x": "", "apps/web/deploy.yaml": "" });
     expect(await detectSourceType(source(), ".argocd-source-web.yaml", reader)).toEqual({ type: "Directory", from: "files" });
   });
 });
 
 describe("an explicit block wins over the files", () => {
-  const reader = memoryReader({ "apps/web/kustomization.yaml": "resources: []\n", "apps/web/Chart.yaml": "name: web\n" });
+  const reader = memoryRepo({ "apps/web/kustomization.yaml": "resources: []\n", "apps/web/Chart.yaml": "name: web\n" });
   it.each([
     ['{"helm":{}}', { type: "Helm", from: "block" }],
     ['{"directory":{}}', { type: "Directory", from: "block" }],
@@ -53,12 +53,12 @@ describe("an explicit block wins over the files", () => {
   });
 
   it("blocks in .argocd-source-<app>.yaml count, as Argo CD merges them into the source first", async () => {
-    const withOverride = memoryReader({
+    const withOverride = memoryRepo({
       "apps/web/Chart.yaml": "name: web\n",
       "apps/web/.argocd-source-web.yaml": "kustomize:\n  images: [nginx:1.27.0]\n",
     });
     expect(await detectSourceType(source(), ".argocd-source-web.yaml", withOverride)).toEqual({ type: "Kustomize", from: "override-file" });
-    const shared = memoryReader({ "apps/web/deploy.yaml": "", "apps/web/.argocd-source.yaml": "helm:\n  parameters: []\n" });
+    const shared = memoryRepo({ "apps/web/deploy.yaml": "", "apps/web/.argocd-source.yaml": "helm:\n  parameters: []\n" });
     expect(await detectSourceType(source(), ".argocd-source-web.yaml", shared)).toEqual({ type: "Helm", from: "override-file" });
   });
 });
@@ -68,12 +68,7 @@ const LIST = "argocd-image-updater.argoproj.io/image-list";
 async function targets(yaml: string, files: Record<string, string>) {
   const parsed = parseManifests(yaml, "apps/web.yaml");
   expect(parsed.problems).toEqual([]);
-  const sourceTypes = await detectApplicationTypes(
-    parsed.applications,
-    memoryReader(files),
-    (url) => url.includes("acme/gitops"),
-    "argocd",
-  );
+  const sourceTypes = await detectApplicationTypes(parsed.applications, memoryRepo(files), (url) => url.includes("acme/gitops"), "argocd");
   return targetsFromApplications({ ...parsed, sourceTypes });
 }
 

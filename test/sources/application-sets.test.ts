@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 
 import { renderGoTemplate } from "../../src/sources/go-template.js";
 import { parseManifests, renderApplicationSets, targetsFromApplications } from "../../src/sources/index.js";
-import { memoryReader } from "../support/memory-reader.js";
+import { memoryRepo } from "../support/memory-repo.js";
 
 const LIST = "argocd-image-updater.argoproj.io/image-list";
 const REPO = "https://github.com/acme/gitops.git";
@@ -21,7 +21,7 @@ const FILES = {
 async function render(yaml: string, files: Record<string, string> = FILES) {
   const parsed = parseManifests(yaml, "appsets/web.yaml");
   expect(parsed.problems).toEqual([]);
-  return renderApplicationSets(parsed.applicationSets ?? [], memoryReader(files), { inReader: (url) => url.includes("acme/gitops") });
+  return renderApplicationSets(parsed.applicationSets ?? [], memoryRepo(files), { inReader: (url) => url.includes("acme/gitops") });
 }
 
 function summary(apps: Awaited<ReturnType<typeof render>>["applications"]) {
