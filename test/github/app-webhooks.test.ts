@@ -1,28 +1,17 @@
 import { Probot, ProbotOctokit } from "probot";
 import pino from "pino";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createReconcileApp, triggersOf } from "../../src/app/index.js";
 import { writeGroup } from "../../src/github/index.js";
 import type { ReconcileReport } from "../../src/pipeline/index.js";
-import { signedWebhook, startFakeGitHub, type FakeGitHub } from "../support/fake-github/index.js";
-import { startRegistry, type TestRegistry } from "../support/registry.js";
+import { signedWebhook, type FakeGitHub } from "../support/fake-github/index.js";
+import type { TestRegistry } from "../support/registry.js";
 import { DEV_FILE, kustomization, startScenario } from "./support-scenario.js";
+import { useFakeGitHubAndRegistry } from "./support.js";
 
 let fake: FakeGitHub;
 let registry: TestRegistry;
-beforeAll(async () => {
-  [fake, registry] = await Promise.all([startFakeGitHub(), startRegistry()]);
-});
-afterAll(async () => {
-  await Promise.all([fake.close(), registry.stop()]);
-});
-afterEach(() => {
-  try {
-    fake.assertNoViolations();
-  } finally {
-    fake.resetLog();
-  }
-});
+useFakeGitHubAndRegistry((started) => ({ fake, registry } = started));
 
 async function startApp(): Promise<{
   probot: Probot;

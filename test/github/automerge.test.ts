@@ -1,24 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFakeGitHub, type FakeGitHub } from "../support/fake-github/index.js";
-import { startRegistry, type TestRegistry } from "../support/registry.js";
+import { describe, expect, it } from "vitest";
+import type { FakeGitHub } from "../support/fake-github/index.js";
+import type { TestRegistry } from "../support/registry.js";
 import { DEV_FILE, kustomization, startScenario } from "./support-scenario.js";
-import { clientFor, writeSequence } from "./support.js";
+import { clientFor, writeSequence, useFakeGitHubAndRegistry } from "./support.js";
 
 let fake: FakeGitHub;
 let registry: TestRegistry;
-beforeAll(async () => {
-  [fake, registry] = await Promise.all([startFakeGitHub(), startRegistry()]);
-});
-afterAll(async () => {
-  await Promise.all([fake.close(), registry.stop()]);
-});
-afterEach(() => {
-  try {
-    fake.assertNoViolations();
-  } finally {
-    fake.resetLog();
-  }
-});
+useFakeGitHubAndRegistry((started) => ({ fake, registry } = started));
 
 const RULE = 'version: 1\napplications: [apps]\nmergeMethod: squash\nautomerge:\n  - { paths: "overlays/dev/**" }\n';
 

@@ -1,7 +1,32 @@
 /** The app's side of the GitHub tests: a port on the fake GitHub, authenticated as the installation. */
 import { createGitHubClient, createGitHubRepoPort, type GitHubClient, type GitHubRepoPort } from "../../src/github/index.js";
 import { silentLogger } from "../../src/log/index.js";
-import type { FakeGitHub, FakeRepo, RecordedRequest } from "../support/fake-github/index.js";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { startFakeGitHub, type FakeGitHub, type FakeRepo, type RecordedRequest } from "../support/fake-github/index.js";
+import { startRegistry, type TestRegistry } from "../support/registry.js";
+
+/**
+ * A fake GitHub and a real registry for the whole file, handed to `use` once started; after each
+ * test the fake's OpenAPI violations fail it, and its request log starts afresh.
+ */
+export function useFakeGitHubAndRegistry(use: (started: { fake: FakeGitHub; registry: TestRegistry }) => void): void {
+  let fake: FakeGitHub | undefined;
+  let registry: TestRegistry | undefined;
+  beforeAll(async () => {
+    [fake, registry] = await Promise.all([startFakeGitHub(), startRegistry()]);
+    use({ fake, registry });
+  });
+  afterAll(async () => {
+    await Promise.all([fake?.close(), registry?.stop()]);
+  });
+  afterEach(() => {
+    try {
+      fake?.assertNoViolations();
+    } finally {
+      fake?.resetLog();
+    }
+  });
+}
 
 export const FAST = { retryAfterBaseValue: 1, writeSpacingMs: 0 } as const;
 
