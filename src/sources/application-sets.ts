@@ -15,6 +15,7 @@ import { parseAllDocuments } from "yaml";
 import type { TargetProblem } from "../model/index.js";
 import type { RepoReader } from "../plan/index.js";
 import { GoTemplateError, renderGoTemplate, sanitizeName } from "./go-template.js";
+import { isSelectorOperator, meetsRequirement } from "./label-selector.js";
 import { classifyResource, qualifiedName, type Application } from "./resources.js";
 
 /** An ApplicationSet as read from a file, unvalidated. */
@@ -225,22 +226,10 @@ function applySelector(sets: Params[], selector: unknown, where: string): Params
         throw new AppSetError(`${where}.selector.matchExpressions has an entry without a key`);
       const value = lookup(params, expression["key"]);
       const values = Array.isArray(expression["values"]) ? expression["values"].map(String) : [];
-      switch (expression["operator"]) {
-        case "In":
-          if (value === undefined || !values.includes(value)) return false;
-          break;
-        case "NotIn":
-          if (value !== undefined && values.includes(value)) return false;
-          break;
-        case "Exists":
-          if (value === undefined) return false;
-          break;
-        case "DoesNotExist":
-          if (value !== undefined) return false;
-          break;
-        default:
-          throw new AppSetError(`${where}.selector: operator ${String(expression["operator"])} is not In, NotIn, Exists or DoesNotExist`);
-      }
+      const operator = expression["operator"];
+      if (!isSelectorOperator(operator))
+        throw new AppSetError(`${where}.selector: operator ${String(operator)} is not In, NotIn, Exists or DoesNotExist`);
+      if (!meetsRequirement(operator, value, values)) return false;
     }
     return true;
   });

@@ -6,6 +6,7 @@
 import { compileGlob } from "../strategy/index.js";
 import type { ImageDecl, WriteBackDecl } from "./declarations.js";
 import { mergeWriteBack } from "./declarations.js";
+import { meetsRequirement } from "./label-selector.js";
 import type { RawSettings } from "./policy.js";
 import { mergeSettings } from "./policy.js";
 import {
@@ -43,21 +44,7 @@ export function matchesSelector(labels: Readonly<Record<string, string>>, select
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
   for (const expression of selector.matchExpressions ?? []) {
     const value = labels[expression.key];
-    const values = expression.values ?? [];
-    switch (expression.operator) {
-      case "In":
-        if (value === undefined || !values.includes(value)) return false;
-        break;
-      case "NotIn":
-        if (value !== undefined && values.includes(value)) return false;
-        break;
-      case "Exists":
-        if (value === undefined) return false;
-        break;
-      case "DoesNotExist":
-        if (value !== undefined) return false;
-        break;
-    }
+    if (!meetsRequirement(expression.operator, value, expression.values ?? [])) return false;
   }
   return true;
 }
