@@ -12,3 +12,5 @@ export { apiBaseUrl, privateKeyFrom, repoClientsFromEnv } from "./auth.js";
 export type { RepoClients, RepoClientsOptions } from "./auth.js";
 export { createStateStore, STATE_BRANCH, STATE_FILE } from "./state-store.js";
 export type { StateChange, StateStore, StateStoreOptions, StateUpdateResult, StoredState } from "./state-store.js";
+export { mayCommand, readPermission } from "./permission.js";
+export type { RepoPermission } from "./permission.js";

@@ -187,3 +187,7 @@ export type PrActionKind = PrAction["kind"];
 export const PR_LABEL = "argocd-image-pr";
 export const AUTOMERGE_LABEL = "argocd-image-pr:automerge";
 export const BRANCH_PREFIX = "argocd-image-pr/";
+
+/** The dashboard issue: one per repository, opened by the app with this label, its body starting with the marker. */
+export const DASHBOARD_LABEL = "argocd-image-pr:dashboard";
+export const DASHBOARD_MARKER = "<!-- argocd-image-pr:dashboard v1 -->";

@@ -139,6 +139,16 @@ export const RepoConfig = z
       ),
     mergeMethod: z.enum(["merge", "squash", "rebase"]).optional().describe("How auto-merge merges (default squash)."),
     automerge: z.array(RepoConfigAutomergeRule).optional().describe("Rules that auto-merge update PRs (label argocd-image-pr:automerge)."),
+    holdUntil: z
+      .enum(["newer", "unpin"])
+      .optional()
+      .describe(
+        "After a rollback (a revert of an update PR, /rollback, any commit setting an older tag): propose only newer tags (default), or nothing until /unpin.",
+      ),
+    dashboard: z
+      .boolean()
+      .optional()
+      .describe("Keep one dashboard issue listing every target, its tags, PR, pin, hold and errors (default true)."),
     targets: z.array(RepoConfigTarget).default([]).describe("One entry per image in one place of the repository."),
   })
   .describe("argocd-image-pr repository configuration (.github/argocd-image-pr.yml)");
