@@ -14,7 +14,12 @@ export interface CommandContext {
   /** Who commented, when, the comment's link, and the why (the comment's command line). */
   readonly audit: Audit;
   /** For /rollback: the merged update PR and the tags it brought in, per target. */
-  readonly rollback?: { readonly pr: number; readonly to: ReadonlyMap<string, string> };
+  readonly rollback?: {
+    readonly pr: number;
+    readonly to: ReadonlyMap<string, string>;
+    /** The tags the PR replaced, per target (null: it added the image's first tag): what the revert restores. */
+    readonly from?: ReadonlyMap<string, string | null>;
+  };
   readonly holdUntil: HoldUntil;
   readonly place: CommentPlace;
 }
@@ -92,7 +97,16 @@ export function applyCommand(state: State, command: Command, context: CommandCon
         if (target?.holds.some((h) => h.above === tag && h.pr === rollback.pr && h.lifted === undefined)) continue;
         next = withTarget(next, id, (t) => ({
           ...t,
-          holds: [...t.holds, { above: tag, until: context.holdUntil, pr: rollback.pr, ...context.audit }],
+          holds: [
+            ...t.holds,
+            {
+              above: tag,
+              until: context.holdUntil,
+              pr: rollback.pr,
+              ...(typeof rollback.from?.get(id) === "string" ? { restore: rollback.from.get(id) as string } : {}),
+              ...context.audit,
+            },
+          ],
         }));
         held.push(`${shown(id)} above ${shown(tag)}`);
       }

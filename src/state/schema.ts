@@ -35,6 +35,11 @@ export const HoldRecord = z.strictObject({
   until: HoldUntil,
   /** The app's update PR that brought the rolled-back tag in. */
   pr: z.number().int().positive().nullable(),
+  /**
+   * Set by /rollback: the tag to go back to (what that PR replaced). While the base branch still
+   * holds `above`, the pass proposes `restore`; once the base moved off `above`, the hold is a plain hold.
+   */
+  restore: Tag.optional(),
   ...Audit.shape,
   /** Set when the hold ended (/unpin, or a newer tag on the base branch); kept so it is not re-recorded. */
   lifted: Audit.optional(),

@@ -233,6 +233,15 @@ describe("applyCommand", () => {
     expect(applyCommand(emptyState(), { kind: "rollback" }, context).changed).toBe(false);
   });
 
+  it("/rollback records the tag to restore (what the PR replaced), and the record survives a round trip", () => {
+    const rollback = { pr: 7, to: new Map([[ID, "1.1.0"]]), from: new Map<string, string | null>([[ID, "1.0.0"]]) };
+    const result = applyCommand(emptyState(), { kind: "rollback" }, { ...context, rollback });
+    expect(result.state.targets[ID]?.holds).toMatchObject([{ above: "1.1.0", restore: "1.0.0", pr: 7 }]);
+    expect(parseState(serializeState(result.state), "state.json")).toEqual(result.state);
+    const first = applyCommand(emptyState(), { kind: "rollback" }, { ...context, rollback: { ...rollback, from: new Map([[ID, null]]) } });
+    expect(first.state.targets[ID]?.holds[0]).not.toHaveProperty("restore");
+  });
+
   it("/help and /recheck change nothing", () => {
     expect(applyCommand(emptyState(), { kind: "help" }, context)).toMatchObject({ changed: false });
     expect(applyCommand(emptyState(), { kind: "help" }, context).reply).toContain("/pin <tag>");
