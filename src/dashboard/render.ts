@@ -15,7 +15,6 @@ import { renderBox } from "./boxes.js";
 
 /** GitHub refuses an issue body over 65,536 characters. */
 export const DASHBOARD_MAX_LENGTH = 65_536;
-export const DASHBOARD_TITLE = "argocd-image-pr dashboard";
 
 /** A PR action's outcome, as far as the dashboard needs it (github/'s ActionResult fits). */
 export interface DashboardPrResult {

@@ -6,13 +6,14 @@
  */
 import { describeError } from "../errors/index.js";
 import type { GitHubRepoPort } from "../github/index.js";
-import type { ActionResult } from "../github/index.js";
+import type { ActionResult, DashboardSyncResult } from "../github/index.js";
 import type { Logger } from "../log/index.js";
 import type { Target } from "../model/index.js";
 import { baseBranchOf, desiredPrs, diffPrs } from "../plan/index.js";
 import type { DesiredPr, PrAction, PrSettings, TargetPrSettings } from "../plan/index.js";
 import { readRepoSettings } from "../sources/index.js";
 import { prSettingsFrom } from "./pr-settings.js";
+import { keepDashboard, type DashboardSource } from "./dashboard.js";
 import { createRepoLock, type RepoLock } from "./repo-lock.js";
 import type { PlanProblem, PlanSkip, RepoReader, TargetOutcome } from "./types.js";
 
@@ -43,6 +44,8 @@ export interface ReconcileInput {
   readonly log: Logger;
   /** Shared by every pass of the process: one pass per repository at a time. */
   readonly lock?: RepoLock;
+  /** The dashboard issue, redrawn at the end of the pass (absent: no dashboard). */
+  readonly dashboard?: DashboardSource;
 }
 
 export interface ReconcileReport {
@@ -55,8 +58,10 @@ export interface ReconcileReport {
   /** Configuration and target problems, and targets whose PR could not be composed. */
   readonly problems: readonly PlanProblem[];
   readonly skipped: readonly PlanSkip[];
-  /** True when something failed (a target, a PR action): exit code 1. */
+  /** True when something failed (a target, a PR action, the dashboard): exit code 1. */
   readonly failed: boolean;
+  /** What the pass did to the dashboard issue, when it keeps one. */
+  readonly dashboard?: DashboardSyncResult;
 }
 
 const defaultLock = createRepoLock();
@@ -153,7 +158,7 @@ async function pass(input: ReconcileInput): Promise<ReconcileReport> {
     },
     "reconcile pass done",
   );
-  return {
+  const report: ReconcileReport = {
     repo,
     defaultBranch,
     desired,
@@ -164,4 +169,5 @@ async function pass(input: ReconcileInput): Promise<ReconcileReport> {
     skipped: [...gathered.skipped, ...outcomes.flatMap((o) => (o.kind === "skipped" ? [o.skip] : []))],
     failed: errors.length > 0 || configBroken || results.some((result) => !result.ok),
   };
+  return keepDashboard(input.dashboard, report, { managed, enabled: configBroken ? null : config?.dashboard !== false }, input.dryRun);
 }

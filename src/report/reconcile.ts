@@ -23,6 +23,14 @@ export function formatReconcile(result: ReconcileReposResult, options: { readonl
       );
       if (options.dryRun) for (const write of outcome.writes) lines.push(`    ${write}`);
     }
+    const dashboard = report.dashboard;
+    if (dashboard !== undefined && (dashboard.writes.length > 0 || !dashboard.ok)) {
+      const number = dashboard.number === null || dashboard.number === 0 ? "" : ` #${dashboard.number}`;
+      lines.push(
+        `  ${dashboard.ok ? verb("keep", options.dryRun) : "FAILED keep"}  dashboard${number}${dashboard.error === undefined ? "" : `: ${dashboard.error}`}`,
+      );
+      if (options.dryRun) for (const write of dashboard.writes) lines.push(`    ${write}`);
+    }
     for (const problem of report.problems) {
       lines.push(
         `  ${problem.severity === "warning" ? "warning" : "error"}  ${[problem.target ?? problem.app, problem.file].filter((part) => part !== null && part !== undefined).join(" ")}: ${problem.message}`,
@@ -59,6 +67,16 @@ export function reconcileToJson(result: ReconcileReposResult): unknown {
               writes: r.writes,
               ...(r.error === undefined ? {} : { error: r.error }),
             })),
+            ...(pass.report.dashboard === undefined
+              ? {}
+              : {
+                  dashboard: {
+                    number: pass.report.dashboard.number,
+                    ok: pass.report.dashboard.ok,
+                    writes: pass.report.dashboard.writes,
+                    ...(pass.report.dashboard.error === undefined ? {} : { error: pass.report.dashboard.error }),
+                  },
+                }),
             problems: pass.report.problems.map((p) => ({
               target: p.target ?? null,
               app: p.app,
