@@ -792,6 +792,12 @@ describe("webhook payloads are shaped as @octokit/webhooks-examples", () => {
     f.repo.setCheckRun(f.repo.pulls()[0]?.headSha ?? "", "build", "success");
     await fake.idle();
     await f.repo.mergePull(n);
+    const issue = f.repo.openIssue("alice", "A dashboard", "- [ ] box\n", ["argocd-image-pr:dashboard"]);
+    f.repo.editIssue(issue, "alice", "- [x] box\n");
+    f.repo.closeIssue(issue, "alice");
+    const edited = fake.events().find((e) => e.name === "issues" && e.action === "edited");
+    expect(edited?.payload["changes"]).toEqual({ body: { from: "- [ ] box\n" } });
+    expect((edited?.payload["issue"] as { body?: string } | undefined)?.body).toBe("- [x] box\n");
     const seen = new Set<string>();
     for (const event of fake.events()) {
       const example = examples.find((e) => e.name === event.name)?.examples.find((x) => x["action"] === event.action);
@@ -805,10 +811,18 @@ describe("webhook payloads are shaped as @octokit/webhooks-examples", () => {
         const missingPr = Object.keys(example["pull_request"] as object).filter((key) => !(key in pr));
         expect(missingPr, `${event.name}.${event.action ?? ""}.pull_request`).toEqual([]);
       }
+      if (event.name === "issues") {
+        const optionalIssue = new Set(["draft", "active_lock_reason"]);
+        const got = event.payload["issue"] as Record<string, unknown>;
+        const missingIssue = Object.keys(example["issue"] as object).filter((key) => !optionalIssue.has(key) && !(key in got));
+        expect(missingIssue, `${event.name}.${event.action ?? ""}.issue`).toEqual([]);
+      }
     }
     expect([...seen].sort()).toEqual([
       "check_suite.completed",
       "issue_comment.created",
+      "issues.edited",
+      "issues.opened",
       "pull_request.closed",
       "pull_request.labeled",
       "pull_request.opened",

@@ -377,6 +377,41 @@ export class Repo {
       });
   }
 
+  /** An issue (not a pull request) opened: the `issues` `opened` webhook. */
+  openIssue(user: string, title: string, body: string | null, labels: readonly string[]): IssueRecord {
+    const issue = this.newIssue(user, title, body);
+    this.addLabels(issue, labels, user);
+    this.hub.emit({
+      name: "issues",
+      action: "opened",
+      repo: this.fullName,
+      payload: { action: "opened", issue: this.issueJson(issue), ...this.envelope(user) },
+    });
+    return issue;
+  }
+
+  /** A title or body edited (by the app through the API, or by a person): `issues` `edited` with what it was, for an issue. */
+  editIssue(issue: IssueRecord, by: string, edit: { readonly title?: string; readonly body?: string | null }): void {
+    const changes: Record<string, { from: string }> = {};
+    if (edit.title !== undefined && edit.title !== issue.title) {
+      changes["title"] = { from: issue.title };
+      issue.title = edit.title;
+    }
+    if (edit.body !== undefined && edit.body !== issue.body) {
+      changes["body"] = { from: issue.body ?? "" };
+      issue.body = edit.body;
+    }
+    if (Object.keys(changes).length === 0) return;
+    issue.updatedAt = now();
+    if (issue.pull) return;
+    this.hub.emit({
+      name: "issues",
+      action: "edited",
+      repo: this.fullName,
+      payload: { action: "edited", issue: this.issueJson(issue), changes, ...this.envelope(by) },
+    });
+  }
+
   reopenIssue(issue: IssueRecord, by: string): void {
     if (issue.state === "open") return;
     if (issue.pull) {
@@ -494,7 +529,16 @@ export class Repo {
     return comment;
   }
 
+  /** An issue as webhooks carry it: the REST shape and its reactions rollup (no reactions on issues here). */
   issueJson(issue: IssueRecord): Record<string, unknown> {
+    const reactions = { url: `${this.hub.site.api}/repos/${this.fullName}/issues/${issue.number}/reactions`, total_count: 0 };
+    return {
+      ...this.#issueRest(issue),
+      reactions: { ...reactions, "+1": 0, "-1": 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0 },
+    };
+  }
+
+  #issueRest(issue: IssueRecord): Record<string, unknown> {
     return issueShape(
       this.hub.site,
       this.info(),

@@ -724,13 +724,10 @@ const routes: Record<string, Handler> = {
     const repo = backend.repoFor(ctx);
     const b = body(ctx);
     const who = actor(ctx, backend);
-    const issue = repo.newIssue(who, String(b["title"]), (b["body"] as string | null | undefined) ?? null);
-    if (Array.isArray(b["labels"]))
-      repo.addLabels(
-        issue,
-        (b["labels"] as unknown[]).map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name))),
-        who,
-      );
+    const labels = Array.isArray(b["labels"])
+      ? (b["labels"] as unknown[]).map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name)))
+      : [];
+    const issue = repo.openIssue(who, String(b["title"]), (b["body"] as string | null | undefined) ?? null, labels);
     return {
       status: 201,
       body: issueOut(repo, backend, issue),
@@ -746,8 +743,10 @@ const routes: Record<string, Handler> = {
     const issue = repo.issue(number(ctx, "issue_number"));
     const b = body(ctx);
     const who = actor(ctx, backend);
-    if (typeof b["title"] === "string") issue.title = b["title"];
-    if (typeof b["body"] === "string" || b["body"] === null) issue.body = b["body"] as string | null;
+    repo.editIssue(issue, who, {
+      ...(typeof b["title"] === "string" ? { title: b["title"] } : {}),
+      ...(typeof b["body"] === "string" || b["body"] === null ? { body: b["body"] as string | null } : {}),
+    });
     if (Array.isArray(b["labels"])) {
       const wanted = (b["labels"] as unknown[]).map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name)));
       for (const name of [...issue.labels])

@@ -90,6 +90,11 @@ export interface FakeRepo {
   setCheckRun(sha: string, name: string, conclusion: "success" | "failure" | "neutral" | "skipped" | null): void;
   setPermission(user: string, permission: Permission): void;
   addComment(issueNumber: number, user: string, body: string): FakeComment;
+  /** A person opens an issue (the `issues` `opened` webhook); returns its number. */
+  openIssue(user: string, title: string, body: string, labels?: readonly string[]): number;
+  /** A person edits an issue's body, as ticking a task-list box in the UI does (`issues` `edited`, `changes.body.from`). */
+  editIssue(issueNumber: number, user: string, body: string): void;
+  closeIssue(issueNumber: number, by?: string): void;
   addLabel(number: number, name: string, by?: string): void;
   removeLabel(number: number, name: string, by?: string): void;
   addReview(number: number, user: string, state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED", body?: string): void;
@@ -418,6 +423,18 @@ class Fake implements FakeGitHub, Backend, Hub {
         fake.ensureUser(user);
         const comment = repo.newComment(repo.issue(n).number, user, body);
         return { id: comment.id, issueNumber: n, user, body, reactions: [] };
+      },
+      openIssue(user, title, body, labels = []) {
+        fake.ensureUser(user);
+        return repo.openIssue(user, title, body, labels).number;
+      },
+      editIssue(n, user, body) {
+        fake.ensureUser(user);
+        repo.editIssue(repo.issue(n), user, { body });
+      },
+      closeIssue(n, by = "octocat") {
+        fake.ensureUser(by);
+        repo.closeIssue(repo.issue(n), by);
       },
       addLabel(n, name, by = "octocat") {
         fake.ensureUser(by);
