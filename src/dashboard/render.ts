@@ -59,7 +59,9 @@ function groupOf(target: Target): string {
 }
 
 function problemLine(problem: PlanProblem): string {
-  const where = [problem.file, problem.image].filter((part): part is string => part !== null && part !== "");
+  // The image is left out where the message names it already.
+  const image = problem.image !== null && !problem.message.includes(problem.image) ? problem.image : null;
+  const where = [problem.file, image].filter((part): part is string => part !== null && part !== "");
   const prefix = problem.severity === "warning" ? "warning" : "error";
   return `- **${prefix}**${where.length === 0 ? "" : ` (${where.map((part) => shown(part)).join(", ")})`}: ${shown(problem.message, 1_000)}`;
 }

@@ -4,7 +4,7 @@
  * a reconcile pass as `reconcile` runs it (a fresh registry client per pass, as the app does).
  */
 import { execFileSync } from "node:child_process";
-import { createGitHubRepoPort, type GitHubRepoPort } from "../../src/github/index.js";
+import { createDashboardIssue, createGitHubRepoPort, createStateStore, type GitHubRepoPort } from "../../src/github/index.js";
 import { silentLogger } from "../../src/log/index.js";
 import { createReconcileEngine, createRepoLock, reconcileRepo, type ReconcileReport } from "../../src/pipeline/index.js";
 import { createRegistryClient } from "../../src/registry/index.js";
@@ -71,7 +71,8 @@ const created = (i: number): string => new Date(Date.UTC(2026, 9, 1, 9, i)).toIS
 export async function startScenario(
   fake: FakeGitHub,
   registry: TestRegistry,
-  options: { tags: readonly string[]; prod?: boolean; config?: string },
+  /** `dashboard`: each pass keeps the dashboard issue too, as the app does. */
+  options: { tags: readonly string[]; prod?: boolean; config?: string; dashboard?: boolean },
 ): Promise<Scenario> {
   count += 1;
   const name = `gitops-${process.pid}-${count}`;
@@ -102,6 +103,12 @@ export async function startScenario(
   const repo = await fake.createRepo(fullName, { files, installationId: INSTALLATION });
   const lock = createRepoLock();
   let port: GitHubRepoPort = createGitHubRepoPort({ client: clientFor(fake), owner: "acme", repo: name, log: silentLogger });
+  const dashboardOf = () => {
+    const client = clientFor(fake);
+    const at = { client, owner: "acme", repo: name, log: silentLogger };
+    return { issue: createDashboardIssue({ ...at, botLogin: fake.botLogin }), state: createStateStore(at) };
+  };
+  let dashboard = options.dashboard === true ? dashboardOf() : undefined;
   const git = (...args: string[]): string => execFileSync("git", ["--git-dir", repo.gitDir, ...args], { encoding: "utf8" });
   return {
     repo,
@@ -110,12 +117,21 @@ export async function startScenario(
     imageRepo,
     push,
     async pass(passOptions = {}) {
-      if (passOptions.restart === true)
+      if (passOptions.restart === true) {
         port = createGitHubRepoPort({ client: clientFor(fake), owner: "acme", repo: name, log: silentLogger });
+        if (dashboard !== undefined) dashboard = dashboardOf();
+      }
       const client = createRegistryClient({});
       try {
         const engine = createReconcileEngine({ registry: client, cluster: null, concurrency: 4 });
-        return await reconcileRepo({ port, engine, dryRun: passOptions.dryRun ?? false, log: silentLogger, lock });
+        return await reconcileRepo({
+          port,
+          engine,
+          dryRun: passOptions.dryRun ?? false,
+          log: silentLogger,
+          lock,
+          ...(dashboard === undefined ? {} : { dashboard }),
+        });
       } finally {
         await client.close();
       }
