@@ -5,11 +5,19 @@
  */
 import type { ApplicationFunction, Probot } from "probot";
 import { describeError } from "../errors/index.js";
-import { countRequests, createGitHubRepoPort, type GitHubClient } from "../github/index.js";
+import {
+  ConditionalCache,
+  countRequests,
+  createDashboardIssue,
+  createGitHubRepoPort,
+  createStateStore,
+  type GitHubClient,
+} from "../github/index.js";
 import type { Logger } from "../log/index.js";
 import { createReconcileEngine, createRepoLock, reconcileRepo, type ReconcileReport } from "../pipeline/index.js";
 import { createRegistryClient, createTagDetailsCache, type RegistryClientOptions } from "../registry/index.js";
 import { createDebouncer, startSchedule, type Debouncer, type Schedule } from "../scheduler/index.js";
+import { actOnDashboardEdit, dashboardEditOf } from "./dashboard-edits.js";
 import { TRIGGER_EVENTS, triggersOf, type RepoTrigger } from "./triggers.js";
 
 export interface ReconcileAppOptions {
@@ -56,9 +64,10 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
   async function pass(trigger: RepoTrigger, log: Logger): Promise<void> {
     const registry = createRegistryClient({ ...options.registry, tagCache });
     try {
-      const port = createGitHubRepoPort({ client: await clientFor(trigger.installationId), owner: trigger.owner, repo: trigger.repo, log });
+      const client = await clientFor(trigger.installationId);
+      const port = createGitHubRepoPort({ client, owner: trigger.owner, repo: trigger.repo, log });
       const engine = createReconcileEngine({ registry, cluster: null, concurrency: options.concurrency });
-      const report = await reconcileRepo({ port, engine, dryRun: false, log, lock });
+      const report = await reconcileRepo({ port, engine, dryRun: false, log, lock, dashboard: dashboardFor(trigger, client, log) });
       options.onPass?.(trigger, report);
     } catch (error) {
       log.error({ error: describeError(error) }, "reconcile pass failed");
@@ -66,6 +75,16 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
     } finally {
       await registry.close();
     }
+  }
+
+  // The dashboard's conditional reads are kept across passes, per repository.
+  const dashboardCaches = new Map<string, ConditionalCache>();
+  function dashboardFor(trigger: RepoTrigger, client: GitHubClient, log: Logger) {
+    const key = `${trigger.owner}/${trigger.repo}`.toLowerCase();
+    const cache = dashboardCaches.get(key) ?? new ConditionalCache(50);
+    dashboardCaches.set(key, cache);
+    const at = { client, owner: trigger.owner, repo: trigger.repo, log };
+    return { issue: createDashboardIssue({ ...at, botLogin, cache }), state: createStateStore(at) };
   }
 
   const requested = new Set<string>();
@@ -100,7 +119,30 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
       handlers.add(handling);
       return handling;
     });
+    app.on("issues.edited", (context) => {
+      const handling = dashboardEdited(context.payload as unknown as Readonly<Record<string, unknown>>).finally(() =>
+        handlers.delete(handling),
+      );
+      handlers.add(handling);
+      return handling;
+    });
+    async function dashboardEdited(payload: Readonly<Record<string, unknown>>): Promise<void> {
+      await ownLogin();
+      const edit = dashboardEditOf(payload, botLogin);
+      if (edit === null) return;
+      const repoLog = log.child({ repo: `${edit.trigger.owner}/${edit.trigger.repo}`, installation: edit.trigger.installationId });
+      try {
+        const client = await clientFor(edit.trigger.installationId);
+        await actOnDashboardEdit(edit, { client, log: repoLog, now: () => new Date(), requestPass: (trigger) => request(trigger, log) });
+      } catch (error) {
+        repoLog.error({ error: describeError(error) }, "dashboard ticks not acted on");
+      }
+    }
     async function handle(name: string, payload: Readonly<Record<string, unknown>>): Promise<void> {
+      await ownLogin();
+      for (const trigger of triggersOf(name, payload, botLogin)) request(trigger, log);
+    }
+    async function ownLogin(): Promise<void> {
       if (botLogin === null) {
         try {
           const { data } = await (await app.auth()).request("GET /app");
@@ -112,7 +154,6 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
           );
         }
       }
-      for (const trigger of triggersOf(name, payload, botLogin)) request(trigger, log);
     }
     if (options.schedule !== null) {
       schedule = startSchedule(options.schedule, () =>

@@ -11,7 +11,7 @@ export interface RepoTrigger {
   readonly repo: string;
 }
 
-/** The events the app subscribes to (app.yml lists the same). */
+/** The events that ask for a pass (app.yml lists them, and `issues` for the dashboard's ticks: app/dashboard-edits.ts). */
 export const TRIGGER_EVENTS = ["push", "pull_request", "check_suite", "status", "installation", "installation_repositories"] as const;
 const PR_ACTIONS = new Set(["closed", "reopened", "labeled", "unlabeled", "synchronize"]);
 
