@@ -68,7 +68,7 @@ async function startApp(): Promise<{
 }
 
 describe("argocd-image-pr run: webhooks → debounced passes", () => {
-  it("installation → PR; the app's own events start no pass; a merge and a push to main → the next pass writes nothing; a newer tag with a push → the PR", async () => {
+  it("installation → PR; the app's own events start no pass; a merge and a push to main → the next pass writes nothing but the dashboard's new line; a newer tag with a push → the PR", async () => {
     const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
     const app = await startApp();
     const installed = {
@@ -101,7 +101,9 @@ describe("argocd-image-pr run: webhooks → debounced passes", () => {
     for (const event of merged) await app.deliver(event);
     await app.idle(2);
     expect(app.passes.slice(1)).toEqual([`${s.fullName} nothing`]);
-    expect(fake.writes()).toEqual([]);
+    // No PR action; the dashboard's one edit: the target is up to date now.
+    expect(fake.writes().map((w) => `${w.method} ${w.operationId}`)).toEqual(["PATCH issues/update"]);
+    expect(s.repo.issues().find((i) => !i.isPull)?.body).toContain("- up to date:");
 
     await s.push("1.27.4");
     await s.repo.push("main", { "README.md": "# a push\n" }, { author: "octocat" });
@@ -111,9 +113,10 @@ describe("argocd-image-pr run: webhooks → debounced passes", () => {
     await app.idle(3);
     // The merged PR's branch was kept: the app adopts it for the new update (a new PR, not the merged one).
     expect(app.passes.slice(2)).toEqual([`${s.fullName} adopt`]);
+    // (#2 is the dashboard issue.)
     expect(s.repo.pulls().map((p) => [p.number, p.state])).toEqual([
       [1, "closed"],
-      [2, "open"],
+      [3, "open"],
     ]);
     expect(await s.repo.readFile("argocd-image-pr/web-dev", DEV_FILE)).toBe(kustomization(s.image, "1.27.4"));
     app.stop();
