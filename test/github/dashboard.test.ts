@@ -104,6 +104,20 @@ describe("the dashboard issue", () => {
     }
   });
 
+  it("an unreadable state file shows at the top with its fix; the targets are still listed", async () => {
+    const s = await startScenario(fake, registry, { tags: ["1.27.0"], dashboard: true });
+    await s.repo.push("argocd-image-pr/state", { "state.json": "{ not json" });
+    await s.pass();
+    const body = dashboards(s.repo)[0]?.body ?? "";
+    const problems = body.indexOf("## Problems");
+    expect(problems).toBeGreaterThan(0);
+    expect(body).toContain(
+      "state\\.json is not JSON \\(restore it from the branch\\'s history \\(git log on the state branch\\) or delete the branch to start over\\); pins and holds are not shown",
+    );
+    expect(body).toContain("- **error** (the state file): ");
+    expect(problems).toBeLessThan(body.indexOf("### Application argocd\\/web\\-dev"));
+  });
+
   it("dashboard: false in the repo config → the open dashboard is closed with a comment, once; then no more writes", async () => {
     const s = await startScenario(fake, registry, { tags: ["1.27.0"], dashboard: true });
     await s.pass();
