@@ -64,12 +64,22 @@ describe("argocd-image-pr reconcile", () => {
     expect(dry.stdout).toMatch(
       /POST \/repos\/acme\/[^/]+\/pulls — "Update web-[0-9]+-[0-9]+ to 1\.27\.3 \(web-dev\)" from argocd-image-pr\/web-dev into main/,
     );
+    expect(dry.stdout).toContain(
+      `  would keep  dashboard\n    POST /repos/${s.fullName}/labels — create label "argocd-image-pr:dashboard"\n    POST /repos/${s.fullName}/issues — open the dashboard\n`,
+    );
     expect(dry.stdout).toMatch(/GitHub API: \d+ reads \(0 answered 304 Not Modified\), 0 writes \(dry run: none made\)/);
 
     const real = await cli(["reconcile", "--repo", s.fullName], env);
     expect(real.code).toBe(0);
     expect(real.stdout).toContain("create  argocd-image-pr/web-dev #1");
+    expect(real.stdout).toContain("keep  dashboard #2");
     expect(s.repo.pulls()).toHaveLength(1);
+    expect(
+      s.repo
+        .issues()
+        .filter((i) => !i.isPull)
+        .map((i) => [i.number, i.title, i.user]),
+    ).toEqual([[2, "argocd-image-pr dashboard", expect.any(String)]]);
   });
 
   it("as the app (APP_ID + PRIVATE_KEY_PATH, GHE-style API URL from GITHUB_API_URL): the installation is looked up per repository", async () => {
