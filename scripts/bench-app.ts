@@ -1,10 +1,11 @@
 /**
  * `npm run bench:app`: GitHub API calls of reconcile passes for one repository with 10
  * Applications (fake GitHub, real local registry): the first pass that opens the 10 PRs, an update
- * in place (one image gets a newer tag), and a pass with nothing new. Reads, writes, 304s.
+ * in place (one image gets a newer tag), and a pass with nothing new — the dashboard issue kept
+ * too. Reads, writes, 304s.
  * Counts, not timings: writes are spaced by Probot's throttling in production (1 s apart).
  */
-import { createGitHubClient, createGitHubRepoPort } from "../src/github/index.js";
+import { createDashboardIssue, createGitHubClient, createGitHubRepoPort, createStateStore } from "../src/github/index.js";
 import { silentLogger } from "../src/log/index.js";
 import { createReconcileEngine, createRepoLock, reconcileRepo } from "../src/pipeline/index.js";
 import { createRegistryClient } from "../src/registry/index.js";
@@ -27,7 +28,10 @@ async function main(): Promise<void> {
       for (const [n, tag] of ["1.0.0", "1.0.1"].entries())
         await pushImage(registry.host, `bench/app-${i}`, tag, { created: new Date(Date.UTC(2026, 0, 1, n)).toISOString(), format: "oci" });
       files[`apps/app-${i}.yaml`] = application(`app-${i}`, "bench/gitops", `overlays/app-${i}`, image, "^1");
-      files[`overlays/app-${i}/kustomization.yaml`] = kustomization(image, "1.0.0");
+      // Each overlay deploys its own image (the engine edits only what a kustomization deploys).
+      files[`overlays/app-${i}/kustomization.yaml`] = kustomization(image, "1.0.0").replace("../../base", "deployment.yaml");
+      files[`overlays/app-${i}/deployment.yaml`] =
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${i}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${image}:1.0.0\n`;
     }
     const repo = await github.createRepo("bench/gitops", { files, installationId: INSTALLATION });
     const client = createGitHubClient({
@@ -38,6 +42,9 @@ async function main(): Promise<void> {
     });
     const port = createGitHubRepoPort({ client, owner: "bench", repo: "gitops", log: silentLogger });
     const lock = createRepoLock();
+    const at = { client, owner: "bench", repo: "gitops", log: silentLogger };
+    // The dashboard issue, as the app keeps it (one conditional read when nothing changed).
+    const dashboard = { issue: createDashboardIssue({ ...at, botLogin: github.botLogin }), state: createStateStore(at) };
     const rows: string[] = [];
     const pass = async (name: string): Promise<void> => {
       github.resetLog();
@@ -49,14 +56,15 @@ async function main(): Promise<void> {
           dryRun: false,
           log: silentLogger,
           lock,
+          dashboard,
         });
         const requests = github.requests;
         const notModified = requests.filter((r) => r.status === 304).length;
         const writes = github.writes().length;
         const reads = requests.length - writes;
-        const kinds = report.actions
-          .map((a) => a.kind)
-          .reduce<Record<string, number>>((acc, kind) => ({ ...acc, [kind]: (acc[kind] ?? 0) + 1 }), {});
+        const kinds = [...report.actions.map((a) => a.kind), ...(report.dashboard?.writes.length ? ["dashboard"] : [])].reduce<
+          Record<string, number>
+        >((acc, kind) => ({ ...acc, [kind]: (acc[kind] ?? 0) + 1 }), {});
         rows.push(
           `${name.padEnd(34)} ${String(reads).padStart(6)} ${String(notModified).padStart(6)} ${String(reads - notModified).padStart(9)} ${String(writes).padStart(7)}   ${JSON.stringify(kinds)}`,
         );

@@ -10,7 +10,7 @@ import { createReconcileEngine, createRepoLock, reconcileRepo, type ReconcileRep
 import { createRegistryClient } from "../../src/registry/index.js";
 import type { FakeGitHub, FakeRepo } from "../support/fake-github/index.js";
 import { pushImage, type TestRegistry } from "../support/registry.js";
-import { clientFor, INSTALLATION } from "./support.js";
+import { clientFor, INSTALLATION } from "./support-client.js";
 
 export const DEV_FILE = "overlays/dev/kustomization.yaml";
 export const PROD_FILE = "overlays/prod/kustomization.yaml";
