@@ -162,7 +162,33 @@ export function createDashboardIssue(options: DashboardIssueOptions): DashboardI
           await turnOff(open, write);
           return { number: null, writes, ok: true };
         }
-        const [current] = open;
+        const [current, ...duplicates] = open;
+        // Two replicas racing may each have opened one: the oldest is kept, the others closed.
+        for (const duplicate of duplicates) {
+          await write(
+            `POST /repos/${full}/issues/${duplicate.number}/comments — a duplicate of #${current?.number ?? 0}`,
+            () =>
+              client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+                owner,
+                repo,
+                issue_number: duplicate.number,
+                body: `${OFF_MARKER}\nThe dashboard is #${current?.number ?? 0}; this duplicate is closed.`,
+              }),
+            undefined,
+          );
+          await write(
+            `PATCH /repos/${full}/issues/${duplicate.number} — close the duplicate dashboard`,
+            () =>
+              client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+                owner,
+                repo,
+                issue_number: duplicate.number,
+                state: "closed",
+                state_reason: "not_planned",
+              }),
+            undefined,
+          );
+        }
         if (current === undefined) {
           if (syncOptions.open === false) return { number: null, writes, ok: true };
           await ensureLabel(write);

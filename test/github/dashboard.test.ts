@@ -6,7 +6,7 @@ import { DASHBOARD_LABEL, DASHBOARD_MARKER } from "../../src/plan/index.js";
 import type { FakeGitHub } from "../support/fake-github/index.js";
 import { startRegistry, type TestRegistry } from "../support/registry.js";
 import { application, kustomization, startScenario } from "./support-scenario.js";
-import { useFakeGitHubAndRegistry, writeSequence } from "./support.js";
+import { clientFor, useFakeGitHubAndRegistry, writeSequence } from "./support.js";
 
 let fake: FakeGitHub;
 let registry: TestRegistry;
@@ -64,6 +64,34 @@ describe("the dashboard issue", () => {
     fake.resetLog();
     await s.pass();
     expect(writeSequence(fake)).toEqual([]);
+  });
+
+  it("an issue a person opened with the label and marker is not the dashboard; of two the app opened, the oldest is kept", async () => {
+    const s = await startScenario(fake, registry, { tags: ["1.27.0"], dashboard: true });
+    const forged = s.repo.openIssue("mallory", "argocd-image-pr dashboard", `${DASHBOARD_MARKER}\n- [ ] fake`, [DASHBOARD_LABEL]);
+    const client = clientFor(fake);
+    const [owner = "", repo = ""] = s.fullName.split("/");
+    const made: number[] = [];
+    for (let i = 0; i < 2; i += 1)
+      made.push(
+        (
+          await client.request("POST /repos/{owner}/{repo}/issues", {
+            owner,
+            repo,
+            title: "d",
+            body: `${DASHBOARD_MARKER}\nold`,
+            labels: [DASHBOARD_LABEL],
+          })
+        ).data.number,
+      );
+    fake.resetLog();
+    await s.pass();
+    expect(writeSequence(fake)).toEqual(["POST issues/create-comment", "PATCH issues/update", "PATCH issues/update"]);
+    const states = new Map(dashboards(s.repo).map((i) => [i.number, i.state]));
+    expect([states.get(forged), states.get(made[0] ?? 0), states.get(made[1] ?? 0)]).toEqual(["open", "open", "closed"]);
+    expect(s.repo.issues().find((i) => i.number === forged)?.body).toBe(`${DASHBOARD_MARKER}\n- [ ] fake`);
+    expect(s.repo.issues().find((i) => i.number === made[0])?.body).toContain("- up to date:");
+    expect(s.repo.comments(made[1] ?? 0).map((c) => c.body)).toEqual([expect.stringContaining(`The dashboard is #${made[0]}`)]);
   });
 
   it("--dry-run lists the writes and makes none", async () => {
