@@ -172,7 +172,7 @@ export function createDashboardIssue(options: DashboardIssueOptions): DashboardI
                 owner,
                 repo,
                 issue_number: duplicate.number,
-                body: `${OFF_MARKER}\nThe dashboard is #${current?.number ?? 0}; this duplicate is closed.`,
+                body: `<!-- argocd-image-pr:comment dashboard-duplicate -->\nThe dashboard is #${current?.number ?? 0}; this duplicate is closed.`,
               }),
             undefined,
           );
