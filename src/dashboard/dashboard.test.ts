@@ -124,7 +124,9 @@ describe("renderDashboard", () => {
   it("lists every target by Application: the tags, the PR, and a recheck box carrying the target id", () => {
     const body = renderDashboard(input());
     expect(body.startsWith(`${DASHBOARD_MARKER}\n`)).toBe(true);
-    expect(body).toContain("### Application argocd\\/web\\-dev\n\n**web** · ghcr\\.io\\/acme\\/web · id argocd\\/web\\-dev\\/web");
+    expect(body).toContain(
+      "## Targets\n\n### Application argocd\\/web\\-dev\n\n**web** · ghcr\\.io\\/acme\\/web · id argocd\\/web\\-dev\\/web",
+    );
     expect(body).toContain("- on main: 1\\.27\\.0\n- newest eligible: **1\\.27\\.3** in #12");
     expect(body).toContain("- up to date: 1\\.27\\.3 is the newest eligible tag");
     expect(body.indexOf("web\\-dev")).toBeLessThan(body.indexOf("web\\-prod"));

@@ -178,7 +178,8 @@ export function renderDashboard(input: DashboardInput): string {
   for (const outcome of outcomes) {
     const name = groupOf(outcome.target);
     const block = targetBlock(outcome, input, prs, byTarget.get(outcome.target.id) ?? []);
-    blocks.push({ kind: "target", text: name === group ? block : `### ${shown(name, 300)}\n\n${block}` });
+    const heading = name === group ? "" : `${group === null ? "## Targets\n\n" : ""}### ${shown(name, 300)}\n\n`;
+    blocks.push({ kind: "target", text: `${heading}${block}` });
     group = name;
   }
 
