@@ -9,7 +9,7 @@ import type { DashboardIssue, DashboardSyncResult, StoredState } from "../github
 import type { ManagedPr } from "../plan/index.js";
 import type { State } from "../state/index.js";
 
-/** What a pass needs to keep the dashboard: the issue, and where the state is read. */
+/** What a pass needs to keep the dashboard: the issue, and where the state is read (null: the pass's own `report.state`). */
 export interface DashboardSource {
   readonly issue: DashboardIssue;
   readonly state: { read(): Promise<StoredState> } | null;
@@ -29,6 +29,8 @@ interface ReportForDashboard {
   readonly outcomes: Parameters<typeof renderDashboard>[0]["outcomes"];
   readonly problems: Parameters<typeof renderDashboard>[0]["problems"];
   readonly failed: boolean;
+  /** The state the pass read, when it reads one (then the dashboard reads none of its own; its problem is in `problems`). */
+  readonly state?: State | null;
 }
 
 export async function keepDashboard<R extends ReportForDashboard>(
@@ -44,7 +46,8 @@ export async function keepDashboard<R extends ReportForDashboard>(
   }
   let state: State | null = null;
   let stateProblem: string | null = null;
-  if (source.state !== null) {
+  if (report.state !== undefined) state = report.state;
+  else if (source.state !== null) {
     try {
       state = (await source.state.read()).state;
     } catch (error) {
