@@ -59,9 +59,10 @@ function groupOf(target: Target): string {
 }
 
 function problemLine(problem: PlanProblem): string {
-  // The image is left out where the message names it already.
-  const image = problem.image !== null && !problem.message.includes(problem.image) ? problem.image : null;
-  const where = [problem.file, image].filter((part): part is string => part !== null && part !== "");
+  // The file and the image are left out where the message names them already.
+  const where = [problem.file, problem.image].filter(
+    (part): part is string => part !== null && part !== "" && !problem.message.includes(part),
+  );
   const prefix = problem.severity === "warning" ? "warning" : "error";
   return `- **${prefix}**${where.length === 0 ? "" : ` (${where.map((part) => shown(part)).join(", ")})`}: ${shown(problem.message, 1_000)}`;
 }
@@ -172,7 +173,11 @@ export function renderDashboard(input: DashboardInput): string {
   repoLevel.push(...repoProblems.map(problemLine));
   repoLevel.forEach((line, i) => blocks.push({ kind: "problem", text: i === 0 ? `## Problems\n\n${line}` : line }));
 
-  if (outcomes.length === 0) blocks.push({ kind: "target", text: "## Targets\n\nNo image targets were found on the base branch." });
+  if (outcomes.length === 0)
+    blocks.push({
+      kind: "target",
+      text: `## Targets\n\n${input.configBroken === true ? "None read: the repo config above cannot be used." : "No image targets were found on the base branch."}`,
+    });
   let group: string | null = null;
   const prs = prNumbers(input);
   for (const outcome of outcomes) {

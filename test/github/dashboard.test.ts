@@ -146,6 +146,30 @@ describe("the dashboard issue", () => {
     expect(problems).toBeLessThan(body.indexOf("### Application argocd\\/web\\-dev"));
   });
 
+  it("a repo config that cannot be used shows at the top with its fix on the open dashboard; none is opened while it is broken", async () => {
+    const s = await startScenario(fake, registry, { tags: ["1.27.0"], dashboard: true });
+    await s.pass();
+    await s.repo.push("main", { ".github/argocd-image-pr.yml": "version: 1\napplications: [apps]\nrebase: sometimes\n" });
+    const report = await s.pass();
+    const [problem] = report.problems.filter((p) => p.target === null || p.target === undefined);
+    expect(problem?.message).toBeDefined();
+    const body = dashboards(s.repo)[0]?.body ?? "";
+    expect(body).toContain("- **error**: the repo config could not be read, so no pull request was changed this pass");
+    expect(body).toContain(
+      "- **error**: \\.github\\/argocd\\-image\\-pr\\.yml\\: rebase\\: Invalid option\\: expected one of &quot;conflicted&quot;\\|&quot;behind&quot;\\|&quot;never&quot; \\(see schema\\/argocd\\-image\\-pr\\.schema\\.json",
+    );
+    expect(body).toContain("## Targets\n\nNone read: the repo config above cannot be used.");
+    expect(body.indexOf("## Problems")).toBeLessThan(body.indexOf("## Targets"));
+
+    const fresh = await startScenario(fake, registry, {
+      tags: ["1.27.0"],
+      dashboard: true,
+      config: "version: 1\napplications: [apps]\nrebase: sometimes\n",
+    });
+    await fresh.pass();
+    expect(dashboards(fresh.repo)).toEqual([]);
+  });
+
   it("dashboard: false in the repo config → the open dashboard is closed with a comment, once; then no more writes", async () => {
     const s = await startScenario(fake, registry, { tags: ["1.27.0"], dashboard: true });
     await s.pass();
