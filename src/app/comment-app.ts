@@ -8,7 +8,7 @@ import { createCommentPort, createGitHubRepoPort, createStateStore, type GitHubC
 import type { Logger } from "../log/index.js";
 import { createReconcileEngine, gatherRepoTargets, listTargetTags } from "../pipeline/index.js";
 import { createRegistryClient, type RegistryClientOptions } from "../registry/index.js";
-import { handleCommentCommand, type CommentOutcome } from "./comment-commands.js";
+import { handleCommentCommand, screenComment, type CommentOutcome } from "./comment-commands.js";
 import { parseCommentEvent } from "./comment-event.js";
 import type { RepoTrigger } from "./triggers.js";
 
@@ -39,6 +39,13 @@ export function createCommentHandler(wiring: CommentWiring): (payload: unknown, 
     };
     const { owner, repo } = trigger;
     const repoLog = log.child({ repo: `${owner}/${repo}`, installation: trigger.installationId });
+    const appLogin = await wiring.appLogin();
+    // Most comments hold no command: they cost no token, no registry client, no request.
+    const screened = screenComment(event, appLogin);
+    if (screened !== null) {
+      wiring.onComment?.(trigger, { kind: "ignored", reason: screened });
+      return;
+    }
     const registry = createRegistryClient(wiring.registry);
     try {
       const client = await wiring.clientFor(trigger.installationId);
@@ -48,7 +55,7 @@ export function createCommentHandler(wiring: CommentWiring): (payload: unknown, 
         port: createCommentPort({ client, owner, repo }),
         state: createStateStore({ client, owner, repo, log: repoLog }),
         targets: { gather: () => gatherRepoTargets(repoPort, engine), tags: (target) => listTargetTags(registry, target) },
-        appLogin: await wiring.appLogin(),
+        appLogin,
         requestPass: () => wiring.request(trigger, log),
         now: Date.now,
         log: repoLog,

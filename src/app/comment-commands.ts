@@ -92,14 +92,26 @@ function ignored(reason: string): CommentOutcome {
   return { kind: "ignored", reason };
 }
 
-export async function handleCommentCommand(event: CommentEvent, deps: CommentCommandDeps): Promise<CommentOutcome> {
-  if (event.action !== "created") return ignored(`a comment ${event.action}, not created: commands run once, when written`);
-  const { comment } = event;
-  const user = comment.user;
-  if (user === null || user.type !== "User" || user.login === deps.appLogin) return ignored("not a person's comment");
-  const body = comment.body ?? "";
+/**
+ * Why a comment is no command, without asking GitHub anything; null when it may be one. Edited and
+ * deleted comments never run; bots (the app included) never command; a body without a command line
+ * (or over GitHub's 65,536 characters) holds none.
+ */
+export function screenComment(event: CommentEvent, appLogin: string | null): string | null {
+  if (event.action !== "created") return `a comment ${event.action}, not created: commands run once, when written`;
+  const user = event.comment.user;
+  if (user === null || user.type !== "User" || user.login === appLogin) return "not a person's comment";
   // Whether a body holds a command line does not depend on the place; its arguments do.
-  if (parseComment(body, user, "pull-request").kind === "none") return ignored("no command");
+  if (parseComment(event.comment.body ?? "", user, "pull-request").kind === "none") return "no command";
+  return null;
+}
+
+export async function handleCommentCommand(event: CommentEvent, deps: CommentCommandDeps): Promise<CommentOutcome> {
+  const screened = screenComment(event, deps.appLogin);
+  if (screened !== null) return ignored(screened);
+  const { comment } = event;
+  const login = comment.user?.login ?? "";
+  const body = comment.body ?? "";
 
   const place = await placeOf(event, deps);
   if (place === null) return ignored("not an update pull request of the app, nor its dashboard");
@@ -111,7 +123,7 @@ export async function handleCommentCommand(event: CommentEvent, deps: CommentCom
   const log = deps.log.child({ issue: place.number, comment: comment.id });
   let answer: Answer;
   try {
-    answer = await answerComment(event, user.login, body, place, deps);
+    answer = await answerComment(event, login, body, place, deps);
   } catch (error) {
     log.warn({ error: describeError(error) }, "comment command failed; replying so");
     answer = { reply: failureReply(error), command: null, changed: false, pass: false };

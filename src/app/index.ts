@@ -5,7 +5,7 @@ export { TRIGGER_EVENTS, triggersOf } from "./triggers.js";
 export type { RepoTrigger } from "./triggers.js";
 export { COMMENT_EVENTS, createCommentHandler } from "./comment-app.js";
 export type { CommentWiring } from "./comment-app.js";
-export { CLAIM_LEASE_MS, handleCommentCommand, replyMarker } from "./comment-commands.js";
+export { CLAIM_LEASE_MS, handleCommentCommand, replyMarker, screenComment } from "./comment-commands.js";
 export type { CommandTargets, CommentCommandDeps, CommentOutcome } from "./comment-commands.js";
 export { parseCommentEvent } from "./comment-event.js";
 export type { CommentEvent } from "./comment-event.js";
