@@ -233,7 +233,7 @@ function writtenTarget(target: CommandTarget): string {
 /** The command's line as the audit's why: one line, no control characters, at most 2,000 characters. */
 function commandLine(body: string, line: number): string {
   const text = (body.split(/\r\n|\r|\n/)[line - 1] ?? "").trim();
-  return [...text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, " ")].slice(0, 2000).join("");
+  return [...text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, " ").trim()].slice(0, 2000).join("");
 }
 
 /** Whether a record of the state came from this comment: it was acted on already. */
