@@ -128,8 +128,9 @@ export async function handleCommentCommand(event: CommentEvent, deps: CommentCom
     log.warn({ error: describeError(error) }, "comment command failed; replying so");
     answer = { reply: failureReply(error), command: null, changed: false, pass: false };
   }
-  const replyId = await deps.port.reply(place.number, `${answer.reply}\n\n${marker}`);
+  // The pass first: a state already changed takes effect even when the reply cannot be posted.
   if (answer.pass) deps.requestPass();
+  const replyId = await deps.port.reply(place.number, `${answer.reply}\n\n${marker}`);
   log.info({ command: answer.command, changed: answer.changed, pass: answer.pass }, "comment command answered");
   return { kind: "answered", command: answer.command, changed: answer.changed, replyId };
 }
@@ -213,13 +214,14 @@ async function answerComment(event: CommentEvent, login: string, body: string, p
   }
 
   const stored = await deps.state.update((state) => {
+    // Carried out by a handler that died before its reply: say so, and ask for the pass it may not have.
     if (carriesLink(state, audit.link))
-      return { state: null, result: { changed: false, reply: "This command was carried out already; nothing more changed." } };
+      return { state: null, result: { changed: false, pass: true, reply: "This command was carried out already; nothing more changed." } };
     const result = applyCommand(state, command, context);
-    if (!result.changed) return { state: null, result: { changed: false, reply: result.reply } };
-    return { state: result.state, message: auditMessage(command, ids, audit), result: { changed: true, reply: result.reply } };
+    if (!result.changed) return { state: null, result: { changed: false, pass: false, reply: result.reply } };
+    return { state: result.state, message: auditMessage(command, ids, audit), result: { changed: true, pass: true, reply: result.reply } };
   });
-  return { reply: stored.result.reply, command: command.kind, changed: stored.result.changed, pass: stored.result.changed };
+  return { reply: stored.result.reply, command: command.kind, changed: stored.result.changed, pass: stored.result.pass };
 }
 
 function namedTarget(command: Command): CommandTarget | null {

@@ -131,7 +131,7 @@ function depsOf(w: World, appLogin: string | null = APP): CommentCommandDeps {
 }
 
 describe("handleCommentCommand", () => {
-  it("a claim older than the lease with no reply is taken over; a record carrying the comment's link is not written again", async () => {
+  it("a claim older than the lease with no reply is taken over; a record carrying the comment's link is not written again, the pass asked for", async () => {
     const w = world();
     w.reactions.push({ comment: 500, at: new Date(NOW - 6 * 60_000).toISOString() });
     w.state = {
@@ -143,7 +143,7 @@ describe("handleCommentCommand", () => {
     const outcome = await handleCommentCommand(event("/pin 1.27.0"), depsOf(w));
     expect(outcome).toMatchObject({ kind: "answered", command: "pin", changed: false });
     expect(w.replies.map((r) => r.body)).toEqual([`This command was carried out already; nothing more changed.\n\n${replyMarker(500)}`]);
-    expect([w.writes, w.passes]).toEqual([0, 0]);
+    expect([w.writes, w.passes]).toEqual([0, 1]);
   });
 
   it("a fresh claim of another delivery → it stands back; a reply with the marker → it does not even react", async () => {
