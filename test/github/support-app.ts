@@ -36,10 +36,13 @@ export async function startApp(fake: FakeGitHub, options: { debounceMs?: number 
     },
     onComment: (_trigger, outcome) => comments.push(outcome),
   });
-  const Octokit = ProbotOctokit.defaults({
-    throttle: { write: writeGroup(0), notifications: writeGroup(0, "notifications"), retryAfterBaseValue: 1 },
+  // A function, not an object: Probot hands every Octokit it makes its own `throttle`, which would
+  // replace an object default's whole (and with it the groups that keep writes and comments unspaced).
+  const Octokit = ProbotOctokit.defaults((instance: { throttle?: object }) => ({
+    ...instance,
+    throttle: { ...instance.throttle, write: writeGroup(0), notifications: writeGroup(0, "notifications"), retryAfterBaseValue: 1 },
     retry: { retryAfterBaseValue: 1 },
-  });
+  }));
   const probot = new Probot({
     appId: fake.appId,
     privateKey: fake.privateKey,
