@@ -37,8 +37,9 @@ import type { Logger } from "../log/index.js";
 import type { Target } from "../model/index.js";
 import type { RepoTargets } from "../pipeline/index.js";
 import { BRANCH_PREFIX, DASHBOARD_LABEL, parsePrMetadata, type PrMetadata } from "../plan/index.js";
-import { applyCommand, emptyState, type Audit, type CommandContext, type State } from "../state/index.js";
+import { applyCommand, emptyState, type Audit, type CommandContext } from "../state/index.js";
 import type { CommentEvent } from "./comment-event.js";
+import { storeCommand } from "./stored-command.js";
 
 /** A claim (the reaction) older than this without a reply is taken over: its handler died. */
 export const CLAIM_LEASE_MS = 5 * 60_000;
@@ -213,15 +214,8 @@ async function answerComment(event: CommentEvent, login: string, body: string, p
       return reply(unknownTagReply(command.tag, formatImageRef({ ...target.image, tag: null, digest: null })), "pin");
   }
 
-  const stored = await deps.state.update((state) => {
-    // Carried out by a handler that died before its reply: say so, and ask for the pass it may not have.
-    if (carriesLink(state, audit.link))
-      return { state: null, result: { changed: false, pass: true, reply: "This command was carried out already; nothing more changed." } };
-    const result = applyCommand(state, command, context);
-    if (!result.changed) return { state: null, result: { changed: false, pass: false, reply: result.reply } };
-    return { state: result.state, message: auditMessage(command, ids, audit), result: { changed: true, pass: true, reply: result.reply } };
-  });
-  return { reply: stored.result.reply, command: command.kind, changed: stored.result.changed, pass: stored.result.pass };
+  const stored = await storeCommand(deps.state, command, context);
+  return { reply: stored.reply, command: command.kind, changed: stored.changed, pass: stored.pass };
 }
 
 function namedTarget(command: Command): CommandTarget | null {
@@ -236,22 +230,6 @@ function writtenTarget(target: CommandTarget): string {
 function commandLine(body: string, line: number): string {
   const text = (body.split(/\r\n|\r|\n/)[line - 1] ?? "").trim();
   return [...text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, " ").trim()].slice(0, 2000).join("");
-}
-
-/** Whether a record of the state came from this comment: it was acted on already. */
-function carriesLink(state: State, link: string): boolean {
-  return Object.values(state.targets).some(
-    (target) =>
-      target.pin?.link === link ||
-      target.holds.some((hold) => hold.link === link || hold.lifted?.link === link) ||
-      target.refused.some((refusal) => refusal.link === link),
-  );
-}
-
-/** The state commit's message: what, for which targets, by whom, where — the audit log's line. */
-function auditMessage(command: Command, ids: readonly string[], audit: Audit): string {
-  const what = command.kind === "pin" ? `pin at ${command.tag}` : command.kind;
-  return `${what}: ${ids.join(", ")}\n\nBy ${audit.by} at ${audit.at}: ${audit.link}\n`;
 }
 
 function failureReply(error: unknown): string {

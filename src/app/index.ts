@@ -9,3 +9,5 @@ export { CLAIM_LEASE_MS, handleCommentCommand, replyMarker, screenComment } from
 export type { CommandTargets, CommentCommandDeps, CommentOutcome } from "./comment-commands.js";
 export { parseCommentEvent } from "./comment-event.js";
 export type { CommentEvent } from "./comment-event.js";
+export { ALREADY_DONE_REPLY, storeCommand } from "./stored-command.js";
+export type { StoredCommandResult } from "./stored-command.js";
