@@ -20,6 +20,7 @@ function payload(overrides: { [key: string]: unknown } = {}, issue: { [key: stri
       user: { login: BOT, type: "Bot" },
       labels: [{ name: DASHBOARD_LABEL }],
       body: after,
+      updated_at: "2026-12-02T01:00:00Z",
       ...issue,
     },
     ...overrides,
@@ -32,6 +33,7 @@ describe("dashboardEditOf", () => {
       trigger: { installationId: 77, owner: "acme", repo: "gitops" },
       issueNumber: 3,
       issueUrl: "https://github.com/acme/gitops/issues/3",
+      editLink: "https://github.com/acme/gitops/issues/3#dashboard-edit-2026-12-02T01%3A00%3A00Z",
       editor: "maria",
       ticks: [{ action: "recheck", target: "argocd/app/web" }],
     });

@@ -2,8 +2,9 @@
  * Ticks on the dashboard issue act like the commands. An `issues` `edited` webhook on the app's
  * dashboard, by a person (the app's own edits and other bots' are ignored): the boxes newly ticked
  * (the body before, `changes.body.from`, against the body now) → the editor's permission, asked of
- * GitHub → "recheck" asks for the repository's pass; "lift the pin / hold" is `/unpin` for that
- * target, stored with compare-and-swap (audit: the editor, the time, the issue's link). Someone
+ * GitHub → "recheck" asks for the repository's pass; "lift the pin / hold" is `/unpin` for those
+ * targets, stored as a command is (storeCommand: compare-and-swap, once per edit; audit: the
+ * editor, the time, a link naming the edit). Someone
  * without write permission gets the short refusal and nothing changes. Either way the next pass
  * redraws the body, boxes unticked.
  */
@@ -13,13 +14,15 @@ import { describeError } from "../errors/index.js";
 import { createStateStore, mayCommand, readPermission, type GitHubClient } from "../github/index.js";
 import type { Logger } from "../log/index.js";
 import { DASHBOARD_LABEL, DASHBOARD_MARKER } from "../plan/index.js";
-import { applyCommand } from "../state/index.js";
+import { storeCommand } from "./stored-command.js";
 import type { RepoTrigger } from "./triggers.js";
 
 export interface DashboardEdit {
   readonly trigger: RepoTrigger;
   readonly issueNumber: number;
   readonly issueUrl: string;
+  /** Names this edit (the issue's link and the edit's time): the audit link, so a redelivered edit is acted on once. */
+  readonly editLink: string;
   /** The person who edited the body: the one whose permission counts. */
   readonly editor: string;
   readonly ticks: readonly DashboardTick[];
@@ -57,7 +60,11 @@ export function dashboardEditOf(payload: Payload, botLogin: string | null): Dash
   const before = text(object(object(payload["changes"])?.["body"])?.["from"]);
   if (before === null) return null;
   const ticks = tickedBoxes(before, body);
-  return ticks.length === 0 ? null : { trigger: { installationId, owner, repo }, issueNumber: number, issueUrl: url, editor, ticks };
+  const at = text(issue["updated_at"]) ?? "";
+  const editLink = `${url}#dashboard-edit-${encodeURIComponent(at).slice(0, 100)}`;
+  return ticks.length === 0
+    ? null
+    : { trigger: { installationId, owner, repo }, issueNumber: number, issueUrl: url, editLink, editor, ticks };
 }
 
 export interface DashboardEditDeps {
@@ -84,36 +91,26 @@ export async function actOnDashboardEdit(edit: DashboardEdit, deps: DashboardEdi
     return "refused";
   }
   const replies: string[] = [];
-  const store = createStateStore({ client, owner, repo, log });
-  for (const tick of edit.ticks) {
-    if (tick.action !== "unpin") continue;
-    const audit = {
-      by: edit.editor,
-      at: deps.now().toISOString(),
-      link: edit.issueUrl,
-      why: `ticked "lift the pin / hold" for ${tick.target} on the dashboard`.slice(0, 2000),
-    };
+  const unpin = edit.ticks.filter((tick) => tick.action === "unpin").map((tick) => tick.target);
+  if (unpin.length > 0) {
+    const why = `ticked "lift the pin / hold" on the dashboard for ${unpin.join(", ")}`;
+    const audit = { by: edit.editor, at: deps.now().toISOString(), link: edit.editLink, why: [...why].slice(0, 2000).join("") };
     try {
-      const { result } = await store.update((state) => {
-        const applied = applyCommand(
-          state,
-          { kind: "unpin", target: null },
-          { targets: [tick.target], audit, holdUntil: "newer", place: "dashboard" },
-        );
-        return applied.changed
-          ? {
-              state: applied.state,
-              message: `unpin ${tick.target}: ticked on the dashboard (#${edit.issueNumber}) by ${edit.editor}`,
-              result: applied.reply,
-            }
-          : { state: null, result: null };
-      });
-      if (result !== null) replies.push(result);
+      const stored = await storeCommand(
+        createStateStore({ client, owner, repo, log }),
+        { kind: "unpin", target: null },
+        { targets: unpin, audit, holdUntil: "newer", place: "dashboard" },
+      );
+      if (stored.changed) replies.push(stored.reply);
     } catch (error) {
-      log.error({ repo: `${owner}/${repo}`, target: tick.target, error: describeError(error) }, "dashboard unpin not stored");
-      replies.push(`Nothing changed for ${quoteInput(tick.target, 200)}: ${quoteInput(describeError(error), 500)}`);
+      log.error({ repo: `${owner}/${repo}`, targets: unpin, error: describeError(error) }, "dashboard unpin not stored");
+      replies.push(
+        `Nothing changed: lifting ${unpin.map((id) => quoteInput(id, 200)).join(", ")} could not be stored — ${quoteInput(describeError(error), 500)}`,
+      );
     }
   }
+  // The pass first, so a change stored takes effect even if the reply fails.
+  deps.requestPass(edit.trigger);
   // Said only when something changed: a redelivered webhook, or a box with nothing left to lift, stays quiet.
   if (replies.length > 0)
     await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
@@ -122,6 +119,5 @@ export async function actOnDashboardEdit(edit: DashboardEdit, deps: DashboardEdi
       issue_number: edit.issueNumber,
       body: replies.join("\n\n"),
     });
-  deps.requestPass(edit.trigger);
   return "done";
 }

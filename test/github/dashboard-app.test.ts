@@ -2,16 +2,14 @@
  * Ticks on the dashboard issue, through the Probot app with signed webhooks: the editor's
  * permission asked of the fake GitHub, the state stored on its branch, passes against a real registry.
  */
-import { Probot, ProbotOctokit } from "probot";
-import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { createReconcileApp } from "../../src/app/index.js";
-import { createStateStore, writeGroup } from "../../src/github/index.js";
+import { createStateStore } from "../../src/github/index.js";
 import { silentLogger } from "../../src/log/index.js";
 import { DASHBOARD_LABEL } from "../../src/plan/index.js";
 import type { State } from "../../src/state/index.js";
-import { signedWebhook, type FakeGitHub, type FakeRepo } from "../support/fake-github/index.js";
+import type { FakeGitHub, FakeRepo } from "../support/fake-github/index.js";
 import type { TestRegistry } from "../support/registry.js";
+import { startApp } from "./support-app.js";
 import { startScenario, type Scenario } from "./support-scenario.js";
 import { clientFor, useFakeGitHubAndRegistry } from "./support.js";
 
@@ -21,59 +19,27 @@ useFakeGitHubAndRegistry((started) => ({ fake, registry } = started));
 
 const DEV = "argocd/web-dev/web";
 
-async function startApp() {
-  let passes = 0;
-  const { appFn, handle } = createReconcileApp({
-    registry: {},
-    schedule: null,
-    debounceMs: 200,
-    concurrency: 4,
-    onPass: () => {
-      passes += 1;
-    },
-  });
-  const Octokit = ProbotOctokit.defaults({
-    throttle: { write: writeGroup(0), notifications: writeGroup(0, "notifications"), retryAfterBaseValue: 1 },
-    retry: { retryAfterBaseValue: 1 },
-  });
-  const probot = new Probot({
-    appId: fake.appId,
-    privateKey: fake.privateKey,
-    secret: fake.webhookSecret,
-    baseUrl: fake.url,
-    Octokit,
-    log: pino({ level: process.env["TEST_LOG"] ?? "silent" }),
-  });
-  await probot.load(appFn);
-  async function deliver(event: { name: string; payload: object }): Promise<void> {
-    const signed = signedWebhook(fake, event.name, event.payload);
-    await probot.webhooks.verifyAndReceive({
-      id: signed.headers["x-github-delivery"] ?? "",
-      name: event.name as "push",
-      signature: signed.headers["x-hub-signature-256"] ?? "",
-      payload: signed.body,
-    });
-  }
+async function startDashboardApp() {
+  const app = await startApp(fake);
   return {
-    deliver,
-    passes: () => passes,
+    deliver: app.deliver,
+    passes: () => app.passes.length,
     /** Deliver every webhook the fake would have sent since the last call, then wait for the app; returns them. */
     async deliverAll() {
       const events = fake.events();
       fake.resetEvents();
-      for (const event of events) await deliver(event);
-      await handle.idle();
+      for (const event of events) await app.deliver(event);
+      await app.idle();
       return events;
     },
     async install(fullName: string, expectedPasses: number): Promise<void> {
-      await deliver({
+      await app.deliver({
         name: "installation_repositories",
         payload: { action: "added", installation: { id: 77 }, repositories_added: [{ full_name: fullName }], sender: { login: "octocat" } },
       });
-      await handle.idle();
-      for (let i = 0; i < 400 && passes < expectedPasses; i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+      await app.idle(expectedPasses);
     },
-    stop: () => handle.stop(),
+    stop: app.stop,
   };
 }
 
@@ -118,7 +84,7 @@ async function stateOf(s: Scenario): Promise<State> {
 describe("ticks on the dashboard", () => {
   it("a maintainer ticks recheck → a pass, which redraws the body unticked; the app's own edits start nothing", async () => {
     const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
-    const app = await startApp();
+    const app = await startDashboardApp();
     try {
       await app.install(s.fullName, 1);
       await app.deliverAll(); // the app's own events (its issue, its PR): no pass
@@ -143,7 +109,7 @@ describe("ticks on the dashboard", () => {
   it("a maintainer ticks lift the pin / hold on a pinned and held target → both lifted in the state, the editor recorded, the body redrawn; a redelivery changes nothing", async () => {
     const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
     await pinAndHold(s);
-    const app = await startApp();
+    const app = await startDashboardApp();
     try {
       await app.install(s.fullName, 1);
       await app.deliverAll();
@@ -157,8 +123,8 @@ describe("ticks on the dashboard", () => {
       const target = (await stateOf(s)).targets[DEV];
       expect(target?.pin).toBeUndefined();
       expect(target?.holds[0]?.lifted).toMatchObject({ by: "maria", link: expect.stringContaining(`/issues/${before.number}`) });
-      expect(s.git("log", "-1", "--format=%s", "argocd-image-pr/state").trim()).toBe(
-        `unpin ${DEV}: ticked on the dashboard (#${before.number}) by maria`,
+      expect(s.git("log", "-1", "--format=%s%n%b", "argocd-image-pr/state").trim()).toMatch(
+        new RegExp(`^unpin: ${DEV}\nBy maria at \\S+: \\S+/issues/${before.number}#dashboard-edit-\\S+$`),
       );
       const [reply] = s.repo.comments(before.number);
       expect(reply?.user).toBe(fake.botLogin);
@@ -179,7 +145,7 @@ describe("ticks on the dashboard", () => {
   it("a read-only user ticks → a polite refusal, the state unchanged, no pass", async () => {
     const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
     await pinAndHold(s);
-    const app = await startApp();
+    const app = await startDashboardApp();
     try {
       await app.install(s.fullName, 1);
       await app.deliverAll();
