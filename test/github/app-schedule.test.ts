@@ -106,7 +106,7 @@ describe("the cron tick", () => {
 
   it("a bad cron expression is refused naming SCHEDULE and the fix", () => {
     expect(() => startSchedule("every two minutes", async () => undefined)).toThrow(
-      'SCHEDULE "every two minutes" is not a cron expression (write five fields, e.g. "*/2 * * * *" for every two minutes)',
+      'SCHEDULE "every two minutes" is not a cron expression (write five fields, e.g. "*/2 * * * *" for every two minutes; "off" for webhooks only)',
     );
   });
 });
