@@ -1,5 +1,6 @@
 /** `argocd-image-pr run`: the Probot server (webhooks, the schedule, Probot's setup flow when no app is registered). Wiring only. */
 import type { Command } from "commander";
+import { UsageError } from "../errors/index.js";
 
 export function registerRunCommand(program: Command): void {
   program
@@ -10,10 +11,28 @@ export function registerRunCommand(program: Command): void {
       "\nSettings (environment, see .env.example): APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, HOST, LOG_LEVEL,\nGHE_HOST and GHE_PROTOCOL for GitHub Enterprise Server, SCHEDULE (cron, default */2 * * * *; off: webhooks only),\nARGOCD_IMAGE_PR_REGISTRIES and ARGOCD_IMAGE_PR_DOCKER_CONFIG for registry credentials.\nWithout APP_ID and a private key, Probot's setup page registers the app from app.yml.",
     )
     .action(async () => {
+      requireAppInProduction(process.env);
       const [{ run }, { appFromEnv }] = await Promise.all([import("probot"), import("../index.js")]);
       const { appFn } = await appFromEnv();
       await run(appFn);
       // The server keeps the process alive; stop it with SIGTERM / Ctrl-C.
       await new Promise<never>(() => undefined);
     });
+}
+
+/**
+ * Probot serves its setup flow only outside production; with NODE_ENV=production (the container
+ * image) a missing app is bad configuration, said before Probot starts.
+ */
+function requireAppInProduction(env: NodeJS.ProcessEnv): void {
+  if (env["NODE_ENV"] !== "production") return;
+  const missing = [
+    ...(env["APP_ID"]?.trim() ? [] : ["APP_ID"]),
+    ...(env["PRIVATE_KEY"]?.trim() || env["PRIVATE_KEY_PATH"]?.trim() ? [] : ["PRIVATE_KEY or PRIVATE_KEY_PATH"]),
+  ];
+  if (missing.length === 0) return;
+  throw new UsageError(`${missing.join(" and ")} must be set to run with NODE_ENV=production`, {
+    context: { key: missing[0] ?? "APP_ID" },
+    hint: "take them from the GitHub App's settings page, or register the app first with Probot's setup flow: run without NODE_ENV=production and open http://localhost:3000",
+  });
 }

@@ -166,8 +166,16 @@ describe("argocd-image-pr run with an app", () => {
   });
 });
 
-describe("argocd-image-pr run with a bad SCHEDULE", () => {
-  it("exits 2 before starting, naming SCHEDULE and the fix", async () => {
+describe("argocd-image-pr run, refused before anything starts", () => {
+  it("NODE_ENV=production without an app: exit 2 naming APP_ID and the private key, and how to get them", async () => {
+    const run = await startRun({ NODE_ENV: "production" });
+    expect(await run.exited).toBe(2);
+    expect(run.output()).toContain(
+      "error: APP_ID and PRIVATE_KEY or PRIVATE_KEY_PATH must be set to run with NODE_ENV=production (take them from",
+    );
+  });
+
+  it("a bad SCHEDULE: exit 2 naming SCHEDULE and the fix", async () => {
     const run = await startRun({ SCHEDULE: "every two minutes" });
     expect(await run.exited).toBe(2);
     expect(run.output()).toContain(
