@@ -8,7 +8,7 @@ export function registerRunCommand(program: Command): void {
     .description("start the GitHub App: webhooks at /api/github/webhooks and a pass of every installed repository on SCHEDULE")
     .addHelpText(
       "after",
-      "\nSettings (environment, see .env.example): APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, HOST, LOG_LEVEL,\nGHE_HOST and GHE_PROTOCOL for GitHub Enterprise Server, SCHEDULE (cron, default */2 * * * *; off: webhooks only),\nARGOCD_IMAGE_PR_REGISTRIES and ARGOCD_IMAGE_PR_DOCKER_CONFIG for registry credentials.\nWithout APP_ID and a private key, Probot's setup page registers the app from app.yml.",
+      "\nSettings (environment, see .env.example): APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, HOST, LOG_LEVEL,\nGHE_HOST and GHE_PROTOCOL for GitHub Enterprise Server, SCHEDULE (cron, default */2 * * * *; off: webhooks only),\nARGOCD_IMAGE_PR_REGISTRIES and ARGOCD_IMAGE_PR_DOCKER_CONFIG for registry credentials, ARGOCD_IMAGE_PR_REGISTRY_TIMEOUT and\nARGOCD_IMAGE_PR_CREDENTIALS_TIMEOUT (seconds).\nWithout APP_ID and a private key, Probot's setup page (http://localhost:3000) registers the app from ./app.yml\n(not with NODE_ENV=production: then they are required).",
     )
     .action(async () => {
       requireAppInProduction(process.env);
