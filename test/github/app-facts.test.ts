@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { FakeGitHub } from "../support/fake-github/index.js";
 import type { TestRegistry } from "../support/registry.js";
-import { application, DEV_FILE, kustomization, startScenario } from "./support-scenario.js";
+import { application, DEV_FILE, kustomization, revisionOf, startScenario } from "./support-scenario.js";
 import { useFakeGitHubAndRegistry, writeSequence } from "./support.js";
 
 let fake: FakeGitHub;
@@ -46,7 +46,7 @@ describe("the Application's labels and destination", () => {
     expect(await s.repo.readFile("main", DEV_FILE)).toBe(kustomization(s.image, "1.27.3"));
   });
 
-  it("the body names the destination (cluster / namespace), escaped", async () => {
+  it("the body: every row a reviewer wants, the destination (cluster / namespace) escaped", async () => {
     const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
     await s.repo.push("main", {
       "apps/web-dev.yaml": application("web-dev", s.fullName, "overlays/dev", s.image, "~1.27").replace(
@@ -56,6 +56,23 @@ describe("the Application's labels and destination", () => {
     });
     await s.pass();
     const body = s.repo.pulls()[0]?.body ?? "";
+    // Every row a reviewer wants (issue 9), in order; the compare link because the image's source label is on GitHub.
+    expect(body.split("\n").flatMap((line) => /^\| ([A-Z][^|]*?) \|/.exec(line)?.[1] ?? [])).toEqual([
+      "Application",
+      "Destination",
+      "File",
+      "Image",
+      "Change",
+      "Strategy",
+      "Why this tag",
+      "Digest",
+      "Built",
+      "Source",
+    ]);
+    expect(body).toContain(
+      `(https://github.com/acme/web/compare/${revisionOf("1.27.0")}...${revisionOf("1.27.3")}) (what is in this deploy)`,
+    );
+    expect(body).toContain("### Rolling back\n\nRevert this pull request after it is merged");
     expect(body.split("\n").filter((line) => line.startsWith("| Destination"))).toEqual([
       "| Destination | in\\-cluster \\/ web\\_&lt;b&gt;dev&lt;\\/b&gt; |",
     ]);
