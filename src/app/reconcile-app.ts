@@ -7,7 +7,7 @@ import type { ApplicationFunction, Probot } from "probot";
 import { describeError } from "../errors/index.js";
 import { countRequests, createGitHubRepoPort, type GitHubClient } from "../github/index.js";
 import type { Logger } from "../log/index.js";
-import { createReconcileEngine, createRepoLock, reconcileRepo, type ReconcileReport } from "../pipeline/index.js";
+import { createReconcileEngine, createRepoLock, reconcileRepo, type ClusterOptions, type ReconcileReport } from "../pipeline/index.js";
 import { createRegistryClient, createTagDetailsCache, type RegistryClientOptions } from "../registry/index.js";
 import { createDebouncer, startSchedule, type Debouncer, type Schedule } from "../scheduler/index.js";
 import { TRIGGER_EVENTS, triggersOf, type RepoTrigger } from "./triggers.js";
@@ -18,6 +18,10 @@ export interface ReconcileAppOptions {
   readonly schedule: string | null;
   readonly debounceMs: number;
   readonly concurrency: number;
+  /** Also read Applications from this cluster (those whose source is the repository); null or absent: the repository only. */
+  readonly cluster?: ClusterOptions | null;
+  /** Argo CD's control-plane namespace (default `argocd`). */
+  readonly argocdNamespace?: string;
   /** Called after every pass (tests and metrics). */
   readonly onPass?: (trigger: RepoTrigger, report: ReconcileReport | Error) => void;
 }
@@ -57,7 +61,12 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
     const registry = createRegistryClient({ ...options.registry, tagCache });
     try {
       const port = createGitHubRepoPort({ client: await clientFor(trigger.installationId), owner: trigger.owner, repo: trigger.repo, log });
-      const engine = createReconcileEngine({ registry, cluster: null, concurrency: options.concurrency });
+      const engine = createReconcileEngine({
+        registry,
+        cluster: options.cluster ?? null,
+        ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
+        concurrency: options.concurrency,
+      });
       const report = await reconcileRepo({ port, engine, dryRun: false, log, lock });
       options.onPass?.(trigger, report);
     } catch (error) {

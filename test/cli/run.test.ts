@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { signedWebhook, startFakeGitHub, type FakeGitHub } from "../support/fake-github/index.js";
+import { startFakeKube } from "../support/fake-kube.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -52,9 +53,9 @@ afterEach(async () => {
   }
 });
 
-async function startRun(env: Record<string, string>): Promise<Running> {
+async function startRun(env: Record<string, string>, args: readonly string[] = []): Promise<Running> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "run"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "run", ...args], {
     cwd: ROOT,
     env: { ...CLEAN, PORT: String(port), HOST: "127.0.0.1", LOG_FORMAT: "json", LOG_LEVEL: "info", NO_SMEE_SETUP: "true", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -156,6 +157,35 @@ describe("argocd-image-pr run with an app", () => {
       run.output,
     );
     expect(fake.requests.some((r) => r.operationId === "apps/list-installations")).toBe(false);
+  });
+
+  it("--kubeconfig: a pass also reads the cluster's Applications, as reconcile does", async () => {
+    const kube = await startFakeKube([
+      { group: "argoproj.io", version: "v1alpha1", plural: "applications", kind: "Application", items: [] },
+      { group: "argocd-image-updater.argoproj.io", version: "v1alpha1", plural: "imageupdaters", kind: "ImageUpdater", items: [] },
+    ]);
+    try {
+      const run = await startRun(appEnv({ SCHEDULE: "off" }), ["--kubeconfig", kube.kubeconfig, "--namespace", "argocd"]);
+      await listening(run);
+      const payload = {
+        action: "added",
+        installation: { id: 91 },
+        repositories_added: [{ full_name: "acme/deploy" }],
+        sender: { login: "octocat" },
+      };
+      const signed = signedWebhook(fake, "installation_repositories", payload);
+      expect((await fetch(`${run.url}/api/github/webhooks`, { method: "POST", headers: signed.headers, body: signed.body })).status).toBe(
+        200,
+      );
+      await until(
+        () => kube.requests.some((r) => r.path.endsWith("/namespaces/argocd/applications")),
+        "the cluster's Applications listed",
+        run.output,
+      );
+      expect(kube.unexpected()).toEqual([]);
+    } finally {
+      await kube.close();
+    }
   });
 
   it("SCHEDULE reaches the app: every second here, each tick lists the installations", async () => {

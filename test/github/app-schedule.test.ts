@@ -7,9 +7,10 @@ import { Probot, ProbotOctokit } from "probot";
 import { describe, expect, it } from "vitest";
 import { createReconcileApp } from "../../src/app/index.js";
 import { writeGroup } from "../../src/github/index.js";
-import type { ReconcileReport } from "../../src/pipeline/index.js";
+import type { ClusterOptions, ReconcileReport } from "../../src/pipeline/index.js";
 import { startSchedule } from "../../src/scheduler/index.js";
 import type { FakeGitHub } from "../support/fake-github/index.js";
+import { startFakeKube } from "../support/fake-kube.js";
 import type { TestRegistry } from "../support/registry.js";
 import { startScenario } from "./support-scenario.js";
 import { INSTALLATION, useFakeGitHubAndRegistry } from "./support.js";
@@ -20,11 +21,12 @@ useFakeGitHubAndRegistry((started) => ({ fake, registry } = started));
 
 const OTHER_INSTALLATION = 78;
 
-async function startApp(schedule: string | null) {
+async function startApp(schedule: string | null, cluster: ClusterOptions | null = null) {
   const passes: string[] = [];
   const { appFn, handle } = createReconcileApp({
     registry: {},
     schedule,
+    cluster,
     debounceMs: 50,
     concurrency: 4,
     onPass: (trigger, report: ReconcileReport | Error) => {
@@ -102,6 +104,53 @@ describe("the cron tick", () => {
     }
     await handle.idle();
     expect(passes.every((p) => !p.includes(" error "))).toBe(true);
+  });
+
+  it("with a cluster (run --kubeconfig): the live Applications whose source is the repository get their PR, destination included", async () => {
+    const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"], config: "version: 1\n" });
+    const live = (name: string, repoURL: string) => ({
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Application",
+      metadata: {
+        name,
+        namespace: "argocd",
+        labels: { env: "dev" },
+        annotations: {
+          "argocd-image-updater.argoproj.io/image-list": `web=${s.image}:~1.27`,
+          "argocd-image-updater.argoproj.io/write-back-method": "git",
+        },
+      },
+      spec: {
+        source: { repoURL, path: "overlays/dev", targetRevision: "HEAD" },
+        destination: { name: "in-cluster", namespace: "web-dev" },
+      },
+      status: { sourceType: "Kustomize" },
+    });
+    const kube = await startFakeKube([
+      {
+        group: "argoproj.io",
+        version: "v1alpha1",
+        plural: "applications",
+        kind: "Application",
+        // The second deploys from another repository: not this repository's target.
+        items: [live("web-dev", `https://github.com/${s.fullName}.git`), live("elsewhere", "https://github.com/acme/other.git")],
+      },
+      { group: "argocd-image-updater.argoproj.io", version: "v1alpha1", plural: "imageupdaters", kind: "ImageUpdater", items: [] },
+    ]);
+    try {
+      const { passes, handle } = await startApp(null, { kubeconfig: kube.kubeconfig });
+      await handle.tick();
+      await until(() => passes.some((p) => p.includes(s.fullName)), "the pass of the scenario's repository");
+      await handle.idle();
+      handle.stop();
+      expect(passes.filter((p) => p.includes(s.fullName))).toEqual([`${INSTALLATION} ${s.fullName} create`]);
+      const [pull] = s.repo.pulls().filter((p) => p.state === "open");
+      expect(pull?.head).toBe("argocd-image-pr/web-dev");
+      expect(pull?.body).toContain("| Destination | in\\-cluster \\/ web\\-dev |");
+      expect(kube.unexpected()).toEqual([]);
+    } finally {
+      await kube.close();
+    }
   });
 
   it("a bad cron expression is refused naming SCHEDULE and the fix", () => {
