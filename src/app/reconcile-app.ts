@@ -118,6 +118,8 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
       request,
       registry: { ...options.registry, tagCache },
       concurrency: options.concurrency,
+      cluster: options.cluster ?? null,
+      ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
       ...(options.onComment === undefined ? {} : { onComment: options.onComment }),
     });
     app.on([...COMMENT_EVENTS], (context) => track(comment(context.payload, log)));

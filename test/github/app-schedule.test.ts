@@ -12,6 +12,7 @@ import { startSchedule } from "../../src/scheduler/index.js";
 import type { FakeGitHub } from "../support/fake-github/index.js";
 import { startFakeKube } from "../support/fake-kube.js";
 import type { TestRegistry } from "../support/registry.js";
+import { startApp as startCommentApp } from "./support-app.js";
 import { startScenario } from "./support-scenario.js";
 import { INSTALLATION, useFakeGitHubAndRegistry } from "./support.js";
 
@@ -48,6 +49,41 @@ async function startApp(schedule: string | null, cluster: ClusterOptions | null 
   });
   await probot.load(appFn);
   return { passes, handle };
+}
+
+/** A scenario whose Application lives in the cluster only (the repo config names no manifests), and that cluster. */
+async function clusterScenario() {
+  const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"], config: "version: 1\n" });
+  const live = (name: string, repoURL: string) => ({
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    metadata: {
+      name,
+      namespace: "argocd",
+      labels: { env: "dev" },
+      annotations: {
+        "argocd-image-updater.argoproj.io/image-list": `web=${s.image}:~1.27`,
+        "argocd-image-updater.argoproj.io/write-back-method": "git",
+      },
+    },
+    spec: {
+      source: { repoURL, path: "overlays/dev", targetRevision: "HEAD" },
+      destination: { name: "in-cluster", namespace: "web-dev" },
+    },
+    status: { sourceType: "Kustomize" },
+  });
+  const kube = await startFakeKube([
+    {
+      group: "argoproj.io",
+      version: "v1alpha1",
+      plural: "applications",
+      kind: "Application",
+      // The second deploys from another repository: not this repository's target.
+      items: [live("web-dev", `https://github.com/${s.fullName}.git`), live("elsewhere", "https://github.com/acme/other.git")],
+    },
+    { group: "argocd-image-updater.argoproj.io", version: "v1alpha1", plural: "imageupdaters", kind: "ImageUpdater", items: [] },
+  ]);
+  return { s, kube };
 }
 
 async function until(done: () => boolean, what: string): Promise<void> {
@@ -107,36 +143,7 @@ describe("the cron tick", () => {
   });
 
   it("with a cluster (run --kubeconfig): the live Applications whose source is the repository get their PR, destination included", async () => {
-    const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"], config: "version: 1\n" });
-    const live = (name: string, repoURL: string) => ({
-      apiVersion: "argoproj.io/v1alpha1",
-      kind: "Application",
-      metadata: {
-        name,
-        namespace: "argocd",
-        labels: { env: "dev" },
-        annotations: {
-          "argocd-image-updater.argoproj.io/image-list": `web=${s.image}:~1.27`,
-          "argocd-image-updater.argoproj.io/write-back-method": "git",
-        },
-      },
-      spec: {
-        source: { repoURL, path: "overlays/dev", targetRevision: "HEAD" },
-        destination: { name: "in-cluster", namespace: "web-dev" },
-      },
-      status: { sourceType: "Kustomize" },
-    });
-    const kube = await startFakeKube([
-      {
-        group: "argoproj.io",
-        version: "v1alpha1",
-        plural: "applications",
-        kind: "Application",
-        // The second deploys from another repository: not this repository's target.
-        items: [live("web-dev", `https://github.com/${s.fullName}.git`), live("elsewhere", "https://github.com/acme/other.git")],
-      },
-      { group: "argocd-image-updater.argoproj.io", version: "v1alpha1", plural: "imageupdaters", kind: "ImageUpdater", items: [] },
-    ]);
+    const { s, kube } = await clusterScenario();
     try {
       const { passes, handle } = await startApp(null, { kubeconfig: kube.kubeconfig });
       await handle.tick();
@@ -148,6 +155,42 @@ describe("the cron tick", () => {
       expect(pull?.head).toBe("argocd-image-pr/web-dev");
       expect(pull?.body).toContain("| Destination | in\\-cluster \\/ web\\-dev |");
       expect(kube.unexpected()).toEqual([]);
+    } finally {
+      await kube.close();
+    }
+  });
+
+  it("with a cluster, a command in a comment finds the cluster's targets too (/pin on the PR of a live Application)", async () => {
+    const { s, kube } = await clusterScenario();
+    try {
+      const app = await startCommentApp(fake, { cluster: { kubeconfig: kube.kubeconfig } });
+      try {
+        await app.deliver({
+          name: "installation_repositories",
+          payload: {
+            action: "added",
+            installation: { id: INSTALLATION },
+            repositories_added: [{ full_name: s.fullName }],
+            sender: { login: "octocat" },
+          },
+        });
+        await app.idle(1);
+        const [pull] = s.repo.pulls();
+        expect(pull?.head).toBe("argocd-image-pr/web-dev");
+        s.repo.setPermission("maria", "maintain");
+        fake.resetEvents();
+        s.repo.addComment(pull?.number ?? 0, "maria", "/pin 1.27.0");
+        const event = fake.events().find((e) => e.name === "issue_comment");
+        fake.resetEvents();
+        if (event === undefined) throw new Error("the fake sent no issue_comment");
+        await app.deliver(event);
+        await app.idle();
+        expect(app.comments).toEqual([{ kind: "answered", command: "pin", changed: true, replyId: expect.any(Number) as number }]);
+        expect(s.repo.comments(pull?.number ?? 0).at(-1)?.body).toContain("Pinned argocd\\/web\\-dev\\/web at 1\\.27\\.0.");
+      } finally {
+        await app.idle();
+        app.stop();
+      }
     } finally {
       await kube.close();
     }
