@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { COMMENT_EVENTS } from "../../src/app/comment-app.js";
 import { TRIGGER_EVENTS } from "../../src/app/triggers.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -62,7 +63,9 @@ describe("app.yml", () => {
   };
 
   it("subscribes to every event the app handles (installation events come to every app unasked)", () => {
-    const needed = TRIGGER_EVENTS.filter((event) => event !== "installation" && event !== "installation_repositories");
+    const handled: readonly string[] = [...TRIGGER_EVENTS, ...COMMENT_EVENTS];
+    const needed = handled.filter((event) => event !== "installation" && event !== "installation_repositories");
+    expect(needed).toContain("issue_comment");
     expect(needed.filter((event) => !manifest.default_events.includes(event))).toEqual([]);
   });
 
