@@ -11,7 +11,7 @@ import { createReconcileEngine, createRepoLock, reconcileRepo } from "../src/pip
 import { createRegistryClient } from "../src/registry/index.js";
 import { startFakeGitHub } from "../test/support/fake-github/index.js";
 import { pushImage, startRegistry } from "../test/support/registry.js";
-import { application, kustomization } from "../test/github/support-scenario.js";
+import { application, kustomization } from "../test/support/scenario-files.js";
 
 const APPS = 10;
 const INSTALLATION = 9;
@@ -21,17 +21,21 @@ async function main(): Promise<void> {
   try {
     const files: Record<string, string> = {
       ".github/argocd-image-pr.yml": "version: 1\napplications: [apps]\n",
-      "base/kustomization.yaml": "resources: []\n",
+      "base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
     };
+    // The base runs every image, so each overlay's kustomization deploys its image (the engine checks that).
+    const containers: string[] = [];
+    for (let i = 0; i < APPS; i += 1) {
+      containers.push(`        - name: app-${i}\n          image: ${registry.host}/bench/app-${i}:1.0.0\n`);
+    }
+    files["base/deployment.yaml"] =
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: bench\nspec:\n  template:\n    spec:\n      containers:\n${containers.join("")}`;
     for (let i = 0; i < APPS; i += 1) {
       const image = `${registry.host}/bench/app-${i}`;
       for (const [n, tag] of ["1.0.0", "1.0.1"].entries())
         await pushImage(registry.host, `bench/app-${i}`, tag, { created: new Date(Date.UTC(2026, 0, 1, n)).toISOString(), format: "oci" });
       files[`apps/app-${i}.yaml`] = application(`app-${i}`, "bench/gitops", `overlays/app-${i}`, image, "^1");
-      // Each overlay deploys its own image (the engine edits only what a kustomization deploys).
-      files[`overlays/app-${i}/kustomization.yaml`] = kustomization(image, "1.0.0").replace("../../base", "deployment.yaml");
-      files[`overlays/app-${i}/deployment.yaml`] =
-        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${i}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${image}:1.0.0\n`;
+      files[`overlays/app-${i}/kustomization.yaml`] = kustomization(image, "1.0.0");
     }
     const repo = await github.createRepo("bench/gitops", { files, installationId: INSTALLATION });
     const client = createGitHubClient({
@@ -46,7 +50,7 @@ async function main(): Promise<void> {
     // The dashboard issue, as the app keeps it (one conditional read when nothing changed).
     const dashboard = { issue: createDashboardIssue({ ...at, botLogin: github.botLogin }), state: createStateStore(at) };
     const rows: string[] = [];
-    const pass = async (name: string): Promise<void> => {
+    const pass = async (name: string, expected: number | null): Promise<void> => {
       github.resetLog();
       const registryClient = createRegistryClient({});
       try {
@@ -58,6 +62,13 @@ async function main(): Promise<void> {
           lock,
           dashboard,
         });
+        // Figures of a pass that did not do what its name says would mislead: fail instead.
+        const problems = report.problems.filter((problem) => problem.severity !== "warning");
+        if (problems.length > 0 || report.failed) throw new Error(`${name}: the pass failed: ${JSON.stringify(problems)}`);
+        if (expected !== null && report.actions.length !== expected)
+          throw new Error(
+            `${name}: ${report.actions.length} actions, expected ${expected} (${report.actions.map((a) => a.kind).join(", ")})`,
+          );
         const requests = github.requests;
         const notModified = requests.filter((r) => r.status === 304).length;
         const writes = github.writes().length;
@@ -72,11 +83,11 @@ async function main(): Promise<void> {
         await registryClient.close();
       }
     };
-    await pass("first pass: opens 10 PRs");
+    await pass(`first pass: opens ${APPS} PRs`, APPS);
     await pushImage(registry.host, "bench/app-3", "1.0.2", { created: new Date(Date.UTC(2026, 0, 2)).toISOString(), format: "oci" });
-    await pass("update in place (app-3 → 1.0.2)");
-    await pass("nothing new");
-    await pass("nothing new, again");
+    await pass("update in place (app-3 → 1.0.2)", 1);
+    await pass("nothing new", 0);
+    await pass("nothing new, again", 0);
     process.stdout.write(
       `GitHub API calls of one reconcile pass, repository with ${APPS} Applications (${repo.pulls().length} PRs open at the end)\n\n`,
     );

@@ -33,7 +33,7 @@ export interface ReconcileEngine {
     readonly applicationPaths: readonly string[];
   }): Promise<GatheredTargets>;
   evaluate(targets: readonly Target[], reader: RepoReader): Promise<TargetOutcome[]>;
-  /** Per-target settings the engine knows beyond the Target (the old image's revision, a destination). */
+  /** Per-target settings the engine knows beyond the Target (the old image's revision, for the compare link). */
   describe?(outcomes: readonly TargetOutcome[]): Promise<Readonly<Record<string, TargetPrSettings>>>;
 }
 

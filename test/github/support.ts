@@ -1,12 +1,9 @@
 /** The app's side of the GitHub tests: a port on the fake GitHub, authenticated as the installation. */
-import { createGitHubRepoPort, type GitHubRepoPort } from "../../src/github/index.js";
+import { createGitHubClient, createGitHubRepoPort, type GitHubClient, type GitHubRepoPort } from "../../src/github/index.js";
 import { silentLogger } from "../../src/log/index.js";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { startFakeGitHub, type FakeGitHub, type FakeRepo, type RecordedRequest } from "../support/fake-github/index.js";
 import { startRegistry, type TestRegistry } from "../support/registry.js";
-import { clientFor, INSTALLATION } from "./support-client.js";
-
-export { clientFor, FAST, INSTALLATION } from "./support-client.js";
 
 /**
  * A fake GitHub and a real registry for the whole file, handed to `use` once started; after each
@@ -31,6 +28,18 @@ export function useFakeGitHubAndRegistry(use: (started: { fake: FakeGitHub; regi
   });
 }
 
+export const FAST = { retryAfterBaseValue: 1, writeSpacingMs: 0 } as const;
+
+export function clientFor(fake: FakeGitHub, installationId = INSTALLATION): GitHubClient {
+  return createGitHubClient({
+    baseUrl: fake.url,
+    token: fake.installationToken(installationId),
+    log: silentLogger,
+    throttleId: `test-${installationId}`,
+    tuning: FAST,
+  });
+}
+
 export interface PortUnderTest {
   readonly repo: FakeRepo;
   readonly port: GitHubRepoPort;
@@ -52,6 +61,8 @@ export async function repoWithPort(
   const installation = INSTALLATION;
   return { repo, owner, name, port: createGitHubRepoPort({ client: clientFor(fake, installation), owner, repo: name, log: silentLogger }) };
 }
+
+export const INSTALLATION = 77;
 
 /** `METHOD operationId` of each write since the last reset, for exact-sequence assertions. */
 export function writeSequence(fake: FakeGitHub): string[] {
