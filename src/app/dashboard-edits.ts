@@ -17,6 +17,9 @@ import { DASHBOARD_LABEL, DASHBOARD_MARKER } from "../plan/index.js";
 import { storeCommand } from "./stored-command.js";
 import type { RepoTrigger } from "./triggers.js";
 
+/** The webhook the dashboard's ticks come by (app.yml subscribes to `issues`). */
+export const DASHBOARD_EVENTS = ["issues.edited"] as const;
+
 export interface DashboardEdit {
   readonly trigger: RepoTrigger;
   readonly issueNumber: number;

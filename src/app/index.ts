@@ -11,3 +11,5 @@ export { parseCommentEvent } from "./comment-event.js";
 export type { CommentEvent } from "./comment-event.js";
 export { ALREADY_DONE_REPLY, storeCommand } from "./stored-command.js";
 export type { StoredCommandResult } from "./stored-command.js";
+export { actOnDashboardEdit, DASHBOARD_EVENTS, dashboardEditOf } from "./dashboard-edits.js";
+export type { DashboardEdit, DashboardEditDeps } from "./dashboard-edits.js";

@@ -19,7 +19,7 @@ import { createRegistryClient, createTagDetailsCache, type RegistryClientOptions
 import { createDebouncer, startSchedule, type Debouncer, type Schedule } from "../scheduler/index.js";
 import { COMMENT_EVENTS, createCommentHandler } from "./comment-app.js";
 import type { CommentOutcome } from "./comment-commands.js";
-import { actOnDashboardEdit, dashboardEditOf } from "./dashboard-edits.js";
+import { actOnDashboardEdit, DASHBOARD_EVENTS, dashboardEditOf } from "./dashboard-edits.js";
 import { TRIGGER_EVENTS, triggersOf, type RepoTrigger } from "./triggers.js";
 
 export interface ReconcileAppOptions {
@@ -142,7 +142,7 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
       ...(options.onComment === undefined ? {} : { onComment: options.onComment }),
     });
     app.on([...COMMENT_EVENTS], (context) => track(comment(context.payload, log)));
-    app.on("issues.edited", (context) => track(dashboardEdited(context.payload as unknown as Readonly<Record<string, unknown>>)));
+    app.on([...DASHBOARD_EVENTS], (context) => track(dashboardEdited(context.payload as unknown as Readonly<Record<string, unknown>>)));
     async function dashboardEdited(payload: Readonly<Record<string, unknown>>): Promise<void> {
       const edit = dashboardEditOf(payload, await ownLogin());
       if (edit === null) return;

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { COMMENT_EVENTS } from "../../src/app/comment-app.js";
+import { DASHBOARD_EVENTS } from "../../src/app/dashboard-edits.js";
 import { TRIGGER_EVENTS } from "../../src/app/triggers.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -63,9 +64,14 @@ describe("app.yml", () => {
   };
 
   it("subscribes to every event the app handles (installation events come to every app unasked)", () => {
-    const handled: readonly string[] = [...TRIGGER_EVENTS, ...COMMENT_EVENTS];
+    const handled: readonly string[] = [
+      ...TRIGGER_EVENTS,
+      ...COMMENT_EVENTS,
+      ...DASHBOARD_EVENTS.map((event) => event.split(".")[0] ?? event),
+    ];
     const needed = handled.filter((event) => event !== "installation" && event !== "installation_repositories");
     expect(needed).toContain("issue_comment");
+    expect(needed).toContain("issues");
     expect(needed.filter((event) => !manifest.default_events.includes(event))).toEqual([]);
   });
 
