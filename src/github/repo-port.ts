@@ -6,7 +6,7 @@
  * labels gets them), never a duplicate.
  */
 import type { Logger } from "../log/index.js";
-import { AUTOMERGE_LABEL, BRANCH_PREFIX, ownCommitKey, parsePrMetadata, PR_LABEL } from "../plan/index.js";
+import { AUTOMERGE_LABEL, BRANCH_PREFIX, ownCommitKey, parsePrMetadata, PR_LABEL, STATE_BRANCH } from "../plan/index.js";
 import type { BranchCommit, DesiredPr, ManagedPr, PrAction, PrActionKind, PrOnGitHub, RepoReader } from "../plan/index.js";
 import { requestStats, type GitHubClient, type RequestStats } from "./client.js";
 import { ConditionalCache } from "./conditional.js";
@@ -210,8 +210,11 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
       } catch (error) {
         throw gitHubError(full, "listing the app's branches and pull requests", error);
       }
-      const heads = new Map(refs.map((ref) => [ref.ref.replace(/^refs\/heads\//, ""), ref.object.sha]));
-      const branches = [...new Set([...heads.keys(), ...open.map((pull) => pull.head.ref)])].sort();
+      // The state branch shares the prefix (so its pushes set off no pass) but is never a PR branch.
+      const heads = new Map(
+        refs.map((ref) => [ref.ref.replace(/^refs\/heads\//, ""), ref.object.sha] as const).filter(([branch]) => branch !== STATE_BRANCH),
+      );
+      const branches = [...new Set([...heads.keys(), ...open.map((pull) => pull.head.ref)])].filter((b) => b !== STATE_BRANCH).sort();
       const managed: ManagedPr[] = [];
       for (const branch of branches) {
         const headSha = heads.get(branch) ?? null;

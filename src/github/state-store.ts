@@ -8,11 +8,12 @@
  */
 import { StateError } from "../errors/index.js";
 import type { Logger } from "../log/index.js";
+import { STATE_BRANCH } from "../plan/index.js";
 import { emptyState, parseState, serializeState, type State } from "../state/index.js";
 import type { GitHubClient } from "./client.js";
 import { gitHubError, isStatus } from "./errors.js";
 
-export const STATE_BRANCH = "argocd-image-pr/state";
+export { STATE_BRANCH };
 export const STATE_FILE = "state.json";
 
 export interface StateStoreOptions {

@@ -187,6 +187,11 @@ export type PrActionKind = PrAction["kind"];
 export const PR_LABEL = "argocd-image-pr";
 export const AUTOMERGE_LABEL = "argocd-image-pr:automerge";
 export const BRANCH_PREFIX = "argocd-image-pr/";
+/**
+ * The branch that holds the app's state (github/'s state store): under the app's prefix, so pushes
+ * to it never set off a pass, yet never a PR branch — no group's branch is ever this name.
+ */
+export const STATE_BRANCH = `${BRANCH_PREFIX}state`;
 
 /** The dashboard issue: one per repository, opened by the app with this label, its body starting with the marker. */
 export const DASHBOARD_LABEL = "argocd-image-pr:dashboard";

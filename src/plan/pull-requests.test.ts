@@ -3,6 +3,7 @@ import { kustomization, readerOf, updateOf } from "../../test/plan/support.js";
 import {
   AUTOMERGE_LABEL,
   branchFor,
+  STATE_BRANCH,
   DEFAULT_PR_SETTINGS,
   desiredPrs,
   diffPrs,
@@ -53,6 +54,12 @@ describe("branchFor", () => {
     expect(a.length).toBe("argocd-image-pr/".length + MAX_SLUG_LENGTH);
     expect(a).not.toBe(b);
     expect(branchFor("a b")).not.toBe(branchFor("a-b"));
+  });
+
+  it.each(["state", "State", "STATE"])("a group named %s never gets the state branch", (group) => {
+    const branch = branchFor(group);
+    expect(branch.toLowerCase()).not.toBe(STATE_BRANCH);
+    expect(branch).toMatch(/^argocd-image-pr\/state-[0-9a-f]{8}$/i);
   });
 });
 

@@ -3,7 +3,9 @@ import { DEFAULT_PR_SETTINGS, desiredPrs, diffPrs } from "../../src/plan/index.j
 import type { DiffContext, PrSettings, TargetOutcome } from "../../src/plan/index.js";
 import { startFakeGitHub, type FakeGitHub } from "../support/fake-github/index.js";
 import { kustomization, updateOf } from "../plan/support.js";
-import { repoWithPort, writeSequence, type PortUnderTest } from "./support.js";
+import { clientFor, repoWithPort, writeSequence, type PortUnderTest } from "./support.js";
+import { createStateStore } from "../../src/github/index.js";
+import { silentLogger } from "../../src/log/index.js";
 
 const NGINX = "ghcr.io/example/nginx";
 const DEV = "apps/dev/kustomization.yaml";
@@ -68,6 +70,19 @@ describe("GitHubRepoPort against the fake GitHub", () => {
     expect(fake.requests.map((r) => `${r.operationId} ${r.status}`)).toEqual(
       ["repos/get 304", "git/ref 304", "git/list-matching-refs 304", "pulls/list 304"].map((s) => s.replace("git/ref", "git/get-ref")),
     );
+  });
+
+  it("the state branch is no PR branch: a stored state never shows among the managed PRs", async () => {
+    const at = await repoWithPort(fake, { [DEV]: kustomization({ [NGINX]: "1.27.0" }) });
+    const store = createStateStore({ client: clientFor(fake), owner: "acme", repo: at.name, log: silentLogger });
+    await store.update(() => ({ state: { version: 1, targets: {} }, message: "start", result: null }));
+    expect(Object.keys(await at.repo.branches()).sort()).toEqual(["argocd-image-pr/state", "main"]);
+    expect(await at.port.listManagedPrs()).toEqual([]);
+    // And nothing the pass does ever touches it.
+    fake.resetLog();
+    const { actions } = await pass(at, []);
+    expect(actions).toEqual([]);
+    expect(fake.writes()).toEqual([]);
   });
 
   it("dry-run lists every write and makes none", async () => {
