@@ -152,6 +152,36 @@ describe("desiredPrs", () => {
     expect(prs[1]?.metadata.targets.map((t) => t.id)).toEqual(["argocd/my-app-prod/web", "argocd/my-app-prod/api"]);
   });
 
+  it.each([
+    [
+      "a pin",
+      { kind: "pin", source: "/pin by alice", link: "https://github.com/acme/gitops/pull/3#issuecomment-9" },
+      "Pin nginx to 1.27.4 (my-app-dev)",
+      "This pull request sets one image of **my\\-app\\-dev** on main to the tag a person pinned.",
+      "| Decided by | pinned: \\/pin by alice ([where](https://github.com/acme/gitops/pull/3#issuecomment-9)); no other update is proposed until `/unpin` |",
+    ],
+    [
+      "a rollback",
+      { kind: "rollback", source: "/rollback by alice", link: "https://github.com/acme/gitops/pull/12#issuecomment-1", reverts: 12 },
+      "Roll back nginx to 1.27.4 (reverts #12)",
+      "This pull request rolls one image of **my\\-app\\-dev** on main back to the tag it ran before, as a person asked (`/rollback`).",
+      "| Decided by | rolled back, reverting #12: \\/rollback by alice ([where](https://github.com/acme/gitops/pull/12#issuecomment-1)); held: only tags newer than the rolled-back one are proposed after it |",
+    ],
+  ] as const)("%s says so in the title and the body, whatever the title template", async (_name, intent, title, intro, row) => {
+    const { prs } = await desiredPrs([updateOf({ ...dev, update: { intent } })], base, { ...settings, title: "chore: {image} {to}" });
+    expect(prs[0]?.title).toBe(title);
+    expect(prs[0]?.body.split("\n\n")[0]).toBe(intro);
+    expect(prs[0]?.body).toContain(row);
+  });
+
+  it("a pin's link that could break the markdown is left out", async () => {
+    const intent = { kind: "pin", source: "/pin by [x](javascript:alert)", link: "https://x.example/a)(b" } as const;
+    const { prs } = await desiredPrs([updateOf({ ...dev, update: { intent } })], base, settings);
+    expect(prs[0]?.body).toContain(
+      "| Decided by | pinned: \\/pin by \\[x\\]\\(javascript\\:alert\\); no other update is proposed until `/unpin` |",
+    );
+  });
+
   it("groups repo-config targets by name, or by group:, and names Applications outside argocd by namespace", async () => {
     const a = updateOf({ app: null, configName: "web", file: DEV, to: "1.27.4" });
     const b = updateOf({
