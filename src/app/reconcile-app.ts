@@ -5,7 +5,7 @@
  */
 import type { ApplicationFunction, Probot } from "probot";
 import { describeError } from "../errors/index.js";
-import { countRequests, createGitHubRepoPort, type GitHubClient } from "../github/index.js";
+import { countRequests, createGitHubRepoPort, createStateStore, type GitHubClient } from "../github/index.js";
 import type { Logger } from "../log/index.js";
 import { createReconcileEngine, createRepoLock, reconcileRepo, type ReconcileReport } from "../pipeline/index.js";
 import { createRegistryClient, createTagDetailsCache, type RegistryClientOptions } from "../registry/index.js";
@@ -56,9 +56,19 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
   async function pass(trigger: RepoTrigger, log: Logger): Promise<void> {
     const registry = createRegistryClient({ ...options.registry, tagCache });
     try {
-      const port = createGitHubRepoPort({ client: await clientFor(trigger.installationId), owner: trigger.owner, repo: trigger.repo, log });
+      const client = await clientFor(trigger.installationId);
+      const port = createGitHubRepoPort({ client, owner: trigger.owner, repo: trigger.repo, log });
+      const state = createStateStore({ client, owner: trigger.owner, repo: trigger.repo, log });
       const engine = createReconcileEngine({ registry, cluster: null, concurrency: options.concurrency });
-      const report = await reconcileRepo({ port, engine, dryRun: false, log, lock });
+      const report = await reconcileRepo({
+        port,
+        engine,
+        dryRun: false,
+        log,
+        lock,
+        state,
+        ...(botLogin === null ? {} : { appLogin: botLogin }),
+      });
       options.onPass?.(trigger, report);
     } catch (error) {
       log.error({ error: describeError(error) }, "reconcile pass failed");

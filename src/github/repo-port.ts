@@ -28,6 +28,9 @@ export interface ActionResult {
   readonly error?: string;
 }
 
+/** One of the app's update PRs (state/'s view) and its branch. */
+export type AppPr = UpdatePr & { readonly branch: string };
+
 export interface ExecuteOptions {
   readonly dryRun: boolean;
 }
@@ -45,7 +48,7 @@ export interface GitHubRepoPort {
    * tampered with is not the app's. `known`: PRs whose closer the caller already recorded — their
    * issue is not read again (for the others, once per process and close).
    */
-  listUpdatePrs(options?: { readonly known?: ReadonlySet<number> }): Promise<UpdatePr[]>;
+  listUpdatePrs(options?: { readonly known?: ReadonlySet<number> }): Promise<AppPr[]>;
   /** Whether the app already left the comment `key` (its marker) on issue or PR `number` (a conditional read). */
   hasComment(number: number, key: string): Promise<boolean>;
   execute(actions: readonly PrAction[], options: ExecuteOptions): Promise<ActionResult[]>;
@@ -276,7 +279,7 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
       } catch (error) {
         throw gitHubError(full, "listing the app's pull requests", error);
       }
-      const out: UpdatePr[] = [];
+      const out: AppPr[] = [];
       for (const pull of pulls) {
         if (!isAppBranch(pull)) continue;
         const metadata = parsePrMetadata(pull.body);
@@ -297,6 +300,7 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
         }
         out.push({
           number: pull.number,
+          branch: pull.head.ref,
           url: pull.html_url ?? `https://github.com/${full}/pull/${pull.number}`,
           state,
           mergedAt: pull.merged_at,

@@ -4,7 +4,7 @@
  * registry client. A repository that fails does not stop the others.
  */
 import { describeError } from "../errors/index.js";
-import { createGitHubRepoPort, type RepoClients, type RequestStats } from "../github/index.js";
+import { createGitHubRepoPort, createStateStore, type RepoClients, type RequestStats } from "../github/index.js";
 import type { Logger } from "../log/index.js";
 import { createRegistryClient, type RegistryClientOptions } from "../registry/index.js";
 import { createSecretReader } from "../sources/index.js";
@@ -56,7 +56,8 @@ export async function reconcileRepos(options: ReconcileReposOptions): Promise<Re
         concurrency: options.concurrency,
         ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
       });
-      passes.push({ repo: name, report: await reconcileRepo({ port, engine, dryRun: options.dryRun, log }) });
+      const state = createStateStore({ client, owner, repo, log });
+      passes.push({ repo: name, report: await reconcileRepo({ port, engine, dryRun: options.dryRun, log, state }) });
     } catch (error) {
       log.error({ error: describeError(error) }, "reconcile pass failed");
       passes.push({ repo: name, error: describeError(error) });

@@ -28,3 +28,5 @@ export { diffPrs } from "./diff-prs.js";
 export type { DiffContext } from "./diff-prs.js";
 export { globMatches } from "./glob.js";
 export { updateTypeOf } from "./update-type.js";
+export { holdNoteKey, renderHoldNote } from "./hold-note.js";
+export type { HoldNote } from "./hold-note.js";

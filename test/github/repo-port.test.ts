@@ -92,6 +92,7 @@ describe("GitHubRepoPort against the fake GitHub", () => {
     const id = opened?.targets[0]?.id ?? "";
     expect(opened).toEqual({
       number: 1,
+      branch: "argocd-image-pr/my-app-dev",
       url: expect.stringMatching(new RegExp(`/acme/${at.name}/pull/1$`)),
       state: "open",
       mergedAt: null,

@@ -4,7 +4,7 @@
  * a reconcile pass as `reconcile` runs it (a fresh registry client per pass, as the app does).
  */
 import { execFileSync } from "node:child_process";
-import { createGitHubRepoPort, type GitHubRepoPort } from "../../src/github/index.js";
+import { createGitHubRepoPort, createStateStore, type GitHubRepoPort, type StateStore } from "../../src/github/index.js";
 import { silentLogger } from "../../src/log/index.js";
 import { createReconcileEngine, createRepoLock, reconcileRepo, type ReconcileReport } from "../../src/pipeline/index.js";
 import { createRegistryClient } from "../../src/registry/index.js";
@@ -58,6 +58,8 @@ export interface Scenario {
   readonly image: string;
   readonly imageRepo: string;
   push(tag: string): Promise<void>;
+  /** The repository's state store (its own client, as a command handler in another process would have). */
+  readonly state: StateStore;
   /** One pass; `restart` makes a fresh port (no caches), as after a restart of the process. */
   pass(options?: { dryRun?: boolean; restart?: boolean }): Promise<ReconcileReport>;
   /** `git diff` of the branch against its merge base with main, as a reviewer sees it. */
@@ -103,19 +105,33 @@ export async function startScenario(
   const lock = createRepoLock();
   let port: GitHubRepoPort = createGitHubRepoPort({ client: clientFor(fake), owner: "acme", repo: name, log: silentLogger });
   const git = (...args: string[]): string => execFileSync("git", ["--git-dir", repo.gitDir, ...args], { encoding: "utf8" });
+  let state = createStateStore({ client: clientFor(fake), owner: "acme", repo: name, log: silentLogger });
   return {
     repo,
     fullName,
+    get state() {
+      return state;
+    },
     image,
     imageRepo,
     push,
     async pass(passOptions = {}) {
-      if (passOptions.restart === true)
+      if (passOptions.restart === true) {
         port = createGitHubRepoPort({ client: clientFor(fake), owner: "acme", repo: name, log: silentLogger });
+        state = createStateStore({ client: clientFor(fake), owner: "acme", repo: name, log: silentLogger });
+      }
       const client = createRegistryClient({});
       try {
         const engine = createReconcileEngine({ registry: client, cluster: null, concurrency: 4 });
-        return await reconcileRepo({ port, engine, dryRun: passOptions.dryRun ?? false, log: silentLogger, lock });
+        return await reconcileRepo({
+          port,
+          engine,
+          dryRun: passOptions.dryRun ?? false,
+          log: silentLogger,
+          lock,
+          state,
+          appLogin: fake.botLogin,
+        });
       } finally {
         await client.close();
       }
