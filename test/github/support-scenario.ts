@@ -61,7 +61,8 @@ export interface Scenario {
   /** The repository's state store (its own client, as a command handler in another process would have). */
   readonly state: StateStore;
   /** One pass; `restart` makes a fresh port (no caches), as after a restart of the process. */
-  pass(options?: { dryRun?: boolean; restart?: boolean }): Promise<ReconcileReport>;
+  /** `state`: another store for this pass (one that races, fails…). */
+  pass(options?: { dryRun?: boolean; restart?: boolean; state?: StateStore }): Promise<ReconcileReport>;
   /** `git diff` of the branch against its merge base with main, as a reviewer sees it. */
   diff(branch: string): string;
   git(...args: string[]): string;
@@ -129,7 +130,7 @@ export async function startScenario(
           dryRun: passOptions.dryRun ?? false,
           log: silentLogger,
           lock,
-          state,
+          state: passOptions.state ?? state,
           appLogin: fake.botLogin,
         });
       } finally {
