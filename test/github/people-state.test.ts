@@ -114,6 +114,26 @@ describe("holds after a rollback", () => {
     await quiet(s);
   }, 60_000);
 
+  it("the state write fails for good → a problem; the pass still holds (no PR re-proposes the tag); the next pass stores it, the note stays one", async () => {
+    const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
+    await s.pass();
+    await s.repo.mergePull(1, { by: "alice" });
+    await s.repo.push("main", { [DEV_FILE]: kustomization(s.image, "1.27.0") }, { author: "alice" });
+    fake.failNext({ operationId: "git/create-ref" }, { status: 502, times: 4 });
+    const failed = await s.pass();
+    expect(failed.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^the state was not stored: /)]);
+    expect(failed.failed).toBe(true);
+    expect(failed.actions.map((a) => a.kind)).toEqual(["comment"]);
+    expect((await s.state.read()).head).toBeNull();
+    fake.resetLog();
+    const stored = await s.pass({ restart: true });
+    expect(stored.stateEvents.map((e) => e.kind)).toEqual(["hold"]);
+    expect(stored.actions).toEqual([]);
+    expect(writeSequence(fake)).toEqual(STATE_CREATE);
+    expect(s.repo.comments(1)).toHaveLength(1);
+    await quiet(s);
+  }, 60_000);
+
   it("a dry run prints the state write and the note, and makes neither", async () => {
     const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
     await s.pass();
