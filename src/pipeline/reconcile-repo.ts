@@ -318,9 +318,11 @@ async function deriveAndStore(
   holdUntil: "newer" | "unpin",
 ): Promise<{ state: State; events: readonly StateEvent[]; write: StateWrite | null; prs: readonly AppPr[]; problem: PlanProblem | null }> {
   const known = new Set(Object.values(read.targets).flatMap((t) => t.refused.map((r) => r.pr)));
+  const appLogin = input.appLogin ?? DEFAULT_APP_LOGIN;
   let prs: readonly AppPr[];
   try {
-    prs = await input.port.listUpdatePrs({ known });
+    // A close GitHub says the app made (one from before closes were marked) refuses nothing either.
+    prs = (await input.port.listUpdatePrs({ known })).map((pr) => (pr.closedBy === appLogin ? { ...pr, closedByApp: true } : pr));
   } catch (error) {
     return {
       state: read,
@@ -337,13 +339,17 @@ async function deriveAndStore(
       prs,
       holdUntil,
       now: (input.now ?? (() => new Date().toISOString()))(),
-      appLogin: input.appLogin ?? DEFAULT_APP_LOGIN,
+      appLogin,
     });
   if (input.dryRun) {
     const derived = derive(read);
     const write = derived.events.length === 0 ? null : { message: stateMessage(derived.events), commit: null, dryRun: true };
     return { state: derived.state, events: derived.events, write, prs, problem: null };
   }
+  // Nothing new on the state as read: no write (and no second read). A change another replica made
+  // meanwhile is derived from by the next pass.
+  const first = derive(read);
+  if (first.events.length === 0) return { state: read, events: [], write: null, prs, problem: null };
   try {
     const stored = await store.update((current) => {
       const derived = derive(current);

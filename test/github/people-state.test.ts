@@ -101,6 +101,19 @@ describe("holds after a rollback", () => {
     );
     await quiet(s);
     expect(s.repo.comments(1)).toHaveLength(1);
+    // A pass with nothing new costs nothing: the state, the PR history and the note are conditional reads (304).
+    fake.resetLog();
+    await s.pass();
+    expect(fake.requests.map((r) => `${r.operationId} ${r.status}`)).toEqual([
+      "repos/get 304",
+      "git/get-ref 304",
+      "git/list-matching-refs 304",
+      "pulls/list 304",
+      "pulls/list 304",
+      "git/get-ref 304",
+      "pulls/list 304",
+      "issues/list-comments 304",
+    ]);
 
     await s.push("1.27.4");
     fake.resetLog();
