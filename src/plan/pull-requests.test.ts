@@ -10,6 +10,8 @@ import {
   escapeMarkdown,
   gitBlobSha,
   globMatches,
+  holdNoteKey,
+  renderHoldNote,
   MAX_SLUG_LENGTH,
   parsePrMetadata,
   renderPrMetadata,
@@ -463,3 +465,28 @@ import { commitTrailer } from "./index.js";
 function commitTrailerOf(files: Map<string, string | null>): string {
   return commitTrailer("my-app-dev", files);
 }
+
+describe("renderHoldNote", () => {
+  it("says the target, the rolled-back tag, what the base has now and what happens next, all escaped", () => {
+    const note = renderHoldNote({
+      target: "argocd/<img src=x>/@team",
+      above: "1.27.3",
+      current: "1.27.0",
+      until: "newer",
+      link: "https://github.com/acme/gitops/commit/abc123",
+    });
+    expect(note).toBe(
+      [
+        "**Held after a rollback.** The base branch moved argocd\\/&lt;img src\\=x&gt;\\/@&#8203;team back from 1\\.27\\.3, which this pull request brought in, to 1\\.27\\.0 ([the commit](https://github.com/acme/gitops/commit/abc123)).",
+        "From now on argocd-image-pr proposes only tags newer than 1\\.27\\.3 for it, and never 1\\.27\\.3 again. Comment `/unpin` here to lift the hold.",
+      ].join("\n\n"),
+    );
+    expect(renderHoldNote({ target: "a/b", above: "2", current: null, until: "unpin", link: "https://x.example/a b" })).toBe(
+      [
+        "**Held after a rollback.** The base branch moved a\\/b back from 2, which this pull request brought in, to another tag.",
+        "argocd-image-pr proposes no update for it until someone comments `/unpin` (the repository's `holdUntil: unpin`).",
+      ].join("\n\n"),
+    );
+    expect(holdNoteKey({ target: "a/b", above: "2" })).toBe("hold a/b 2");
+  });
+});
