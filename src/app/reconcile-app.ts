@@ -10,6 +10,8 @@ import type { Logger } from "../log/index.js";
 import { createReconcileEngine, createRepoLock, reconcileRepo, type ReconcileReport } from "../pipeline/index.js";
 import { createRegistryClient, createTagDetailsCache, type RegistryClientOptions } from "../registry/index.js";
 import { createDebouncer, startSchedule, type Debouncer, type Schedule } from "../scheduler/index.js";
+import { COMMENT_EVENTS, createCommentHandler } from "./comment-app.js";
+import type { CommentOutcome } from "./comment-commands.js";
 import { TRIGGER_EVENTS, triggersOf, type RepoTrigger } from "./triggers.js";
 
 export interface ReconcileAppOptions {
@@ -20,6 +22,8 @@ export interface ReconcileAppOptions {
   readonly concurrency: number;
   /** Called after every pass (tests and metrics). */
   readonly onPass?: (trigger: RepoTrigger, report: ReconcileReport | Error) => void;
+  /** Called after every comment handled (tests and metrics). */
+  readonly onComment?: (trigger: RepoTrigger, outcome: CommentOutcome | Error) => void;
 }
 
 export interface ReconcileAppHandle {
@@ -103,14 +107,22 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
   const appFn: ApplicationFunction = (app) => {
     probot = app;
     const log = app.log as unknown as Logger;
-    app.on([...TRIGGER_EVENTS], (context) => {
-      const handling = handle(context.name, context.payload as unknown as Readonly<Record<string, unknown>>).finally(() =>
-        handlers.delete(handling),
-      );
-      handlers.add(handling);
-      return handling;
+    function track(handling: Promise<void>): Promise<void> {
+      const tracked = handling.finally(() => handlers.delete(tracked));
+      handlers.add(tracked);
+      return tracked;
+    }
+    app.on([...TRIGGER_EVENTS], (context) => track(handle(context.name, context.payload as unknown as Readonly<Record<string, unknown>>)));
+    const comment = createCommentHandler({
+      clientFor,
+      appLogin: ownLogin,
+      request,
+      registry: { ...options.registry, tagCache },
+      concurrency: options.concurrency,
+      ...(options.onComment === undefined ? {} : { onComment: options.onComment }),
     });
-    async function handle(name: string, payload: Readonly<Record<string, unknown>>): Promise<void> {
+    app.on([...COMMENT_EVENTS], (context) => track(comment(context.payload, log)));
+    async function ownLogin(): Promise<string | null> {
       if (botLogin === null) {
         try {
           const { data } = await (await app.auth()).request("GET /app");
@@ -122,7 +134,10 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
           );
         }
       }
-      for (const trigger of triggersOf(name, payload, botLogin)) request(trigger, log);
+      return botLogin;
+    }
+    async function handle(name: string, payload: Readonly<Record<string, unknown>>): Promise<void> {
+      for (const trigger of triggersOf(name, payload, await ownLogin())) request(trigger, log);
     }
     if (options.schedule !== null) {
       schedule = startSchedule(options.schedule, () =>

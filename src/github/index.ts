@@ -14,3 +14,5 @@ export { createStateStore, STATE_BRANCH, STATE_FILE } from "./state-store.js";
 export type { StateChange, StateStore, StateStoreOptions, StateUpdateResult, StoredState } from "./state-store.js";
 export { mayCommand, readPermission } from "./permission.js";
 export type { RepoPermission } from "./permission.js";
+export { createCommentPort } from "./comment-port.js";
+export type { Acknowledgement, CommentIssue, CommentPort, CommentPortOptions, CommentPull } from "./comment-port.js";

@@ -263,7 +263,7 @@ function isDeployed(target: Target): boolean {
  * The target's own credentials (`pull-secret`), over registries.conf's. Throws a ConfigError that
  * names the key, never the value (people write the secret itself there by mistake).
  */
-function accessOf(target: Target): ImageAccess {
+export function accessOf(target: Target): ImageAccess {
   if (target.pullSecret === null) return {};
   try {
     return { credentials: parseCredentialSource(target.pullSecret) };

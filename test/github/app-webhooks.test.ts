@@ -1,76 +1,19 @@
-import { Probot, ProbotOctokit } from "probot";
-import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { createReconcileApp, triggersOf } from "../../src/app/index.js";
-import { writeGroup } from "../../src/github/index.js";
-import type { ReconcileReport } from "../../src/pipeline/index.js";
-import { signedWebhook, type FakeGitHub } from "../support/fake-github/index.js";
+import { triggersOf } from "../../src/app/index.js";
+import type { FakeGitHub } from "../support/fake-github/index.js";
 import type { TestRegistry } from "../support/registry.js";
 import { DEV_FILE, kustomization, startScenario } from "./support-scenario.js";
+import { startApp } from "./support-app.js";
 import { useFakeGitHubAndRegistry } from "./support.js";
 
 let fake: FakeGitHub;
 let registry: TestRegistry;
 useFakeGitHubAndRegistry((started) => ({ fake, registry } = started));
 
-async function startApp(): Promise<{
-  probot: Probot;
-  passes: string[];
-  deliver(event: { name: string; payload: object }): Promise<void>;
-  idle(expected?: number): Promise<void>;
-  stop(): void;
-}> {
-  const passes: string[] = [];
-  const { appFn, handle } = createReconcileApp({
-    registry: {},
-    schedule: null,
-    debounceMs: 1_500,
-    concurrency: 4,
-    onPass: (trigger, report: ReconcileReport | Error) => {
-      passes.push(
-        `${trigger.owner}/${trigger.repo} ${report instanceof Error ? `error ${report.message}` : report.actions.map((a) => a.kind).join(",") || "nothing"}`,
-      );
-    },
-  });
-  const Octokit = ProbotOctokit.defaults({
-    throttle: { write: writeGroup(0), notifications: writeGroup(0, "notifications"), retryAfterBaseValue: 1 },
-    retry: { retryAfterBaseValue: 1 },
-  });
-  const probot = new Probot({
-    appId: fake.appId,
-    privateKey: fake.privateKey,
-    secret: fake.webhookSecret,
-    baseUrl: fake.url,
-    Octokit,
-    log: pino({ level: process.env["TEST_LOG"] ?? "silent" }),
-  });
-  await probot.load(appFn);
-  return {
-    probot,
-    passes,
-    async deliver(event) {
-      const signed = signedWebhook(fake, event.name, event.payload);
-      await probot.webhooks.verifyAndReceive({
-        id: signed.headers["x-github-delivery"] ?? "",
-        name: event.name as "push",
-        signature: signed.headers["x-hub-signature-256"] ?? "",
-        payload: signed.body,
-      });
-    },
-    // Passes are debounced: wait for the debouncer, then for the pass to report.
-    async idle(expected?: number) {
-      await handle.idle();
-      for (let i = 0; i < 1200 && (handle.pending() > 0 || (expected !== undefined && passes.length < expected)); i += 1)
-        await new Promise((resolve) => setTimeout(resolve, 50));
-    },
-    stop: () => handle.stop(),
-  };
-}
-
 describe("argocd-image-pr run: webhooks → debounced passes", () => {
   it("installation → PR; the app's own events start no pass; a merge and a push to main → the next pass writes nothing; a newer tag with a push → the PR", async () => {
     const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
-    const app = await startApp();
+    const app = await startApp(fake, { debounceMs: 1_500 });
     const installed = {
       action: "added",
       installation: { id: 77 },
