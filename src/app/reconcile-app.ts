@@ -43,6 +43,8 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
   let schedule: Schedule | null = null;
   let probot: Probot | null = null;
   let botLogin: string | null = null;
+  // The app's login, asked of GitHub once (set when the app loads): a scheduled pass before any webhook knows it too.
+  let loginOf: () => Promise<string | null> = () => Promise.resolve(botLogin);
   const clients = new Map<number, GitHubClient>();
   const handlers = new Set<Promise<void>>();
   // Tags are immutable: their details are kept across passes; each pass still lists tags afresh.
@@ -64,6 +66,7 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
       const port = createGitHubRepoPort({ client, owner: trigger.owner, repo: trigger.repo, log });
       const state = createStateStore({ client, owner: trigger.owner, repo: trigger.repo, log });
       const engine = createReconcileEngine({ registry, cluster: null, concurrency: options.concurrency });
+      const appLogin = await loginOf();
       const report = await reconcileRepo({
         port,
         engine,
@@ -71,7 +74,7 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
         log,
         lock,
         state,
-        ...(botLogin === null ? {} : { appLogin: botLogin }),
+        ...(appLogin === null ? {} : { appLogin }),
       });
       options.onPass?.(trigger, report);
     } catch (error) {
@@ -122,6 +125,7 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
       ...(options.onComment === undefined ? {} : { onComment: options.onComment }),
     });
     app.on([...COMMENT_EVENTS], (context) => track(comment(context.payload, log)));
+    loginOf = ownLogin;
     async function ownLogin(): Promise<string | null> {
       if (botLogin === null) {
         try {
