@@ -6,7 +6,7 @@
 import { describeError } from "../errors/index.js";
 import { createCommentPort, createGitHubRepoPort, createStateStore, type GitHubClient } from "../github/index.js";
 import type { Logger } from "../log/index.js";
-import { createReconcileEngine, gatherRepoTargets, listTargetTags } from "../pipeline/index.js";
+import { createReconcileEngine, gatherRepoTargets, listTargetTags, type ClusterOptions } from "../pipeline/index.js";
 import { createRegistryClient, type RegistryClientOptions } from "../registry/index.js";
 import { handleCommentCommand, screenComment, type CommentOutcome } from "./comment-commands.js";
 import { parseCommentEvent } from "./comment-event.js";
@@ -22,6 +22,9 @@ export interface CommentWiring {
   request(trigger: RepoTrigger, log: Logger): void;
   readonly registry: RegistryClientOptions;
   readonly concurrency: number;
+  /** The cluster a pass also reads Applications from (`run --kubeconfig`), so a command finds the same targets. */
+  readonly cluster?: ClusterOptions | null;
+  readonly argocdNamespace?: string;
   readonly onComment?: (trigger: RepoTrigger, outcome: CommentOutcome | Error) => void;
 }
 
@@ -50,7 +53,12 @@ export function createCommentHandler(wiring: CommentWiring): (payload: unknown, 
     try {
       const client = await wiring.clientFor(trigger.installationId);
       const repoPort = createGitHubRepoPort({ client, owner, repo, log: repoLog });
-      const engine = createReconcileEngine({ registry, cluster: null, concurrency: wiring.concurrency });
+      const engine = createReconcileEngine({
+        registry,
+        cluster: wiring.cluster ?? null,
+        ...(wiring.argocdNamespace === undefined ? {} : { argocdNamespace: wiring.argocdNamespace }),
+        concurrency: wiring.concurrency,
+      });
       const outcome = await handleCommentCommand(event, {
         port: createCommentPort({ client, owner, repo }),
         state: createStateStore({ client, owner, repo, log: repoLog }),

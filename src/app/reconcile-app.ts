@@ -7,7 +7,7 @@ import type { ApplicationFunction, Probot } from "probot";
 import { describeError } from "../errors/index.js";
 import { countRequests, createGitHubRepoPort, createStateStore, type GitHubClient } from "../github/index.js";
 import type { Logger } from "../log/index.js";
-import { createReconcileEngine, createRepoLock, reconcileRepo, type ReconcileReport } from "../pipeline/index.js";
+import { createReconcileEngine, createRepoLock, reconcileRepo, type ClusterOptions, type ReconcileReport } from "../pipeline/index.js";
 import { createRegistryClient, createTagDetailsCache, type RegistryClientOptions } from "../registry/index.js";
 import { createDebouncer, startSchedule, type Debouncer, type Schedule } from "../scheduler/index.js";
 import { COMMENT_EVENTS, createCommentHandler } from "./comment-app.js";
@@ -20,6 +20,10 @@ export interface ReconcileAppOptions {
   readonly schedule: string | null;
   readonly debounceMs: number;
   readonly concurrency: number;
+  /** Also read Applications from this cluster (those whose source is the repository); null or absent: the repository only. */
+  readonly cluster?: ClusterOptions | null;
+  /** Argo CD's control-plane namespace (default `argocd`). */
+  readonly argocdNamespace?: string;
   /** Called after every pass (tests and metrics). */
   readonly onPass?: (trigger: RepoTrigger, report: ReconcileReport | Error) => void;
   /** Called after every comment handled (tests and metrics). */
@@ -65,7 +69,12 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
       const client = await clientFor(trigger.installationId);
       const port = createGitHubRepoPort({ client, owner: trigger.owner, repo: trigger.repo, log });
       const state = createStateStore({ client, owner: trigger.owner, repo: trigger.repo, log });
-      const engine = createReconcileEngine({ registry, cluster: null, concurrency: options.concurrency });
+      const engine = createReconcileEngine({
+        registry,
+        cluster: options.cluster ?? null,
+        ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
+        concurrency: options.concurrency,
+      });
       const appLogin = await loginOf();
       const report = await reconcileRepo({
         port,
@@ -122,6 +131,8 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
       request,
       registry: { ...options.registry, tagCache },
       concurrency: options.concurrency,
+      cluster: options.cluster ?? null,
+      ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
       ...(options.onComment === undefined ? {} : { onComment: options.onComment }),
     });
     app.on([...COMMENT_EVENTS], (context) => track(comment(context.payload, log)));

@@ -124,6 +124,13 @@ export type TargetOrigin = "annotations" | "image-updater" | "repo-config";
 export interface AppRef {
   readonly name: string;
   readonly namespace: string;
+  /**
+   * Where the Application deploys, from `spec.destination`: the cluster's name (else its server URL)
+   * and the namespace, as `in-cluster / my-app`. Absent when the Application gives neither.
+   */
+  readonly destination?: string;
+  /** The Application's `metadata.labels` (repo-config automerge rules match them). Absent: none. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** One image in one place of the GitOps repo, with the policy that decides its tag. */
@@ -153,6 +160,11 @@ export interface Target {
   readonly declaredIn: string;
   /** What the target's Application deploys from, the only files it may edit; null for a repo-config target (no Application). */
   readonly deploysFrom: DeploySources | null;
+  /**
+   * Labels for the target's PR from argocd-image-updater's `writeBackConfig.gitConfig.pullRequest.labels`
+   * (trimmed, without empty names or duplicates). Absent: none.
+   */
+  readonly pullRequestLabels?: readonly string[];
   /** A pin the repo config declares (`pins:`): the engine proposes exactly this tag. */
   readonly pin?: { readonly tag: string; readonly reason: string | null };
 }

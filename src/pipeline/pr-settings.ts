@@ -1,4 +1,8 @@
-/** The repo config's pull-request settings (and per-target `group:` / `automerge:`) as plan/'s PrSettings. */
+/**
+ * The repo config's pull-request settings (and per-target `group:` / `automerge:`) as plan/'s
+ * PrSettings, with what each target's Application says (destination, labels) and its ImageUpdater's
+ * `pullRequest.labels`.
+ */
 import type { Target } from "../model/index.js";
 import { DEFAULT_PR_SETTINGS } from "../plan/index.js";
 import type { PrSettings, TargetPrSettings } from "../plan/index.js";
@@ -14,6 +18,10 @@ export function prSettingsFrom(
   const byName = new Map((config?.targets ?? []).map((t) => [t.name, t]));
   for (const target of targets) {
     const own: { -readonly [K in keyof TargetPrSettings]: TargetPrSettings[K] } = { ...extra[target.id] };
+    // What the Application and its ImageUpdater say: the body's destination, automerge rules' labels, PR labels.
+    if (target.app?.destination !== undefined) own.destination = target.app.destination;
+    if (target.app?.labels !== undefined) own.appLabels = target.app.labels;
+    if (target.pullRequestLabels !== undefined) own.labels = [...(own.labels ?? []), ...target.pullRequestLabels];
     if (target.origin === "repo-config") {
       const name = target.id.slice(0, target.id.lastIndexOf("/"));
       const declared = byName.get(name);

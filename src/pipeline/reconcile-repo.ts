@@ -38,7 +38,7 @@ export interface ReconcileEngine {
   }): Promise<GatheredTargets>;
   /** `constraints`: what people decided, per target id (state/'s constraintsFromState). */
   evaluate(targets: readonly Target[], reader: RepoReader, constraints?: ReadonlyMap<string, TargetConstraints>): Promise<TargetOutcome[]>;
-  /** Per-target settings the engine knows beyond the Target (the old image's revision, a destination). */
+  /** Per-target settings the engine knows beyond the Target (the old image's revision, for the compare link). */
   describe?(outcomes: readonly TargetOutcome[]): Promise<Readonly<Record<string, TargetPrSettings>>>;
 }
 

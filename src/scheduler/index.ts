@@ -12,14 +12,19 @@ export interface Schedule {
   stop(): void;
 }
 
-/** Run `tick` on `expression` (never two ticks at once). Throws a ConfigError naming SCHEDULE for a bad expression. */
-export function startSchedule(expression: string, tick: () => Promise<void>): Schedule {
+/** Throws a ConfigError naming SCHEDULE when `expression` is not a cron expression node-cron runs. */
+export function checkSchedule(expression: string): void {
   if (!cron.validate(expression)) {
     throw new ConfigError(`SCHEDULE "${expression}" is not a cron expression`, {
       context: { key: "SCHEDULE" },
-      hint: 'write five fields, e.g. "*/2 * * * *" for every two minutes',
+      hint: 'write five fields, e.g. "*/2 * * * *" for every two minutes; "off" for webhooks only',
     });
   }
+}
+
+/** Run `tick` on `expression` (never two ticks at once). Throws a ConfigError naming SCHEDULE for a bad expression. */
+export function startSchedule(expression: string, tick: () => Promise<void>): Schedule {
+  checkSchedule(expression);
   const task = cron.schedule(expression, tick, { noOverlap: true, name: "argocd-image-pr reconcile" });
   return {
     stop() {

@@ -28,9 +28,14 @@ export interface WriteBackDecl {
   readonly repository?: string;
   readonly branch?: string;
   readonly target?: string;
+  /**
+   * `gitConfig.pullRequest.labels` as written, when a `pullRequest` block is given (then `[]` when it
+   * has no labels): a later layer's block replaces an earlier one whole, as image-updater merges it.
+   */
+  readonly pullRequestLabels?: readonly string[];
 }
 
-/** Field-wise merge, later layers win. */
+/** Field-wise merge, later layers win (`pullRequestLabels` as one field). */
 export function mergeWriteBack(...layers: (WriteBackDecl | undefined)[]): WriteBackDecl {
   const merged: { -readonly [K in keyof WriteBackDecl]: WriteBackDecl[K] } = {};
   for (const layer of layers) {
@@ -39,6 +44,7 @@ export function mergeWriteBack(...layers: (WriteBackDecl | undefined)[]): WriteB
     if (layer.repository !== undefined && layer.repository.trim() !== "") merged.repository = layer.repository.trim();
     if (layer.branch !== undefined && layer.branch.trim() !== "") merged.branch = layer.branch.trim();
     if (layer.target !== undefined && layer.target.trim() !== "") merged.target = layer.target.trim();
+    if (layer.pullRequestLabels !== undefined) merged.pullRequestLabels = layer.pullRequestLabels;
   }
   return merged;
 }

@@ -111,6 +111,7 @@ export function writeBackOf(value: WriteBackConfig | undefined): WriteBackDecl |
   if (value.gitConfig?.repository !== undefined) out.repository = value.gitConfig.repository;
   if (value.gitConfig?.branch !== undefined) out.branch = value.gitConfig.branch;
   if (value.gitConfig?.writeBackTarget !== undefined) out.target = value.gitConfig.writeBackTarget;
+  if (value.gitConfig?.pullRequest !== undefined) out.pullRequestLabels = value.gitConfig.pullRequest.labels ?? [];
   return out;
 }
 

@@ -50,6 +50,8 @@ export const Application = z
     spec: z.object({
       source: optional(ApplicationSource),
       sources: optional(z.array(ApplicationSource)),
+      /** Where it deploys: a cluster by `name` or `server`, and a namespace (shown in the PR body). */
+      destination: optional(z.object({ server: optional(z.string()), name: optional(z.string()), namespace: optional(z.string()) })),
     }),
     status: optional(
       z.object({
@@ -87,6 +89,10 @@ const WriteBackConfig = z.object({
       repository: optional(z.string()),
       branch: optional(z.string()),
       writeBackTarget: optional(z.string()),
+      /** image-updater v1's PR mode: one provider (github / gitlab) and `labels` for the PR; the app reads the labels. */
+      pullRequest: optional(
+        z.object({ github: optional(z.object({})), gitlab: optional(z.object({})), labels: optional(z.array(z.string())) }),
+      ),
     }),
   ),
 });

@@ -6,7 +6,7 @@ import { Probot, ProbotOctokit } from "probot";
 import pino from "pino";
 import { createReconcileApp, type CommentOutcome } from "../../src/app/index.js";
 import { writeGroup } from "../../src/github/index.js";
-import type { ReconcileReport } from "../../src/pipeline/index.js";
+import type { ClusterOptions, ReconcileReport } from "../../src/pipeline/index.js";
 import { signedWebhook, type FakeGitHub } from "../support/fake-github/index.js";
 
 export interface AppUnderTest {
@@ -21,7 +21,7 @@ export interface AppUnderTest {
   stop(): void;
 }
 
-export async function startApp(fake: FakeGitHub, options: { debounceMs?: number } = {}): Promise<AppUnderTest> {
+export async function startApp(fake: FakeGitHub, options: { debounceMs?: number; cluster?: ClusterOptions } = {}): Promise<AppUnderTest> {
   const passes: string[] = [];
   const comments: (CommentOutcome | Error)[] = [];
   const { appFn, handle } = createReconcileApp({
@@ -29,6 +29,7 @@ export async function startApp(fake: FakeGitHub, options: { debounceMs?: number 
     schedule: null,
     debounceMs: options.debounceMs ?? 200,
     concurrency: 4,
+    cluster: options.cluster ?? null,
     onPass: (trigger, report: ReconcileReport | Error) => {
       passes.push(
         `${trigger.owner}/${trigger.repo} ${report instanceof Error ? `error ${report.message}` : report.actions.map((a) => a.kind).join(",") || "nothing"}`,

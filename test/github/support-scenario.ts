@@ -10,7 +10,10 @@ import { createReconcileEngine, createRepoLock, reconcileRepo, type ReconcileRep
 import { createRegistryClient } from "../../src/registry/index.js";
 import type { FakeGitHub, FakeRepo } from "../support/fake-github/index.js";
 import { pushImage, type TestRegistry } from "../support/registry.js";
+import { application, kustomization } from "../support/scenario-files.js";
 import { clientFor, INSTALLATION } from "./support.js";
+
+export { application, kustomization } from "../support/scenario-files.js";
 
 export const DEV_FILE = "overlays/dev/kustomization.yaml";
 export const PROD_FILE = "overlays/prod/kustomization.yaml";
@@ -18,38 +21,6 @@ export const SOURCE = "https://github.com/acme/web";
 
 export function revisionOf(tag: string): string {
   return Buffer.from(`rev-${tag}`).toString("hex").padEnd(40, "0").slice(0, 40);
-}
-
-export function application(name: string, repo: string, path: string, image: string, constraint: string): string {
-  return `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: ${name}
-  namespace: argocd
-  annotations:
-    argocd-image-updater.argoproj.io/image-list: web=${image}:${constraint}
-    argocd-image-updater.argoproj.io/write-back-method: git
-spec:
-  project: default
-  source:
-    repoURL: https://github.com/${repo}.git
-    targetRevision: HEAD
-    path: ${path}
-  destination:
-    server: https://kubernetes.default.svc
-    namespace: web
-`;
-}
-
-export function kustomization(image: string, tag: string, extra = ""): string {
-  return `apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-resources:
-  - ../../base
-${extra}images:
-  - name: ${image}
-    newTag: "${tag}" # kept current by argocd-image-pr
-`;
 }
 
 export interface Scenario {

@@ -21,7 +21,7 @@ describe("seed story 1: kustomize app, dev on commit SHAs, prod on semver", () =
     expect(dev).toEqual({
       id: "argocd/my-app-dev/my-image",
       origin: "annotations",
-      app: { name: "my-app-dev", namespace: "argocd" },
+      app: { name: "my-app-dev", namespace: "argocd", destination: "https://kubernetes.default.svc / my-app" },
       alias: "my-image",
       image: { registry: "asia.gcr.io", repository: "some-gcp-project/some-image-name", tag: null, digest: null },
       git: { repoURL: "git@github.com:example/k8s-manifests.git", repo: { owner: "example", name: "k8s-manifests" }, branch: null },
