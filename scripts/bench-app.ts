@@ -45,10 +45,12 @@ async function main(): Promise<void> {
       tuning: { writeSpacingMs: 0, retryAfterBaseValue: 1 },
     });
     const port = createGitHubRepoPort({ client, owner: "bench", repo: "gitops", log: silentLogger });
+    // The state as the app reads it each pass (pins, holds, refusals): its reads are in the figures.
+    const state = createStateStore({ client, owner: "bench", repo: "gitops", log: silentLogger });
     const lock = createRepoLock();
     const at = { client, owner: "bench", repo: "gitops", log: silentLogger };
     // The dashboard issue, as the app keeps it (one conditional read when nothing changed).
-    const dashboard = { issue: createDashboardIssue({ ...at, botLogin: github.botLogin }), state: createStateStore(at) };
+    const dashboard = { issue: createDashboardIssue({ ...at, botLogin: github.botLogin }) };
     const rows: string[] = [];
     const pass = async (name: string, expected: number | null): Promise<void> => {
       github.resetLog();
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
           dryRun: false,
           log: silentLogger,
           lock,
+          state,
           dashboard,
         });
         // Figures of a pass that did not do what its name says would mislead: fail instead.

@@ -55,6 +55,8 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
   let schedule: Schedule | null = null;
   let probot: Probot | null = null;
   let botLogin: string | null = null;
+  // The app's login, asked of GitHub once (set when the app loads): a scheduled pass before any webhook knows it too.
+  let loginOf: () => Promise<string | null> = () => Promise.resolve(botLogin);
   const clients = new Map<number, GitHubClient>();
   const handlers = new Set<Promise<void>>();
   // Tags are immutable: their details are kept across passes; each pass still lists tags afresh.
@@ -74,13 +76,24 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
     try {
       const client = await clientFor(trigger.installationId);
       const port = createGitHubRepoPort({ client, owner: trigger.owner, repo: trigger.repo, log });
+      const state = createStateStore({ client, owner: trigger.owner, repo: trigger.repo, log });
       const engine = createReconcileEngine({
         registry,
         cluster: options.cluster ?? null,
         ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
         concurrency: options.concurrency,
       });
-      const report = await reconcileRepo({ port, engine, dryRun: false, log, lock, dashboard: dashboardFor(trigger, client, log) });
+      const appLogin = await loginOf();
+      const report = await reconcileRepo({
+        port,
+        engine,
+        dryRun: false,
+        log,
+        lock,
+        state,
+        dashboard: dashboardFor(trigger, client, log),
+        ...(appLogin === null ? {} : { appLogin }),
+      });
       options.onPass?.(trigger, report);
     } catch (error) {
       log.error({ error: describeError(error) }, "reconcile pass failed");
@@ -97,7 +110,7 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
     const cache = dashboardCaches.get(key) ?? new ConditionalCache(50);
     dashboardCaches.set(key, cache);
     const at = { client, owner: trigger.owner, repo: trigger.repo, log };
-    return { issue: createDashboardIssue({ ...at, botLogin, cache }), state: createStateStore(at) };
+    return { issue: createDashboardIssue({ ...at, botLogin, cache }) };
   }
 
   const requested = new Set<string>();
@@ -142,6 +155,7 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
       ...(options.onComment === undefined ? {} : { onComment: options.onComment }),
     });
     app.on([...COMMENT_EVENTS], (context) => track(comment(context.payload, log)));
+    loginOf = ownLogin;
     app.on([...DASHBOARD_EVENTS], (context) => track(dashboardEdited(context.payload as unknown as Readonly<Record<string, unknown>>)));
     async function dashboardEdited(payload: Readonly<Record<string, unknown>>): Promise<void> {
       const edit = dashboardEditOf(payload, await ownLogin());

@@ -49,7 +49,8 @@ export function triggersOf(event: string, payload: Payload, botLogin: string | n
   const action = text(payload["action"]);
   switch (event) {
     case "push": {
-      // The app's own branches move only by the app (or by a person: the PR's synchronize says so).
+      // The app's own branches move only by the app (or by a person: the PR's synchronize says so);
+      // the state branch (argocd-image-pr/state) is one of them: a stored command never sets off a pass by its push.
       const ref = text(payload["ref"]) ?? "";
       if (!ref.startsWith("refs/heads/") || ref.startsWith(`refs/heads/${BRANCH_PREFIX}`)) return [];
       const one = repoOf(payload, installationId);

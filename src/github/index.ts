@@ -6,7 +6,7 @@
 export { countRequests, createGitHubClient, requestStats, writeGroup } from "./client.js";
 export type { ClientTuning, CreateClientOptions, GitHubClient, RequestStats } from "./client.js";
 export { createGitHubRepoPort } from "./repo-port.js";
-export type { ActionResult, ExecuteOptions, GitHubRepoPort, RepoPortOptions, Snapshot } from "./repo-port.js";
+export type { ActionResult, AppPr, ExecuteOptions, GitHubRepoPort, RepoPortOptions, Snapshot } from "./repo-port.js";
 export { gitHubError, httpFailure, isStatus } from "./errors.js";
 export { apiBaseUrl, privateKeyFrom, repoClientsFromEnv } from "./auth.js";
 export type { RepoClients, RepoClientsOptions } from "./auth.js";

@@ -6,8 +6,9 @@
  * labels gets them), never a duplicate.
  */
 import type { Logger } from "../log/index.js";
-import { AUTOMERGE_LABEL, BRANCH_PREFIX, ownCommitKey, parsePrMetadata, PR_LABEL } from "../plan/index.js";
+import { AUTOMERGE_LABEL, BRANCH_PREFIX, ownCommitKey, parsePrMetadata, PR_LABEL, STATE_BRANCH } from "../plan/index.js";
 import type { BranchCommit, DesiredPr, ManagedPr, PrAction, PrActionKind, PrOnGitHub, RepoReader } from "../plan/index.js";
+import type { UpdatePr } from "../state/index.js";
 import { requestStats, type GitHubClient, type RequestStats } from "./client.js";
 import { ConditionalCache } from "./conditional.js";
 import { gitHubError, isStatus } from "./errors.js";
@@ -27,6 +28,9 @@ export interface ActionResult {
   readonly error?: string;
 }
 
+/** One of the app's update PRs (state/'s view) and its branch. */
+export type AppPr = UpdatePr & { readonly branch: string };
+
 export interface ExecuteOptions {
   readonly dryRun: boolean;
 }
@@ -38,6 +42,15 @@ export interface GitHubRepoPort {
   defaultBranch(): Promise<string>;
   snapshot(branch: string): Promise<Snapshot>;
   listManagedPrs(): Promise<ManagedPr[]>;
+  /**
+   * The app's update PRs — open, merged and closed — as state/ derives from them: the most recently
+   * updated ones (a few pages, conditional requests). A PR whose metadata block is missing or
+   * tampered with is not the app's. `known`: PRs whose closer the caller already recorded — their
+   * issue is not read again (for the others, once per process and close).
+   */
+  listUpdatePrs(options?: { readonly known?: ReadonlySet<number> }): Promise<AppPr[]>;
+  /** Whether the app already left the comment `key` (its marker) on issue or PR `number` (a conditional read). */
+  hasComment(number: number, key: string): Promise<boolean>;
   execute(actions: readonly PrAction[], options: ExecuteOptions): Promise<ActionResult[]>;
 }
 
@@ -47,6 +60,9 @@ interface RawPull {
   readonly title: string;
   readonly body: string | null;
   readonly merged_at: string | null;
+  readonly merge_commit_sha?: string | null;
+  readonly closed_at?: string | null;
+  readonly html_url?: string;
   readonly labels: readonly { name?: string }[];
   readonly head: { ref: string; sha: string; repo: { full_name: string } | null };
   readonly base: { ref: string };
@@ -73,6 +89,8 @@ const LABEL_DESCRIPTIONS: Readonly<Record<string, string>> = {
 };
 /** Marks the app's comments, so a retried or repeated step never comments twice. */
 const COMMENT_MARKER = (kind: string, key: string): string => `<!-- argocd-image-pr:comment ${kind} ${encodeURIComponent(key)} -->`;
+/** Pages of the most recently updated PRs read for the app's history (100 a page). */
+const HISTORY_PAGES = 3;
 
 export interface RepoPortOptions {
   readonly client: GitHubClient;
@@ -162,14 +180,31 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
     };
   }
 
-  async function listPulls(query: Record<string, string | number>): Promise<RawPull[]> {
+  async function listPulls(query: Record<string, string | number>, pages = 50): Promise<RawPull[]> {
     const out: RawPull[] = [];
-    for (let page = 1; page <= 50; page += 1) {
+    for (let page = 1; page <= pages; page += 1) {
       const data = await cache.get<RawPull[]>(client, "GET /repos/{owner}/{repo}/pulls", { owner, repo, per_page: 100, page, ...query });
       out.push(...data);
       if (data.length < 100) break;
     }
     return out;
+  }
+
+  /** Who closed an issue or PR, by number and close time: read once (a reopen and close again is a new close). */
+  const closers = new Map<string, string | null>();
+  async function closerOf(number: number, closedAt: string): Promise<string | null> {
+    const key = `${number} ${closedAt}`;
+    if (closers.has(key)) return closers.get(key) ?? null;
+    const issue = (await client.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner, repo, issue_number: number })).data;
+    return remember(closers, key, issue.closed_by?.login ?? null, 2000);
+  }
+
+  function isAppBranch(pull: RawPull): boolean {
+    return (
+      pull.head.ref.startsWith(BRANCH_PREFIX) &&
+      pull.head.ref !== STATE_BRANCH &&
+      pull.head.repo?.full_name.toLowerCase() === full.toLowerCase()
+    );
   }
 
   const port: GitHubRepoPort = {
@@ -210,8 +245,11 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
       } catch (error) {
         throw gitHubError(full, "listing the app's branches and pull requests", error);
       }
-      const heads = new Map(refs.map((ref) => [ref.ref.replace(/^refs\/heads\//, ""), ref.object.sha]));
-      const branches = [...new Set([...heads.keys(), ...open.map((pull) => pull.head.ref)])].sort();
+      // The state branch shares the prefix (so its pushes set off no pass) but is never a PR branch.
+      const heads = new Map(
+        refs.map((ref) => [ref.ref.replace(/^refs\/heads\//, ""), ref.object.sha] as const).filter(([branch]) => branch !== STATE_BRANCH),
+      );
+      const branches = [...new Set([...heads.keys(), ...open.map((pull) => pull.head.ref)])].filter((b) => b !== STATE_BRANCH).sort();
       const managed: ManagedPr[] = [];
       for (const branch of branches) {
         const headSha = heads.get(branch) ?? null;
@@ -232,6 +270,52 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
         managed.push({ branch, head, pr: closed !== undefined && closed.head.sha === headSha ? prOf(closed) : null });
       }
       return managed;
+    },
+
+    async listUpdatePrs(listOptions = {}) {
+      let pulls: RawPull[];
+      try {
+        pulls = await listPulls({ state: "all", sort: "updated", direction: "desc" }, HISTORY_PAGES);
+      } catch (error) {
+        throw gitHubError(full, "listing the app's pull requests", error);
+      }
+      const out: AppPr[] = [];
+      for (const pull of pulls) {
+        if (!isAppBranch(pull)) continue;
+        const metadata = parsePrMetadata(pull.body);
+        if (metadata === null) continue;
+        const merged = pull.merged_at !== null;
+        const state = merged ? "merged" : pull.state === "closed" ? "closed" : "open";
+        const closedAt = pull.closed_at ?? null;
+        // The app's own closes (moot) mark the metadata in the same request; a PR someone else took
+        // over (hands-off) and then closed says nothing about its tag.
+        const closedByApp = state === "closed" && (metadata.closedByApp === true || metadata.handsOff === true);
+        let closedBy: string | null = null;
+        if (state === "closed" && !closedByApp && closedAt !== null && listOptions.known?.has(pull.number) !== true) {
+          try {
+            closedBy = await closerOf(pull.number, closedAt);
+          } catch (error) {
+            throw gitHubError(full, `reading who closed #${pull.number}`, error);
+          }
+        }
+        out.push({
+          number: pull.number,
+          branch: pull.head.ref,
+          url: pull.html_url ?? `https://github.com/${full}/pull/${pull.number}`,
+          state,
+          mergedAt: pull.merged_at,
+          mergeCommit: merged ? (pull.merge_commit_sha ?? null) : null,
+          closedAt,
+          closedBy,
+          closedByApp,
+          targets: metadata.targets.map((t) => ({ id: t.id, from: t.from, to: t.to })),
+        });
+      }
+      return out.sort((a, b) => a.number - b.number);
+    },
+
+    async hasComment(number, key) {
+      return (await findComment(number, COMMENT_MARKER("note", key))) !== null;
     },
 
     async execute(actions, executeOptions) {
@@ -445,20 +529,25 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
     );
   }
 
-  async function ensureComment(number: number, marker: string, body: string, ctx: RunContext): Promise<void> {
+  /** The app's comment holding `marker` on issue or PR `number`, if any (conditional reads: a 304 costs no rate limit). */
+  async function findComment(number: number, marker: string): Promise<{ id: number } | null> {
     for (let page = 1; page <= 30; page += 1) {
-      const data = (
-        await client.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-          owner,
-          repo,
-          issue_number: number,
-          per_page: 100,
-          page,
-        })
-      ).data;
-      if (data.some((comment) => (comment.body ?? "").includes(marker))) return;
+      const data = await cache.get<{ id: number; body?: string }[]>(client, "GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        owner,
+        repo,
+        issue_number: number,
+        per_page: 100,
+        page,
+      });
+      const found = data.find((comment) => (comment.body ?? "").includes(marker));
+      if (found !== undefined) return { id: found.id };
       if (data.length < 100) break;
     }
+    return null;
+  }
+
+  async function ensureComment(number: number, marker: string, body: string, ctx: RunContext): Promise<void> {
+    if ((await findComment(number, marker)) !== null) return;
     await ctx.write(
       `POST /repos/${full}/issues/${number}/comments — ${JSON.stringify(body.split("\n")[0]?.slice(0, 80) ?? "")}`,
       async () => {
@@ -531,13 +620,14 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
       case "close": {
         await ensureComment(action.number, COMMENT_MARKER("close", action.branch), action.comment, ctx);
         await ctx.write(
-          `PATCH /repos/${full}/pulls/${action.number} — close`,
+          `PATCH /repos/${full}/pulls/${action.number} — close, marked closed by the app in the metadata`,
           async () => {
             await client.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
               owner,
               repo,
               pull_number: action.number,
               state: "closed",
+              body: action.body,
             });
           },
           undefined,
@@ -580,6 +670,9 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
         );
         return action.number;
       }
+      case "comment":
+        await ensureComment(action.number, COMMENT_MARKER("note", action.key), action.comment, ctx);
+        return action.number;
       case "delete-branch":
         await deleteBranch(action.branch, action.headSha, ctx);
         return null;

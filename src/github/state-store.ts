@@ -8,11 +8,13 @@
  */
 import { StateError } from "../errors/index.js";
 import type { Logger } from "../log/index.js";
+import { STATE_BRANCH } from "../plan/index.js";
 import { emptyState, parseState, serializeState, type State } from "../state/index.js";
 import type { GitHubClient } from "./client.js";
+import { ConditionalCache } from "./conditional.js";
 import { gitHubError, isStatus } from "./errors.js";
 
-export const STATE_BRANCH = "argocd-image-pr/state";
+export { STATE_BRANCH };
 export const STATE_FILE = "state.json";
 
 export interface StateStoreOptions {
@@ -68,15 +70,26 @@ export function createStateStore(options: StateStoreOptions): StateStore {
   const maxAttempts = options.maxAttempts ?? 8;
   const fullName = `${owner}/${repo}`;
   const where = `${fullName}@${branch}:${file}`;
+  // The ref is read conditionally (a 304 is free and still says "unchanged"), and what a commit holds
+  // is immutable: a store kept across passes reads an unchanged state with one request.
+  const cache = new ConditionalCache(8);
+  let last: { readonly head: Head; readonly state: State; readonly text: string } | null = null;
 
   async function headOf(): Promise<Head | null> {
     let commit: string;
     try {
-      commit = (await client.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: `heads/${branch}` })).data.object.sha;
+      commit = (
+        await cache.get<{ object: { sha: string } }>(client, "GET /repos/{owner}/{repo}/git/ref/{ref}", {
+          owner,
+          repo,
+          ref: `heads/${branch}`,
+        })
+      ).object.sha;
     } catch (error) {
       if (isStatus(error, 404)) return null;
       throw gitHubError(fullName, `reading the state branch ${branch}`, error);
     }
+    if (last?.head.commit === commit) return last.head;
     try {
       const tree = (await client.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: commit })).data
         .tree.sha;
@@ -87,6 +100,7 @@ export function createStateStore(options: StateStoreOptions): StateStore {
   }
 
   async function readAt(head: Head): Promise<{ state: State; text: string }> {
+    if (last?.head.commit === head.commit) return last;
     let text: string;
     try {
       const tree = (await client.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { owner, repo, tree_sha: head.tree })).data.tree;
@@ -103,7 +117,9 @@ export function createStateStore(options: StateStoreOptions): StateStore {
       if (error instanceof StateError) throw error;
       throw gitHubError(fullName, `reading ${file} on ${branch}`, error);
     }
-    return { state: parseState(text, where), text };
+    const state = parseState(text, where);
+    last = { head, state, text };
+    return { state, text };
   }
 
   async function read(): Promise<StoredState & { text: string | null; tree: string | null }> {

@@ -12,7 +12,8 @@ import type { State } from "../state/index.js";
 /** What a pass needs to keep the dashboard: the issue, and where the state is read (null: the pass's own `report.state`). */
 export interface DashboardSource {
   readonly issue: DashboardIssue;
-  readonly state: { read(): Promise<StoredState> } | null;
+  /** Where to read the state when the pass reads none itself (no `report.state`); absent: no pins or holds shown. */
+  readonly state?: { read(): Promise<StoredState> } | null;
 }
 
 export interface DashboardPass {
@@ -47,7 +48,7 @@ export async function keepDashboard<R extends ReportForDashboard>(
   let state: State | null = null;
   let stateProblem: string | null = null;
   if (report.state !== undefined) state = report.state;
-  else if (source.state !== null) {
+  else if (source.state !== undefined && source.state !== null) {
     try {
       state = (await source.state.read()).state;
     } catch (error) {

@@ -11,7 +11,15 @@ import { repositoryKey, sameRepository } from "../image-ref/index.js";
 import { silentLogger, type Logger } from "../log/index.js";
 import type { Target, TagDetails, WriteKind } from "../model/index.js";
 import { imageSourceLabels, parseCredentialSource, type ImageAccess, type RegistryClient } from "../registry/index.js";
-import { constrainCandidates, decide, decideFrozen, decidePinned, meetsPlatforms, selectCandidates } from "../strategy/index.js";
+import {
+  activeRestore,
+  constrainCandidates,
+  decide,
+  decideFrozen,
+  decidePinned,
+  meetsPlatforms,
+  selectCandidates,
+} from "../strategy/index.js";
 import type { Candidates, CurrentImage, Decision, TargetConstraints } from "../strategy/index.js";
 import { fileTooLarge, MAX_FILE_BYTES } from "../files/index.js";
 import { quoteForMessage } from "../text/index.js";
@@ -22,7 +30,7 @@ import { refuseFileNotDeployed } from "./deployed-files.js";
 import { mapLimit } from "./limit.js";
 import { checkRenderedEdit, renderedImage, renderedUnderOverride, type RenderedTarget } from "./rendered-image.js";
 import { targetLabel } from "./target-label.js";
-import type { PlanProblem, RepoEntry, RepoReader, TargetOutcome } from "./types.js";
+import type { PlanProblem, RepoEntry, RepoReader, TargetOutcome, UpdateIntent } from "./types.js";
 
 export interface EvaluateDeps {
   /** The repository at the revision planned: files are read, never written. */
@@ -347,12 +355,19 @@ async function evaluateTarget(
   let tags: readonly string[] = [];
   let candidates: Candidates | null = null;
   let heldBack = false;
+  let intent: UpdateIntent | null = null;
+  const restore = activeRestore(located.current, constraints);
   try {
     const access = accessOf(target);
     tags = await deps.registry.listTags(target.image, access);
     if (constraints.pin !== undefined) {
       // A pin is a person's choice of one tag: the filters and the ordering do not apply to it.
       decision = decidePinned(tags, located.current, constraints.pin, target.policy.strategy);
+      intent = { kind: "pin", source: constraints.pin.source, link: constraints.pin.link ?? null };
+    } else if (restore !== null && restore !== undefined) {
+      // /rollback: back to the tag the reverted PR replaced, as a pin would, while the file holds the rolled-back one.
+      decision = decidePinned(tags, located.current, restore, target.policy.strategy, "rollback");
+      intent = { kind: "rollback", source: restore.source, link: restore.link ?? null, reverts: restore.pr };
     } else if (constraints.frozen !== undefined) {
       decision = decideFrozen(located.current, constraints.frozen);
     } else {
@@ -436,6 +451,7 @@ async function evaluateTarget(
           created: chosen?.created ?? null,
           sourceUrl,
           revision,
+          ...(intent === null ? {} : { intent }),
         },
       };
     }

@@ -29,8 +29,12 @@ export function createReconcileEngine(options: ReconcileEngineOptions): Reconcil
         },
         { reader, originUrl },
       ),
-    evaluate: (targets: readonly Target[], reader) =>
-      evaluateTargets({ targets }, { reader, registry: options.registry }, { concurrency: options.concurrency }),
+    evaluate: (targets: readonly Target[], reader, constraints) =>
+      evaluateTargets(
+        { targets },
+        { reader, registry: options.registry },
+        { concurrency: options.concurrency, ...(constraints === undefined ? {} : { constraints }) },
+      ),
     async describe(outcomes: readonly TargetOutcome[]) {
       const out: Record<string, TargetPrSettings> = {};
       for (const outcome of outcomes) {

@@ -56,11 +56,9 @@ export async function reconcileRepos(options: ReconcileReposOptions): Promise<Re
         concurrency: options.concurrency,
         ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
       });
-      const dashboard = {
-        issue: createDashboardIssue({ client, owner, repo, log }),
-        state: createStateStore({ client, owner, repo, log }),
-      };
-      passes.push({ repo: name, report: await reconcileRepo({ port, engine, dryRun: options.dryRun, log, dashboard }) });
+      const state = createStateStore({ client, owner, repo, log });
+      const dashboard = { issue: createDashboardIssue({ client, owner, repo, log }) };
+      passes.push({ repo: name, report: await reconcileRepo({ port, engine, dryRun: options.dryRun, log, state, dashboard }) });
     } catch (error) {
       log.error({ error: describeError(error) }, "reconcile pass failed");
       passes.push({ repo: name, error: describeError(error) });

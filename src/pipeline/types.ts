@@ -11,6 +11,7 @@ export type {
   RepoReader,
   TargetEdit,
   TargetOutcome,
+  UpdateIntent,
 } from "../plan/index.js";
 
 export interface PlanStats {

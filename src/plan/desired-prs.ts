@@ -105,9 +105,16 @@ function fill(template: string, values: Readonly<Record<string, string>>): strin
 function titleOf(group: string, updates: readonly PlannedUpdate[], settings: PrSettings): string {
   const distinct = new Map(updates.map((u) => [`${u.image}\u0000${u.to}`, u]));
   const first = updates[0];
+  // A person's pin or rollback says so in the title, whatever the configured template.
+  const template =
+    first?.intent?.kind === "pin"
+      ? "Pin {image} to {to} ({group})"
+      : first?.intent?.kind === "rollback"
+        ? `Roll back {image} to {to} (${first.intent.reverts === null ? "{group}" : `reverts #${first.intent.reverts}`})`
+        : (settings.title ?? "Update {image} to {to} ({group})");
   const title =
     distinct.size === 1 && first !== undefined
-      ? fill(settings.title ?? "Update {image} to {to} ({group})", {
+      ? fill(template, {
           image: shortImage(first.image),
           from: first.from ?? "",
           to: first.to,

@@ -115,7 +115,14 @@ function forUndesired(managed: ManagedPr, context: DiffContext): PrAction | null
   if (!isOwnCommit(head, metadata.key)) return handsOff(managed, pr, metadata);
   // A registry that failed is never "no newer tag".
   if (metadata.targets.some((target) => context.failedTargets.has(target.id))) return null;
-  return { kind: "close", branch: managed.branch, number: pr.number, comment: mootComment(metadata, context), headSha: head.sha };
+  return {
+    kind: "close",
+    branch: managed.branch,
+    number: pr.number,
+    comment: mootComment(metadata, context),
+    headSha: head.sha,
+    body: withPrMetadata(pr.body, { ...metadata, closedByApp: true }),
+  };
 }
 
 export function diffPrs(desired: readonly DesiredPr[], actual: readonly ManagedPr[], context: DiffContext): PrAction[] {

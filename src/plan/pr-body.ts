@@ -67,6 +67,19 @@ function sourceCell(update: PlannedUpdate, fromRevision: string | null): string 
   return `[${name}@${revision.slice(0, 12)}](${base}/commit/${revision})`;
 }
 
+/** A link from the state (validated there as http(s) without spaces or brackets), safe inside markdown's `(…)`. */
+const SAFE_LINK = /^https?:\/\/[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+$/;
+
+function decidedCell(intent: NonNullable<PlannedUpdate["intent"]>): string {
+  const where = intent.link !== null && SAFE_LINK.test(intent.link) ? ` ([where](${intent.link}))` : "";
+  switch (intent.kind) {
+    case "pin":
+      return `pinned: ${esc(intent.source)}${where}; no other update is proposed until \`/unpin\``;
+    case "rollback":
+      return `rolled back${intent.reverts === null ? "" : `, reverting #${intent.reverts}`}: ${esc(intent.source)}${where}; held: only tags newer than the rolled-back one are proposed after it`;
+  }
+}
+
 function imageSection(image: PrBodyImage): string {
   const { update } = image;
   const rows: [string, string][] = [[update.app === null ? "Target" : "Application", esc(image.owner)]];
@@ -78,6 +91,7 @@ function imageSection(image: PrBodyImage): string {
     ["Strategy", image.constraint === null ? esc(update.strategy) : `${esc(update.strategy)}, constraint ${esc(image.constraint)}`],
     ["Why this tag", esc(update.reason)],
   );
+  if (update.intent !== undefined) rows.push(["Decided by", decidedCell(update.intent)]);
   if (update.imageDigest !== null) rows.push(["Digest", esc(update.imageDigest)]);
   const built = builtAt(update.created);
   if (built !== null) rows.push(["Built", esc(built)]);
@@ -89,7 +103,17 @@ function imageSection(image: PrBodyImage): string {
 
 export function renderPrBody(input: PrBodyInput): string {
   const count = input.images.length;
-  const intro = `This pull request updates ${count === 1 ? "one image" : `${count} images`} of **${esc(input.group)}** on ${esc(input.base)}, as its image-update policy decides.`;
+  const intents = new Set(input.images.map((image) => image.update.intent?.kind ?? "policy"));
+  const what = `${count === 1 ? "one image" : `${count} images`} of **${esc(input.group)}** on ${esc(input.base)}`;
+  const only = intents.size === 1 ? [...intents][0] : "mixed";
+  const intro =
+    only === "pin"
+      ? `This pull request sets ${what} to the tag a person pinned.`
+      : only === "rollback"
+        ? `This pull request rolls ${what} back to the tag ${count === 1 ? "it" : "they"} ran before, as a person asked (\`/rollback\`).`
+        : only === "policy"
+          ? `This pull request updates ${what}, as its image-update policy decides.`
+          : `This pull request updates ${what}, as its image-update policy and people's pins or rollbacks decide.`;
   const automerge = input.automerge
     ? "It is labelled `argocd-image-pr:automerge`: it merges once its checks pass (remove the label to stop that)."
     : "Add the label `argocd-image-pr:automerge` to have it merged once its checks pass.";

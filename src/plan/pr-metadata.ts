@@ -33,6 +33,7 @@ export const PrMetadataSchema = z.strictObject({
     .min(1)
     .max(500),
   handsOff: z.literal(true).optional(),
+  closedByApp: z.literal(true).optional(),
 });
 
 export function renderPrMetadata(metadata: PrMetadata): string {
@@ -55,8 +56,8 @@ export function parsePrMetadata(body: string | null | undefined): PrMetadata | n
   }
   const parsed = PrMetadataSchema.safeParse(raw);
   if (!parsed.success) return null;
-  const { handsOff, ...rest } = parsed.data;
-  return handsOff === true ? { ...rest, handsOff } : rest;
+  const { handsOff, closedByApp, ...rest } = parsed.data;
+  return { ...rest, ...(handsOff === true ? { handsOff } : {}), ...(closedByApp === true ? { closedByApp } : {}) };
 }
 
 /** `body` with its metadata block replaced by `metadata`'s (appended when it had none). */

@@ -80,6 +80,8 @@ export interface PrMetadata {
   readonly targets: readonly PrMetadataTarget[];
   /** Set once the app stopped touching the PR because someone else pushed to its branch. */
   readonly handsOff?: true;
+  /** Set by the app's own close (the update became moot) in the same request: a close that refuses no tag, recognisable after a restart. */
+  readonly closedByApp?: true;
 }
 
 /** A pull request the app wants open, with the exact commit it should hold. */
@@ -157,7 +159,15 @@ export type PrAction =
       readonly retitle: boolean;
       readonly addLabels: readonly string[];
     }
-  | { readonly kind: "close"; readonly branch: string; readonly number: number; readonly comment: string; readonly headSha: string | null }
+  | {
+      readonly kind: "close";
+      readonly branch: string;
+      readonly number: number;
+      readonly comment: string;
+      readonly headSha: string | null;
+      /** The PR's body with the metadata block marked closed by the app, written with the close. */
+      readonly body: string;
+    }
   | {
       readonly kind: "hands-off";
       readonly branch: string;
@@ -169,6 +179,17 @@ export type PrAction =
       readonly disableAutoMerge: boolean;
     }
   | { readonly kind: "delete-branch"; readonly branch: string; readonly headSha: string; readonly reason: string }
+  | {
+      /**
+       * A note on one of the app's PRs (a hold after a rollback, on the PR that brought the tag in),
+       * made once: `key` marks it, and a note already there is not made again.
+       */
+      readonly kind: "comment";
+      readonly branch: string;
+      readonly number: number;
+      readonly key: string;
+      readonly comment: string;
+    }
   | {
       /**
        * The PR carries the automerge label: GitHub's native auto-merge where the repository allows
@@ -187,6 +208,11 @@ export type PrActionKind = PrAction["kind"];
 export const PR_LABEL = "argocd-image-pr";
 export const AUTOMERGE_LABEL = "argocd-image-pr:automerge";
 export const BRANCH_PREFIX = "argocd-image-pr/";
+/**
+ * The branch that holds the app's state (github/'s state store): under the app's prefix, so pushes
+ * to it never set off a pass, yet never a PR branch — no group's branch is ever this name.
+ */
+export const STATE_BRANCH = `${BRANCH_PREFIX}state`;
 
 /** The dashboard issue: one per repository, opened by the app with this label, its body starting with the marker. */
 export const DASHBOARD_LABEL = "argocd-image-pr:dashboard";

@@ -3,12 +3,15 @@ import { kustomization, readerOf, updateOf } from "../../test/plan/support.js";
 import {
   AUTOMERGE_LABEL,
   branchFor,
+  STATE_BRANCH,
   DEFAULT_PR_SETTINGS,
   desiredPrs,
   diffPrs,
   escapeMarkdown,
   gitBlobSha,
   globMatches,
+  holdNoteKey,
+  renderHoldNote,
   MAX_SLUG_LENGTH,
   parsePrMetadata,
   renderPrMetadata,
@@ -53,6 +56,12 @@ describe("branchFor", () => {
     expect(a.length).toBe("argocd-image-pr/".length + MAX_SLUG_LENGTH);
     expect(a).not.toBe(b);
     expect(branchFor("a b")).not.toBe(branchFor("a-b"));
+  });
+
+  it.each(["state", "State", "STATE"])("a group named %s never gets the state branch", (group) => {
+    const branch = branchFor(group);
+    expect(branch.toLowerCase()).not.toBe(STATE_BRANCH);
+    expect(branch).toMatch(/^argocd-image-pr\/state-[0-9a-f]{8}$/i);
   });
 });
 
@@ -143,6 +152,36 @@ describe("desiredPrs", () => {
     });
     expect(parsePrMetadata(prs[1]?.body)).toEqual(prs[1]?.metadata);
     expect(prs[1]?.metadata.targets.map((t) => t.id)).toEqual(["argocd/my-app-prod/web", "argocd/my-app-prod/api"]);
+  });
+
+  it.each([
+    [
+      "a pin",
+      { kind: "pin", source: "/pin by alice", link: "https://github.com/acme/gitops/pull/3#issuecomment-9" },
+      "Pin nginx to 1.27.4 (my-app-dev)",
+      "This pull request sets one image of **my\\-app\\-dev** on main to the tag a person pinned.",
+      "| Decided by | pinned: \\/pin by alice ([where](https://github.com/acme/gitops/pull/3#issuecomment-9)); no other update is proposed until `/unpin` |",
+    ],
+    [
+      "a rollback",
+      { kind: "rollback", source: "/rollback by alice", link: "https://github.com/acme/gitops/pull/12#issuecomment-1", reverts: 12 },
+      "Roll back nginx to 1.27.4 (reverts #12)",
+      "This pull request rolls one image of **my\\-app\\-dev** on main back to the tag it ran before, as a person asked (`/rollback`).",
+      "| Decided by | rolled back, reverting #12: \\/rollback by alice ([where](https://github.com/acme/gitops/pull/12#issuecomment-1)); held: only tags newer than the rolled-back one are proposed after it |",
+    ],
+  ] as const)("%s says so in the title and the body, whatever the title template", async (_name, intent, title, intro, row) => {
+    const { prs } = await desiredPrs([updateOf({ ...dev, update: { intent } })], base, { ...settings, title: "chore: {image} {to}" });
+    expect(prs[0]?.title).toBe(title);
+    expect(prs[0]?.body.split("\n\n")[0]).toBe(intro);
+    expect(prs[0]?.body).toContain(row);
+  });
+
+  it("a pin's link that could break the markdown is left out", async () => {
+    const intent = { kind: "pin", source: "/pin by [x](javascript:alert)", link: "https://x.example/a)(b" } as const;
+    const { prs } = await desiredPrs([updateOf({ ...dev, update: { intent } })], base, settings);
+    expect(prs[0]?.body).toContain(
+      "| Decided by | pinned: \\/pin by \\[x\\]\\(javascript\\:alert\\); no other update is proposed until `/unpin` |",
+    );
   });
 
   it("groups repo-config targets by name, or by group:, and names Applications outside argocd by namespace", async () => {
@@ -426,3 +465,28 @@ import { commitTrailer } from "./index.js";
 function commitTrailerOf(files: Map<string, string | null>): string {
   return commitTrailer("my-app-dev", files);
 }
+
+describe("renderHoldNote", () => {
+  it("says the target, the rolled-back tag, what the base has now and what happens next, all escaped", () => {
+    const note = renderHoldNote({
+      target: "argocd/<img src=x>/@team",
+      above: "1.27.3",
+      current: "1.27.0",
+      until: "newer",
+      link: "https://github.com/acme/gitops/commit/abc123",
+    });
+    expect(note).toBe(
+      [
+        "**Held after a rollback.** The base branch moved argocd\\/&lt;img src\\=x&gt;\\/@&#8203;team back from 1\\.27\\.3, which this pull request brought in, to 1\\.27\\.0 ([the commit](https://github.com/acme/gitops/commit/abc123)).",
+        "From now on argocd-image-pr proposes only tags newer than 1\\.27\\.3 for it, and never 1\\.27\\.3 again. Comment `/unpin` here to lift the hold.",
+      ].join("\n\n"),
+    );
+    expect(renderHoldNote({ target: "a/b", above: "2", current: null, until: "unpin", link: "https://x.example/a b" })).toBe(
+      [
+        "**Held after a rollback.** The base branch moved a\\/b back from 2, which this pull request brought in, to another tag.",
+        "argocd-image-pr proposes no update for it until someone comments `/unpin` (the repository's `holdUntil: unpin`).",
+      ].join("\n\n"),
+    );
+    expect(holdNoteKey({ target: "a/b", above: "2" })).toBe("hold a/b 2");
+  });
+});

@@ -50,7 +50,16 @@ export interface PlannedUpdate {
   /** `org.opencontainers.image.source` / `…revision` of the new image, when known. */
   readonly sourceUrl: string | null;
   readonly revision: string | null;
+  /**
+   * A person's decision behind the tag, when it is not the policy's: a pin (by whom, where), or
+   * /rollback's revert of PR `reverts`. Titles and bodies say so.
+   */
+  readonly intent?: UpdateIntent;
 }
+
+export type UpdateIntent =
+  | { readonly kind: "pin"; readonly source: string; readonly link: string | null }
+  | { readonly kind: "rollback"; readonly source: string; readonly link: string | null; readonly reverts: number | null };
 
 export interface PlanProblem {
   /** The target's stable id, or null for a problem with a declaration that made no target. */

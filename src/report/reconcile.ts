@@ -23,6 +23,12 @@ export function formatReconcile(result: ReconcileReposResult, options: { readonl
       );
       if (options.dryRun) for (const write of outcome.writes) lines.push(`    ${write}`);
     }
+    if (report.stateWrite !== null) {
+      const [subject = "", ...rest] = report.stateWrite.message.trimEnd().split("\n");
+      const where = report.stateWrite.commit === null ? "" : ` (${report.stateWrite.commit.slice(0, 12)})`;
+      lines.push(`  ${options.dryRun ? "would write the state" : "wrote the state"}${where}  ${subject}`);
+      for (const line of rest) if (line !== "") lines.push(`    ${line}`);
+    }
     const dashboard = report.dashboard;
     if (dashboard !== undefined && (dashboard.writes.length > 0 || !dashboard.ok)) {
       const number = dashboard.number === null || dashboard.number === 0 ? "" : ` #${dashboard.number}`;
@@ -67,6 +73,10 @@ export function reconcileToJson(result: ReconcileReposResult): unknown {
               writes: r.writes,
               ...(r.error === undefined ? {} : { error: r.error }),
             })),
+            state: {
+              events: pass.report.stateEvents,
+              write: pass.report.stateWrite,
+            },
             ...(pass.report.dashboard === undefined
               ? {}
               : {

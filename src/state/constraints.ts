@@ -13,7 +13,10 @@ export function constraintsFromState(state: State): Map<string, TargetConstraint
     const hold = activeHold(target);
     const refused = [...new Set(target.refused.map((r) => r.tag))].sort();
     const constraints: TargetConstraints = {
-      ...(target.pin === undefined ? {} : { pin: { tag: target.pin.tag, source: `/pin by ${target.pin.by}` } }),
+      ...(target.pin === undefined ? {} : { pin: { tag: target.pin.tag, source: `/pin by ${target.pin.by}`, link: target.pin.link } }),
+      ...(hold?.restore === undefined
+        ? {}
+        : { restore: { tag: hold.restore, above: hold.above, pr: hold.pr, source: `/rollback by ${hold.by}`, link: hold.link } }),
       ...(hold === null
         ? {}
         : hold.until === "newer"

@@ -197,7 +197,7 @@ describe("applyCommand", () => {
     expect(result.reply).toBe(
       "Pinned argocd\\/web\\/nginx at 1\\.0\\.0. The next pass sets that tag where the base branch holds another, and proposes no other update until `/unpin`.",
     );
-    expect(constraintsFromState(result.state).get(ID)).toEqual({ pin: { tag: "1.0.0", source: "/pin by alice" } });
+    expect(constraintsFromState(result.state).get(ID)).toEqual({ pin: { tag: "1.0.0", source: "/pin by alice", link: audit.link } });
     const again = applyCommand(result.state, { kind: "pin", target: null, tag: "1.0.0" }, context);
     expect(again).toMatchObject({ changed: false, state: result.state });
   });
@@ -237,6 +237,11 @@ describe("applyCommand", () => {
     const rollback = { pr: 7, to: new Map([[ID, "1.1.0"]]), from: new Map<string, string | null>([[ID, "1.0.0"]]) };
     const result = applyCommand(emptyState(), { kind: "rollback" }, { ...context, rollback });
     expect(result.state.targets[ID]?.holds).toMatchObject([{ above: "1.1.0", restore: "1.0.0", pr: 7 }]);
+    // The pass proposes the restore while the base holds 1.1.0, and holds above 1.1.0 after.
+    expect(constraintsFromState(result.state).get(ID)).toEqual({
+      above: "1.1.0",
+      restore: { tag: "1.0.0", above: "1.1.0", pr: 7, source: "/rollback by alice", link: audit.link },
+    });
     expect(parseState(serializeState(result.state), "state.json")).toEqual(result.state);
     const first = applyCommand(emptyState(), { kind: "rollback" }, { ...context, rollback: { ...rollback, from: new Map([[ID, null]]) } });
     expect(first.state.targets[ID]?.holds[0]).not.toHaveProperty("restore");

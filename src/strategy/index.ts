@@ -26,8 +26,8 @@ export { parseConstraint, satisfies } from "./constraint.js";
 export type { Constraint, ConstraintResult } from "./constraint.js";
 export { compareVersions, parseVersion } from "./version.js";
 export type { Version } from "./version.js";
-export { constrainCandidates, decideFrozen, decidePinned, isNewerTag } from "./target-constraints.js";
-export type { TargetConstraints } from "./target-constraints.js";
+export { activeRestore, constrainCandidates, decideFrozen, decidePinned, isNewerTag } from "./target-constraints.js";
+export type { DecidedBy, TargetConstraints } from "./target-constraints.js";
 export { compileGlob, compileGoRegexp, platformSatisfies, type GlobMatcher, type RegexpResult } from "./filters.js";
 
 export interface CurrentImage {

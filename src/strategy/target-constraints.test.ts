@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ImagePolicy, UpdateStrategy } from "../model/index.js";
 import {
+  activeRestore,
   constrainCandidates,
   decide,
   decidePinned,
@@ -106,6 +107,31 @@ describe("target constraints", () => {
           if (above !== undefined) expect(isNewerTag("semver", decision.to.tag, above)).toBe(true);
         },
       ),
+    );
+  });
+});
+
+describe("activeRestore: /rollback's revert while the file holds the rolled-back tag", () => {
+  const restore = { tag: "1.0.0", above: "1.1.0", pr: 7, source: "/rollback by alice" };
+  it.each<[string, string | null, TargetConstraints, boolean]>([
+    ["the file holds the rolled-back tag: restore", "1.1.0", { above: "1.1.0", restore }, true],
+    ["the file moved off it (the revert merged): a plain hold", "1.0.0", { above: "1.1.0", restore }, false],
+    ["a manual change elsewhere: a plain hold", "1.2.0", { above: "1.1.0", restore }, false],
+    ["the restore tag was refused (its PR closed unmerged): not again", "1.1.0", { above: "1.1.0", restore, refused: ["1.0.0"] }, false],
+    ["no restore recorded", "1.1.0", { above: "1.1.0" }, false],
+  ])("%s", (_name, current, constraints, expected) => {
+    expect(activeRestore({ tag: current, digest: null }, constraints)).toEqual(expected ? restore : null);
+  });
+
+  it("decides the restore tag as a pin would, saying it rolls back", () => {
+    expect(decidePinned(TAGS, { tag: "1.1.0", digest: null }, restore, "semver", "rollback")).toMatchObject({
+      kind: "update",
+      to: { tag: "1.0.0" },
+      reason: "1.0.0: rolled back to (/rollback by alice)",
+    });
+    const missing = decidePinned(["1.1.0"], { tag: "1.1.0", digest: null }, restore, "semver", "rollback");
+    expect(missing.kind === "error" ? missing.error.message : "").toBe(
+      'the tag to roll back to, "1.0.0" (/rollback by alice), is not in the registry (push that tag again, or /pin a tag the registry lists)',
     );
   });
 });

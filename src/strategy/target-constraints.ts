@@ -4,14 +4,27 @@
  * - `above`: a hold after a rollback — only tags newer than it, by the strategy's ordering;
  * - `refused`: tags never proposed again (an update PR closed unmerged);
  * - `frozen`: nothing proposed (a hold that lasts until /unpin). A pin wins over all of them.
+ * - `restore`: /rollback's revert — while the file still holds `above`, propose exactly `restore.tag`
+ *   (as a pin would); once it moved off `above` this is the plain hold above. A refused restore tag
+ *   (its revert PR was closed unmerged) is not proposed again.
  */
 import { ConfigError } from "../errors/index.js";
 import type { UpdateStrategy } from "../model/index.js";
 import { compareVersions, parseVersion } from "./version.js";
 import type { Candidates, CurrentImage, Decision } from "./index.js";
 
+/** Who decided, and where (a link to the comment or commit), for the PR a pin or a rollback opens. */
+export interface DecidedBy {
+  readonly tag: string;
+  /** `/pin by alice`, `apps/config.yaml: frozen for the audit`. */
+  readonly source: string;
+  readonly link?: string;
+}
+
 export interface TargetConstraints {
-  readonly pin?: { readonly tag: string; readonly source: string };
+  readonly pin?: DecidedBy;
+  /** /rollback: go back to `tag` while the file holds `above` (the tag the reverted PR `pr` brought in). */
+  readonly restore?: DecidedBy & { readonly above: string; readonly pr: number | null };
   /** Propose nothing at all (a hold after a rollback configured to last until /unpin). */
   readonly frozen?: { readonly reason: string };
   readonly above?: string;
@@ -37,6 +50,13 @@ export function isNewerTag(strategy: UpdateStrategy, tag: string, than: string):
     case "digest":
       return true;
   }
+}
+
+/** The restore a /rollback asks for now: while the file holds the rolled-back tag, and its restore tag was not refused. */
+export function activeRestore(current: CurrentImage, constraints: TargetConstraints): TargetConstraints["restore"] | null {
+  const restore = constraints.restore;
+  if (restore === undefined || current.tag !== restore.above) return null;
+  return constraints.refused?.includes(restore.tag) === true ? null : restore;
 }
 
 /** The decision while frozen: stay at the current tag, saying why. */
@@ -74,23 +94,24 @@ export function decidePinned(
   current: CurrentImage,
   pin: { readonly tag: string; readonly source: string },
   strategy: UpdateStrategy,
+  as: "pin" | "rollback" = "pin",
 ): Decision {
-  if (current.tag === pin.tag) return { kind: "up-to-date", current, reason: `${pin.tag}: pinned (${pin.source})` };
+  const reason = as === "pin" ? `${pin.tag}: pinned (${pin.source})` : `${pin.tag}: rolled back to (${pin.source})`;
+  if (current.tag === pin.tag) return { kind: "up-to-date", current, reason };
   if (!tags.includes(pin.tag)) {
     return {
       kind: "error",
-      error: new ConfigError(`pinned tag "${pin.tag}" (${pin.source}) is not in the registry`, {
-        context: { key: "pin", value: pin.tag },
-        hint: "pin a tag the registry lists, or lift the pin (/unpin, or remove it from the repo config)",
-      }),
+      error:
+        as === "pin"
+          ? new ConfigError(`pinned tag "${pin.tag}" (${pin.source}) is not in the registry`, {
+              context: { key: "pin", value: pin.tag },
+              hint: "pin a tag the registry lists, or lift the pin (/unpin, or remove it from the repo config)",
+            })
+          : new ConfigError(`the tag to roll back to, "${pin.tag}" (${pin.source}), is not in the registry`, {
+              context: { key: "rollback", value: pin.tag },
+              hint: "push that tag again, or /pin a tag the registry lists",
+            }),
     };
   }
-  return {
-    kind: "update",
-    from: current,
-    to: { tag: pin.tag, digest: null },
-    strategy,
-    reason: `${pin.tag}: pinned (${pin.source})`,
-    details: null,
-  };
+  return { kind: "update", from: current, to: { tag: pin.tag, digest: null }, strategy, reason, details: null };
 }

@@ -68,6 +68,8 @@ describe("argocd-image-pr run: webhooks → debounced passes", () => {
   it.each([
     ["push to an app branch", "push", { ref: "refs/heads/argocd-image-pr/x" }, 0],
     ["push to main", "push", { ref: "refs/heads/main" }, 1],
+    ["push to the state branch (a command or a pass stored the state)", "push", { ref: "refs/heads/argocd-image-pr/state" }, 0],
+    ["a person's push to the state branch", "push", { ref: "refs/heads/argocd-image-pr/state", sender: { login: "alice" } }, 0],
     ["a PR opened (the app's own doing)", "pull_request", { action: "opened", pull_request: { head: { ref: "argocd-image-pr/x" } } }, 0],
     ["a person's label", "pull_request", { action: "labeled", pull_request: { head: { ref: "argocd-image-pr/x" } } }, 1],
     ["a label on someone else's PR", "pull_request", { action: "labeled", pull_request: { head: { ref: "feature" } } }, 0],

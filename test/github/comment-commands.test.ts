@@ -79,10 +79,11 @@ function writes(): string[] {
 }
 
 /** The app's replies on `issue`, marker line cut off. */
+/** The app's replies to commands (its other comments, such as a pass closing a moot PR, are not replies). */
 function replies(s: Scenario, issue: number): string[] {
   return s.repo
     .comments(issue)
-    .filter((c) => c.user === fake.botLogin)
+    .filter((c) => c.user === fake.botLogin && /<!-- argocd-image-pr:reply comment=\d+ -->$/.test(c.body))
     .map((c) => c.body.replace(/\n\n<!-- argocd-image-pr:reply comment=\d+ -->$/, ""));
 }
 
@@ -131,11 +132,13 @@ describe("commands in comments", () => {
     expect(replies(s, 1)).toEqual([
       "Pinned argocd\\/web\\-dev\\/web at 1\\.27\\.0. The next pass sets that tag where the base branch holds another, and proposes no other update until `/unpin`.",
     ]);
-    expect(s.repo.comments(1).at(-1)?.body.endsWith(replyMarker(comment.id))).toBe(true);
+    expect(s.repo.comments(1).filter((c) => c.body.endsWith(replyMarker(comment.id)))).toHaveLength(1);
     // Claim, then the state in one compare-and-swap (the branch is new), then the reply; the pass follows.
     expect(writes().slice(0, 5)).toEqual([ANSWER_WRITES[0], ...STATE_WRITES, "POST git/create-ref", ANSWER_WRITES[1]]);
     expect(app.passes).toHaveLength(1);
     expect(app.comments).toEqual([{ kind: "answered", command: "pin", changed: true, replyId: expect.any(Number) as number }]);
+    // The pass applies the pin: the base already holds 1.27.0, so the PR to 1.27.3 is moot and closed.
+    expect(s.repo.pulls().map((p) => [p.number, p.state])).toEqual([[1, "closed"]]);
   }, 60_000);
 
   it("/pin by a read-only user → a polite refusal, nothing changed, no pass", async () => {

@@ -4,7 +4,13 @@
  * a reconcile pass as `reconcile` runs it (a fresh registry client per pass, as the app does).
  */
 import { execFileSync } from "node:child_process";
-import { createDashboardIssue, createGitHubRepoPort, createStateStore, type GitHubRepoPort } from "../../src/github/index.js";
+import {
+  createDashboardIssue,
+  createGitHubRepoPort,
+  createStateStore,
+  type GitHubRepoPort,
+  type StateStore,
+} from "../../src/github/index.js";
 import { silentLogger } from "../../src/log/index.js";
 import { createReconcileEngine, createRepoLock, reconcileRepo, type ReconcileReport } from "../../src/pipeline/index.js";
 import { createRegistryClient } from "../../src/registry/index.js";
@@ -29,8 +35,11 @@ export interface Scenario {
   readonly image: string;
   readonly imageRepo: string;
   push(tag: string): Promise<void>;
+  /** The repository's state store (its own client, as a command handler in another process would have). */
+  readonly state: StateStore;
   /** One pass; `restart` makes a fresh port (no caches), as after a restart of the process. */
-  pass(options?: { dryRun?: boolean; restart?: boolean }): Promise<ReconcileReport>;
+  /** `state`: another store for this pass (one that races, fails…). */
+  pass(options?: { dryRun?: boolean; restart?: boolean; state?: StateStore }): Promise<ReconcileReport>;
   /** `git diff` of the branch against its merge base with main, as a reviewer sees it. */
   diff(branch: string): string;
   git(...args: string[]): string;
@@ -77,19 +86,24 @@ export async function startScenario(
   const dashboardOf = () => {
     const client = clientFor(fake);
     const at = { client, owner: "acme", repo: name, log: silentLogger };
-    return { issue: createDashboardIssue({ ...at, botLogin: fake.botLogin }), state: createStateStore(at) };
+    return { issue: createDashboardIssue({ ...at, botLogin: fake.botLogin }) };
   };
   let dashboard = options.dashboard === true ? dashboardOf() : undefined;
   const git = (...args: string[]): string => execFileSync("git", ["--git-dir", repo.gitDir, ...args], { encoding: "utf8" });
+  let state = createStateStore({ client: clientFor(fake), owner: "acme", repo: name, log: silentLogger });
   return {
     repo,
     fullName,
+    get state() {
+      return state;
+    },
     image,
     imageRepo,
     push,
     async pass(passOptions = {}) {
       if (passOptions.restart === true) {
         port = createGitHubRepoPort({ client: clientFor(fake), owner: "acme", repo: name, log: silentLogger });
+        state = createStateStore({ client: clientFor(fake), owner: "acme", repo: name, log: silentLogger });
         if (dashboard !== undefined) dashboard = dashboardOf();
       }
       const client = createRegistryClient({});
@@ -101,6 +115,8 @@ export async function startScenario(
           dryRun: passOptions.dryRun ?? false,
           log: silentLogger,
           lock,
+          state: passOptions.state ?? state,
+          appLogin: fake.botLogin,
           ...(dashboard === undefined ? {} : { dashboard }),
         });
       } finally {

@@ -92,6 +92,26 @@ describe("evaluateTargets with constraints", () => {
       { above: "1.2.0" },
       "update 1.1.0 → 2.0.0: 2.0.0: newest semver tag of 4 tags; 3 held back after a rollback",
     ],
+    [
+      "/rollback while the file holds the rolled-back tag: exactly the restore tag",
+      { above: "1.1.0", restore: { tag: "1.0.0", above: "1.1.0", pr: 4, source: "/rollback by @alice" } },
+      "update 1.1.0 → 1.0.0: 1.0.0: rolled back to (/rollback by @alice)",
+    ],
+    [
+      "/rollback once the file moved off it: the plain hold",
+      { above: "1.0.0", restore: { tag: "0.9.0", above: "1.0.0", pr: 4, source: "/rollback by @alice" } },
+      "update 1.1.0 → 2.0.0: 2.0.0: newest semver tag of 4 tags; 1 held back after a rollback",
+    ],
+    [
+      "/rollback whose restore tag was refused: the plain hold, nothing",
+      {
+        above: "1.1.0",
+        refused: ["1.0.0"],
+        frozen: { reason: "rolled back from 1.1.0, held until /unpin" },
+        restore: { tag: "1.0.0", above: "1.1.0", pr: 4, source: "/rollback by @alice" },
+      },
+      "up-to-date: 1.1.0: held (rolled back from 1.1.0, held until /unpin)",
+    ],
   ])("%s", async (_name, constraints, expected) => {
     expect(await evaluate(repo(), constraints === undefined ? undefined : new Map([["web/web", constraints]]))).toBe(expected);
   });
@@ -117,6 +137,32 @@ describe("evaluateTargets with constraints", () => {
       "update 1.1.0 → 1.0.0: 1.0.0: pinned (.github/argocd-image-pr.yml targets[0] (web): 1.1 leaks memory)",
     );
     expect(outcomes[0]?.kind === "update" && outcomes[0].edits[0]).toMatchObject({ file: "values.yaml", tag: "1.0.0", digest: null });
+  });
+
+  it("/rollback's restore in a file that pins a digest sets the tag and its digest, and says it rolls back", async () => {
+    const reader = memoryRepo({
+      ".github/argocd-image-pr.yml":
+        "targets:\n  - name: web\n    file: values.yaml\n    image: ghcr.io/acme/web\n    helm: { imageTag: image.tag }\n",
+      "values.yaml": `image:\n  tag: 1.1.0@sha256:${"a".repeat(64)}\n`,
+    });
+    const input = await gatherTargets({ cluster: null }, { reader, originUrl: "https://github.com/acme/gitops" });
+    const restore = {
+      tag: "1.0.0",
+      above: "1.1.0",
+      pr: 4,
+      source: "/rollback by @alice",
+      link: "https://github.com/acme/gitops/pull/4#issuecomment-1",
+    };
+    const [outcome] = await evaluateTargets(
+      input,
+      { reader, registry: client },
+      { concurrency: 2, constraints: new Map([["web/web", { above: "1.1.0", restore }]]) },
+    );
+    expect(outcome?.kind).toBe("update");
+    if (outcome?.kind !== "update") return;
+    expect(outcome.update).toMatchObject({ from: "1.1.0", to: "1.0.0", digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(outcome.update.digest).not.toBe(`sha256:${"a".repeat(64)}`);
+    expect(outcome.update.intent).toEqual({ kind: "rollback", source: "/rollback by @alice", link: restore.link, reverts: 4 });
   });
 
   it("a pin given by the caller wins over the repo config's", async () => {

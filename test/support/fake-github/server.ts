@@ -85,6 +85,8 @@ export interface FakeRepo {
   mergePull(number: number, options?: { by?: string; method?: MergeMethod }): Promise<string>;
   closePull(number: number, by?: string): void;
   reopenPull(number: number, by?: string): void;
+  /** A person opens a pull request from `head` into `base` (as the web UI does); returns its number. */
+  openPull(head: string, base: string, options: { by: string; title: string; body?: string }): Promise<number>;
   setCommitStatus(sha: string, state: "success" | "failure" | "pending", context?: string): void;
   /** A check run of the fake CI app on `sha`; `conclusion` null means still in progress. */
   setCheckRun(sha: string, name: string, conclusion: "success" | "failure" | "neutral" | "skipped" | null): void;
@@ -323,6 +325,29 @@ class Fake implements FakeGitHub, Backend, Hub {
         repo.reopenIssue(issue(n), by);
         later(() => repo.refsChanged(by));
       },
+      openPull: (head, base, options) =>
+        this.#serial(async () => {
+          const headSha = await repo.branchHead(head);
+          const baseSha = await repo.branchHead(base);
+          if (headSha === null || baseSha === null) throw new Error(`openPull: no branch ${headSha === null ? head : base}`);
+          const opened = repo.newIssue(options.by, options.title, options.body ?? null, {
+            headRef: head,
+            baseRef: base,
+            headSha,
+            baseSha,
+            merged: false,
+            mergedAt: null,
+            mergedBy: null,
+            mergeCommitSha: null,
+            draft: false,
+            maintainerCanModify: true,
+            autoMerge: null,
+            reviews: [],
+            requestedReviewers: [],
+          });
+          repo.emitPull(opened, "opened", options.by);
+          return opened.number;
+        }),
       setCommitStatus(sha, state, context = "ci/test") {
         const id = fake.nextId();
         const list = repo.statuses.get(sha) ?? [];
