@@ -12,6 +12,8 @@ import {
   createGitHubRepoPort,
   createStateStore,
   type GitHubClient,
+  type GitHubRepoPort,
+  type StateStore,
 } from "../github/index.js";
 import type { Logger } from "../log/index.js";
 import { createReconcileEngine, createRepoLock, reconcileRepo, type ClusterOptions, type ReconcileReport } from "../pipeline/index.js";
@@ -48,6 +50,9 @@ export interface ReconcileAppHandle {
   stop(): void;
 }
 
+/** Repositories whose port (conditional reads, commits, trees) and state store a process keeps between passes. */
+const KEPT_REPOSITORIES = 64;
+
 /** The app function for Probot, and a handle to wait for or stop its passes. */
 export function createReconcileApp(options: ReconcileAppOptions): { appFn: ApplicationFunction; handle: ReconcileAppHandle } {
   const lock = createRepoLock();
@@ -75,8 +80,7 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
     const registry = createRegistryClient({ ...options.registry, tagCache });
     try {
       const client = await clientFor(trigger.installationId);
-      const port = createGitHubRepoPort({ client, owner: trigger.owner, repo: trigger.repo, log });
-      const state = createStateStore({ client, owner: trigger.owner, repo: trigger.repo, log });
+      const { port, state } = keptFor(trigger, client, log);
       const engine = createReconcileEngine({
         registry,
         cluster: options.cluster ?? null,
@@ -101,6 +105,28 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
     } finally {
       await registry.close();
     }
+  }
+
+  // Each repository's port and state store are kept across passes (the most recently used ones), so
+  // a pass with nothing new asks GitHub only conditionally (304s, free of the rate limit) and reads
+  // no commit or tree twice. Keyed by installation too: a re-installed app gets fresh ones.
+  const kept = new Map<string, { port: GitHubRepoPort; state: StateStore }>();
+  function keptFor(trigger: RepoTrigger, client: GitHubClient, log: Logger): { port: GitHubRepoPort; state: StateStore } {
+    const key = `${trigger.installationId}:${trigger.owner}/${trigger.repo}`.toLowerCase();
+    const found = kept.get(key);
+    if (found !== undefined) {
+      kept.delete(key);
+      kept.set(key, found);
+      return found;
+    }
+    const at = { client, owner: trigger.owner, repo: trigger.repo, log };
+    const made = { port: createGitHubRepoPort(at), state: createStateStore(at) };
+    kept.set(key, made);
+    for (const oldest of kept.keys()) {
+      if (kept.size <= KEPT_REPOSITORIES) break;
+      kept.delete(oldest);
+    }
+    return made;
   }
 
   // The dashboard's conditional reads are kept across passes, per repository.

@@ -141,7 +141,7 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
         trees.delete(commitSha);
         throw error;
       });
-    return remember(trees, commitSha, pending, 50);
+    return remember(trees, commitSha, pending, 16);
   }
 
   async function refSha(branch: string, fresh: boolean): Promise<string | null> {
@@ -227,7 +227,7 @@ export function createGitHubRepoPort(options: RepoPortOptions): GitHubRepoPort {
       const kept = snapshots.get(branch);
       if (kept !== undefined && kept.sha === sha) return kept;
       const tree = await treeOf(sha);
-      return remember(snapshots, branch, { ...treeReader(at, tree), branch }, 50);
+      return remember(snapshots, branch, { ...treeReader(at, tree), branch }, 16);
     },
 
     async listManagedPrs() {

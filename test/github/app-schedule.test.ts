@@ -127,6 +127,25 @@ describe("the cron tick", () => {
     await handle.idle();
     expect(passes.filter((p) => !p.endsWith(" nothing"))).toEqual([]);
     expect(fake.writes()).toEqual([]);
+
+    // A third: the process kept each repository's conditional reads, so the passes cost 304s only
+    // (free of the rate limit) — the tick's own listing and the access tokens aside.
+    passes.length = 0;
+    fake.resetLog();
+    await handle.tick();
+    await until(() => passes.length >= 4, "four passes");
+    await handle.idle();
+    const passReads = fake.requests.filter(
+      (r) =>
+        r.method === "GET" &&
+        !["apps/list-installations", "apps/list-repos-accessible-to-installation", "apps/get-authenticated"].includes(r.operationId),
+    );
+    expect(passReads.length).toBeGreaterThan(4 * 4);
+    // No state was ever stored: its ref is a 404 each pass (GitHub sends no ETag with a 404).
+    expect(passReads.filter((r) => r.status !== 304).map((r) => `${r.operationId} ${r.status}`)).toEqual(
+      Array.from({ length: 4 }, () => "git/get-ref 404"),
+    );
+    expect(fake.writes().filter((w) => w.operationId !== "apps/create-installation-access-token")).toEqual([]);
     handle.stop();
   });
 
