@@ -138,7 +138,7 @@ describe("the cron tick", () => {
     const passReads = fake.requests.filter(
       (r) =>
         r.method === "GET" &&
-        !["apps/list-installations", "apps/list-repos-accessible-to-installation", "apps/get-authenticated"].includes(r.operationId),
+        !["apps/list-installations", "apps/list-repos-accessible-to-installation", "apps/get-authenticated"].includes(r.operationId ?? ""),
     );
     expect(passReads.length).toBeGreaterThan(4 * 4);
     // No state was ever stored: its ref is a 404 each pass (GitHub sends no ETag with a 404).

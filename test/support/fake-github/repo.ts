@@ -338,6 +338,28 @@ export class Repo {
     return issue;
   }
 
+  /** A new open pull request from `headRef` into `baseRef` by `user`, announced as `opened`. */
+  openPull(
+    user: string,
+    title: string,
+    body: string | null,
+    at: { headRef: string; baseRef: string; headSha: string; baseSha: string; draft: boolean; maintainerCanModify: boolean },
+  ): IssueRecord & { pull: PullRecord } {
+    const pull: PullRecord = {
+      ...at,
+      merged: false,
+      mergedAt: null,
+      mergedBy: null,
+      mergeCommitSha: null,
+      autoMerge: null,
+      reviews: [],
+      requestedReviewers: [],
+    };
+    const issue = this.newIssue(user, title, body, pull) as IssueRecord & { pull: PullRecord };
+    this.emitPull(issue, "opened", user);
+    return issue;
+  }
+
   issue(number: number): IssueRecord {
     const issue = this.items.get(number);
     if (!issue) throw new HttpError(404, "Not Found");

@@ -568,25 +568,17 @@ const routes: Record<string, Handler> = {
         { resource: "PullRequest", code: "custom", message: `No commits between ${baseRef} and ${headRef}` },
       ]);
     const who = actor(ctx, backend);
-    const issue = repo.newIssue(who, String(b["title"] ?? ""), (b["body"] as string | undefined) ?? null, {
+    const issue = repo.openPull(who, String(b["title"] ?? ""), (b["body"] as string | undefined) ?? null, {
       headRef,
       baseRef,
       headSha,
       baseSha,
-      merged: false,
-      mergedAt: null,
-      mergedBy: null,
-      mergeCommitSha: null,
       draft: b["draft"] === true,
       maintainerCanModify: b["maintainer_can_modify"] !== false,
-      autoMerge: null,
-      reviews: [],
-      requestedReviewers: [],
     });
-    repo.emitPull(issue, "opened", who);
     return {
       status: 201,
-      body: await pullFull(repo, backend, issue as IssueRecord & { pull: PullRecord }),
+      body: await pullFull(repo, backend, issue),
       headers: { location: `${backend.site.api}/repos/${repo.fullName}/pulls/${issue.number}` },
     };
   },

@@ -330,22 +330,14 @@ class Fake implements FakeGitHub, Backend, Hub {
           const headSha = await repo.branchHead(head);
           const baseSha = await repo.branchHead(base);
           if (headSha === null || baseSha === null) throw new Error(`openPull: no branch ${headSha === null ? head : base}`);
-          const opened = repo.newIssue(options.by, options.title, options.body ?? null, {
+          const opened = repo.openPull(options.by, options.title, options.body ?? null, {
             headRef: head,
             baseRef: base,
             headSha,
             baseSha,
-            merged: false,
-            mergedAt: null,
-            mergedBy: null,
-            mergeCommitSha: null,
             draft: false,
             maintainerCanModify: true,
-            autoMerge: null,
-            reviews: [],
-            requestedReviewers: [],
           });
-          repo.emitPull(opened, "opened", options.by);
           return opened.number;
         }),
       setCommitStatus(sha, state, context = "ci/test") {
