@@ -6,7 +6,7 @@
 import { describeError } from "../errors/index.js";
 import { createCommentPort, createGitHubRepoPort, createStateStore, type GitHubClient } from "../github/index.js";
 import type { Logger } from "../log/index.js";
-import { createReconcileEngine, gatherRepoTargets, listTargetTags, type ClusterOptions } from "../pipeline/index.js";
+import { createReconcileEngine, currentTags, gatherRepoTargets, listTargetTags, type ClusterOptions } from "../pipeline/index.js";
 import { createRegistryClient, type RegistryClientOptions } from "../registry/index.js";
 import { handleCommentCommand, screenComment, type CommentOutcome } from "./comment-commands.js";
 import { parseCommentEvent } from "./comment-event.js";
@@ -62,7 +62,11 @@ export function createCommentHandler(wiring: CommentWiring): (payload: unknown, 
       const outcome = await handleCommentCommand(event, {
         port: createCommentPort({ client, owner, repo }),
         state: createStateStore({ client, owner, repo, log: repoLog }),
-        targets: { gather: () => gatherRepoTargets(repoPort, engine), tags: (target) => listTargetTags(registry, target) },
+        targets: {
+          gather: () => gatherRepoTargets(repoPort, engine),
+          tags: (target) => listTargetTags(registry, target),
+          current: (targets, defaultBranch) => currentTags(repoPort, engine, targets, defaultBranch),
+        },
         appLogin,
         requestPass: () => wiring.request(trigger, log),
         now: Date.now,

@@ -49,6 +49,8 @@ export interface CommandTargets {
   gather(): Promise<RepoTargets>;
   /** The tags the registry lists for the target's image, with its credentials. */
   tags(target: Target): Promise<readonly string[]>;
+  /** The tag each target runs on its base branch now (id → tag), as a pass reads it. */
+  current(targets: readonly Target[], defaultBranch: string): Promise<ReadonlyMap<string, string | null>>;
 }
 
 export interface CommentCommandDeps {
@@ -182,6 +184,16 @@ async function answerComment(event: CommentEvent, login: string, body: string, p
     }
   }
 
+  // /rollback reverts what the base still runs: a target a later change moved on from is left as it is.
+  let rolledBack = place.kind === "pull-request" ? place.metadata.targets : [];
+  if (command.kind === "rollback" && place.kind === "pull-request" && place.merged && repo !== null) {
+    const known = repo.targets.filter((target) => rolledBack.some((t) => t.id === target.id));
+    const current = await deps.targets.current(known, repo.defaultBranch);
+    const moved = rolledBack.filter((t) => current.get(t.id) !== t.to);
+    rolledBack = rolledBack.filter((t) => current.get(t.id) === t.to);
+    if (rolledBack.length === 0) return reply(movedOnReply(place.number, moved, current), "rollback");
+  }
+
   const audit: Audit = {
     by: login,
     at: event.comment.created_at,
@@ -197,8 +209,8 @@ async function answerComment(event: CommentEvent, login: string, body: string, p
       ? {
           rollback: {
             pr: place.number,
-            to: new Map(place.metadata.targets.map((target) => [target.id, target.to])),
-            from: new Map(place.metadata.targets.map((target) => [target.id, target.from])),
+            to: new Map(rolledBack.map((target) => [target.id, target.to])),
+            from: new Map(rolledBack.map((target) => [target.id, target.from])),
           },
         }
       : {}),
@@ -230,6 +242,26 @@ function writtenTarget(target: CommandTarget): string {
 function commandLine(body: string, line: number): string {
   const text = (body.split(/\r\n|\r|\n/)[line - 1] ?? "").trim();
   return [...text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, " ").trim()].slice(0, 2000).join("");
+}
+
+/** /rollback on a PR whose tags the base no longer runs: nothing to revert; what to do instead. */
+function movedOnReply(
+  number: number,
+  moved: readonly { readonly id: string; readonly to: string }[],
+  current: ReadonlyMap<string, string | null>,
+): string {
+  const lines = moved.map((t) => {
+    const now = current.get(t.id);
+    const runs = now === undefined ? "could not be read" : now === null ? "names no tag" : `runs ${quoteInput(now)}`;
+    return `- ${quoteInput(t.id, 200)}: #${number} brought in ${quoteInput(t.to)}; the base branch ${runs} now`;
+  });
+  return [
+    `Nothing changed: the base branch no longer runs what #${number} brought in, so there is nothing of it to revert.`,
+    "",
+    ...lines,
+    "",
+    "Comment `/rollback` on the update that is deployed now, or `/pin <tag>` here to go back to any tag through review.",
+  ].join("\n");
 }
 
 function failureReply(error: unknown): string {

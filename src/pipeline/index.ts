@@ -27,5 +27,5 @@ export { reconcileRepos } from "./reconcile-repos.js";
 export type { ReconcileReposOptions, ReconcileReposResult, RepoPassResult } from "./reconcile-repos.js";
 export { listImageTags } from "./tags.js";
 export type { ListTagsOptions, TagRow, TagsResult } from "./tags.js";
-export { gatherRepoTargets, listTargetTags } from "./repo-targets.js";
+export { currentTags, gatherRepoTargets, listTargetTags } from "./repo-targets.js";
 export type { RepoTargets } from "./repo-targets.js";

@@ -6,6 +6,7 @@
  */
 import type { GitHubRepoPort } from "../github/index.js";
 import type { Target } from "../model/index.js";
+import { baseBranchOf } from "../plan/index.js";
 import type { RegistryClient } from "../registry/index.js";
 import { readRepoSettings, type RepoConfig } from "../sources/index.js";
 import { accessOf } from "./evaluate-targets.js";
@@ -33,4 +34,31 @@ export async function gatherRepoTargets(port: GitHubRepoPort, engine: ReconcileE
 /** Every tag the registry lists for `target`'s image. Throws a RegistryError or ConfigError (a bad pull-secret). */
 export async function listTargetTags(registry: RegistryClient, target: Target): Promise<readonly string[]> {
   return registry.listTags(target.image, accessOf(target));
+}
+
+/**
+ * The tag each of `targets` runs on its base branch now, as the engine reads it (the kustomize
+ * stack, the Helm values, the manifests): id → tag, null when the file names none. A target the
+ * engine could not read is left out.
+ */
+export async function currentTags(
+  port: GitHubRepoPort,
+  engine: ReconcileEngine,
+  targets: readonly Target[],
+  defaultBranch: string,
+): Promise<ReadonlyMap<string, string | null>> {
+  const out = new Map<string, string | null>();
+  const byBase = new Map<string, Target[]>();
+  for (const target of targets) {
+    const branch = baseBranchOf(target, { defaultBranch });
+    byBase.set(branch, [...(byBase.get(branch) ?? []), target]);
+  }
+  for (const [branch, group] of byBase) {
+    const outcomes = await engine.evaluate(group, await port.snapshot(branch));
+    for (const outcome of outcomes) {
+      if (outcome.kind === "update") out.set(outcome.target.id, outcome.update.from);
+      else if (outcome.kind === "up-to-date") out.set(outcome.target.id, outcome.quiet.current);
+    }
+  }
+  return out;
 }

@@ -72,6 +72,8 @@ interface World {
   writes: number;
   passes: number;
   tags: () => Promise<readonly string[]>;
+  /** What each target runs on the base now. */
+  current: Map<string, string | null>;
 }
 
 function world(): World {
@@ -84,6 +86,7 @@ function world(): World {
     writes: 0,
     passes: 0,
     tags: () => Promise.resolve(["1.27.0", "1.27.3"]),
+    current: new Map([[ID, "1.27.3"]]),
   };
 }
 
@@ -120,6 +123,7 @@ function depsOf(w: World, appLogin: string | null = APP): CommentCommandDeps {
     targets: {
       gather: () => Promise.resolve({ targets: [target(ID)], problems: [], skipped: [], defaultBranch: "main", config: null }),
       tags: () => w.tags(),
+      current: () => Promise.resolve(w.current),
     },
     appLogin,
     requestPass: () => {
@@ -131,6 +135,26 @@ function depsOf(w: World, appLogin: string | null = APP): CommentCommandDeps {
 }
 
 describe("handleCommentCommand", () => {
+  it("/rollback on a merged PR whose tag the base no longer runs → nothing to revert, what to do instead; nothing stored", async () => {
+    const w = world();
+    w.pulls.set(1, { ...(w.pulls.get(1) as CommentPull), merged: true });
+    w.current = new Map([[ID, "1.27.5"]]);
+    const outcome = await handleCommentCommand(event("/rollback"), depsOf(w));
+    expect(outcome).toMatchObject({ kind: "answered", command: "rollback", changed: false });
+    expect(w.replies[0]?.body.split("\n\n").slice(0, 3)).toEqual([
+      "Nothing changed: the base branch no longer runs what #1 brought in, so there is nothing of it to revert.",
+      "- argocd\\/web\\-dev\\/web: #1 brought in 1\\.27\\.3; the base branch runs 1\\.27\\.5 now",
+      "Comment `/rollback` on the update that is deployed now, or `/pin <tag>` here to go back to any tag through review.",
+    ]);
+    expect([w.writes, w.passes]).toEqual([0, 0]);
+
+    w.current = new Map([[ID, "1.27.3"]]);
+    w.replies.length = 0;
+    const again = await handleCommentCommand({ ...event("/rollback"), comment: { ...event("/rollback").comment, id: 501 } }, depsOf(w));
+    expect(again).toMatchObject({ kind: "answered", command: "rollback", changed: true });
+    expect(w.state.targets[ID]?.holds).toMatchObject([{ above: "1.27.3", restore: "1.27.0", pr: 1 }]);
+  });
+
   it("a claim older than the lease with no reply is taken over; a record carrying the comment's link is not written again, the pass asked for", async () => {
     const w = world();
     w.reactions.push({ comment: 500, at: new Date(NOW - 6 * 60_000).toISOString() });

@@ -195,6 +195,29 @@ describe("people in charge, through the app's webhooks", () => {
     expect((await stateOf(s))?.targets[ID]?.holds).toMatchObject([{ above: "1.27.3", restore: "1.27.0", pr: 1, by: alice }]);
   }, 120_000);
 
+  it("/rollback on an older merged update the base has moved on from → nothing to revert, nothing held or opened", async () => {
+    const { s, app } = await setup();
+    const alice = person(s, "write");
+    await s.repo.mergePull(1, { by: alice });
+    await settle(app);
+    await s.push("1.27.4");
+    await say(app, s, 1, alice, "/recheck");
+    const [newer] = await openUpdates(s);
+    await s.repo.mergePull(newer?.number ?? 0, { by: alice });
+    await settle(app);
+
+    await say(app, s, 1, alice, "/rollback");
+    const reply =
+      s.repo
+        .comments(1)
+        .filter((c) => c.user === fake.botLogin)
+        .at(-1)?.body ?? "";
+    expect(reply).toMatch(/^Nothing changed: the base branch no longer runs what #1 brought in/);
+    expect(reply).toContain("the base branch runs 1\\.27\\.4 now");
+    expect((await stateOf(s))?.targets[ID]?.holds ?? []).toEqual([]);
+    expect(await openUpdates(s)).toEqual([]);
+  }, 120_000);
+
   it("an update PR closed unmerged → its tag is never proposed again; reopened → proposed again", async () => {
     const { s, app, name } = await setup();
     const alice = person(s, "write");
