@@ -1,34 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { targetOf } from "../../test/plan/support.js";
 import type { Target } from "../model/index.js";
 import { DASHBOARD_MARKER, type DesiredPr, type ManagedPr, type PlanProblem, type TargetOutcome } from "../plan/index.js";
 import type { State } from "../state/index.js";
 import { DASHBOARD_MAX_LENGTH, renderDashboard, renderBox, tickedBoxes, type DashboardInput } from "./index.js";
 
 function target(app: string, alias = "web", image = "ghcr.io/acme/web"): Target {
-  const [registry = "", ...rest] = image.split("/");
-  return {
-    id: `argocd/${app}/${alias}`,
-    origin: "annotations",
-    app: { name: app, namespace: "argocd" },
-    alias,
-    image: { registry, repository: rest.join("/"), tag: null, digest: null },
-    git: { repoURL: "https://github.com/acme/gitops", repo: { owner: "acme", name: "gitops" }, branch: null },
-    write: { kind: "kustomize", path: `overlays/${app}`, kustomizeImageName: null, helm: null },
-    policy: {
-      strategy: "semver",
-      constraint: null,
-      allowTags: { kind: "any" },
-      ignoreTags: [],
-      platforms: [],
-      keepSuffix: false,
-      maxUpdate: null,
-    },
-    forceUpdate: false,
-    pullSecret: null,
-    liveImages: null,
-    declaredIn: `Application argocd/${app}`,
-    deploysFrom: null,
-  };
+  return targetOf({ app: { name: app, namespace: "argocd" }, alias, image, file: `overlays/${app}` });
 }
 
 function update(t: Target, from: string, to: string): TargetOutcome {

@@ -7,11 +7,11 @@ import { describe, expect, it } from "vitest";
 import { handleCommentCommand, parseCommentEvent, replyMarker, type CommentCommandDeps, type CommentEvent } from "../../src/app/index.js";
 import { RegistryError } from "../../src/errors/index.js";
 import type { CommentIssue, CommentPort, CommentPull, StateChange, StateStore } from "../../src/github/index.js";
-import { parseImageRef } from "../../src/image-ref/index.js";
 import { silentLogger } from "../../src/log/index.js";
 import type { Target } from "../../src/model/index.js";
 import { DASHBOARD_LABEL, renderPrMetadata } from "../../src/plan/index.js";
 import { emptyState, type State } from "../../src/state/index.js";
+import { targetOf } from "../plan/support.js";
 
 const APP = "argocd-image-pr[bot]";
 const ID = "argocd/web-dev/web";
@@ -19,29 +19,7 @@ const NOW = Date.parse("2026-12-02T10:00:00Z");
 const LINK = "https://github.com/acme/gitops/pull/1#issuecomment-500";
 
 function target(id: string): Target {
-  return {
-    id,
-    origin: "annotations",
-    app: null,
-    alias: "web",
-    image: parseImageRef("ghcr.io/acme/web"),
-    git: { repoURL: "https://github.com/acme/gitops", repo: { owner: "acme", name: "gitops" }, branch: null },
-    write: { kind: "kustomize", path: "overlays/dev", kustomizeImageName: null, helm: null },
-    policy: {
-      strategy: "semver",
-      constraint: null,
-      allowTags: { kind: "any" },
-      ignoreTags: [],
-      platforms: [],
-      keepSuffix: false,
-      maxUpdate: null,
-    },
-    forceUpdate: true,
-    pullSecret: null,
-    liveImages: null,
-    declaredIn: "Application argocd/web-dev",
-    deploysFrom: null,
-  };
+  return { ...targetOf({ app: null, image: "ghcr.io/acme/web", file: "overlays/dev" }), id, forceUpdate: true };
 }
 
 const PR_BODY = `Update web\n\n${renderPrMetadata({
