@@ -5,6 +5,7 @@
 import type { ApplicationFunction } from "probot";
 import { createReconcileApp } from "./app/index.js";
 import type { ReconcileAppHandle } from "./app/index.js";
+import { gitHubHostsFromEnv } from "./cli/github-hosts.js";
 import { loadRegistryOptions, type RegistryFlags } from "./cli/registry-options.js";
 import { asUsageError } from "./errors/index.js";
 import { checkSchedule, DEFAULT_SCHEDULE } from "./scheduler/index.js";
@@ -52,6 +53,7 @@ export async function appFromEnv(
     concurrency: 8,
     cluster,
     ...(flags.argocdNamespace === undefined ? {} : { argocdNamespace: flags.argocdNamespace }),
+    gitHubHosts: gitHubHostsFromEnv(env),
   });
 }
 

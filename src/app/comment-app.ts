@@ -25,6 +25,8 @@ export interface CommentWiring {
   /** The cluster a pass also reads Applications from (`run --kubeconfig`), so a command finds the same targets. */
   readonly cluster?: ClusterOptions | null;
   readonly argocdNamespace?: string;
+  /** GitHub Enterprise Server hosts (GHE_HOST) whose repository URLs name GitHub repositories too. */
+  readonly gitHubHosts?: readonly string[];
   readonly onComment?: (trigger: RepoTrigger, outcome: CommentOutcome | Error) => void;
 }
 
@@ -57,6 +59,7 @@ export function createCommentHandler(wiring: CommentWiring): (payload: unknown, 
         registry,
         cluster: wiring.cluster ?? null,
         ...(wiring.argocdNamespace === undefined ? {} : { argocdNamespace: wiring.argocdNamespace }),
+        ...(wiring.gitHubHosts === undefined ? {} : { gitHubHosts: wiring.gitHubHosts }),
         concurrency: wiring.concurrency,
       });
       const outcome = await handleCommentCommand(event, {

@@ -34,6 +34,8 @@ export interface ReconcileAppOptions {
   readonly cluster?: ClusterOptions | null;
   /** Argo CD's control-plane namespace (default `argocd`). */
   readonly argocdNamespace?: string;
+  /** GitHub Enterprise Server hosts (GHE_HOST) whose repository URLs name GitHub repositories too. */
+  readonly gitHubHosts?: readonly string[];
   /** Called after every pass (tests and metrics). */
   readonly onPass?: (trigger: RepoTrigger, report: ReconcileReport | Error) => void;
   /** Called after every comment handled (tests and metrics). */
@@ -85,6 +87,7 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
         registry,
         cluster: options.cluster ?? null,
         ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
+        ...(options.gitHubHosts === undefined ? {} : { gitHubHosts: options.gitHubHosts }),
         concurrency: options.concurrency,
       });
       const appLogin = await loginOf();
@@ -178,6 +181,7 @@ export function createReconcileApp(options: ReconcileAppOptions): { appFn: Appli
       concurrency: options.concurrency,
       cluster: options.cluster ?? null,
       ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
+      ...(options.gitHubHosts === undefined ? {} : { gitHubHosts: options.gitHubHosts }),
       ...(options.onComment === undefined ? {} : { onComment: options.onComment }),
     });
     app.on([...COMMENT_EVENTS], (context) => track(comment(context.payload, log)));

@@ -9,6 +9,7 @@ import path from "node:path";
 // Light: the file checks and escaping of usage errors, not the engine.
 import { describeFileError } from "../files/index.js";
 import type { ClusterOptions } from "../pipeline/index.js";
+import { gitHubHostsFromEnv } from "./github-hosts.js";
 import { quoteForMessage } from "../text/index.js";
 import { createCliLogger } from "./logger.js";
 
@@ -164,6 +165,7 @@ export function registerPlanCommand(program: Command): void {
         configFile: flags.config === false ? false : (flags.config ?? null),
         cluster: clusterOptions(flags),
         argocdNamespace: flags.argocdNamespace,
+        gitHubHosts: gitHubHostsFromEnv(process.env),
         registry,
         concurrency: flags.concurrency,
         write: flags.write,

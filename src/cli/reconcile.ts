@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from "commander";
 import type { Command } from "commander";
 import { asUsageError } from "../errors/index.js";
+import { gitHubHostsFromEnv } from "./github-hosts.js";
 
 interface ReconcileFlags {
   repo: { owner: string; repo: string }[];
@@ -88,6 +89,7 @@ export function registerReconcileCommand(program: Command): void {
             }
           : null,
         argocdNamespace: flags.argocdNamespace,
+        gitHubHosts: gitHubHostsFromEnv(process.env),
         concurrency: flags.concurrency,
         dryRun: flags.dryRun,
         log,

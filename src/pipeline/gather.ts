@@ -52,6 +52,8 @@ export interface GatherOptions {
   readonly cluster: ClusterOptions | null;
   /** Argo CD's control-plane namespace (default `argocd`): names Applications' `.argocd-source-…` files and places those without a namespace. */
   readonly argocdNamespace?: string;
+  /** GitHub Enterprise Server hosts (GHE_HOST) whose repository URLs name GitHub repositories too, besides github.com. */
+  readonly gitHubHosts?: readonly string[];
 }
 
 /** The repository a pass plans: how to read it, and which repository it is. */
@@ -117,7 +119,8 @@ function refusedEditTarget(target: Target, configFiles: ReadonlySet<string>): Pl
 
 export async function gatherTargets(options: GatherOptions, repo: RepoSource): Promise<PlanInput> {
   const { originUrl } = repo;
-  const origin = originUrl === null ? null : parseGitHubRepoURL(originUrl);
+  const hosts = options.gitHubHosts ?? [];
+  const origin = originUrl === null ? null : parseGitHubRepoURL(originUrl, hosts);
 
   const fromConfig = await readRepoConfig(options.repoConfig, repo.reader, origin);
   const applications: Application[] = [];
@@ -153,7 +156,7 @@ export async function gatherTargets(options: GatherOptions, repo: RepoSource): P
   }
   const argocdNamespace = options.argocdNamespace ?? "argocd";
   const inRepository = (repoURL: string): boolean => {
-    const named = parseGitHubRepoURL(repoURL);
+    const named = parseGitHubRepoURL(repoURL, hosts);
     return origin === null || (named !== null && sameRepo(named, origin));
   };
   // ApplicationSets in the repository generate Applications as the controller would (only those an
@@ -188,6 +191,7 @@ export async function gatherTargets(options: GatherOptions, repo: RepoSource): P
     // Application manifests read from this repository live in it.
     manifestsRepo: originUrl === null ? null : { repoURL: originUrl, repo: origin, branch: null },
     ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
+    gitHubHosts: hosts,
   });
   problems.push(...fromApps.problems);
   // An Application skipped whole made no target.

@@ -15,6 +15,8 @@ export interface ReconcileEngineOptions {
   readonly registry: RegistryClient;
   readonly cluster: ClusterOptions | null;
   readonly argocdNamespace?: string;
+  /** GitHub Enterprise Server hosts (GHE_HOST) whose repository URLs name GitHub repositories too. */
+  readonly gitHubHosts?: readonly string[];
   readonly concurrency: number;
 }
 
@@ -26,6 +28,7 @@ export function createReconcileEngine(options: ReconcileEngineOptions): Reconcil
           applicationPaths,
           cluster: options.cluster,
           ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
+          ...(options.gitHubHosts === undefined ? {} : { gitHubHosts: options.gitHubHosts }),
         },
         { reader, originUrl },
       ),

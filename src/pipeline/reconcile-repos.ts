@@ -19,6 +19,8 @@ export interface ReconcileReposOptions {
   readonly registry: RegistryClientOptions;
   readonly cluster: ClusterOptions | null;
   readonly argocdNamespace?: string;
+  /** GitHub Enterprise Server hosts (GHE_HOST) whose repository URLs name GitHub repositories too. */
+  readonly gitHubHosts?: readonly string[];
   readonly concurrency: number;
   readonly dryRun: boolean;
   readonly log: Logger;
@@ -55,6 +57,7 @@ export async function reconcileRepos(options: ReconcileReposOptions): Promise<Re
         cluster: options.cluster,
         concurrency: options.concurrency,
         ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
+        ...(options.gitHubHosts === undefined ? {} : { gitHubHosts: options.gitHubHosts }),
       });
       const state = createStateStore({ client, owner, repo, log });
       const dashboard = { issue: createDashboardIssue({ client, owner, repo, log }) };

@@ -33,6 +33,8 @@ export interface RunPlanOptions {
   readonly cluster: ClusterOptions | null;
   /** Argo CD's control-plane namespace (default `argocd`). */
   readonly argocdNamespace?: string;
+  /** GitHub Enterprise Server hosts (GHE_HOST) whose repository URLs name GitHub repositories too. */
+  readonly gitHubHosts?: readonly string[];
   readonly registry: RegistryClientOptions;
   readonly concurrency: number;
   readonly write: boolean;
@@ -96,6 +98,7 @@ export async function gatherOptionsFor(options: RunPlanOptions): Promise<GatherO
     applicationsOnDisk: { paths: onDisk, root: options.repoDir },
     cluster: options.cluster,
     ...(options.argocdNamespace === undefined ? {} : { argocdNamespace: options.argocdNamespace }),
+    ...(options.gitHubHosts === undefined ? {} : { gitHubHosts: options.gitHubHosts }),
   };
 }
 

@@ -43,6 +43,8 @@ export interface AppTargetsInput {
    * and an Application manifest without a namespace is placed here (as `kubectl apply -n` would).
    */
   readonly argocdNamespace: string;
+  /** GitHub Enterprise Server hosts (GHE_HOST) whose repository URLs are GitHub repositories too. */
+  readonly gitHubHosts?: readonly string[];
   /**
    * The type of each source as Argo CD would decide it from the repository (app-type.ts), for an
    * Application without `status`; in `spec.sources` order (or `[spec.source]`), null where unread.
@@ -440,7 +442,7 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
   function deploySources({ git, write }: Located): DeploySources {
     const all = (app.spec.sources?.length ?? 0) > 0 ? (app.spec.sources ?? []) : app.spec.source === undefined ? [] : [app.spec.source];
     const here = (s: ApplicationSource): boolean => {
-      const repo = parseGitHubRepoURL(writeBack.repository ?? s.repoURL);
+      const repo = parseGitHubRepoURL(writeBack.repository ?? s.repoURL, input.gitHubHosts);
       return (
         repo !== null &&
         git.repo !== null &&
@@ -476,10 +478,10 @@ export function targetsForApplication(input: AppTargetsInput): AppTargetsResult 
 
   function gitFor(repoURL: string, revision: string | undefined): GitTarget | null {
     const url = writeBack.repository ?? repoURL;
-    const repo = parseGitHubRepoURL(url);
+    const repo = parseGitHubRepoURL(url, input.gitHubHosts);
     if (repo === null) {
       problem(
-        `repository "${url}" is not on GitHub, so argocd-image-pr cannot open pull requests for it; point ${writeBack.repository !== undefined ? key("git-repository", "writeBackConfig.gitConfig.repository") : "spec.source.repoURL"} at a github.com repository (https://github.com/<owner>/<repo> or git@github.com:<owner>/<repo>.git)`,
+        `repository "${url}" is not on GitHub, so argocd-image-pr cannot open pull requests for it; point ${writeBack.repository !== undefined ? key("git-repository", "writeBackConfig.gitConfig.repository") : "spec.source.repoURL"} at a github.com repository (https://github.com/<owner>/<repo> or git@github.com:<owner>/<repo>.git)${(input.gitHubHosts ?? []).length === 0 ? ", or for GitHub Enterprise Server set GHE_HOST to its host" : ` or one on ${(input.gitHubHosts ?? []).join(", ")}`}`,
       );
       return null;
     }

@@ -13,16 +13,19 @@ function fromPath(path: string): GitHubRepo | null {
 }
 
 /**
- * The GitHub repository a git URL points at, or null when it is not on github.com.
+ * The GitHub repository a git URL points at, or null when it is not on github.com or one of
+ * `hosts` (a GitHub Enterprise Server's host, `GHE_HOST`; a port may be part of it).
  * Accepts `https://github.com/o/r(.git)`, `http://…`, `git@github.com:o/r(.git)`,
- * `ssh://git@github.com(:22)/o/r(.git)`, `git://github.com/o/r`, `github.com/o/r`.
+ * `ssh://git@github.com(:22)/o/r(.git)`, `git://github.com/o/r`, `github.com/o/r` — and the same on `hosts`.
  */
-export function parseGitHubRepoURL(url: string): GitHubRepo | null {
+export function parseGitHubRepoURL(url: string, hosts: readonly string[] = []): GitHubRepo | null {
   const value = url.trim();
-  const scp = /^(?:[A-Za-z0-9._-]+@)?github\.com:(?!\/)(.+)$/i.exec(value);
-  if (scp) return fromPath(scp[1] ?? "");
-  const schemeless = /^(?:www\.)?github\.com\/(.+)$/i.exec(value);
-  if (schemeless) return fromPath(schemeless[1] ?? "");
+  const known = new Set(["github.com", "www.github.com", ...hosts.map((host) => host.trim().toLowerCase()).filter((host) => host !== "")]);
+  // scp-like `git@host:o/r` (a `host:8443/o/r` is a port, read below as a schemeless URL).
+  const scp = /^(?:[A-Za-z0-9._-]+@)?([A-Za-z0-9.-]+):(?!\/|\d+\/)(.+)$/.exec(value);
+  if (scp && known.has((scp[1] ?? "").toLowerCase())) return fromPath(scp[2] ?? "");
+  const schemeless = /^([A-Za-z0-9.-]+(?::\d+)?)\/(.+)$/.exec(value);
+  if (schemeless && known.has((schemeless[1] ?? "").toLowerCase())) return fromPath(schemeless[2] ?? "");
   let parsed: URL;
   try {
     parsed = new URL(value);
@@ -30,8 +33,7 @@ export function parseGitHubRepoURL(url: string): GitHubRepo | null {
     return null;
   }
   if (!["https:", "http:", "ssh:", "git:", "git+ssh:"].includes(parsed.protocol)) return null;
-  const host = parsed.hostname.toLowerCase();
-  if (host !== "github.com" && host !== "www.github.com") return null;
+  if (!known.has(parsed.hostname.toLowerCase()) && !known.has(parsed.host.toLowerCase())) return null;
   if (parsed.search !== "" || parsed.hash !== "") return null;
   return fromPath(decodeURIComponent(parsed.pathname));
 }

@@ -31,6 +31,8 @@ export interface TargetsFromApplicationsInput {
    * image-updater's `.argocd-source-<namespace>_<app>.yaml` override file.
    */
   argocdNamespace?: string;
+  /** GitHub Enterprise Server hosts (GHE_HOST) whose repository URLs are GitHub repositories too, besides github.com. */
+  gitHubHosts?: readonly string[];
   /** Source types detected from the repository for Applications without status (detectApplicationTypes). */
   sourceTypes?: DetectedTypes;
 }
@@ -183,6 +185,7 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
           manifestsRepo,
           keyStyle,
           argocdNamespace,
+          gitHubHosts: input.gitHubHosts ?? [],
           ...sourceTypesOf(app),
         });
         add(app, out.targets);
@@ -214,6 +217,7 @@ export function targetsFromApplications(input: TargetsFromApplicationsInput): So
       manifestsRepo,
       keyStyle: "annotation",
       argocdNamespace,
+      gitHubHosts: input.gitHubHosts ?? [],
       ...sourceTypesOf(app),
     });
     add(app, out.targets);

@@ -170,6 +170,50 @@ describe("the whole pass over a RepoReader", () => {
   });
 });
 
+describe("on GitHub Enterprise Server (GHE_HOST)", () => {
+  const app = (repoURL: string): string =>
+    [
+      "apiVersion: argoproj.io/v1alpha1",
+      "kind: Application",
+      "metadata:",
+      "  name: web-dev",
+      "  namespace: argocd",
+      "  annotations:",
+      "    argocd-image-updater.argoproj.io/image-list: web=ghcr.io/acme/web:~1.27",
+      "    argocd-image-updater.argoproj.io/write-back-method: git",
+      "spec:",
+      `  source: { repoURL: ${repoURL}, path: overlays/dev }`,
+      "",
+    ].join("\n");
+  const files = (repoURL: string) =>
+    memoryRepo({
+      "apps/web-dev.yaml": app(repoURL),
+      "overlays/dev/kustomization.yaml": "resources: [deploy.yaml]\nimages:\n  - name: ghcr.io/acme/web\n    newTag: 1.27.0\n",
+      "overlays/dev/deploy.yaml":
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:1.27.0\n",
+    });
+  const origin = "https://ghe.corp.example/acme/gitops";
+
+  it("an Application whose repoURL is on the GHES host is the repository's target", async () => {
+    for (const repoURL of ["https://ghe.corp.example/acme/gitops.git", "git@ghe.corp.example:acme/gitops.git"]) {
+      const input = await gatherTargets(
+        { applicationPaths: ["apps"], cluster: null, gitHubHosts: ["ghe.corp.example"] },
+        { reader: files(repoURL), originUrl: origin },
+      );
+      expect(input.problems).toEqual([]);
+      expect(input.targets.map((t) => [t.id, t.git.repo])).toEqual([["argocd/web-dev/web", { owner: "acme", name: "gitops" }]]);
+    }
+  });
+
+  it("without the host, it is no GitHub repository, and the message says to set GHE_HOST", async () => {
+    const input = await gatherTargets({ applicationPaths: ["apps"], cluster: null }, { reader: files(`${origin}.git`), originUrl: origin });
+    expect(input.targets).toEqual([]);
+    expect(input.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining("or for GitHub Enterprise Server set GHE_HOST to its host"),
+    ]);
+  });
+});
+
 describe("gatherOptionsFor (the CLI's paths)", () => {
   it("reads what lies in the checkout through it, and --apps / --config elsewhere from disk", async () => {
     const elsewhere = mkdtempSync(join(tmpdir(), "argocd-image-pr-elsewhere-"));

@@ -40,3 +40,37 @@ describe("parseGitHubRepoURL", () => {
     expect(parseGitHubRepoURL(url)).toBeNull();
   });
 });
+
+describe("parseGitHubRepoURL on a GitHub Enterprise Server host (GHE_HOST)", () => {
+  const hosts = ["GHE.corp.example"];
+  it.each([
+    "https://ghe.corp.example/acme/gitops.git",
+    "http://ghe.corp.example/acme/gitops",
+    "git@ghe.corp.example:acme/gitops.git",
+    "ghe.corp.example:acme/gitops",
+    "ssh://git@ghe.corp.example:22/acme/gitops.git",
+    "ghe.corp.example/acme/gitops",
+    "https://github.com/acme/gitops",
+  ])("%s is acme/gitops", (url) => {
+    expect(parseGitHubRepoURL(url, hosts)).toEqual({ owner: "acme", name: "gitops" });
+  });
+
+  it("a host with a port is matched with its port", () => {
+    expect(parseGitHubRepoURL("https://ghe.corp.example:8443/acme/gitops", ["ghe.corp.example:8443"])).toEqual({
+      owner: "acme",
+      name: "gitops",
+    });
+    expect(parseGitHubRepoURL("ghe.corp.example:8443/acme/gitops", ["ghe.corp.example:8443"])).toEqual({ owner: "acme", name: "gitops" });
+  });
+
+  it.each(["https://ghe.other.example/acme/gitops", "git@gitlab.com:acme/gitops.git", "https://ghe.corp.example/acme"])(
+    "%s is not",
+    (url) => {
+      expect(parseGitHubRepoURL(url, hosts)).toBeNull();
+    },
+  );
+
+  it("without the host, a GHES URL is no GitHub repository", () => {
+    expect(parseGitHubRepoURL("https://ghe.corp.example/acme/gitops")).toBeNull();
+  });
+});
