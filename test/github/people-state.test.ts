@@ -42,6 +42,29 @@ function changed(s: Scenario, branch: string): string[] {
     .filter((line) => /^[+-] /.test(line));
 }
 
+/** Update PR #1 (web-dev 1.27.0 → 1.27.3) merged by alice, then her /rollback of it stored as the command handler stores it. */
+async function rolledBack(): Promise<Scenario> {
+  const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
+  await s.pass();
+  await s.repo.mergePull(1, { by: "alice" });
+  await command(
+    s.state,
+    (state) =>
+      applyCommand(
+        state,
+        { kind: "rollback" },
+        {
+          targets: [ID],
+          audit: audit(s, "/rollback"),
+          holdUntil: "newer",
+          place: "pull-request",
+          rollback: { pr: 1, to: new Map([[ID, "1.27.3"]]), from: new Map([[ID, "1.27.0"]]) },
+        },
+      ).state,
+  );
+  return s;
+}
+
 async function quiet(s: Scenario): Promise<void> {
   for (const restart of [false, true]) {
     fake.resetLog();
@@ -329,24 +352,7 @@ describe("pins and /rollback", () => {
   }, 60_000);
 
   it("/rollback's hold with restore → a revert PR (reverts #1); merge it → nothing more", async () => {
-    const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
-    await s.pass();
-    await s.repo.mergePull(1, { by: "alice" });
-    await command(
-      s.state,
-      (state) =>
-        applyCommand(
-          state,
-          { kind: "rollback" },
-          {
-            targets: [ID],
-            audit: audit(s, "/rollback"),
-            holdUntil: "newer",
-            place: "pull-request",
-            rollback: { pr: 1, to: new Map([[ID, "1.27.3"]]), from: new Map([[ID, "1.27.0"]]) },
-          },
-        ).state,
-    );
+    const s = await rolledBack();
     fake.resetLog();
     const revert = await s.pass({ restart: true });
     expect(revert.actions.map((a) => a.kind)).toEqual(["adopt"]);
@@ -368,24 +374,7 @@ describe("pins and /rollback", () => {
   }, 60_000);
 
   it("a revert PR closed unmerged is not proposed again; the hold stays", async () => {
-    const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
-    await s.pass();
-    await s.repo.mergePull(1, { by: "alice" });
-    await command(
-      s.state,
-      (state) =>
-        applyCommand(
-          state,
-          { kind: "rollback" },
-          {
-            targets: [ID],
-            audit: audit(s, "/rollback"),
-            holdUntil: "newer",
-            place: "pull-request",
-            rollback: { pr: 1, to: new Map([[ID, "1.27.3"]]), from: new Map([[ID, "1.27.0"]]) },
-          },
-        ).state,
-    );
+    const s = await rolledBack();
     await s.pass();
     s.repo.closePull(2, "alice");
     const closed = await s.pass({ restart: true });
