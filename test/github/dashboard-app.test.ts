@@ -39,6 +39,10 @@ async function startDashboardApp() {
       });
       await app.idle(expectedPasses);
     },
+    /** Waits (at most 10 s) until `count` passes have reported. */
+    async untilPasses(count: number): Promise<void> {
+      for (let i = 0; i < 400 && app.passes.length < count; i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+    },
     stop: app.stop,
   };
 }
@@ -75,6 +79,16 @@ async function pinAndHold(s: Scenario): Promise<void> {
   }));
 }
 
+/** A scenario whose target is pinned and held, the app installed, its first pass done and its dashboard open. */
+async function pinnedAndHeld() {
+  const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
+  await pinAndHold(s);
+  const app = await startDashboardApp();
+  await app.install(s.fullName, 1);
+  await app.deliverAll();
+  return { s, app, before: dashboardOf(s.repo) };
+}
+
 async function stateOf(s: Scenario): Promise<State> {
   return (
     await createStateStore({ client: clientFor(fake), owner: "acme", repo: s.fullName.split("/")[1] ?? "", log: silentLogger }).read()
@@ -93,7 +107,7 @@ describe("ticks on the dashboard", () => {
       s.repo.setPermission("maria", "maintain");
       s.repo.editIssue(before.number, "maria", tick(before.body, "recheck", DEV));
       await app.deliverAll();
-      for (let i = 0; i < 400 && app.passes() < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+      await app.untilPasses(2);
       expect(app.passes()).toBe(2);
       expect(dashboardOf(s.repo).body).toBe(before.body);
       // The redraw is the app's own edit: delivered, it starts no pass.
@@ -107,19 +121,14 @@ describe("ticks on the dashboard", () => {
   }, 60_000);
 
   it("a maintainer ticks lift the pin / hold on a pinned and held target → both lifted in the state, the editor recorded, the body redrawn; a redelivery changes nothing", async () => {
-    const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
-    await pinAndHold(s);
-    const app = await startDashboardApp();
+    const { s, app, before } = await pinnedAndHeld();
     try {
-      await app.install(s.fullName, 1);
-      await app.deliverAll();
-      const before = dashboardOf(s.repo);
       expect(before.body).toContain("- pinned at **1\\.27\\.0** by alice");
       s.repo.setPermission("maria", "write");
       s.repo.editIssue(before.number, "maria", tick(before.body, "unpin", DEV));
       const edited = (await app.deliverAll()).filter((e) => e.name === "issues" && e.action === "edited");
       expect(edited).toHaveLength(1);
-      for (let i = 0; i < 400 && app.passes() < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+      await app.untilPasses(2);
       const target = (await stateOf(s)).targets[DEV];
       expect(target?.pin).toBeUndefined();
       expect(target?.holds[0]?.lifted).toMatchObject({ by: "maria", link: expect.stringContaining(`/issues/${before.number}`) });
@@ -133,7 +142,7 @@ describe("ticks on the dashboard", () => {
       // The same delivery again: nothing more to lift, nothing said, the state as it was.
       const lifted = await stateOf(s);
       for (const event of edited) await app.deliver(event);
-      for (let i = 0; i < 400 && app.passes() < 3; i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+      await app.untilPasses(3);
       expect(app.passes()).toBe(3);
       expect(s.repo.comments(before.number)).toHaveLength(1);
       expect(await stateOf(s)).toEqual(lifted);
@@ -143,13 +152,8 @@ describe("ticks on the dashboard", () => {
   }, 60_000);
 
   it("a read-only user ticks → a polite refusal, the state unchanged, no pass", async () => {
-    const s = await startScenario(fake, registry, { tags: ["1.27.0", "1.27.3"] });
-    await pinAndHold(s);
-    const app = await startDashboardApp();
+    const { s, app, before } = await pinnedAndHeld();
     try {
-      await app.install(s.fullName, 1);
-      await app.deliverAll();
-      const before = dashboardOf(s.repo);
       const stored = await stateOf(s);
       s.repo.setPermission("rita", "read");
       s.repo.editIssue(before.number, "rita", tick(tick(before.body, "unpin", DEV), "recheck", DEV));
