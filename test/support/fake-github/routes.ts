@@ -29,7 +29,7 @@ import {
   type AppInfo,
   type Site,
 } from "./shapes.js";
-import { now, nodeId, type IssueRecord, type MergeMethod, type PullRecord, type UserRecord } from "./state.js";
+import { now, nodeId, type CommentRecord, type IssueRecord, type MergeMethod, type PullRecord, type UserRecord } from "./state.js";
 
 export interface InstallationRecord {
   readonly id: number;
@@ -129,6 +129,22 @@ function issueOut(repo: Repo, backend: Backend, issue: IssueRecord): Record<stri
     repo.issueLabels(issue),
     repo.comments.filter((c) => c.issueNumber === issue.number).length,
     repo.association(issue.user),
+  );
+}
+
+function commentById(ctx: RouteContext, repo: Repo): CommentRecord {
+  const comment = repo.comments.find((c) => c.id === number(ctx, "comment_id"));
+  if (!comment) throw notFound();
+  return comment;
+}
+
+function commentBody(backend: Backend, repo: Repo, comment: CommentRecord): Record<string, unknown> {
+  return commentShape(
+    backend.site,
+    repo.info(),
+    comment,
+    repo.issue(comment.issueNumber).pull !== undefined,
+    repo.association(comment.user),
   );
 }
 
@@ -794,35 +810,15 @@ const routes: Record<string, Handler> = {
   },
   "issues/get-comment": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
-    const comment = repo.comments.find((c) => c.id === number(ctx, "comment_id"));
-    if (!comment) throw notFound();
-    return {
-      status: 200,
-      body: commentShape(
-        backend.site,
-        repo.info(),
-        comment,
-        repo.issue(comment.issueNumber).pull !== undefined,
-        repo.association(comment.user),
-      ),
-    };
+    const comment = commentById(ctx, repo);
+    return { status: 200, body: commentBody(backend, repo, comment) };
   },
   "issues/update-comment": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
-    const comment = repo.comments.find((c) => c.id === number(ctx, "comment_id"));
-    if (!comment) throw notFound();
+    const comment = commentById(ctx, repo);
     comment.body = String(body(ctx)["body"]);
     comment.updatedAt = now();
-    return {
-      status: 200,
-      body: commentShape(
-        backend.site,
-        repo.info(),
-        comment,
-        repo.issue(comment.issueNumber).pull !== undefined,
-        repo.association(comment.user),
-      ),
-    };
+    return { status: 200, body: commentBody(backend, repo, comment) };
   },
   "issues/delete-comment": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
@@ -833,8 +829,7 @@ const routes: Record<string, Handler> = {
   },
   "reactions/create-for-issue-comment": async (ctx, backend) => {
     const repo = backend.repoFor(ctx);
-    const comment = repo.comments.find((c) => c.id === number(ctx, "comment_id"));
-    if (!comment) throw notFound();
+    const comment = commentById(ctx, repo);
     const content = String(body(ctx)["content"]);
     const who = actor(ctx, backend);
     const existing = comment.reactions.find((r) => r.user === who && r.content === content);
